@@ -31,7 +31,6 @@ module.exports = {
       globalSetup: "<rootDir>/test/integration/global-setup.ts",
       globalTeardown: "<rootDir>/test/integration/global-teardown.ts",
       testTimeout: 180000,
-      maxWorkers: 1,
     },
   ],
 };

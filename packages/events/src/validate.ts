@@ -1,0 +1,260 @@
+/**
+ * The contract's validator and normaliser. Pure, synchronous and ES5-library-safe: the very same code
+ * runs in the local workers and, bundled, as the Dataflow JavaScript UDF in Nashorn.
+ */
+import { COUNTRY_CODES, CURRENCY_CODES } from "./codes";
+import { compareMoney, parseMoney } from "./money";
+import {
+  ENVELOPE_FIELDS,
+  type EventType,
+  type FieldMap,
+  type FieldSpec,
+  LIMITS,
+  PROPERTIES,
+  SCHEMA_VERSION,
+} from "./spec";
+import { parseRfc3339 } from "./time";
+import type { ShopEvent } from "./types";
+
+export interface ValidEvent {
+  ok: true;
+  /** The event as received, unknown fields kept, with event_id lower-cased and money made canonical. */
+  event: ShopEvent;
+  /** event_time in UTC with microseconds, e.g. 2026-11-26T10:15:00.123000Z */
+  eventTimeUtc: string;
+  eventTimeMs: number;
+}
+
+export interface InvalidEvent {
+  ok: false;
+  /** One line for the dead-letter record: the first problems found, each with its field path. */
+  reason: string;
+  errors: string[];
+}
+
+export type ValidationResult = ValidEvent | InvalidEvent;
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+// C0/C1 controls (tab excepted), the replacement character left by invalid UTF-8 upstream, lone surrogates.
+const FORBIDDEN_CHARS =
+  /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\uFFFD]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const MAX_DEPTH = 16;
+const MAX_REPORTED_ERRORS = 5;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && Object.prototype.toString.call(value) === "[object Object]";
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Object.prototype.toString.call(value) === "[object Array]") return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** Deep copy of JSON data, refusing pathological nesting (unknown fields are kept, so they are bounded). */
+function copyJson(value: unknown, depth: number, path: string, errors: string[]): unknown {
+  if (depth > MAX_DEPTH) {
+    errors.push(`${path || "event"}: nesting deeper than ${MAX_DEPTH} levels`);
+    return null;
+  }
+  if (typeof value === "string") {
+    if (FORBIDDEN_CHARS.test(value)) errors.push(`${path}: contains control or invalid characters`);
+    return value;
+  }
+  if (value === null || typeof value !== "object") return value;
+  if (Object.prototype.toString.call(value) === "[object Array]") {
+    const source = value as unknown[];
+    const out: unknown[] = [];
+    for (let i = 0; i < source.length; i++) out.push(copyJson(source[i], depth + 1, `${path}[${i}]`, errors));
+    return out;
+  }
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key in source) {
+    if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
+    if (FORBIDDEN_CHARS.test(key)) errors.push(`${path}: a field name contains control or invalid characters`);
+    out[key] = copyJson(source[key], depth + 1, path ? `${path}.${key}` : key, errors);
+  }
+  return out;
+}
+
+function checkString(spec: Extract<FieldSpec, { kind: "string" }>, value: unknown, path: string, errors: string[]) {
+  if (typeof value !== "string") {
+    errors.push(`${path}: must be a string, got ${describe(value)}`);
+    return;
+  }
+  if (value.length === 0) {
+    errors.push(`${path}: must not be empty`);
+    return;
+  }
+  if (spec.maxLength !== undefined && value.length > spec.maxLength) {
+    errors.push(`${path}: longer than ${spec.maxLength} characters`);
+    return;
+  }
+  if (spec.enum) {
+    let found = false;
+    for (let i = 0; i < spec.enum.length; i++) if (spec.enum[i] === value) found = true;
+    if (!found) errors.push(`${path}: ${JSON.stringify(value.substring(0, 64))} is not one of ${spec.enum.join(", ")}`);
+    return;
+  }
+  switch (spec.format) {
+    case "uuid":
+      if (!UUID.test(value)) errors.push(`${path}: must be a UUID`);
+      break;
+    case "rfc3339":
+      if (!parseRfc3339(value)) errors.push(`${path}: must be an RFC 3339 timestamp with offset`);
+      break;
+    case "country":
+      if (!Object.prototype.hasOwnProperty.call(COUNTRY_CODES, value))
+        errors.push(`${path}: ${JSON.stringify(value.substring(0, 16))} is not an ISO 3166-1 alpha-2 code`);
+      break;
+    case "currency":
+      if (!Object.prototype.hasOwnProperty.call(CURRENCY_CODES, value))
+        errors.push(`${path}: ${JSON.stringify(value.substring(0, 16))} is not an ISO 4217 currency code`);
+      break;
+    case "schema_version":
+      if (value !== SCHEMA_VERSION)
+        errors.push(`${path}: unsupported schema version ${JSON.stringify(value.substring(0, 16))}, expected "${SCHEMA_VERSION}"`);
+      break;
+  }
+}
+
+/** Validates `value` against `spec`; returns the normalised value (money canonical) or undefined. */
+function checkField(spec: FieldSpec, value: unknown, path: string, errors: string[]): unknown {
+  switch (spec.kind) {
+    case "string":
+      checkString(spec, value, path, errors);
+      return value;
+    case "integer":
+      if (typeof value !== "number" || Math.floor(value) !== value || !isFinite(value)) {
+        errors.push(`${path}: must be an integer, got ${describe(value)}`);
+      } else if (value < spec.min || value > spec.max) {
+        errors.push(`${path}: must be between ${spec.min} and ${spec.max}`);
+      }
+      return value;
+    case "money": {
+      const parsed = parseMoney(value);
+      if (!parsed.ok) {
+        errors.push(`${path}: ${parsed.reason}`);
+        return value;
+      }
+      if (compareMoney(parsed.value, "0") < 0) {
+        errors.push(`${path}: must not be negative`);
+        return value;
+      }
+      return parsed.value;
+    }
+    case "object":
+      if (!isPlainObject(value)) {
+        errors.push(`${path}: must be an object, got ${describe(value)}`);
+        return value;
+      }
+      checkFields(spec.fields, value, path, errors);
+      return value;
+    case "array": {
+      if (Object.prototype.toString.call(value) !== "[object Array]") {
+        errors.push(`${path}: must be an array, got ${describe(value)}`);
+        return value;
+      }
+      const items = value as unknown[];
+      if (items.length < spec.minItems) errors.push(`${path}: needs at least ${spec.minItems} item(s)`);
+      if (items.length > spec.maxItems) errors.push(`${path}: more than ${spec.maxItems} items`);
+      for (let i = 0; i < items.length && i < spec.maxItems; i++) {
+        items[i] = checkField(spec.items, items[i], `${path}[${i}]`, errors);
+      }
+      return items;
+    }
+  }
+}
+
+/** Checks declared fields in place (normalising money); unknown fields are left untouched. */
+function checkFields(fields: FieldMap, target: Record<string, unknown>, path: string, errors: string[]) {
+  for (const name in fields) {
+    if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
+    const def = fields[name];
+    if (!def) continue;
+    const fieldPath = path ? `${path}.${name}` : name;
+    const present = Object.prototype.hasOwnProperty.call(target, name) && target[name] !== undefined;
+    if (!present) {
+      if (def.required) errors.push(`${fieldPath}: is required`);
+      continue;
+    }
+    if (target[name] === null) {
+      if (!def.nullable) errors.push(`${fieldPath}: must not be null`);
+      continue;
+    }
+    target[name] = checkField(def.spec, target[name], fieldPath, errors);
+  }
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdbff ? 2 : 3;
+  }
+  return bytes;
+}
+
+function fail(errors: string[]): InvalidEvent {
+  const shown = errors.slice(0, MAX_REPORTED_ERRORS);
+  const more = errors.length > shown.length ? ` (+${errors.length - shown.length} more)` : "";
+  return { ok: false, reason: shown.join("; ") + more, errors };
+}
+
+/**
+ * Validates and normalises one event against contract v1.
+ * @param input the parsed JSON payload
+ * @param nowMs the clock used to refuse events from the far past or future (injected: keeps this pure)
+ */
+export function validateEvent(input: unknown, nowMs: number): ValidationResult {
+  if (!isPlainObject(input)) return fail([`event: must be a JSON object, got ${describe(input)}`]);
+  const errors: string[] = [];
+  const event = copyJson(input, 0, "", errors) as Record<string, unknown>;
+  if (errors.length) return fail(errors);
+
+  checkFields(ENVELOPE_FIELDS, event, "", errors);
+  const type = event.event_type as EventType;
+  if (isPlainObject(event.properties) && Object.prototype.hasOwnProperty.call(PROPERTIES, type)) {
+    checkFields(PROPERTIES[type], event.properties, "properties", errors);
+  }
+  if ((event.user_id === null || event.user_id === undefined) && event.anonymous_id === undefined) {
+    errors.push("anonymous_id: is required when user_id is null or absent");
+  }
+  if (type === "refund" && isPlainObject(event.properties) && event.properties.amount === "0") {
+    errors.push("properties.amount: a refund must be greater than zero");
+  }
+  let eventTimeUtc = "";
+  let eventTimeMs = 0;
+  const parsedTime = typeof event.event_time === "string" ? parseRfc3339(event.event_time) : null;
+  if (parsedTime) {
+    eventTimeUtc = parsedTime.utc;
+    eventTimeMs = parsedTime.epochMs;
+    if (eventTimeMs < nowMs - LIMITS.maxEventAgeMs) {
+      errors.push(`event_time: older than the ${LIMITS.maxEventAgeMs / 86400000}-day acceptance window`);
+    } else if (eventTimeMs > nowMs + LIMITS.maxFutureSkewMs) {
+      errors.push(`event_time: more than ${LIMITS.maxFutureSkewMs / 60000} minutes in the future`);
+    }
+  }
+  if (errors.length) return fail(errors);
+  event.event_id = (event.event_id as string).toLowerCase();
+  return { ok: true, event: event as unknown as ShopEvent, eventTimeUtc, eventTimeMs };
+}
+
+/**
+ * Parses a raw message payload and validates it. Size and JSON syntax problems become reasons too,
+ * so every input, however broken, ends as either a valid event or a dead-letter reason.
+ */
+export function parseAndValidate(payload: string, nowMs: number): ValidationResult {
+  if (utf8Length(payload) > LIMITS.maxPayloadBytes) {
+    return fail([`payload: larger than ${LIMITS.maxPayloadBytes} bytes`]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    // The engine's own message differs between V8 and Nashorn; a fixed reason keeps outputs identical.
+    return fail(["payload: not valid JSON"]);
+  }
+  return validateEvent(parsed, nowMs);
+}
