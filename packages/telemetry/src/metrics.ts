@@ -1,0 +1,68 @@
+/**
+ * The counters every stage reports. Workers send snapshots to whoever supervises them (the local main
+ * job, the benchmark, tests) over the Node IPC channel; in the cloud the same numbers come from Cloud
+ * Monitoring metrics.
+ */
+import { type HistogramSnapshot, LatencyHistogram } from "./histogram";
+
+export interface StageSnapshot {
+  stage: string;
+  pid: number;
+  at: number;
+  counters: Record<string, number>;
+  /** Publish -> stored acknowledgement, milliseconds. */
+  latency: HistogramSnapshot;
+  rssBytes: number;
+  heapUsedBytes: number;
+}
+
+export class StageMetrics {
+  readonly counters: Record<string, number> = {};
+  readonly latency = new LatencyHistogram();
+
+  constructor(readonly stage: string) {}
+
+  add(name: string, delta = 1): void {
+    this.counters[name] = (this.counters[name] ?? 0) + delta;
+  }
+
+  get(name: string): number {
+    return this.counters[name] ?? 0;
+  }
+
+  snapshot(): StageSnapshot {
+    const memory = process.memoryUsage();
+    return {
+      stage: this.stage,
+      pid: process.pid,
+      at: Date.now(),
+      counters: { ...this.counters },
+      latency: this.latency.snapshot(),
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+    };
+  }
+}
+
+export interface MetricsMessage {
+  type: "metrics";
+  snapshot: StageSnapshot;
+}
+
+export function isMetricsMessage(value: unknown): value is MetricsMessage {
+  return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "metrics";
+}
+
+/** When running under a supervisor (forked with IPC), send a snapshot every `intervalMs`. */
+export function reportToParent(metrics: StageMetrics, intervalMs = 500): () => void {
+  if (!process.send) return () => {};
+  const send = () => {
+    if (process.connected) process.send?.({ type: "metrics", snapshot: metrics.snapshot() } satisfies MetricsMessage);
+  };
+  const timer = setInterval(send, intervalMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    send();
+  };
+}
