@@ -1,0 +1,45 @@
+/**
+ * Ingestion transform: one message payload -> one MongoDB raw document as canonical extended JSON.
+ *
+ * Pure and ES5-library-safe: this exact function is bundled into the Dataflow UDF for the
+ * Cloud_PubSub_to_MongoDB template, whose contract is string in -> string out, a throw dead-letters.
+ * The local worker parses the output with EJSON, exactly as the template turns it into a BSON document.
+ *
+ * The document is the event as received (unknown fields kept) plus:
+ *  - `_id` = event_id (lower case): a redelivered or republished event collides and is a no-op;
+ *  - money fields as `{"$numberDecimal": ...}` (Decimal128, exact);
+ *  - `event_ts` = event_time as a BSON date in UTC (event_time itself is kept as sent, with its offset).
+ */
+import { LINE_ITEM_FIELDS, PROPERTIES, parseAndValidate, type FieldMap } from "@shopstream/events";
+
+function decimalFields(fields: FieldMap, target: Record<string, unknown>): void {
+  for (const name in fields) {
+    if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
+    const def = fields[name];
+    if (!def || !Object.prototype.hasOwnProperty.call(target, name)) continue;
+    if (def.spec.kind === "money") target[name] = { $numberDecimal: target[name] };
+    if (def.spec.kind === "array" && def.spec.items.kind === "object") {
+      const items = target[name] as Record<string, unknown>[];
+      for (let i = 0; i < items.length; i++) decimalFields(LINE_ITEM_FIELDS, items[i] as Record<string, unknown>);
+    }
+  }
+}
+
+/**
+ * @param payload the Pub/Sub message data as text
+ * @param nowMs clock for the event_time acceptance window
+ * @returns the raw document as extended JSON text
+ * @throws Error whose message is the dead-letter reason
+ */
+export function toRawDocument(payload: string, nowMs: number): string {
+  const result = parseAndValidate(payload, nowMs);
+  if (!result.ok) throw new Error(result.reason);
+  const event = result.event as unknown as Record<string, unknown>;
+  const document: Record<string, unknown> = { _id: event.event_id };
+  for (const key in event) {
+    if (Object.prototype.hasOwnProperty.call(event, key) && key !== "_id") document[key] = event[key];
+  }
+  document.event_ts = { $date: result.eventTimeUtc.substring(0, 23) + "Z" };
+  decimalFields(PROPERTIES[result.event.event_type], document.properties as Record<string, unknown>);
+  return JSON.stringify(document);
+}

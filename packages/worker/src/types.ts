@@ -1,0 +1,43 @@
+/** What a worker plugs into the shared loop: a store for valid events and one for refused ones. */
+
+/** Per-item result of a store write. */
+export type WriteOutcome = { status: "stored" } | { status: "duplicate" } | { status: "rejected"; reason: string };
+
+export interface Sink<T> {
+  /** Human-readable target for logs, e.g. "mongodb shop.events_raw". */
+  readonly description: string;
+  /**
+   * Writes a batch. Resolves with one outcome per item, in order. Rejects only when the store could not
+   * be reached or refused the whole batch: the loop then retries the batch with backoff.
+   */
+  write(items: T[]): Promise<WriteOutcome[]>;
+}
+
+/** A refused message, kept whole: reason, payload, attributes. The same shape in MongoDB and BigQuery. */
+export interface DeadLetterRecord {
+  message_id: string;
+  subscription: string;
+  reason: string;
+  payload: string;
+  payload_encoding: "utf8" | "base64";
+  /** JSON object of the message attributes. */
+  attributes: string;
+  publish_time: string | null;
+  dead_lettered_at: string;
+}
+
+export interface DeadLetterSink {
+  readonly description: string;
+  /** Idempotent per (subscription, message_id): a redelivered poison message is recorded once. */
+  write(records: DeadLetterRecord[]): Promise<void>;
+}
+
+/** The slice of a Pub/Sub message the loop needs (lets tests drive it without an emulator). */
+export interface InboundMessage {
+  id: string;
+  data: Buffer;
+  attributes: Record<string, string>;
+  publishTime: Date;
+  ack(): void;
+  nack(): void;
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Installs the local stand-ins for Google Cloud services into <repo>/.local/ (gitignored).
+#
+#   Pub/Sub  -> Google's emulator shipped with the preinstalled gcloud CLI (checked, not installed)
+#   MongoDB  -> FerretDB (go install, pinned)               -> .local/bin/ferretdb
+#   BigQuery -> bqemulator (PyPI, pinned full dependency set) -> .local/venv/bin/bqemulator
+#
+# Idempotent: a component whose stamp file matches the pinned version is skipped.
+# Works unattended (CI=true, no stdin). Tool noise goes to .local/install.log.
+set -euo pipefail
+
+# The whole script is one function so that bash parses it completely before running it
+# (editing the file while it runs then cannot corrupt the run).
+main() {
+
+FERRETDB_VERSION="v1.24.2"
+BQEMULATOR_VERSION="1.4.0"
+PUBSUB_EMULATOR_EXPECTED="0.8.20" # the component shipped with google-cloud-cli 528.0.0
+PYTHON="${PYTHON:-python3.11}"
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "${SCRIPT_DIR}/../.." && pwd)"
+LOCAL="${REPO}/.local"
+BIN="${LOCAL}/bin"
+VENV="${LOCAL}/venv"
+DUCKDB_HOME="${LOCAL}/duckdb-home"
+STAMPS="${LOCAL}/stamps"
+LOG="${LOCAL}/install.log"
+REQUIREMENTS="${SCRIPT_DIR}/requirements-bqemulator.txt"
+
+mkdir -p "${BIN}" "${STAMPS}"
+: >"${LOG}"
+
+say() { printf '[stack] %s\n' "$*"; }
+die() {
+  printf '[stack] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+fail_with_log() {
+  printf '[stack] ERROR: %s (last lines of %s follow)\n' "$1" "${LOG}" >&2
+  tail -n 40 "${LOG}" >&2 || true
+  exit 1
+}
+now() { date +%s; }
+
+# ---------------------------------------------------------------- prerequisites
+missing=()
+command -v go >/dev/null 2>&1 || missing+=("go (Go toolchain >= 1.21, for FerretDB)")
+command -v "${PYTHON}" >/dev/null 2>&1 || missing+=("${PYTHON} (for bqemulator; set PYTHON=... to override)")
+command -v gcloud >/dev/null 2>&1 || missing+=("gcloud (Google Cloud CLI, for the Pub/Sub emulator)")
+command -v java >/dev/null 2>&1 || missing+=("java (JRE >= 11, run by the Pub/Sub emulator)")
+if ((${#missing[@]} > 0)); then
+  printf '[stack] ERROR: missing prerequisites:\n' >&2
+  printf '  - %s\n' "${missing[@]}" >&2
+  exit 1
+fi
+
+# ---------------------------------------------------------------- Pub/Sub emulator (preinstalled)
+t0=$(now)
+SDK_ROOT="$(dirname "$(dirname "$(readlink -f "$(command -v gcloud)")")")"
+if [[ ! -x "${SDK_ROOT}/platform/pubsub-emulator/bin/cloud-pubsub-emulator" ]]; then
+  die "the gcloud Pub/Sub emulator component is not installed under ${SDK_ROOT}/platform/pubsub-emulator
+  install it with 'gcloud components install pubsub-emulator beta' or 'apt-get install google-cloud-cli-pubsub-emulator'"
+fi
+pubsub_version="$(CLOUDSDK_CORE_DISABLE_PROMPTS=1 gcloud version 2>/dev/null | awk '$1=="pubsub-emulator"{print $2}')"
+if [[ "${pubsub_version}" != "${PUBSUB_EMULATOR_EXPECTED}" ]]; then
+  say "pubsub:   WARNING found emulator ${pubsub_version:-unknown}, tested with ${PUBSUB_EMULATOR_EXPECTED}"
+fi
+say "pubsub:   gcloud emulator ${pubsub_version:-unknown} present ($(($(now) - t0))s)"
+
+# ---------------------------------------------------------------- FerretDB
+t0=$(now)
+stamp="${STAMPS}/ferretdb"
+if [[ -x "${BIN}/ferretdb" && "$(cat "${stamp}" 2>/dev/null || true)" == "${FERRETDB_VERSION}" ]]; then
+  say "mongodb:  FerretDB ${FERRETDB_VERSION} already installed (skip)"
+else
+  say "mongodb:  building FerretDB ${FERRETDB_VERSION} with go install (about 2 min)..."
+  if ! GOBIN="${BIN}" GOFLAGS="-buildvcs=false" \
+    go install "github.com/FerretDB/FerretDB/cmd/ferretdb@${FERRETDB_VERSION}" >>"${LOG}" 2>&1; then
+    fail_with_log "go install of FerretDB ${FERRETDB_VERSION} failed"
+  fi
+  "${BIN}/ferretdb" --version >>"${LOG}" 2>&1 || fail_with_log "the built ferretdb binary does not run"
+  echo "${FERRETDB_VERSION}" >"${stamp}"
+  say "mongodb:  FerretDB ${FERRETDB_VERSION} installed in $(($(now) - t0))s"
+fi
+
+# ---------------------------------------------------------------- bqemulator
+t0=$(now)
+stamp="${STAMPS}/bqemulator"
+want="${BQEMULATOR_VERSION} $(sha256sum "${REQUIREMENTS}" | cut -c1-16)"
+if [[ -x "${VENV}/bin/bqemulator" && "$(cat "${stamp}" 2>/dev/null || true)" == "${want}" ]]; then
+  say "bigquery: bqemulator ${BQEMULATOR_VERSION} already installed (skip)"
+else
+  say "bigquery: installing bqemulator ${BQEMULATOR_VERSION} into .local/venv (about 1 min)..."
+  if [[ ! -x "${VENV}/bin/python" ]] || ! "${VENV}/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+    rm -rf "${VENV}"
+    "${PYTHON}" -m venv "${VENV}" >>"${LOG}" 2>&1 || fail_with_log "could not create the venv with ${PYTHON}"
+  fi
+  if ! PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 \
+    "${VENV}/bin/pip" install --quiet -r "${REQUIREMENTS}" >>"${LOG}" 2>&1; then
+    fail_with_log "pip install -r ${REQUIREMENTS} failed"
+  fi
+  # DuckDB extensions shipped as PyPI packages -> the extension dir DuckDB looks in (HOME is overridden
+  # to .local/duckdb-home when the emulator runs), so `INSTALL spatial` needs no download.
+  duckdb_version="$("${VENV}/bin/python" -c 'import duckdb; print(duckdb.__version__)')"
+  ext_dir="${DUCKDB_HOME}/.duckdb/extensions/v${duckdb_version}/linux_amd64"
+  mkdir -p "${ext_dir}"
+  for ext in spatial avro; do
+    src="$(ls "${VENV}"/lib/python3.11/site-packages/duckdb_extension_${ext}/extensions/v"${duckdb_version}"/${ext}.duckdb_extension 2>/dev/null || true)"
+    [[ -n "${src}" ]] || fail_with_log "duckdb-extension-${ext} for duckdb ${duckdb_version} is missing from the venv"
+    cp "${src}" "${ext_dir}/"
+  done
+  HOME="${DUCKDB_HOME}" "${VENV}/bin/python" -c 'import duckdb; c = duckdb.connect(); c.execute("INSTALL spatial"); c.execute("LOAD spatial")' \
+    >>"${LOG}" 2>&1 || fail_with_log "DuckDB cannot load the spatial extension from ${ext_dir}"
+  got="$("${VENV}/bin/bqemulator" --version 2>>"${LOG}" || true)"
+  [[ "${got}" == *"${BQEMULATOR_VERSION}"* ]] || fail_with_log "bqemulator --version says '${got}', expected ${BQEMULATOR_VERSION}"
+  echo "${want}" >"${stamp}"
+  say "bigquery: bqemulator ${BQEMULATOR_VERSION} installed in $(($(now) - t0))s"
+fi
+}
+
+main "$@"
