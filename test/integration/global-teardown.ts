@@ -1,2 +1,12 @@
-// placeholder until the stand-in lifecycle lands
-export default async function (): Promise<void> {}
+/** jest globalTeardown of the integration project: stops the `test` stack started by global-setup.ts. */
+import { stopProfile } from "../../tools/stack/src/index";
+
+export default async function globalTeardown(): Promise<void> {
+  const stack = globalThis.__LOCAL_STACK__;
+  if (stack) {
+    await stack.stop();
+    globalThis.__LOCAL_STACK__ = undefined;
+  }
+  // Also stops an instance that a test restarted after stop() and that is recorded only in the pid files.
+  await stopProfile("test");
+}

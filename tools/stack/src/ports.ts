@@ -57,7 +57,7 @@ export function parseSsListeners(output: string, port: number): PortOwner | unde
   for (const line of output.split("\n")) {
     const cols = line.trim().split(/\s+/);
     const local = cols[3];
-    if (!local || !local.endsWith(`:${port}`)) continue;
+    if (!local?.endsWith(`:${port}`)) continue;
     const m = /users:\(\("([^"]*)",pid=(\d+)/.exec(line);
     if (m) return { command: m[1] ?? "?", pid: Number(m[2]) };
     return { command: "unknown (run as root to see it)", pid: 0 };

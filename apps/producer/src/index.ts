@@ -1,0 +1,7 @@
+/** @shopstream/producer — the shop simulator and the publish library. */
+export { buildCatalog, CATEGORIES, MARKETS, priceIn } from "./catalog";
+export { MALFORMED_LABELS, MALFORMED_MAKERS, makeMalformed } from "./malformed";
+export { ContractViolation, EventPublisher, type PublisherOptions, type PublishStats } from "./publisher";
+export { Random } from "./random";
+export { type RunOptions, runProducer } from "./run";
+export { DEFAULT_FAULTS, type Emission, type FaultRates, NO_FAULTS, ShopSimulator, type SimulatorOptions } from "./simulator";
