@@ -17,7 +17,16 @@ export interface Market {
   decimals: 0 | 2;
 }
 
-export const CATEGORIES = ["shoes", "socks", "jackets", "bags", "hats", "gloves", "shirts", "trousers"] as const;
+export const CATEGORIES = [
+  "shoes",
+  "socks",
+  "jackets",
+  "bags",
+  "hats",
+  "gloves",
+  "shirts",
+  "trousers",
+] as const;
 
 export const MARKETS: Market[] = [
   { country: "US", currency: "USD", rateMilli: 1000, decimals: 2 },

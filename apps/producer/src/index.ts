@@ -4,4 +4,11 @@ export { MALFORMED_LABELS, MALFORMED_MAKERS, makeMalformed } from "./malformed";
 export { ContractViolation, EventPublisher, type PublisherOptions, type PublishStats } from "./publisher";
 export { Random } from "./random";
 export { type RunOptions, runProducer } from "./run";
-export { DEFAULT_FAULTS, type Emission, type FaultRates, NO_FAULTS, ShopSimulator, type SimulatorOptions } from "./simulator";
+export {
+  DEFAULT_FAULTS,
+  type Emission,
+  type FaultRates,
+  NO_FAULTS,
+  ShopSimulator,
+  type SimulatorOptions,
+} from "./simulator";

@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   const number = (name: string, raw: string | undefined) => {
     if (raw === undefined) return undefined;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number, got ${raw}`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new Error(`--${name} must be a non-negative number, got ${raw}`);
     return value;
   };
   if (!["default", "none"].includes(values.faults)) throw new Error(`--faults must be default or none`);

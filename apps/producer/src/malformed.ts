@@ -13,8 +13,10 @@ export interface MalformedPayload {
 type Maker = (valid: ShopEvent, random: Random) => string | Buffer;
 
 const json = (value: unknown) => JSON.stringify(value);
-const mutate = (valid: ShopEvent, change: (e: Record<string, any>) => void) => {
-  const copy = JSON.parse(JSON.stringify(valid)) as Record<string, any>;
+// biome-ignore lint/suspicious/noExplicitAny: fault injection writes arbitrary shapes on purpose
+type Loose = Record<string, any>;
+const mutate = (valid: ShopEvent, change: (e: Loose) => void) => {
+  const copy = JSON.parse(JSON.stringify(valid)) as Loose;
   change(copy);
   return json(copy);
 };
@@ -54,7 +56,11 @@ export const MALFORMED_MAKERS: Record<string, Maker> = {
 
 export const MALFORMED_LABELS = Object.keys(MALFORMED_MAKERS);
 
-export function makeMalformed(valid: ShopEvent, random: Random, label = random.pick(MALFORMED_LABELS)): MalformedPayload {
+export function makeMalformed(
+  valid: ShopEvent,
+  random: Random,
+  label = random.pick(MALFORMED_LABELS),
+): MalformedPayload {
   const maker = MALFORMED_MAKERS[label];
   if (!maker) throw new Error(`unknown malformed payload kind: ${label}`);
   const out = maker(valid, random);

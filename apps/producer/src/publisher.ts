@@ -60,10 +60,14 @@ export class EventPublisher {
       const result = validateEvent(event, (this.options.clock ?? Date.now)());
       if (!result.ok) throw new ContractViolation(event.event_id, result.reason);
     }
-    await this.publishRaw(Buffer.from(JSON.stringify(event)), {
-      [ATTRIBUTES.eventType]: event.event_type,
-      [ATTRIBUTES.schemaVersion]: SCHEMA_VERSION,
-    }, event.event_id);
+    await this.publishRaw(
+      Buffer.from(JSON.stringify(event)),
+      {
+        [ATTRIBUTES.eventType]: event.event_type,
+        [ATTRIBUTES.schemaVersion]: SCHEMA_VERSION,
+      },
+      event.event_id,
+    );
   }
 
   /** Publishes bytes as they are (fault injection, replays). */

@@ -36,7 +36,11 @@ export async function runProducer(options: RunOptions): Promise<void> {
     options.onEmission?.(emission);
     if (emission.kind === "malformed") {
       metrics.add("malformed");
-      await publisher.publishRaw(emission.data, { [ATTRIBUTES.eventType]: "unknown" }, `malformed:${emission.label}`);
+      await publisher.publishRaw(
+        emission.data,
+        { [ATTRIBUTES.eventType]: "unknown" },
+        `malformed:${emission.label}`,
+      );
     } else {
       metrics.add(emission.duplicate ? "duplicates" : "events");
       if (emission.late) metrics.add("late");

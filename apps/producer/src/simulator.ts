@@ -87,7 +87,6 @@ export class ShopSimulator {
   }
 
   private step(): void {
-    const { faults } = this.options;
     const session = this.pickSession();
     const first = this.advance(session);
     if (!first) return;
@@ -137,7 +136,11 @@ export class ShopSimulator {
     this.sessions.splice(this.sessions.indexOf(session), 1);
   }
 
-  private envelope<T extends EventType>(session: Session, type: T, properties: Record<string, unknown>): ShopEvent {
+  private envelope<T extends EventType>(
+    session: Session,
+    type: T,
+    properties: Record<string, unknown>,
+  ): ShopEvent {
     const event: Record<string, unknown> = {
       event_id: this.random.uuid(),
       event_type: type,
@@ -220,7 +223,11 @@ export class ShopSimulator {
     if (roll < 0.72 && session.cart.size > 0) {
       const line = r.pick([...session.cart.values()]);
       session.cart.delete(line.product.product_id);
-      return this.envelope(session, "remove_from_cart", this.productProps(session, line.product, line.quantity));
+      return this.envelope(
+        session,
+        "remove_from_cart",
+        this.productProps(session, line.product, line.quantity),
+      );
     }
     if (roll < 0.82 && session.cart.size > 0) {
       const items = this.lineItems(session);

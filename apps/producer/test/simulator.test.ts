@@ -1,5 +1,13 @@
 import { EVENT_TYPES, parseAndValidate, validateEvent } from "@shopstream/events";
-import { MALFORMED_LABELS, MALFORMED_MAKERS, NO_FAULTS, priceIn, MARKETS, Random, ShopSimulator } from "../src";
+import {
+  MALFORMED_LABELS,
+  MALFORMED_MAKERS,
+  MARKETS,
+  NO_FAULTS,
+  priceIn,
+  Random,
+  ShopSimulator,
+} from "../src";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
 const clock = () => NOW;
@@ -26,7 +34,8 @@ describe("ShopSimulator", () => {
       types.add(emission.event.event_type);
       const props = emission.event.properties as { currency?: string };
       if (props.currency) currencies.add(props.currency);
-      if (emission.event.user_id) users.set(emission.event.user_id, (users.get(emission.event.user_id) ?? 0) + 1);
+      if (emission.event.user_id)
+        users.set(emission.event.user_id, (users.get(emission.event.user_id) ?? 0) + 1);
     }
     expect([...types].sort()).toEqual([...EVENT_TYPES].sort());
     expect(currencies.size).toBeGreaterThanOrEqual(4);
@@ -60,7 +69,8 @@ describe("ShopSimulator", () => {
     expect(count((e) => e.kind === "event" && e.late)).toBeGreaterThan(300);
     // Late events are valid: within the acceptance window, hours in the past.
     for (const e of emissions) {
-      if (e.kind === "event" && e.late) expect(validateEvent(JSON.parse(JSON.stringify(e.event)), NOW).ok).toBe(true);
+      if (e.kind === "event" && e.late)
+        expect(validateEvent(JSON.parse(JSON.stringify(e.event)), NOW).ok).toBe(true);
     }
     // Out-of-order: with a moving clock, some event is published after one that happened later.
     let t = NOW;
@@ -95,6 +105,13 @@ describe("malformed payloads", () => {
 describe("priceIn", () => {
   it("prices exactly per market", () => {
     const product = { product_id: "p", category: "c", baseCents: 1999 };
-    expect(MARKETS.map((m) => priceIn(product, m))).toEqual(["19.99", "18.39", "18.39", "15.79", "2999", "209.9"]);
+    expect(MARKETS.map((m) => priceIn(product, m))).toEqual([
+      "19.99",
+      "18.39",
+      "18.39",
+      "15.79",
+      "2999",
+      "209.9",
+    ]);
   });
 });

@@ -31,7 +31,12 @@ export function str(doc: string, defaultValue?: string): VarSpec<string> {
   };
 }
 
-export function int(doc: string, defaultValue: number | undefined, min: number, max: number): VarSpec<number> {
+export function int(
+  doc: string,
+  defaultValue: number | undefined,
+  min: number,
+  max: number,
+): VarSpec<number> {
   return {
     kind: `integer ${min}..${max}`,
     doc,
@@ -46,7 +51,12 @@ export function int(doc: string, defaultValue: number | undefined, min: number, 
   };
 }
 
-export function num(doc: string, defaultValue: number | undefined, min: number, max: number): VarSpec<number> {
+export function num(
+  doc: string,
+  defaultValue: number | undefined,
+  min: number,
+  max: number,
+): VarSpec<number> {
   return {
     kind: `number ${min}..${max}`,
     doc,
@@ -113,7 +123,8 @@ export function readConfig<S extends SpecMap>(specs: S, env: Env = process.env):
 /** A markdown table of the variables, for READMEs and `--help`. */
 export function describeConfig(specs: SpecMap): string {
   const rows = Object.entries(specs).map(
-    ([name, spec]) => `| \`${name}\` | ${spec.kind} | ${spec.default === undefined ? "required" : `\`${String(spec.default)}\``} | ${spec.doc} |`,
+    ([name, spec]) =>
+      `| \`${name}\` | ${spec.kind} | ${spec.default === undefined ? "required" : `\`${String(spec.default)}\``} | ${spec.doc} |`,
   );
   return ["| variable | type | default | meaning |", "| --- | --- | --- | --- |", ...rows].join("\n");
 }

@@ -1,3 +1,15 @@
 /** @shopstream/config — typed environment configuration and the pipeline's resource names. */
-export { bool, type ConfigOf, ConfigError, describeConfig, type Env, int, num, oneOf, readConfig, type SpecMap, str } from "./env";
+export {
+  bool,
+  ConfigError,
+  type ConfigOf,
+  describeConfig,
+  type Env,
+  int,
+  num,
+  oneOf,
+  readConfig,
+  type SpecMap,
+  str,
+} from "./env";
 export { BIGQUERY, deadLetterTopicOf, GOOGLE_CLOUD, MONGODB, PUBSUB } from "./resources";

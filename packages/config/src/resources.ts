@@ -5,18 +5,29 @@
 import { int, str } from "./env";
 
 export const GOOGLE_CLOUD = {
-  GOOGLE_CLOUD_PROJECT: str("Google Cloud project ID (any name works against the emulators)", "shopstream-local"),
+  GOOGLE_CLOUD_PROJECT: str(
+    "Google Cloud project ID (any name works against the emulators)",
+    "shopstream-local",
+  ),
 };
 
 export const PUBSUB = {
   EVENTS_TOPIC: str("Pub/Sub topic the shop publishes to", "shop-events"),
   INGESTION_SUBSCRIPTION: str("Subscription of the ingestion worker", "shop-events-ingestion"),
   ANALYTICS_SUBSCRIPTION: str("Subscription of the analytics worker", "shop-events-analytics"),
-  MAX_DELIVERY_ATTEMPTS: int("Deliveries before Pub/Sub moves a message to the dead-letter topic", 10, 5, 100),
+  MAX_DELIVERY_ATTEMPTS: int(
+    "Deliveries before Pub/Sub moves a message to the dead-letter topic",
+    10,
+    5,
+    100,
+  ),
 };
 
 export const MONGODB = {
-  MONGODB_URI: str("MongoDB connection string (Atlas in the cloud, FerretDB locally)", "mongodb://127.0.0.1:27017/"),
+  MONGODB_URI: str(
+    "MongoDB connection string (Atlas in the cloud, FerretDB locally)",
+    "mongodb://127.0.0.1:27017/",
+  ),
   MONGODB_DATABASE: str("Database of the raw events", "shop"),
   MONGODB_COLLECTION: str("Collection of the raw events", "events_raw"),
   MONGODB_DEADLETTER_COLLECTION: str("Collection of refused events", "events_deadletter"),

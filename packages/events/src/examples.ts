@@ -57,7 +57,10 @@ export const EXAMPLE_EVENTS: { [T in EventType]: EventOf<T> } = {
       coupon: "WINTER10",
     },
   },
-  refund: { ...envelope("refund", 8), properties: { order_id: "order-88412", amount: "4.99", currency: "EUR" } },
+  refund: {
+    ...envelope("refund", 8),
+    properties: { order_id: "order-88412", amount: "4.99", currency: "EUR" },
+  },
 };
 
 export const EXAMPLE_LIST: ShopEvent[] = Object.values(EXAMPLE_EVENTS) as ShopEvent[];

@@ -141,7 +141,8 @@ function subtractDigits(a: string, b: string): string {
 export function addMoney(a: string, b: string): string {
   const x = toScaled(a);
   const y = toScaled(b);
-  if (x.negative === y.negative) return fromScaled({ negative: x.negative, digits: addDigits(x.digits, y.digits) });
+  if (x.negative === y.negative)
+    return fromScaled({ negative: x.negative, digits: addDigits(x.digits, y.digits) });
   const order = compareDigits(x.digits, y.digits);
   if (order === 0) return "0";
   return order > 0
@@ -151,7 +152,8 @@ export function addMoney(a: string, b: string): string {
 
 /** Exact product of a canonical decimal string and a non-negative safe integer (price x quantity). */
 export function multiplyMoney(amount: string, factor: number): string {
-  if (factor < 0 || Math.floor(factor) !== factor) throw new Error(`factor must be a non-negative integer: ${factor}`);
+  if (factor < 0 || Math.floor(factor) !== factor)
+    throw new Error(`factor must be a non-negative integer: ${factor}`);
   const x = toScaled(amount);
   let total = "0";
   let shifted = x.digits;

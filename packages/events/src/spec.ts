@@ -143,7 +143,11 @@ export const ENVELOPE_FIELDS: FieldMap = {
   event_time: req({ kind: "string", format: "rfc3339", doc: "When it happened: RFC 3339 with offset" }),
   schema_version: req({ kind: "string", format: "schema_version", doc: 'Wire format version, "1"' }),
   session_id: req(id("Browser session identifier")),
-  user_id: { spec: id("Signed-in user; null or absent for anonymous visitors"), required: false, nullable: true },
+  user_id: {
+    spec: id("Signed-in user; null or absent for anonymous visitors"),
+    required: false,
+    nullable: true,
+  },
   anonymous_id: opt(id("Device identifier; required when user_id is null")),
   context: opt({ kind: "object", fields: CONTEXT_FIELDS, doc: "Where the event happened" }),
   properties: req({ kind: "object", fields: {}, doc: "Per-type properties (see PROPERTIES)" }),

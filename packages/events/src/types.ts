@@ -41,8 +41,20 @@ export interface PropertiesByType {
   search: { query: string; results_count: number; [unknown: string]: unknown };
   add_to_cart: ProductProperties;
   remove_from_cart: ProductProperties;
-  checkout_started: { cart_id: string; items: LineItem[]; value: Money; currency: string; [unknown: string]: unknown };
-  purchase: { order_id: string; items: LineItem[]; revenue: Money; currency: string; [unknown: string]: unknown };
+  checkout_started: {
+    cart_id: string;
+    items: LineItem[];
+    value: Money;
+    currency: string;
+    [unknown: string]: unknown;
+  };
+  purchase: {
+    order_id: string;
+    items: LineItem[];
+    revenue: Money;
+    currency: string;
+    [unknown: string]: unknown;
+  };
   refund: { order_id: string; amount: Money; currency: string; [unknown: string]: unknown };
 }
 

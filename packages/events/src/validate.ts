@@ -37,12 +37,15 @@ export type ValidationResult = ValidEvent | InvalidEvent;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 // C0/C1 controls (tab excepted), the replacement character left by invalid UTF-8 upstream, lone surrogates.
 const FORBIDDEN_CHARS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\uFFFD]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const MAX_DEPTH = 16;
 const MAX_REPORTED_ERRORS = 5;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && Object.prototype.toString.call(value) === "[object Object]";
+  return (
+    typeof value === "object" && value !== null && Object.prototype.toString.call(value) === "[object Object]"
+  );
 }
 
 function describe(value: unknown): string {
@@ -71,14 +74,20 @@ function copyJson(value: unknown, depth: number, path: string, errors: string[])
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const key in source) {
-    if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
-    if (FORBIDDEN_CHARS.test(key)) errors.push(`${path}: a field name contains control or invalid characters`);
+    if (!Object.hasOwn(source, key)) continue;
+    if (FORBIDDEN_CHARS.test(key))
+      errors.push(`${path}: a field name contains control or invalid characters`);
     out[key] = copyJson(source[key], depth + 1, path ? `${path}.${key}` : key, errors);
   }
   return out;
 }
 
-function checkString(spec: Extract<FieldSpec, { kind: "string" }>, value: unknown, path: string, errors: string[]) {
+function checkString(
+  spec: Extract<FieldSpec, { kind: "string" }>,
+  value: unknown,
+  path: string,
+  errors: string[],
+) {
   if (typeof value !== "string") {
     errors.push(`${path}: must be a string, got ${describe(value)}`);
     return;
@@ -94,7 +103,8 @@ function checkString(spec: Extract<FieldSpec, { kind: "string" }>, value: unknow
   if (spec.enum) {
     let found = false;
     for (let i = 0; i < spec.enum.length; i++) if (spec.enum[i] === value) found = true;
-    if (!found) errors.push(`${path}: ${JSON.stringify(value.substring(0, 64))} is not one of ${spec.enum.join(", ")}`);
+    if (!found)
+      errors.push(`${path}: ${JSON.stringify(value.substring(0, 64))} is not one of ${spec.enum.join(", ")}`);
     return;
   }
   switch (spec.format) {
@@ -105,16 +115,18 @@ function checkString(spec: Extract<FieldSpec, { kind: "string" }>, value: unknow
       if (!parseRfc3339(value)) errors.push(`${path}: must be an RFC 3339 timestamp with offset`);
       break;
     case "country":
-      if (!Object.prototype.hasOwnProperty.call(COUNTRY_CODES, value))
+      if (!Object.hasOwn(COUNTRY_CODES, value))
         errors.push(`${path}: ${JSON.stringify(value.substring(0, 16))} is not an ISO 3166-1 alpha-2 code`);
       break;
     case "currency":
-      if (!Object.prototype.hasOwnProperty.call(CURRENCY_CODES, value))
+      if (!Object.hasOwn(CURRENCY_CODES, value))
         errors.push(`${path}: ${JSON.stringify(value.substring(0, 16))} is not an ISO 4217 currency code`);
       break;
     case "schema_version":
       if (value !== SCHEMA_VERSION)
-        errors.push(`${path}: unsupported schema version ${JSON.stringify(value.substring(0, 16))}, expected "${SCHEMA_VERSION}"`);
+        errors.push(
+          `${path}: unsupported schema version ${JSON.stringify(value.substring(0, 16))}, expected "${SCHEMA_VERSION}"`,
+        );
       break;
   }
 }
@@ -170,11 +182,11 @@ function checkField(spec: FieldSpec, value: unknown, path: string, errors: strin
 /** Checks declared fields in place (normalising money); unknown fields are left untouched. */
 function checkFields(fields: FieldMap, target: Record<string, unknown>, path: string, errors: string[]) {
   for (const name in fields) {
-    if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
+    if (!Object.hasOwn(fields, name)) continue;
     const def = fields[name];
     if (!def) continue;
     const fieldPath = path ? `${path}.${name}` : name;
-    const present = Object.prototype.hasOwnProperty.call(target, name) && target[name] !== undefined;
+    const present = Object.hasOwn(target, name) && target[name] !== undefined;
     if (!present) {
       if (def.required) errors.push(`${fieldPath}: is required`);
       continue;
@@ -215,7 +227,7 @@ export function validateEvent(input: unknown, nowMs: number): ValidationResult {
 
   checkFields(ENVELOPE_FIELDS, event, "", errors);
   const type = event.event_type as EventType;
-  if (isPlainObject(event.properties) && Object.prototype.hasOwnProperty.call(PROPERTIES, type)) {
+  if (isPlainObject(event.properties) && Object.hasOwn(PROPERTIES, type)) {
     checkFields(PROPERTIES[type], event.properties, "properties", errors);
   }
   if ((event.user_id === null || event.user_id === undefined) && event.anonymous_id === undefined) {

@@ -60,7 +60,12 @@ export const WAREHOUSE_COLUMNS: WarehouseColumn[] = [
       col("quantity", "INT64", "REQUIRED", "Units"),
     ],
   },
-  col("payload", "STRING", "REQUIRED", "The event as received (canonical money), unknown fields kept, as JSON"),
+  col(
+    "payload",
+    "STRING",
+    "REQUIRED",
+    "The event as received (canonical money), unknown fields kept, as JSON",
+  ),
 ];
 
 export interface WarehouseItem {

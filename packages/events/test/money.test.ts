@@ -72,11 +72,15 @@ describe("money arithmetic", () => {
     for (let i = 0; i < 500; i++) {
       const a = `${next() % 100000}.${String(next() % 1000000000).padStart(9, "0")}`;
       const b = `${next() % 100000}.${String(next() % 1000).padStart(3, "0")}`;
-      const scaled = (text: string) => BigInt(text.replace(".", "").replace(/^0+(?=\d)/, "")) * 10n ** BigInt(9 - (text.split(".")[1] ?? "").length);
+      const scaled = (text: string) =>
+        BigInt(text.replace(".", "").replace(/^0+(?=\d)/, "")) *
+        10n ** BigInt(9 - (text.split(".")[1] ?? "").length);
       const expected = scaled(a) + scaled(b);
       expect(scaled(`${addMoney(a, b)}${addMoney(a, b).includes(".") ? "" : ".0"}`)).toBe(expected);
       const q = next() % 50;
-      expect(scaled(`${multiplyMoney(a, q)}${multiplyMoney(a, q).includes(".") ? "" : ".0"}`)).toBe(scaled(a) * BigInt(q));
+      expect(scaled(`${multiplyMoney(a, q)}${multiplyMoney(a, q).includes(".") ? "" : ".0"}`)).toBe(
+        scaled(a) * BigInt(q),
+      );
     }
   });
 });

@@ -1,6 +1,13 @@
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import { buildJsonSchema, EVENT_TYPES, EXAMPLE_EVENTS, EXAMPLE_LIST, parseAndValidate, validateEvent } from "../src";
+import {
+  buildJsonSchema,
+  EVENT_TYPES,
+  EXAMPLE_EVENTS,
+  EXAMPLE_LIST,
+  parseAndValidate,
+  validateEvent,
+} from "../src";
 
 const NOW = Date.parse("2026-11-26T10:20:00Z");
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
@@ -43,33 +50,101 @@ describe("validateEvent", () => {
     ["a string", "hello", /must be a JSON object/],
     ["no event_id", mutate("page_view", (e) => delete e.event_id), /event_id: is required/],
     ["a bad uuid", mutate("page_view", (e) => (e.event_id = "not-a-uuid")), /event_id: must be a UUID/],
-    ["an unknown type", mutate("page_view", (e) => (e.event_type = "wishlist_add")), /event_type: "wishlist_add" is not one of/],
+    [
+      "an unknown type",
+      mutate("page_view", (e) => (e.event_type = "wishlist_add")),
+      /event_type: "wishlist_add" is not one of/,
+    ],
     ["schema v2", mutate("page_view", (e) => (e.schema_version = "2")), /unsupported schema version "2"/],
-    ["a numeric schema version", mutate("page_view", (e) => (e.schema_version = 1)), /schema_version: must be a string/],
-    ["no offset", mutate("page_view", (e) => (e.event_time = "2026-11-26T10:15:00")), /event_time: must be an RFC 3339/],
-    ["the far past", mutate("page_view", (e) => (e.event_time = "2020-01-01T00:00:00Z")), /older than the 7-day/],
+    [
+      "a numeric schema version",
+      mutate("page_view", (e) => (e.schema_version = 1)),
+      /schema_version: must be a string/,
+    ],
+    [
+      "no offset",
+      mutate("page_view", (e) => (e.event_time = "2026-11-26T10:15:00")),
+      /event_time: must be an RFC 3339/,
+    ],
+    [
+      "the far past",
+      mutate("page_view", (e) => (e.event_time = "2020-01-01T00:00:00Z")),
+      /older than the 7-day/,
+    ],
     ["the future", mutate("page_view", (e) => (e.event_time = "2026-11-26T11:00:00Z")), /in the future/],
-    ["anonymous without id", mutate("page_view", (e) => delete e.anonymous_id), /anonymous_id: is required when user_id/],
-    ["a bad country", mutate("search", (e) => (e.context.country = "XX")), /context.country: "XX" is not an ISO 3166-1/],
+    [
+      "anonymous without id",
+      mutate("page_view", (e) => delete e.anonymous_id),
+      /anonymous_id: is required when user_id/,
+    ],
+    [
+      "a bad country",
+      mutate("search", (e) => (e.context.country = "XX")),
+      /context.country: "XX" is not an ISO 3166-1/,
+    ],
     ["a bad device", mutate("search", (e) => (e.context.device = "watch")), /context.device/],
-    ["a bad currency", mutate("add_to_cart", (e) => (e.properties.currency = "usd")), /properties.currency: "usd" is not an ISO 4217/],
-    ["a float quantity", mutate("add_to_cart", (e) => (e.properties.quantity = 1.5)), /properties.quantity: must be an integer/],
-    ["zero quantity", mutate("add_to_cart", (e) => (e.properties.quantity = 0)), /properties.quantity: must be between 1/],
-    ["a negative price", mutate("add_to_cart", (e) => (e.properties.price = "-1")), /properties.price: must not be negative/],
-    ["an absurd revenue", mutate("purchase", (e) => (e.properties.revenue = "1e15")), /properties.revenue: exceeds the maximum/],
+    [
+      "a bad currency",
+      mutate("add_to_cart", (e) => (e.properties.currency = "usd")),
+      /properties.currency: "usd" is not an ISO 4217/,
+    ],
+    [
+      "a float quantity",
+      mutate("add_to_cart", (e) => (e.properties.quantity = 1.5)),
+      /properties.quantity: must be an integer/,
+    ],
+    [
+      "zero quantity",
+      mutate("add_to_cart", (e) => (e.properties.quantity = 0)),
+      /properties.quantity: must be between 1/,
+    ],
+    [
+      "a negative price",
+      mutate("add_to_cart", (e) => (e.properties.price = "-1")),
+      /properties.price: must not be negative/,
+    ],
+    [
+      "an absurd revenue",
+      mutate("purchase", (e) => (e.properties.revenue = "1e15")),
+      /properties.revenue: exceeds the maximum/,
+    ],
     ["no items", mutate("purchase", (e) => (e.properties.items = [])), /properties.items: needs at least 1/],
-    ["an item without price", mutate("purchase", (e) => delete e.properties.items[1].price), /properties.items\[1\].price: is required/],
-    ["a zero refund", mutate("refund", (e) => (e.properties.amount = 0)), /a refund must be greater than zero/],
+    [
+      "an item without price",
+      mutate("purchase", (e) => delete e.properties.items[1].price),
+      /properties.items\[1\].price: is required/,
+    ],
+    [
+      "a zero refund",
+      mutate("refund", (e) => (e.properties.amount = 0)),
+      /a refund must be greater than zero/,
+    ],
     ["a missing query", mutate("search", (e) => delete e.properties.query), /properties.query: is required/],
     ["properties as array", mutate("search", (e) => (e.properties = [])), /properties: must be an object/],
-    ["a control character", mutate("search", (e) => (e.properties.query = "shoes\u0000")), /properties.query: contains control/],
-    ["a replacement char", mutate("search", (e) => (e.session_id = "s\uFFFD")), /session_id: contains control/],
-    ["a lone surrogate", mutate("search", (e) => (e.session_id = "s\uD800x")), /session_id: contains control/],
-    ["deep nesting", mutate("page_view", (e) => {
-      let deep: Record<string, unknown> = {};
-      e.extra = deep;
-      for (let i = 0; i < 40; i++) deep = deep.x = {};
-    }), /nesting deeper than 16/],
+    [
+      "a control character",
+      mutate("search", (e) => (e.properties.query = "shoes\u0000")),
+      /properties.query: contains control/,
+    ],
+    [
+      "a replacement char",
+      mutate("search", (e) => (e.session_id = "s\uFFFD")),
+      /session_id: contains control/,
+    ],
+    [
+      "a lone surrogate",
+      mutate("search", (e) => (e.session_id = "s\uD800x")),
+      /session_id: contains control/,
+    ],
+    [
+      "deep nesting",
+      mutate("page_view", (e) => {
+        let deep: Record<string, unknown> = {};
+        e.extra = deep;
+        for (let i = 0; i < 40; i++) deep = deep.x = {};
+      }),
+      /nesting deeper than 16/,
+    ],
     ["a null session", mutate("page_view", (e) => (e.session_id = null)), /session_id: must not be null/],
   ])("refuses %s with a reason", (_name, input, reason) => {
     const result = validateEvent(input, NOW);
@@ -89,8 +164,14 @@ describe("validateEvent", () => {
 
 describe("parseAndValidate", () => {
   it("turns broken JSON and oversized payloads into reasons", () => {
-    expect(parseAndValidate("{not json", NOW)).toMatchObject({ ok: false, reason: "payload: not valid JSON" });
-    expect(parseAndValidate(`"${"x".repeat(300000)}"`, NOW)).toMatchObject({ ok: false, reason: /larger than/ });
+    expect(parseAndValidate("{not json", NOW)).toMatchObject({
+      ok: false,
+      reason: "payload: not valid JSON",
+    });
+    expect(parseAndValidate(`"${"x".repeat(300000)}"`, NOW)).toMatchObject({
+      ok: false,
+      reason: /larger than/,
+    });
     expect(parseAndValidate(JSON.stringify(EXAMPLE_EVENTS.refund), NOW).ok).toBe(true);
   });
 });
@@ -107,7 +188,10 @@ describe("generated JSON Schema", () => {
   it("refuses the structural mistakes the validator refuses", () => {
     const bad = [
       { ...clone(EXAMPLE_EVENTS.page_view), event_type: "nope" },
-      { ...clone(EXAMPLE_EVENTS.add_to_cart), properties: { ...EXAMPLE_EVENTS.add_to_cart.properties, quantity: 0 } },
+      {
+        ...clone(EXAMPLE_EVENTS.add_to_cart),
+        properties: { ...EXAMPLE_EVENTS.add_to_cart.properties, quantity: 0 },
+      },
       { ...clone(EXAMPLE_EVENTS.purchase), properties: { ...EXAMPLE_EVENTS.purchase.properties, items: [] } },
       { ...clone(EXAMPLE_EVENTS.page_view), anonymous_id: undefined },
       { ...clone(EXAMPLE_EVENTS.refund), properties: { order_id: "o", currency: "EUR" } },

@@ -24,7 +24,9 @@ export function createLogger(component: string, env: NodeJS.ProcessEnv = process
       );
     } else {
       const extra = fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : "";
-      process.stderr.write(`${new Date().toISOString()} ${level.padEnd(5)} [${component}] ${message}${extra}\n`);
+      process.stderr.write(
+        `${new Date().toISOString()} ${level.padEnd(5)} [${component}] ${message}${extra}\n`,
+      );
     }
   };
   return {

@@ -57,7 +57,8 @@ export function isMetricsMessage(value: unknown): value is MetricsMessage {
 export function reportToParent(metrics: StageMetrics, intervalMs = 500): () => void {
   if (!process.send) return () => {};
   const send = () => {
-    if (process.connected) process.send?.({ type: "metrics", snapshot: metrics.snapshot() } satisfies MetricsMessage);
+    if (process.connected)
+      process.send?.({ type: "metrics", snapshot: metrics.snapshot() } satisfies MetricsMessage);
   };
   const timer = setInterval(send, intervalMs);
   timer.unref();

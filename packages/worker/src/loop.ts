@@ -91,7 +91,10 @@ export class WorkerLoop<T> {
   private pump(): void {
     const { batchSize, batchWaitMs, maxConcurrentBatches } = this.options;
     while (this.buffer.length > 0 && this.active < maxConcurrentBatches) {
-      const due = this.stopping || this.buffer.length >= batchSize || this.clock() - this.oldestBufferedAt >= batchWaitMs;
+      const due =
+        this.stopping ||
+        this.buffer.length >= batchSize ||
+        this.clock() - this.oldestBufferedAt >= batchWaitMs;
       if (!due) break;
       const batch = this.buffer.splice(0, batchSize);
       this.oldestBufferedAt = this.clock();
@@ -99,7 +102,9 @@ export class WorkerLoop<T> {
       this.process(batch)
         .catch((error) => {
           // process() handles its own failures; reaching here is a bug: leave the batch for redelivery.
-          this.options.logger.error("batch failed unexpectedly; messages nacked for redelivery", { error: String(error) });
+          this.options.logger.error("batch failed unexpectedly; messages nacked for redelivery", {
+            error: String(error),
+          });
           for (const message of batch) message.nack();
           this.options.metrics.add("nacked", batch.length);
         })
@@ -142,9 +147,12 @@ export class WorkerLoop<T> {
       } catch (error) {
         this.options.metrics.add("write_retries");
         if (this.stopping && this.clock() >= this.drainDeadline) {
-          this.options.logger.error(`${what} still failing at the drain deadline; batch nacked for redelivery`, {
-            error: String(error),
-          });
+          this.options.logger.error(
+            `${what} still failing at the drain deadline; batch nacked for redelivery`,
+            {
+              error: String(error),
+            },
+          );
           return false;
         }
         const delay = backoffDelay(attempt, this.retry);
@@ -198,7 +206,8 @@ export class WorkerLoop<T> {
       outcomes.forEach((outcome, index) => {
         const entry = valid[index];
         if (!entry) return;
-        if (outcome.status === "rejected") refused.push({ message: entry.message, reason: `store refused: ${outcome.reason}` });
+        if (outcome.status === "rejected")
+          refused.push({ message: entry.message, reason: `store refused: ${outcome.reason}` });
         else {
           stored.push(entry.message);
           metrics.add(outcome.status === "duplicate" ? "duplicates" : "stored");

@@ -2,7 +2,13 @@
  * Wires a Pub/Sub streaming pull to the worker loop, with flow control that bounds memory and a drain on
  * SIGTERM/SIGINT (Cloud Run, Kubernetes and the local supervisor all stop workers with SIGTERM).
  */
-import { Duration, type Message, type PubSub, type Subscription, SubscriptionCloseBehaviors } from "@google-cloud/pubsub";
+import {
+  Duration,
+  type Message,
+  type PubSub,
+  type Subscription,
+  SubscriptionCloseBehaviors,
+} from "@google-cloud/pubsub";
 import type { Logger } from "@shopstream/telemetry";
 import { type LoopOptions, WorkerLoop } from "./loop";
 
@@ -61,7 +67,11 @@ export function startSubscriber<T>(options: SubscriberOptions<T>): RunningWorker
 }
 
 /** Stops `worker` on SIGTERM or SIGINT, then runs `after` (closing clients) and exits. */
-export function drainOnSignals(worker: { stop(): Promise<void> }, logger: Logger, after: () => Promise<void>): void {
+export function drainOnSignals(
+  worker: { stop(): Promise<void> },
+  logger: Logger,
+  after: () => Promise<void>,
+): void {
   let signalled = false;
   const handler = (signal: NodeJS.Signals) => {
     if (signalled) return;

@@ -1,7 +1,10 @@
 /** What a worker plugs into the shared loop: a store for valid events and one for refused ones. */
 
 /** Per-item result of a store write. */
-export type WriteOutcome = { status: "stored" } | { status: "duplicate" } | { status: "rejected"; reason: string };
+export type WriteOutcome =
+  | { status: "stored" }
+  | { status: "duplicate" }
+  | { status: "rejected"; reason: string };
 
 export interface Sink<T> {
   /** Human-readable target for logs, e.g. "mongodb shop.events_raw". */

@@ -90,7 +90,13 @@ describe("WorkerLoop", () => {
     expect(deadLetters[1]?.payload).toBe(Buffer.from([0xff, 0xfe, 0x41]).toString("base64"));
     expect(deadLetters[0]?.attributes).toBe('{"event_type":"test"}');
     expect(messages.map((m) => [m.acked, m.nacked])).toEqual(messages.map(() => [1, 0]));
-    expect(metrics.counters).toMatchObject({ received: 5, stored: 2, duplicates: 1, dead_lettered: 2, acked: 5 });
+    expect(metrics.counters).toMatchObject({
+      received: 5,
+      stored: 2,
+      duplicates: 1,
+      dead_lettered: 2,
+      acked: 5,
+    });
     expect(metrics.latency.count).toBe(3);
   });
 

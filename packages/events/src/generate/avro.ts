@@ -6,7 +6,14 @@
  * fields nullable, per-type properties flattened into one record). It is registered for discovery and
  * revision history; enforcing it on the topic is opt-in (see terraform/modules/pubsub/README.md).
  */
-import { CONTEXT_FIELDS, ENVELOPE_FIELDS, type FieldDef, type FieldSpec, PROPERTIES, SCHEMA_VERSION } from "../spec";
+import {
+  CONTEXT_FIELDS,
+  ENVELOPE_FIELDS,
+  type FieldDef,
+  type FieldSpec,
+  PROPERTIES,
+  SCHEMA_VERSION,
+} from "../spec";
 
 type AvroType = string | Record<string, unknown> | AvroType[];
 const NAMESPACE = "com.shopstream.events.v1";

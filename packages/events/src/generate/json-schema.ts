@@ -1,5 +1,12 @@
 /** JSON Schema (draft 2020-12) of contract v1, generated from spec.ts. */
-import { ENVELOPE_FIELDS, EVENT_TYPES, type FieldMap, type FieldSpec, PROPERTIES, SCHEMA_VERSION } from "../spec";
+import {
+  ENVELOPE_FIELDS,
+  EVENT_TYPES,
+  type FieldMap,
+  type FieldSpec,
+  PROPERTIES,
+  SCHEMA_VERSION,
+} from "../spec";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -69,6 +76,10 @@ export function buildJsonSchema(): JsonSchema {
     $id: `https://shopstream.example/schemas/shop-event/v${SCHEMA_VERSION}.json`,
     title: "ShopEvent",
     ...envelope,
-    allOf: [...perType, anonymousRule, { if: { not: { required: ["user_id"] } }, then: { required: ["anonymous_id"] } }],
+    allOf: [
+      ...perType,
+      anonymousRule,
+      { if: { not: { required: ["user_id"] } }, then: { required: ["anonymous_id"] } },
+    ],
   };
 }

@@ -1,0 +1,138 @@
+/**
+ * BigQuery side of analytics: the events sink (insertAll with insertId = event_id; best-effort dedup
+ * there, exact dedup in the aggregate SQL), the dead-letter sink and idempotent provisioning of the
+ * dataset, the events table (from the contract's generated schema) and the aggregate tables.
+ */
+import { BigQuery, type TableField } from "@google-cloud/bigquery";
+import { buildDeadLetterTableSchema, buildEventsTableSchema, type WarehouseRow } from "@shopstream/events";
+import type { DeadLetterRecord, DeadLetterSink, Sink, WriteOutcome } from "@shopstream/worker";
+import type { AggregateDefinition } from "./aggregates";
+
+export const EVENTS_TABLE = "events";
+export const DEAD_LETTER_TABLE = "events_deadletter";
+
+export interface BigQueryConnection {
+  projectId: string;
+  /** e.g. http://127.0.0.1:9050 for the local emulator; undefined for Google's API. */
+  emulatorHost?: string;
+  location: string;
+}
+
+export function createBigQuery(connection: BigQueryConnection): BigQuery {
+  if (!connection.emulatorHost)
+    return new BigQuery({ projectId: connection.projectId, location: connection.location });
+  return new BigQuery({
+    projectId: connection.projectId,
+    location: connection.location,
+    apiEndpoint: connection.emulatorHost,
+    // The emulator accepts any token; a fixed one keeps google-auth-library from looking for credentials.
+    authClient: {
+      getAccessToken: async () => ({ token: "emulator" }),
+      getRequestHeaders: async () => ({}),
+    } as never,
+  });
+}
+
+interface InsertError {
+  row?: { insertId?: string };
+  errors?: { reason?: string; message?: string }[];
+}
+
+export class EventsTableSink implements Sink<WarehouseRow> {
+  readonly description: string;
+
+  constructor(
+    private readonly bigquery: BigQuery,
+    private readonly dataset: string,
+    private readonly onStored?: (rows: WarehouseRow[]) => void,
+  ) {
+    this.description = `bigquery ${dataset}.${EVENTS_TABLE}`;
+  }
+
+  async write(rows: WarehouseRow[]): Promise<WriteOutcome[]> {
+    const outcomes: WriteOutcome[] = rows.map(() => ({ status: "stored" }));
+    try {
+      await this.bigquery
+        .dataset(this.dataset)
+        .table(EVENTS_TABLE)
+        .insert(
+          rows.map((row) => ({ insertId: row.event_id, json: row })),
+          { raw: true, skipInvalidRows: true },
+        );
+    } catch (error) {
+      const perRow = (error as { name?: string; errors?: InsertError[] }).errors;
+      if ((error as { name?: string }).name !== "PartialFailureError" || !Array.isArray(perRow)) throw error;
+      const index = new Map(rows.map((row, i) => [row.event_id, i]));
+      for (const failure of perRow) {
+        const i = index.get(failure.row?.insertId ?? "");
+        if (i === undefined) throw error;
+        const reason = (failure.errors ?? [])
+          .map((e) => `${e.reason ?? "error"}: ${e.message ?? ""}`)
+          .join("; ");
+        outcomes[i] = { status: "rejected", reason: `bigquery ${reason}` };
+      }
+    }
+    this.onStored?.(rows.filter((_, i) => outcomes[i]?.status === "stored"));
+    return outcomes;
+  }
+}
+
+export class BigQueryDeadLetterSink implements DeadLetterSink {
+  readonly description: string;
+
+  constructor(
+    private readonly bigquery: BigQuery,
+    private readonly dataset: string,
+  ) {
+    this.description = `bigquery ${dataset}.${DEAD_LETTER_TABLE}`;
+  }
+
+  async write(records: DeadLetterRecord[]): Promise<void> {
+    await this.bigquery
+      .dataset(this.dataset)
+      .table(DEAD_LETTER_TABLE)
+      .insert(
+        records.map((record) => ({ insertId: `${record.subscription}/${record.message_id}`, json: record })),
+        { raw: true },
+      );
+  }
+}
+
+function aggregateSchema(aggregate: AggregateDefinition): TableField[] {
+  return aggregate.columns.map((column) => ({ name: column.name, type: column.type, mode: "NULLABLE" }));
+}
+
+/** Creates the dataset and every table if missing; safe to run on every start. */
+export async function ensureWarehouse(
+  bigquery: BigQuery,
+  dataset: string,
+  aggregates: AggregateDefinition[],
+): Promise<void> {
+  const ds = bigquery.dataset(dataset);
+  const [exists] = await ds.exists();
+  if (!exists) await ds.create().catch(ignoreAlreadyExists);
+  const tables: { name: string; fields: TableField[]; partitionBy?: string }[] = [
+    { name: EVENTS_TABLE, fields: buildEventsTableSchema() as TableField[], partitionBy: "event_time" },
+    {
+      name: DEAD_LETTER_TABLE,
+      fields: buildDeadLetterTableSchema() as TableField[],
+      partitionBy: "dead_lettered_at",
+    },
+    ...aggregates.map((a) => ({ name: a.name, fields: aggregateSchema(a) })),
+  ];
+  for (const table of tables) {
+    const [tableExists] = await ds.table(table.name).exists();
+    if (tableExists) continue;
+    await ds
+      .createTable(table.name, {
+        schema: { fields: table.fields },
+        ...(table.partitionBy ? { timePartitioning: { type: "DAY", field: table.partitionBy } } : {}),
+      })
+      .catch(ignoreAlreadyExists);
+  }
+}
+
+function ignoreAlreadyExists(error: unknown): void {
+  if ((error as { code?: number }).code === 409) return;
+  throw error;
+}

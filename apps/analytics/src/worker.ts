@@ -1,0 +1,71 @@
+/** Assembles the analytics worker: subscription -> toWarehouseRow -> BigQuery events -> aggregate refresh. */
+import type { BigQuery } from "@google-cloud/bigquery";
+import type { PubSub } from "@google-cloud/pubsub";
+import type { WarehouseRow } from "@shopstream/events";
+import type { Logger, StageMetrics } from "@shopstream/telemetry";
+import { type RunningWorker, startSubscriber } from "@shopstream/worker";
+import { loadAggregates } from "./aggregates";
+import { BigQueryDeadLetterSink, EventsTableSink, ensureWarehouse } from "./bigquery";
+import { AggregateRefresher } from "./refresher";
+import { toWarehouseRow } from "./transform";
+
+export interface AnalyticsWorkerOptions {
+  pubsub: PubSub;
+  bigquery: BigQuery;
+  dataset: string;
+  subscription: string;
+  metrics: StageMetrics;
+  logger: Logger;
+  refreshIntervalMs?: number;
+  batchSize?: number;
+  batchWaitMs?: number;
+  maxConcurrentBatches?: number;
+  maxOutstandingMessages?: number;
+  streams?: number;
+  drainTimeoutMs?: number;
+}
+
+export interface RunningAnalyticsWorker extends RunningWorker {
+  refresher: AggregateRefresher;
+}
+
+export async function startAnalyticsWorker(options: AnalyticsWorkerOptions): Promise<RunningAnalyticsWorker> {
+  const aggregates = loadAggregates();
+  await ensureWarehouse(options.bigquery, options.dataset, aggregates);
+  const refresher = new AggregateRefresher({
+    bigquery: options.bigquery,
+    dataset: options.dataset,
+    aggregates,
+    intervalMs: options.refreshIntervalMs ?? 2000,
+    logger: options.logger,
+    metrics: options.metrics,
+  });
+  const worker = startSubscriber<WarehouseRow>({
+    pubsub: options.pubsub,
+    subscriptionName: options.subscription,
+    transform: toWarehouseRow,
+    decode: (output) => JSON.parse(output) as WarehouseRow,
+    sink: new EventsTableSink(options.bigquery, options.dataset, (rows) =>
+      refresher.markDirty(rows.map((row) => Date.parse(row.event_time))),
+    ),
+    deadLetters: new BigQueryDeadLetterSink(options.bigquery, options.dataset),
+    metrics: options.metrics,
+    logger: options.logger,
+    batchSize: options.batchSize ?? 500,
+    batchWaitMs: options.batchWaitMs ?? 100,
+    maxConcurrentBatches: options.maxConcurrentBatches ?? 2,
+    maxOutstandingMessages: options.maxOutstandingMessages ?? 4000,
+    maxOutstandingBytes: 64 * 1024 * 1024,
+    streams: options.streams ?? 5,
+    drainTimeoutMs: options.drainTimeoutMs ?? 30000,
+  });
+  refresher.start();
+  return {
+    ...worker,
+    refresher,
+    stop: async () => {
+      await worker.stop();
+      await refresher.stop();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { EVENT_TYPES, EXAMPLE_EVENTS, WAREHOUSE_COLUMNS, type WarehouseRow } from "@shopstream/events";
+import { toWarehouseRow } from "../src";
+
+const NOW = Date.parse("2026-11-26T10:20:00Z");
+const row = (event: unknown): WarehouseRow => JSON.parse(toWarehouseRow(JSON.stringify(event), NOW));
+
+describe("toWarehouseRow", () => {
+  it.each(EVENT_TYPES.map((t) => [t]))("maps %s to exactly the table's columns", (type) => {
+    const out = row(EXAMPLE_EVENTS[type]);
+    expect(Object.keys(out).sort()).toEqual(WAREHOUSE_COLUMNS.map((c) => c.name).sort());
+    expect(out.event_type).toBe(type);
+    expect(out.event_time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+  });
+
+  it("computes value and units per type, exactly", () => {
+    expect(row(EXAMPLE_EVENTS.purchase)).toMatchObject({
+      value: "104.87",
+      units: 4,
+      currency: "EUR",
+      order_id: "order-88412",
+    });
+    expect(row(EXAMPLE_EVENTS.add_to_cart)).toMatchObject({
+      value: "179.8",
+      units: 2,
+      product_id: "sku-1001",
+    });
+    expect(row(EXAMPLE_EVENTS.refund)).toMatchObject({ value: "4.99", units: null });
+    expect(row(EXAMPLE_EVENTS.search)).toMatchObject({
+      value: null,
+      search_query: "trail running shoes",
+      results_count: 24,
+    });
+    expect(row(EXAMPLE_EVENTS.purchase).items).toEqual([
+      { product_id: "sku-1001", category: "shoes", price: "89.9", quantity: 1 },
+      { product_id: "sku-2002", category: "socks", price: "4.99", quantity: 3 },
+    ]);
+  });
+
+  it("uses anonymous_id as the user key of anonymous visitors and keeps the payload whole", () => {
+    const out = row({ ...EXAMPLE_EVENTS.page_view, campaign: "x" });
+    expect(out).toMatchObject({ user_id: null, anonymous_id: "anon-9c2e", user_key: "anon-9c2e" });
+    expect(JSON.parse(out.payload).campaign).toBe("x");
+  });
+
+  it("throws the dead-letter reason for an invalid event", () => {
+    expect(() =>
+      toWarehouseRow(JSON.stringify({ ...EXAMPLE_EVENTS.refund, schema_version: "9" }), NOW),
+    ).toThrow(/unsupported schema version/);
+  });
+});

@@ -1,0 +1,49 @@
+/** Assembles the ingestion worker: Pub/Sub subscription -> toRawDocument -> MongoDB raw events. */
+import type { PubSub } from "@google-cloud/pubsub";
+import type { Logger, StageMetrics } from "@shopstream/telemetry";
+import { type RunningWorker, startSubscriber } from "@shopstream/worker";
+import { BSON, type MongoClient } from "mongodb";
+import {
+  type DeadLetterDocument,
+  ensureRawStore,
+  MongoDeadLetterSink,
+  RawEventSink,
+  type RawStoreNames,
+} from "./mongo";
+import { toRawDocument } from "./transform";
+
+export interface IngestionWorkerOptions extends RawStoreNames {
+  pubsub: PubSub;
+  mongo: MongoClient;
+  subscription: string;
+  metrics: StageMetrics;
+  logger: Logger;
+  batchSize?: number;
+  batchWaitMs?: number;
+  maxConcurrentBatches?: number;
+  maxOutstandingMessages?: number;
+  streams?: number;
+  drainTimeoutMs?: number;
+}
+
+export async function startIngestionWorker(options: IngestionWorkerOptions): Promise<RunningWorker> {
+  const db = await ensureRawStore(options.mongo, options);
+  return startSubscriber({
+    pubsub: options.pubsub,
+    subscriptionName: options.subscription,
+    transform: toRawDocument,
+    // Canonical extended JSON -> BSON types (Decimal128, Date), as the Dataflow template does.
+    decode: (output) => BSON.EJSON.parse(output, { relaxed: true }) as Record<string, unknown>,
+    sink: new RawEventSink(db.collection(options.collection)),
+    deadLetters: new MongoDeadLetterSink(db.collection<DeadLetterDocument>(options.deadLetterCollection)),
+    metrics: options.metrics,
+    logger: options.logger,
+    batchSize: options.batchSize ?? 500,
+    batchWaitMs: options.batchWaitMs ?? 50,
+    maxConcurrentBatches: options.maxConcurrentBatches ?? 4,
+    maxOutstandingMessages: options.maxOutstandingMessages ?? 4000,
+    maxOutstandingBytes: 64 * 1024 * 1024,
+    streams: options.streams ?? 5,
+    drainTimeoutMs: options.drainTimeoutMs ?? 30000,
+  });
+}
