@@ -7,24 +7,11 @@
  *
  * The document is the event as received (unknown fields kept) plus:
  *  - `_id` = event_id (lower case): a redelivered or republished event collides and is a no-op;
- *  - money fields as `{"$numberDecimal": ...}` (Decimal128, exact);
+ *  - money fields as canonical decimal strings ("104.87"): exact, and readable by every MongoDB-wire
+ *    server (FerretDB v1, the local stand-in, has no Decimal128); sums are BigQuery's job (NUMERIC);
  *  - `event_ts` = event_time as a BSON date in UTC (event_time itself is kept as sent, with its offset).
  */
-import { type FieldMap, LINE_ITEM_FIELDS, PROPERTIES, parseAndValidate } from "@shopstream/events";
-
-function decimalFields(fields: FieldMap, target: Record<string, unknown>): void {
-  for (const name in fields) {
-    if (!Object.hasOwn(fields, name)) continue;
-    const def = fields[name];
-    if (!def || !Object.hasOwn(target, name)) continue;
-    if (def.spec.kind === "money") target[name] = { $numberDecimal: target[name] };
-    if (def.spec.kind === "array" && def.spec.items.kind === "object") {
-      const items = target[name] as Record<string, unknown>[];
-      for (let i = 0; i < items.length; i++)
-        decimalFields(LINE_ITEM_FIELDS, items[i] as Record<string, unknown>);
-    }
-  }
-}
+import { parseAndValidate } from "@shopstream/events";
 
 /**
  * @param payload the Pub/Sub message data as text
@@ -38,9 +25,8 @@ export function toRawDocument(payload: string, nowMs: number): string {
   const event = result.event as unknown as Record<string, unknown>;
   const document: Record<string, unknown> = { _id: event.event_id };
   for (const key in event) {
-    if (Object.hasOwn(event, key) && key !== "_id") document[key] = event[key];
+    if (Object.prototype.hasOwnProperty.call(event, key) && key !== "_id") document[key] = event[key];
   }
   document.event_ts = { $date: result.eventTimeUtc.substring(0, 23) + "Z" };
-  decimalFields(PROPERTIES[result.event.event_type], document.properties as Record<string, unknown>);
   return JSON.stringify(document);
 }

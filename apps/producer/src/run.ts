@@ -48,6 +48,8 @@ export async function runProducer(options: RunOptions): Promise<void> {
       await publisher.publish(emission.event);
     }
     metrics.add("emitted");
+    metrics.counters.published = publisher.stats.published;
+    metrics.counters.publish_failed = publisher.stats.failed;
   }
   const stats = await publisher.flush();
   metrics.counters.published = stats.published;

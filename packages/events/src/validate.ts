@@ -74,7 +74,7 @@ function copyJson(value: unknown, depth: number, path: string, errors: string[])
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const key in source) {
-    if (!Object.hasOwn(source, key)) continue;
+    if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
     if (FORBIDDEN_CHARS.test(key))
       errors.push(`${path}: a field name contains control or invalid characters`);
     out[key] = copyJson(source[key], depth + 1, path ? `${path}.${key}` : key, errors);
@@ -115,11 +115,11 @@ function checkString(
       if (!parseRfc3339(value)) errors.push(`${path}: must be an RFC 3339 timestamp with offset`);
       break;
     case "country":
-      if (!Object.hasOwn(COUNTRY_CODES, value))
+      if (!Object.prototype.hasOwnProperty.call(COUNTRY_CODES, value))
         errors.push(`${path}: ${JSON.stringify(value.substring(0, 16))} is not an ISO 3166-1 alpha-2 code`);
       break;
     case "currency":
-      if (!Object.hasOwn(CURRENCY_CODES, value))
+      if (!Object.prototype.hasOwnProperty.call(CURRENCY_CODES, value))
         errors.push(`${path}: ${JSON.stringify(value.substring(0, 16))} is not an ISO 4217 currency code`);
       break;
     case "schema_version":
@@ -182,11 +182,11 @@ function checkField(spec: FieldSpec, value: unknown, path: string, errors: strin
 /** Checks declared fields in place (normalising money); unknown fields are left untouched. */
 function checkFields(fields: FieldMap, target: Record<string, unknown>, path: string, errors: string[]) {
   for (const name in fields) {
-    if (!Object.hasOwn(fields, name)) continue;
+    if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
     const def = fields[name];
     if (!def) continue;
     const fieldPath = path ? `${path}.${name}` : name;
-    const present = Object.hasOwn(target, name) && target[name] !== undefined;
+    const present = Object.prototype.hasOwnProperty.call(target, name) && target[name] !== undefined;
     if (!present) {
       if (def.required) errors.push(`${fieldPath}: is required`);
       continue;
@@ -227,7 +227,7 @@ export function validateEvent(input: unknown, nowMs: number): ValidationResult {
 
   checkFields(ENVELOPE_FIELDS, event, "", errors);
   const type = event.event_type as EventType;
-  if (isPlainObject(event.properties) && Object.hasOwn(PROPERTIES, type)) {
+  if (isPlainObject(event.properties) && Object.prototype.hasOwnProperty.call(PROPERTIES, type)) {
     checkFields(PROPERTIES[type], event.properties, "properties", errors);
   }
   if ((event.user_id === null || event.user_id === undefined) && event.anonymous_id === undefined) {

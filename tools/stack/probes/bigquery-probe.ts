@@ -17,7 +17,6 @@ const SCHEMA: TableSchema = {
     { name: "event_time", type: "TIMESTAMP", mode: "REQUIRED" },
     { name: "event_date", type: "DATE" },
     { name: "amount", type: "NUMERIC" },
-    { name: "big_amount", type: "BIGNUMERIC" },
     { name: "quantity", type: "INT64" },
     { name: "is_test", type: "BOOL" },
     { name: "payload", type: "JSON" },
@@ -41,7 +40,6 @@ function row(i: number, eventId = `e${i}`) {
     event_time: t.toISOString(),
     event_date: t.toISOString().slice(0, 10),
     amount: "0.1",
-    big_amount: "123456789012.123456789",
     quantity: i,
     is_test: i % 2 === 0,
     payload: JSON.stringify({ kind: "order", n: i, nested: { currency: "EUR" } }),
@@ -69,10 +67,17 @@ async function main(): Promise<void> {
     projectId = stack.projectId;
   }
   process.env.METADATA_SERVER_DETECTION ??= "none";
+  // StackEnv sets FAST_QUERY_PATH=DISABLED: with the jobs.query fast path, bqemulator reports SQL errors in a
+  // 200 response that @google-cloud/bigquery 8.3 ignores (query() resolves to []). Checked below.
+  const fastPath = process.env.FAST_QUERY_PATH;
+  process.env.FAST_QUERY_PATH = "DISABLED";
   const bq = new BigQuery({ projectId, apiEndpoint });
   const r = new ProbeReport("bigquery");
+  /** Runs a query; a SELECT (or a script ending in one) returning no row counts as a failure here. */
   const q = async (query: string, params?: Record<string, unknown>) => {
     const [rows] = await bq.query(params ? { query, params } : { query });
+    const isSelect = /^\s*SELECT/i.test(query) || /;\s*SELECT[^;]*;\s*$/i.test(query);
+    expect(!isSelect || rows.length > 0, "query returned no rows");
     return rows as Record<string, unknown>[];
   };
   const ds = bq.dataset(DATASET);
@@ -80,19 +85,44 @@ async function main(): Promise<void> {
   const T = `\`${projectId}.${DATASET}.events\``;
 
   try {
+    await r.check("failing SQL through query() with the fast path (jobs.query) ENABLED", async () => {
+      process.env.FAST_QUERY_PATH = "";
+      try {
+        const [rows] = await bq.query("SELECT 1/0 AS x");
+        throw new Error(
+          `error swallowed: query() resolved to ${JSON.stringify(rows)} (needs FAST_QUERY_PATH=DISABLED)`,
+        );
+      } catch (err) {
+        if (err instanceof Error && err.message.startsWith("error swallowed")) throw err;
+        return `rejected: ${(err as Error).message.slice(0, 80)}`;
+      } finally {
+        process.env.FAST_QUERY_PATH = "DISABLED";
+      }
+    });
+    await r.check("failing SQL through query() with FAST_QUERY_PATH=DISABLED (jobs.insert)", async () => {
+      try {
+        await bq.query("SELECT 1/0 AS x");
+      } catch (err) {
+        return `rejected: ${(err as Error).message.slice(0, 80)}`;
+      }
+      throw new Error("error swallowed");
+    });
     await r.check("create dataset", async () => {
       await bq.createDataset(DATASET);
       return undefined;
     });
-    await r.check("create table (all types, REPEATED RECORD, DAY partition on event_time, clustering)", async () => {
-      await ds.createTable("events", {
-        schema: SCHEMA,
-        timePartitioning: { type: "DAY", field: "event_time" },
-        clustering: { fields: ["event_id"] },
-      });
-      const [meta] = await table.getMetadata();
-      return `metadata.timePartitioning=${JSON.stringify(meta.timePartitioning)} clustering=${JSON.stringify(meta.clustering)}`;
-    });
+    await r.check(
+      "create table (all types, REPEATED RECORD, DAY partition on event_time, clustering)",
+      async () => {
+        await ds.createTable("events", {
+          schema: SCHEMA,
+          timePartitioning: { type: "DAY", field: "event_time" },
+          clustering: { fields: ["event_id"] },
+        });
+        const [meta] = await table.getMetadata();
+        return `metadata.timePartitioning=${JSON.stringify(meta.timePartitioning)} clustering=${JSON.stringify(meta.clustering)}`;
+      },
+    );
     await r.check("table.insert(rows, {raw:true}) with insertId", async () => {
       const rows = Array.from({ length: 10 }, (_, i) => ({ insertId: `id-${i}`, json: row(i) }));
       await table.insert(rows, { raw: true });
@@ -153,12 +183,25 @@ async function main(): Promise<void> {
       expect(s === "370370367036.370370367", `got ${s}`);
       return s;
     });
-    await r.check("BIGNUMERIC round trip", async () => {
-      const rows = await q(`SELECT big_amount FROM ${T} LIMIT 1`);
-      return describeValue(rows[0]?.big_amount);
+    await r.check("NUMERIC column: insert 123456789012.123456789 x3 and SUM exact", async () => {
+      await ds.createTable("nums", { schema: { fields: [{ name: "v", type: "NUMERIC" }] } });
+      const v = "123456789012.123456789";
+      await ds.table("nums").insert([{ v }, { v }, { v }]);
+      const rows = await q(`SELECT SUM(v) AS s, MAX(v) AS m FROM \`${projectId}.${DATASET}.nums\``);
+      const s = String(rows[0]?.s);
+      expect(s === "370370367036.370370367", `SUM got ${s}, MAX got ${String(rows[0]?.m)}`);
+      return s;
+    });
+    await r.check("BIGNUMERIC column (create table + round trip)", async () => {
+      await ds.createTable("bignums", { schema: { fields: [{ name: "v", type: "BIGNUMERIC" }] } });
+      await ds.table("bignums").insert([{ v: "123456789012.123456789" }]);
+      const rows = await q(`SELECT v FROM \`${projectId}.${DATASET}.bignums\``);
+      return describeValue(rows[0]?.v);
     });
     await r.check("how NUMERIC/TIMESTAMP/DATE/JSON/INT64 come back to Node", async () => {
-      const rows = await q(`SELECT amount, event_time, event_date, payload, quantity, items FROM ${T} LIMIT 1`);
+      const rows = await q(
+        `SELECT amount, event_time, event_date, payload, quantity, items FROM ${T} LIMIT 1`,
+      );
       const x = rows[0] ?? {};
       return `NUMERIC: ${describeValue(x.amount)}; TIMESTAMP: ${describeValue(x.event_time)}; DATE: ${describeValue(
         x.event_date,
@@ -187,7 +230,9 @@ async function main(): Promise<void> {
       return `b=${describeValue(rows[0]?.b)}`;
     });
     await r.check("FORMAT_TIMESTAMP('%Y-%m-%dT%H:%M', ts, 'UTC')", async () => {
-      const rows = await q("SELECT FORMAT_TIMESTAMP('%Y-%m-%dT%H:%M', TIMESTAMP '2026-01-15 10:07:30+00', 'UTC') AS f");
+      const rows = await q(
+        "SELECT FORMAT_TIMESTAMP('%Y-%m-%dT%H:%M', TIMESTAMP '2026-01-15 10:07:30+00', 'UTC') AS f",
+      );
       expect(rows[0]?.f === "2026-01-15T10:07", `got ${describeValue(rows[0]?.f)}`);
       return String(rows[0]?.f);
     });
@@ -278,9 +323,12 @@ COMMIT TRANSACTION;`);
     });
     await r.check("insert of a row violating the schema -> PartialFailureError", async () => {
       try {
-        await table.insert([{ insertId: "bad-1", json: { event_id: "bad", event_time: "not a time", quantity: "x" } }], {
-          raw: true,
-        });
+        await table.insert(
+          [{ insertId: "bad-1", json: { event_id: "bad", event_time: "not a time", quantity: "x" } }],
+          {
+            raw: true,
+          },
+        );
       } catch (err) {
         const e = err as { name?: string; errors?: { errors?: { reason?: string; message?: string }[] }[] };
         return `${e.name}: ${JSON.stringify(e.errors?.[0]?.errors?.[0] ?? {}).slice(0, 160)}`;
@@ -300,7 +348,10 @@ COMMIT TRANSACTION;`);
       return `${ms[2]} ms (all: ${ms.join(", ")})`;
     });
     await r.check("timing: insert 1,000 rows in one insertAll", async () => {
-      const rows = Array.from({ length: 1000 }, (_, i) => ({ insertId: `bulk-${i}`, json: row(i, `bulk-${i}`) }));
+      const rows = Array.from({ length: 1000 }, (_, i) => ({
+        insertId: `bulk-${i}`,
+        json: row(i, `bulk-${i}`),
+      }));
       const t0 = Date.now();
       await table.insert(rows, { raw: true });
       return `${Date.now() - t0} ms`;
@@ -315,6 +366,7 @@ COMMIT TRANSACTION;`);
   } finally {
     console.log(r.summary());
     await ds.delete({ force: true }).catch(() => {});
+    process.env.FAST_QUERY_PATH = fastPath;
     await stack?.stop();
   }
 }

@@ -59,7 +59,7 @@ export const SPECS: Readonly<Record<ServiceName, ServiceSpec>> = {
         "--telemetry=disable",
         // The debug HTTP listener (pprof/metrics) defaults to 127.0.0.1:8088 for every instance: disable it.
         "--debug-addr=-",
-        "--log-level=warn",
+        "--log-level=WARN",
       ],
       env: { ...process.env },
     }),

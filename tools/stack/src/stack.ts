@@ -42,6 +42,12 @@ export interface StackEnv {
   BIGQUERY_API_ENDPOINT: string;
   /** `none`: google-auth-library skips probing the GCE metadata server (no credentials are needed locally). */
   METADATA_SERVER_DETECTION: string;
+  /**
+   * `DISABLED`: makes @google-cloud/bigquery's `query()` use jobs.insert + getQueryResults instead of the
+   * jobs.query fast path. bqemulator answers a failing jobs.query with HTTP 200 + `errors`, which the
+   * client ignores (query() would resolve to [] instead of rejecting).
+   */
+  FAST_QUERY_PATH: string;
 }
 
 export interface Stack {
@@ -74,6 +80,7 @@ export function stackEnv(projectId: string, ports: Record<ServiceName, number>):
     BIGQUERY_EMULATOR_HOST: `${bigqueryApiEndpoint(ports.bigquery)}/bigquery/v2`,
     BIGQUERY_API_ENDPOINT: bigqueryApiEndpoint(ports.bigquery),
     METADATA_SERVER_DETECTION: "none",
+    FAST_QUERY_PATH: "DISABLED",
   };
 }
 

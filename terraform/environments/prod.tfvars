@@ -1,0 +1,63 @@
+# Environment: prod. Every value an environment needs is here; modules hold no environment values.
+# Secrets are NOT set here: TF_VAR_slack_auth_token, MONGODB_ATLAS_CLIENT_ID/SECRET come from CI secrets.
+environment       = "prod"
+project_id        = "your-prod-project-id"
+region            = "europe-west1"
+bigquery_location = "EU"
+
+# From bootstrap outputs.
+deployer_service_account = "shopstream-deploy-prod@your-admin-project-id.iam.gserviceaccount.com"
+udf_bucket_name          = "your-prod-project-id-shopstream-udf"
+
+labels = {
+  team        = "data-platform"
+  cost-center = "analytics"
+}
+
+subnetwork_cidr = "10.10.0.0/20"
+
+# Pub/Sub
+enforce_topic_schema   = false
+event_publishers       = ["serviceAccount:shop-backend@your-prod-project-id.iam.gserviceaccount.com"]
+dead_letter_inspectors = ["group:shopstream-oncall@example.com"]
+
+# BigQuery
+analytics_readers                = ["group:analysts@example.com"]
+raw_readers                      = []
+events_partition_expiration_days = null # keep raw events
+deletion_protection              = true
+
+# MongoDB Atlas
+atlas_org_id        = "000000000000000000000000"
+atlas_region_name   = "WESTERN_EUROPE"
+atlas_instance_size = "M30"
+
+# Dataflow: UDF paths are written by the template-build action (content-addressed, promoted unchanged).
+dataflow_jobs_enabled     = true
+dataflow_template_version = "latest" # pin a dated release folder of gs://dataflow-templates-REGION/ once proven in staging
+dataflow_max_workers      = 10
+udfs = {
+  ingestion = { gcs_path = "gs://your-prod-project-id-shopstream-udf/ingestion/0000000000000000/udf.js", function_name = "transform" }
+  analytics = { gcs_path = "gs://your-prod-project-id-shopstream-udf/analytics/0000000000000000/udf.js", function_name = "transform" }
+}
+
+# Monitoring
+slack_page_channel   = "#shopstream-prod-alerts"
+slack_ticket_channel = null
+
+# SLOs: will be generated from policies/slo/*.yaml; this example shows the interface.
+slos = [
+  {
+    name                = "analytics-freshness"
+    display_name        = "Analytics pipeline freshness (system lag < 60 s)"
+    goal                = 0.99
+    rolling_period_days = 28
+    sli = {
+      type          = "windows_mean_in_range"
+      metric_filter = "resource.type = \"dataflow_job\" AND metric.type = \"dataflow.googleapis.com/job/system_lag\" AND resource.label.job_name = \"shopstream-prod-analytics\""
+      range_min     = 0
+      range_max     = 60
+      window_period = "60s"
+    }
+  },
+]

@@ -1,0 +1,158 @@
+# One environment of the shop-events platform: Pub/Sub -> Dataflow (Flex templates + JS UDFs) ->
+# MongoDB Atlas (raw) and BigQuery (raw + aggregates), with SLOs paging Slack.
+# Apply once per environment: tofu init -backend-config=environments/<env>.backend.hcl
+#                             tofu apply -var-file=environments/<env>.tfvars
+
+locals {
+  name_prefix = "${var.app_name}-${var.environment}"
+
+  labels = merge(var.labels, {
+    app         = var.app_name
+    environment = var.environment
+    managed-by  = "terraform"
+  })
+
+  deployer_member = var.deployer_service_account == null ? null : "serviceAccount:${var.deployer_service_account}"
+
+  # Aggregate name = file name without .sql. fileset() of a missing directory is empty, not an error.
+  aggregates = {
+    for f in fileset("${path.module}/${var.aggregates_sql_dir}", "*.sql") :
+    trimsuffix(f, ".sql") => file("${path.module}/${var.aggregates_sql_dir}/${f}")
+  }
+
+  apis = toset([
+    "bigquery.googleapis.com",
+    "bigquerydatatransfer.googleapis.com",
+    "bigquerystorage.googleapis.com",
+    "compute.googleapis.com",
+    "dataflow.googleapis.com",
+    "iam.googleapis.com",
+    "monitoring.googleapis.com",
+    "logging.googleapis.com",
+    "pubsub.googleapis.com",
+    "secretmanager.googleapis.com",
+    "storage.googleapis.com",
+  ])
+}
+
+resource "google_project_service" "api" {
+  for_each = local.apis
+
+  project            = var.project_id
+  service            = each.value
+  disable_on_destroy = false
+}
+
+module "pubsub" {
+  source = "./modules/pubsub"
+
+  project_id                    = var.project_id
+  name_prefix                   = local.name_prefix
+  avro_schema_definition        = file("${path.module}/${var.events_avro_schema_path}")
+  enforce_topic_schema          = var.enforce_topic_schema
+  publisher_members             = var.event_publishers
+  dead_letter_inspector_members = var.dead_letter_inspectors
+  kms_key_name                  = var.kms_key_name
+  labels                        = local.labels
+
+  depends_on = [google_project_service.api]
+}
+
+module "bigquery" {
+  source = "./modules/bigquery"
+
+  project_id                       = var.project_id
+  location                         = var.bigquery_location
+  dataset_prefix                   = replace(local.name_prefix, "-", "_")
+  events_table_schema_json         = file("${path.module}/${var.events_bigquery_schema_path}")
+  events_partition_expiration_days = var.events_partition_expiration_days
+  aggregates                       = local.aggregates
+  reader_members                   = var.analytics_readers
+  raw_reader_members               = var.raw_readers
+  deployer_member                  = local.deployer_member
+  kms_key_name                     = var.kms_key_name
+  deletion_protection              = var.deletion_protection
+  labels                           = local.labels
+
+  depends_on = [google_project_service.api]
+}
+
+module "mongodb" {
+  source = "./modules/mongodb"
+
+  project_id                     = var.project_id
+  region                         = var.region
+  atlas_org_id                   = var.atlas_org_id
+  atlas_project_name             = local.name_prefix
+  atlas_region_name              = var.atlas_region_name
+  instance_size                  = var.atlas_instance_size
+  database_name                  = var.mongodb_database
+  termination_protection_enabled = var.deletion_protection
+  network_self_link              = google_compute_network.vpc.self_link
+  subnetwork_self_link           = google_compute_subnetwork.workers.self_link
+  secret_kms_key_name            = var.kms_key_name
+  labels                         = local.labels
+
+  depends_on = [google_project_service.api]
+}
+
+module "dataflow" {
+  source = "./modules/dataflow"
+
+  project_id                 = var.project_id
+  region                     = var.region
+  name_prefix                = local.name_prefix
+  subnetwork_self_link       = google_compute_subnetwork.workers.self_link
+  google_template_version    = var.dataflow_template_version
+  udf_bucket_name            = var.udf_bucket_name
+  mongodb_uri_secret_version = module.mongodb.uri_secret_version
+  jobs_enabled               = var.dataflow_jobs_enabled
+  kms_key_name               = var.kms_key_name
+  labels                     = local.labels
+
+  ingestion = {
+    input_subscription_id = module.pubsub.subscription_ids["ingestion"]
+    mongodb_database      = var.mongodb_database
+    mongodb_collection    = var.mongodb_collection
+    deadletter_table_spec = module.bigquery.dead_letter_table_specs["ingestion"]
+    deadletter_dataset_id = module.bigquery.dead_letter_table_ids["ingestion"].dataset_id
+    deadletter_table_id   = module.bigquery.dead_letter_table_ids["ingestion"].table_id
+    udf_gcs_path          = var.udfs["ingestion"].gcs_path
+    udf_function_name     = var.udfs["ingestion"].function_name
+    template_gcs_path     = var.udfs["ingestion"].template_gcs_path
+    max_workers           = var.dataflow_max_workers
+  }
+
+  analytics = {
+    input_subscription_id = module.pubsub.subscription_ids["analytics"]
+    output_table_spec     = module.bigquery.events_table_spec
+    output_dataset_id     = module.bigquery.raw_dataset_id
+    output_table_id       = "events"
+    deadletter_table_spec = module.bigquery.dead_letter_table_specs["analytics"]
+    deadletter_table_id   = module.bigquery.dead_letter_table_ids["analytics"].table_id
+    udf_gcs_path          = var.udfs["analytics"].gcs_path
+    udf_function_name     = var.udfs["analytics"].function_name
+    template_gcs_path     = var.udfs["analytics"].template_gcs_path
+    max_workers           = var.dataflow_max_workers
+  }
+
+  depends_on = [google_project_service.api, google_compute_firewall.dataflow_internal]
+}
+
+module "monitoring" {
+  source = "./modules/monitoring"
+
+  project_id                     = var.project_id
+  name_prefix                    = local.name_prefix
+  environment                    = var.environment
+  slack_auth_token               = var.slack_auth_token
+  slack_page_channel             = var.slack_page_channel
+  slack_ticket_channel           = var.slack_ticket_channel
+  slos                           = var.slos
+  pubsub_subscription_names      = module.pubsub.subscription_names
+  dead_letter_subscription_names = module.pubsub.dead_letter_subscription_names
+  dataflow_job_names             = module.dataflow.job_names
+  labels                         = local.labels
+
+  depends_on = [google_project_service.api]
+}

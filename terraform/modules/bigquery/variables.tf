@@ -1,0 +1,165 @@
+variable "project_id" {
+  description = "Google Cloud project that owns the datasets."
+  type        = string
+}
+
+variable "location" {
+  description = "BigQuery location of the datasets and of the scheduled queries (e.g. `EU`, `US`, `europe-west1`)."
+  type        = string
+}
+
+variable "dataset_prefix" {
+  description = "Prefix of the dataset IDs (letters, digits, underscores), e.g. `shopstream_dev`; datasets are `<prefix>_raw` and `<prefix>_analytics`."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_]{0,900}$", var.dataset_prefix))
+    error_message = "dataset_prefix may contain only letters, digits and underscores."
+  }
+}
+
+variable "events_table_schema_json" {
+  description = "BigQuery JSON schema (array of fields) of the raw `events` table, generated from the event contract (packages/events/generated/bigquery-events-schema.json)."
+  type        = string
+
+  validation {
+    condition     = can(jsondecode(var.events_table_schema_json)[0].name)
+    error_message = "events_table_schema_json must be a JSON array of BigQuery field objects."
+  }
+}
+
+variable "events_partition_field" {
+  description = "DATE or TIMESTAMP column of the events table used for daily partitioning (the event date)."
+  type        = string
+  default     = "event_date"
+}
+
+variable "events_clustering_fields" {
+  description = "Up to four columns the events table is clustered by."
+  type        = list(string)
+  default     = ["event_type", "user_id"]
+
+  validation {
+    condition     = length(var.events_clustering_fields) <= 4
+    error_message = "BigQuery allows at most four clustering columns."
+  }
+}
+
+variable "events_require_partition_filter" {
+  description = "Reject queries on the events table that do not filter on the partition column (cost guard)."
+  type        = bool
+  default     = false
+}
+
+variable "events_partition_expiration_days" {
+  description = "Days after which raw event partitions are deleted; null keeps them forever."
+  type        = number
+  default     = null
+}
+
+variable "dead_letter_tables" {
+  description = "Names of the dead-letter (error) tables created in the raw dataset with the Dataflow templates' error schema, keyed by pipeline (`ingestion`, `analytics`)."
+  type        = map(string)
+  default = {
+    ingestion = "ingestion_deadletter"
+    analytics = "events_deadletter"
+  }
+}
+
+variable "dead_letter_expiration_days" {
+  description = "Days after which dead-letter partitions are deleted."
+  type        = number
+  default     = 30
+}
+
+variable "aggregates" {
+  description = "Aggregate name => SQL text. Each SQL is one SELECT over `{raw_dataset}.events`, parameterised by @window_start / @window_end (TIMESTAMP, end exclusive); it must output the TIMESTAMP column named by aggregate_time_column. `{project}`, `{raw_dataset}` and `{analytics_dataset}` placeholders are substituted."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.aggregates) : can(regex("^[a-z][a-z0-9_]{0,100}$", k))])
+    error_message = "Aggregate names must be lower-case letters, digits and underscores (they become table names)."
+  }
+}
+
+variable "aggregate_time_column" {
+  description = "TIMESTAMP column every aggregate outputs (start of its time bucket). The refresh deletes and re-inserts the rows whose bucket falls in the recomputed window, and partitions the table by its date."
+  type        = string
+  default     = "window_start"
+}
+
+variable "aggregate_schedule" {
+  description = "Schedule of the aggregate refresh in BigQuery Data Transfer syntax."
+  type        = string
+  default     = "every 1 hours"
+}
+
+variable "aggregate_lookback_hours" {
+  description = "How far back every run recomputes: late events arrive up to 24 h late, so keep this >= 24 + one schedule interval. The window start is then aligned down to a UTC day boundary."
+  type        = number
+  default     = 26
+
+  validation {
+    condition     = var.aggregate_lookback_hours >= 25
+    error_message = "aggregate_lookback_hours must cover the 24 h lateness plus one schedule interval (>= 25)."
+  }
+}
+
+variable "aggregates_enabled" {
+  description = "Create the scheduled queries (turn off in an environment to pause the refresh without deleting tables)."
+  type        = bool
+  default     = true
+}
+
+variable "raw_writer_members" {
+  description = "Principals that write the raw dataset (the Dataflow worker service accounts), granted roles/bigquery.dataEditor on the raw dataset."
+  type        = list(string)
+  default     = []
+}
+
+variable "reader_members" {
+  description = "Principals granted roles/bigquery.dataViewer on the analytics dataset (dashboards, analysts' groups)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(setintersection(toset(var.reader_members), toset(["allUsers", "allAuthenticatedUsers"]))) == 0
+    error_message = "Datasets are never public: allUsers / allAuthenticatedUsers are not allowed."
+  }
+}
+
+variable "raw_reader_members" {
+  description = "Principals granted roles/bigquery.dataViewer on the raw dataset (reconciliation jobs, data engineers)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(setintersection(toset(var.raw_reader_members), toset(["allUsers", "allAuthenticatedUsers"]))) == 0
+    error_message = "Datasets are never public: allUsers / allAuthenticatedUsers are not allowed."
+  }
+}
+
+variable "deployer_member" {
+  description = "Principal that runs Terraform (the environment's deploy service account); it is granted actAs on the scheduled-query service account. Null skips the grant (e.g. when the deployer already holds roles/iam.serviceAccountUser on the project)."
+  type        = string
+  default     = null
+}
+
+variable "kms_key_name" {
+  description = "Optional Cloud KMS key for CMEK as the datasets' default encryption. The BigQuery service agent needs roles/cloudkms.cryptoKeyEncrypterDecrypter on it. Null uses Google-managed keys."
+  type        = string
+  default     = null
+}
+
+variable "deletion_protection" {
+  description = "Protect tables from deletion by Terraform (true in staging and prod)."
+  type        = bool
+  default     = true
+}
+
+variable "labels" {
+  description = "Labels applied to every labelable resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,108 @@
+variable "project_id" {
+  description = "Google Cloud project the Dataflow jobs run in."
+  type        = string
+}
+
+variable "region" {
+  description = "Dataflow regional endpoint and worker region (e.g. `europe-west1`)."
+  type        = string
+}
+
+variable "name_prefix" {
+  description = "Prefix for job, service-account and bucket names, e.g. `shopstream-dev`."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,16}$", var.name_prefix))
+    error_message = "name_prefix must be 3-17 lower-case letters, digits or hyphens (service-account IDs are limited to 30 characters)."
+  }
+}
+
+variable "subnetwork_self_link" {
+  description = "Subnetwork the workers run in (self link or `regions/REGION/subnetworks/NAME`); it needs Private Google Access and a route to the MongoDB Private Service Connect endpoint."
+  type        = string
+}
+
+variable "google_template_version" {
+  description = "Version folder of the Google-provided Flex templates in gs://dataflow-templates-REGION/ (`latest`, or a dated release such as `2026-08-18-00_RC00` — pin one in staging and prod)."
+  type        = string
+  default     = "latest"
+}
+
+variable "ingestion" {
+  description = "Ingestion job (Pub/Sub -> MongoDB, template Cloud_PubSub_to_MongoDB). udf_* come from the template-build action's output; template_gcs_path overrides the Google-provided template."
+  type = object({
+    input_subscription_id       = string
+    mongodb_database            = string
+    mongodb_collection          = string
+    deadletter_table_spec       = string
+    deadletter_dataset_id       = string
+    deadletter_table_id         = string
+    udf_gcs_path                = string
+    udf_function_name           = string
+    udf_reload_interval_minutes = optional(number, 0)
+    template_gcs_path           = optional(string)
+    with_ordered                = optional(bool, false)
+    batch_size                  = optional(number, 1000)
+    machine_type                = optional(string, "n2-standard-2")
+    max_workers                 = optional(number, 3)
+    num_workers                 = optional(number, 1)
+    extra_parameters            = optional(map(string), {})
+  })
+}
+
+variable "analytics" {
+  description = "Analytics job (Pub/Sub -> BigQuery `events`, template PubSub_to_BigQuery_Flex, Storage Write API exactly-once). udf_* come from the template-build action's output."
+  type = object({
+    input_subscription_id        = string
+    output_table_spec            = string
+    output_dataset_id            = string
+    output_table_id              = string
+    deadletter_table_spec        = string
+    deadletter_table_id          = string
+    udf_gcs_path                 = string
+    udf_function_name            = string
+    udf_reload_interval_minutes  = optional(number, 0)
+    template_gcs_path            = optional(string)
+    num_storage_write_api_streams = optional(number, 2)
+    triggering_frequency_seconds = optional(number, 5)
+    machine_type                 = optional(string, "n2-standard-2")
+    max_workers                  = optional(number, 3)
+    num_workers                  = optional(number, 1)
+    extra_parameters             = optional(map(string), {})
+  })
+}
+
+variable "mongodb_uri_secret_version" {
+  description = "Secret Manager secret version (`projects/P/secrets/S/versions/V`) holding the MongoDB connection URI. Its value is read at apply time and passed as the template's mongoDBUri parameter, which the template accepts only in plain text (see README)."
+  type        = string
+}
+
+variable "udf_bucket_name" {
+  description = "Bucket holding the UDF artifacts (created by bootstrap); the worker service accounts get read access to it."
+  type        = string
+}
+
+variable "jobs_enabled" {
+  description = "Launch the streaming jobs. Set false to create service accounts, buckets and IAM only (e.g. before the first UDF build exists)."
+  type        = bool
+  default     = true
+}
+
+variable "kms_key_name" {
+  description = "Optional Cloud KMS key for CMEK on job state and the temp bucket. Null uses Google-managed keys."
+  type        = string
+  default     = null
+}
+
+variable "temp_retention_days" {
+  description = "Days after which objects in the staging/temp bucket are deleted."
+  type        = number
+  default     = 7
+}
+
+variable "labels" {
+  description = "Labels applied to every labelable resource (jobs, buckets)."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,39 @@
+output "atlas_project_id" {
+  description = "ID of the Atlas project."
+  value       = mongodbatlas_project.this.id
+}
+
+output "cluster_name" {
+  description = "Name of the Atlas cluster."
+  value       = mongodbatlas_advanced_cluster.this.name
+}
+
+output "database_name" {
+  description = "Database the ingestion user may write."
+  value       = var.database_name
+}
+
+output "private_srv_connection_string" {
+  description = "SRV connection string through the Private Service Connect endpoint (no credentials)."
+  value       = local.private_srv
+}
+
+output "uri_secret_id" {
+  description = "Secret Manager secret holding the full connection URI (with credentials)."
+  value       = google_secret_manager_secret.uri.id
+}
+
+output "uri_secret_version" {
+  description = "Secret Manager secret version of the current connection URI (`projects/P/secrets/S/versions/N`), as the dataflow module expects."
+  value       = google_secret_manager_secret_version.uri.name
+}
+
+output "password_secret_id" {
+  description = "Secret Manager secret holding the database user's password."
+  value       = google_secret_manager_secret.password.id
+}
+
+output "psc_endpoint_ip" {
+  description = "Internal IP address of the Private Service Connect endpoint."
+  value       = google_compute_address.psc.address
+}

@@ -1,0 +1,250 @@
+# Slack notification channels, the custom service with its SLOs, multi-window burn-rate alerts,
+# operational alerts and one dashboard.
+
+locals {
+  user_labels = merge(var.labels, { environment = var.environment })
+
+  slos = { for s in var.slos : s.name => s }
+
+  # One alert policy per (SLO, alert window pair).
+  burn_alerts = merge([
+    for s in var.slos : {
+      for a in s.alerts : "${s.name}-${a.severity}-${trimsuffix(a.long_window, "s")}" => merge(a, { slo = s.name, slo_display = s.display_name, runbook_url = s.runbook_url })
+    }
+  ]...)
+
+  channels = {
+    page   = google_monitoring_notification_channel.slack["page"].id
+    ticket = google_monitoring_notification_channel.slack["ticket"].id
+  }
+
+  quoted = {
+    subscriptions = join(", ", [for n in values(var.pubsub_subscription_names) : "\"${n}\""])
+    dead_letters  = join(", ", [for n in values(var.dead_letter_subscription_names) : "\"${n}\""])
+    jobs          = join(", ", [for n in values(var.dataflow_job_names) : "\"${n}\""])
+  }
+}
+
+resource "google_monitoring_notification_channel" "slack" {
+  for_each = {
+    page   = var.slack_page_channel
+    ticket = coalesce(var.slack_ticket_channel, var.slack_page_channel)
+  }
+
+  project      = var.project_id
+  display_name = "${var.name_prefix} Slack ${each.key} (${each.value})"
+  type         = "slack"
+  user_labels  = merge(local.user_labels, { severity = each.key })
+
+  labels = {
+    channel_name = each.value
+  }
+
+  sensitive_labels {
+    auth_token = var.slack_auth_token
+  }
+}
+
+resource "google_monitoring_custom_service" "pipeline" {
+  project      = var.project_id
+  service_id   = "${var.name_prefix}-${var.service_id}"
+  display_name = "${var.name_prefix} event pipeline"
+  user_labels  = local.user_labels
+}
+
+resource "google_monitoring_slo" "slo" {
+  for_each = local.slos
+
+  project             = var.project_id
+  service             = google_monitoring_custom_service.pipeline.service_id
+  slo_id              = each.key
+  display_name        = each.value.display_name
+  goal                = each.value.goal
+  rolling_period_days = each.value.rolling_period_days
+  user_labels         = local.user_labels
+
+  dynamic "request_based_sli" {
+    for_each = each.value.sli.type == "request_ratio" ? [each.value.sli] : []
+    content {
+      good_total_ratio {
+        good_service_filter  = request_based_sli.value.good_filter
+        bad_service_filter   = request_based_sli.value.bad_filter
+        total_service_filter = request_based_sli.value.total_filter
+      }
+    }
+  }
+
+  dynamic "windows_based_sli" {
+    for_each = each.value.sli.type == "request_ratio" ? [] : [each.value.sli]
+    content {
+      window_period          = windows_based_sli.value.window_period
+      good_bad_metric_filter = windows_based_sli.value.type == "windows_good_bad" ? windows_based_sli.value.good_filter : null
+
+      dynamic "metric_mean_in_range" {
+        for_each = windows_based_sli.value.type == "windows_mean_in_range" ? [windows_based_sli.value] : []
+        content {
+          time_series = metric_mean_in_range.value.metric_filter
+          range {
+            min = metric_mean_in_range.value.range_min
+            max = metric_mean_in_range.value.range_max
+          }
+        }
+      }
+    }
+  }
+}
+
+# Multi-window burn-rate alert: both the long and the short window must burn faster than the threshold
+# (the long window proves significance, the short one that it is still happening).
+resource "google_monitoring_alert_policy" "burn_rate" {
+  for_each = local.burn_alerts
+
+  project               = var.project_id
+  display_name          = "[${var.environment}] ${each.value.slo_display}: burn rate > ${each.value.burn_rate}x (${each.value.long_window} & ${each.value.short_window})"
+  combiner              = "AND"
+  severity              = each.value.severity == "page" ? "CRITICAL" : "WARNING"
+  notification_channels = [local.channels[each.value.severity]]
+  user_labels           = merge(local.user_labels, { severity = each.value.severity, slo = each.value.slo })
+
+  dynamic "conditions" {
+    for_each = [each.value.long_window, each.value.short_window]
+    content {
+      display_name = "Burn rate over ${conditions.value} > ${each.value.burn_rate}"
+      condition_threshold {
+        filter          = "select_slo_burn_rate(\"${google_monitoring_slo.slo[each.value.slo].name}\", \"${conditions.value}\")"
+        comparison      = "COMPARISON_GT"
+        threshold_value = each.value.burn_rate
+        duration        = "0s"
+        trigger {
+          count = 1
+        }
+      }
+    }
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "SLO **${each.value.slo_display}** is burning its error budget ${each.value.burn_rate}x faster than sustainable (${each.value.severity}).${each.value.runbook_url == null ? "" : " Runbook: ${each.value.runbook_url}"}"
+  }
+
+  alert_strategy {
+    auto_close = "1800s"
+  }
+}
+
+resource "google_monitoring_alert_policy" "dataflow_failed" {
+  count = var.operational_alerts_enabled && length(var.dataflow_job_names) > 0 ? 1 : 0
+
+  project               = var.project_id
+  display_name          = "[${var.environment}] Dataflow job failed"
+  combiner              = "OR"
+  severity              = "CRITICAL"
+  notification_channels = [local.channels.page]
+  user_labels           = merge(local.user_labels, { severity = "page" })
+
+  conditions {
+    display_name = "job/is_failed > 0"
+    condition_threshold {
+      filter          = "resource.type = \"dataflow_job\" AND metric.type = \"dataflow.googleapis.com/job/is_failed\" AND resource.label.job_name = one_of(${local.quoted.jobs})"
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "60s"
+      aggregations {
+        alignment_period   = "60s"
+        per_series_aligner = "ALIGN_MAX"
+      }
+    }
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "A streaming Dataflow job of ${var.name_prefix} failed. Events accumulate on its subscription until the job is relaunched (terraform apply)."
+  }
+}
+
+resource "google_monitoring_alert_policy" "dead_letters" {
+  count = var.operational_alerts_enabled && length(var.dead_letter_subscription_names) > 0 ? 1 : 0
+
+  project               = var.project_id
+  display_name          = "[${var.environment}] Messages on a Pub/Sub dead-letter topic"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = [local.channels.ticket]
+  user_labels           = merge(local.user_labels, { severity = "ticket" })
+
+  conditions {
+    display_name = "Undelivered messages on a dead-letter inspection subscription"
+    condition_threshold {
+      filter          = "resource.type = \"pubsub_subscription\" AND metric.type = \"pubsub.googleapis.com/subscription/num_undelivered_messages\" AND resource.label.subscription_id = one_of(${local.quoted.dead_letters})"
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "300s"
+      aggregations {
+        alignment_period   = "300s"
+        per_series_aligner = "ALIGN_MAX"
+      }
+    }
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "Pub/Sub gave up delivering some events. Inspect them on the *-dlq-inspect subscription, fix the cause, then republish them to the events topic."
+  }
+}
+
+resource "google_monitoring_dashboard" "pipeline" {
+  project = var.project_id
+  dashboard_json = jsonencode({
+    displayName = "${var.name_prefix} event pipeline"
+    gridLayout = {
+      columns = 2
+      widgets = concat(
+        length(var.pubsub_subscription_names) == 0 ? [] : [
+          local.widget.undelivered,
+          local.widget.oldest_unacked,
+        ],
+        length(var.dead_letter_subscription_names) == 0 ? [] : [local.widget.dead_letters],
+        length(var.dataflow_job_names) == 0 ? [] : [
+          local.widget.system_lag,
+          local.widget.watermark_age,
+        ],
+        [for name, s in local.slos : {
+          title = "Error budget remaining: ${s.display_name}"
+          xyChart = {
+            dataSets = [{
+              plotType        = "LINE"
+              timeSeriesQuery = { timeSeriesFilter = { filter = "select_slo_budget_fraction(\"${google_monitoring_slo.slo[name].name}\")" } }
+            }]
+          }
+        }],
+      )
+    }
+  })
+}
+
+locals {
+  charts = {
+    undelivered    = { title = "Undelivered messages per subscription", aligner = "ALIGN_MEAN", filter = "resource.type = \"pubsub_subscription\" AND metric.type = \"pubsub.googleapis.com/subscription/num_undelivered_messages\" AND resource.label.subscription_id = one_of(${local.quoted.subscriptions})" }
+    oldest_unacked = { title = "Oldest unacked message age (s)", aligner = "ALIGN_MAX", filter = "resource.type = \"pubsub_subscription\" AND metric.type = \"pubsub.googleapis.com/subscription/oldest_unacked_message_age\" AND resource.label.subscription_id = one_of(${local.quoted.subscriptions})" }
+    dead_letters   = { title = "Messages waiting on dead-letter topics", aligner = "ALIGN_MAX", filter = "resource.type = \"pubsub_subscription\" AND metric.type = \"pubsub.googleapis.com/subscription/num_undelivered_messages\" AND resource.label.subscription_id = one_of(${local.quoted.dead_letters})" }
+    system_lag     = { title = "Dataflow system lag (s)", aligner = "ALIGN_MAX", filter = "resource.type = \"dataflow_job\" AND metric.type = \"dataflow.googleapis.com/job/system_lag\" AND resource.label.job_name = one_of(${local.quoted.jobs})" }
+    watermark_age  = { title = "Dataflow data watermark age (s)", aligner = "ALIGN_MAX", filter = "resource.type = \"dataflow_job\" AND metric.type = \"dataflow.googleapis.com/job/data_watermark_age\" AND resource.label.job_name = one_of(${local.quoted.jobs})" }
+  }
+
+  widget = {
+    for k, c in local.charts : k => {
+      title = c.title
+      xyChart = {
+        dataSets = [{
+          plotType = "LINE"
+          timeSeriesQuery = {
+            timeSeriesFilter = {
+              filter      = c.filter
+              aggregation = { alignmentPeriod = "60s", perSeriesAligner = c.aligner }
+            }
+          }
+        }]
+      }
+    }
+  }
+}

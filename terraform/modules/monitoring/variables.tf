@@ -1,0 +1,133 @@
+variable "project_id" {
+  description = "Google Cloud project that is monitored (metrics scope) and owns the channels, SLOs and dashboard."
+  type        = string
+}
+
+variable "name_prefix" {
+  description = "Prefix of display names and IDs, e.g. `shopstream-dev`."
+  type        = string
+}
+
+variable "environment" {
+  description = "Environment name shown in alert titles and used as a label (`dev`, `staging`, `prod`)."
+  type        = string
+}
+
+variable "slack_auth_token" {
+  description = "OAuth token of the Google Cloud Monitoring Slack app for the workspace. Supply it from a secret (TF_VAR_slack_auth_token), never in a tfvars file."
+  type        = string
+  sensitive   = true
+}
+
+variable "slack_page_channel" {
+  description = "Slack channel (`#name`) that receives paging alerts (fast burn, job failed)."
+  type        = string
+}
+
+variable "slack_ticket_channel" {
+  description = "Slack channel (`#name`) that receives ticket-level alerts (slow burn, dead letters); null uses slack_page_channel."
+  type        = string
+  default     = null
+}
+
+variable "service_id" {
+  description = "ID of the custom Monitoring service the SLOs are attached to."
+  type        = string
+  default     = "shopstream-pipeline"
+}
+
+variable "slos" {
+  description = <<-EOT
+    SLOs to create, typically decoded from policies/slo/*.yaml. sli.type is one of:
+    `request_ratio` (request_based_sli good_total_ratio: two of good_filter / bad_filter / total_filter),
+    `windows_good_bad` (windows_based_sli good_bad_metric_filter: good_filter is a boolean time series),
+    `windows_mean_in_range` (windows_based_sli metric_mean_in_range: metric_filter with range_min/range_max).
+    Each alert is a multi-window burn-rate policy: it fires when the burn rate exceeds threshold over both
+    long_window and short_window; severity `page` goes to the paging channel, `ticket` to the ticket channel.
+  EOT
+  type = list(object({
+    name                = string
+    display_name        = string
+    goal                = number
+    rolling_period_days = optional(number, 28)
+    sli = object({
+      type          = string
+      good_filter   = optional(string)
+      bad_filter    = optional(string)
+      total_filter  = optional(string)
+      metric_filter = optional(string)
+      range_min     = optional(number)
+      range_max     = optional(number)
+      window_period = optional(string, "60s")
+    })
+    alerts = optional(list(object({
+      severity     = string
+      long_window  = string
+      short_window = string
+      burn_rate    = number
+      })), [
+      { severity = "page", long_window = "3600s", short_window = "300s", burn_rate = 14.4 },
+      { severity = "page", long_window = "21600s", short_window = "1800s", burn_rate = 6 },
+      { severity = "ticket", long_window = "259200s", short_window = "21600s", burn_rate = 1 },
+    ])
+    runbook_url = optional(string)
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for s in var.slos : s.goal > 0 && s.goal < 1])
+    error_message = "Every SLO goal must be strictly between 0 and 1 (e.g. 0.999)."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.slos : contains(["request_ratio", "windows_good_bad", "windows_mean_in_range"], s.sli.type)])
+    error_message = "sli.type must be request_ratio, windows_good_bad or windows_mean_in_range."
+  }
+
+  validation {
+    condition = alltrue(flatten([for s in var.slos : [
+      for a in s.alerts : contains(["page", "ticket"], a.severity) && a.burn_rate > 0
+    ]]))
+    error_message = "Alert severity must be page or ticket, and burn_rate positive."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.slos : can(regex("^[a-z][a-z0-9-]{0,60}$", s.name))])
+    error_message = "SLO names must be lower-case letters, digits and hyphens (they become SLO IDs)."
+  }
+
+  validation {
+    condition     = length(distinct([for s in var.slos : s.name])) == length(var.slos)
+    error_message = "SLO names must be unique."
+  }
+}
+
+variable "pubsub_subscription_names" {
+  description = "Consumer subscription short names, keyed by consumer (dashboard tiles)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "dead_letter_subscription_names" {
+  description = "Dead-letter inspection subscription short names, keyed by source consumer (dashboard tiles and the dead-letter alert)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "dataflow_job_names" {
+  description = "Dataflow job names, keyed by job (dashboard tiles and the job-failed alert)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "operational_alerts_enabled" {
+  description = "Create the built-in operational alerts (Dataflow job failed -> page, messages on a dead-letter topic -> ticket), in addition to the SLO burn-rate alerts."
+  type        = bool
+  default     = true
+}
+
+variable "labels" {
+  description = "Labels applied as user labels on channels, services, SLOs and alert policies."
+  type        = map(string)
+  default     = {}
+}

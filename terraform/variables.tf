@@ -1,0 +1,247 @@
+variable "environment" {
+  description = "Environment this root is applied to: `dev`, `staging` or `prod`."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be dev, staging or prod."
+  }
+}
+
+variable "project_id" {
+  description = "Google Cloud project of this environment (one project per environment)."
+  type        = string
+}
+
+variable "region" {
+  description = "Google Cloud region of Pub/Sub consumers, Dataflow, the PSC endpoint and Atlas (e.g. `europe-west1`)."
+  type        = string
+}
+
+variable "bigquery_location" {
+  description = "BigQuery location of the datasets and scheduled queries (`EU`, `US` or a region)."
+  type        = string
+}
+
+variable "app_name" {
+  description = "Short application name used as the first part of every resource name."
+  type        = string
+  default     = "shopstream"
+}
+
+variable "labels" {
+  description = "Extra labels added to every resource (team, cost-center...)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "kms_key_name" {
+  description = "Optional Cloud KMS key for CMEK on topics, datasets, buckets and Dataflow; null uses Google-managed keys."
+  type        = string
+  default     = null
+}
+
+variable "deployer_service_account" {
+  description = "Email of the deploy service account Terraform runs as in this environment (output of bootstrap); granted actAs on service accounts it assigns. Null skips those grants."
+  type        = string
+  default     = null
+}
+
+# ---- contract and SQL (paths are relative to this directory) ----
+
+variable "events_avro_schema_path" {
+  description = "Path of the generated Avro schema of the shop event."
+  type        = string
+  default     = "../packages/events/generated/shop-event.avsc"
+}
+
+variable "events_bigquery_schema_path" {
+  description = "Path of the generated BigQuery JSON schema of the raw events table."
+  type        = string
+  default     = "../packages/events/generated/bigquery-events-schema.json"
+}
+
+variable "aggregates_sql_dir" {
+  description = "Directory whose *.sql files (one SELECT each, parameterised by @window_start/@window_end) become aggregate tables named after the file."
+  type        = string
+  default     = "../apps/analytics/sql/aggregates"
+}
+
+# ---- network ----
+
+variable "subnetwork_cidr" {
+  description = "Primary range of the subnetwork created for Dataflow workers and the MongoDB PSC endpoint."
+  type        = string
+  default     = "10.10.0.0/20"
+}
+
+# ---- pubsub ----
+
+variable "enforce_topic_schema" {
+  description = "Attach the Avro schema to the events topic (see modules/pubsub/README.md before turning on)."
+  type        = bool
+  default     = false
+}
+
+variable "event_publishers" {
+  description = "Principals allowed to publish shop events (the shop's service accounts)."
+  type        = list(string)
+  default     = []
+}
+
+variable "dead_letter_inspectors" {
+  description = "Principals allowed to pull from the dead-letter inspection subscriptions (on-call group)."
+  type        = list(string)
+  default     = []
+}
+
+# ---- bigquery ----
+
+variable "analytics_readers" {
+  description = "Principals granted read access to the analytics dataset."
+  type        = list(string)
+  default     = []
+}
+
+variable "raw_readers" {
+  description = "Principals granted read access to the raw dataset (reconciliation, data engineers)."
+  type        = list(string)
+  default     = []
+}
+
+variable "events_partition_expiration_days" {
+  description = "Days raw event partitions are kept; null keeps them forever."
+  type        = number
+  default     = null
+}
+
+variable "deletion_protection" {
+  description = "Protect tables and the Atlas cluster from deletion (true in staging and prod)."
+  type        = bool
+  default     = true
+}
+
+# ---- mongodb ----
+
+variable "atlas_org_id" {
+  description = "MongoDB Atlas organization ID."
+  type        = string
+}
+
+variable "atlas_region_name" {
+  description = "Atlas name of `region` (e.g. `WESTERN_EUROPE` for europe-west1)."
+  type        = string
+}
+
+variable "atlas_instance_size" {
+  description = "Atlas instance size (M10 or larger)."
+  type        = string
+  default     = "M10"
+}
+
+variable "mongodb_database" {
+  description = "MongoDB database the ingestion job writes to."
+  type        = string
+  default     = "shopstream"
+}
+
+variable "mongodb_collection" {
+  description = "MongoDB collection of raw events."
+  type        = string
+  default     = "events"
+}
+
+# ---- dataflow ----
+
+variable "udf_bucket_name" {
+  description = "UDF artifact bucket of this environment (output `udf_bucket_names[env]` of bootstrap)."
+  type        = string
+}
+
+variable "dataflow_jobs_enabled" {
+  description = "Launch the streaming jobs (false until the first UDF build has been uploaded)."
+  type        = bool
+  default     = true
+}
+
+variable "dataflow_template_version" {
+  description = "Version folder of the Google-provided Flex templates (`latest` in dev; pin a dated release in staging and prod)."
+  type        = string
+  default     = "latest"
+}
+
+variable "udfs" {
+  description = "UDF artifacts per pipeline (`ingestion`, `analytics`) from the template-build action's output: gcs_path, function_name and optionally template_gcs_path (a custom Flex template)."
+  type = map(object({
+    gcs_path          = string
+    function_name     = string
+    template_gcs_path = optional(string)
+  }))
+
+  validation {
+    condition     = alltrue([for k in ["ingestion", "analytics"] : contains(keys(var.udfs), k)])
+    error_message = "udfs must have entries for ingestion and analytics."
+  }
+
+  validation {
+    condition     = alltrue([for u in values(var.udfs) : startswith(u.gcs_path, "gs://")])
+    error_message = "udfs[*].gcs_path must be a gs:// URI."
+  }
+}
+
+variable "dataflow_max_workers" {
+  description = "Maximum workers per streaming job."
+  type        = number
+  default     = 3
+}
+
+# ---- monitoring ----
+
+variable "slack_auth_token" {
+  description = "Slack OAuth token of the Cloud Monitoring app. Pass it as TF_VAR_slack_auth_token from a CI secret, never in a tfvars file."
+  type        = string
+  sensitive   = true
+}
+
+variable "slack_page_channel" {
+  description = "Slack channel for paging alerts (e.g. `#shopstream-oncall`)."
+  type        = string
+}
+
+variable "slack_ticket_channel" {
+  description = "Slack channel for ticket-level alerts; null uses slack_page_channel."
+  type        = string
+  default     = null
+}
+
+variable "slos" {
+  description = "SLOs with their burn-rate alerts (type documented in modules/monitoring). Later fed from policies/slo/*.yaml."
+  type = list(object({
+    name                = string
+    display_name        = string
+    goal                = number
+    rolling_period_days = optional(number, 28)
+    sli = object({
+      type          = string
+      good_filter   = optional(string)
+      bad_filter    = optional(string)
+      total_filter  = optional(string)
+      metric_filter = optional(string)
+      range_min     = optional(number)
+      range_max     = optional(number)
+      window_period = optional(string, "60s")
+    })
+    alerts = optional(list(object({
+      severity     = string
+      long_window  = string
+      short_window = string
+      burn_rate    = number
+      })), [
+      { severity = "page", long_window = "3600s", short_window = "300s", burn_rate = 14.4 },
+      { severity = "page", long_window = "21600s", short_window = "1800s", burn_rate = 6 },
+      { severity = "ticket", long_window = "259200s", short_window = "21600s", burn_rate = 1 },
+    ])
+    runbook_url = optional(string)
+  }))
+  default = []
+}

@@ -1,0 +1,27 @@
+terraform {
+  # OpenTofu >= 1.6 or Terraform >= 1.6 (CI checks with OpenTofu, see tools/terraform/).
+  required_version = ">= 1.6.0"
+
+  required_providers {
+    google = {
+      source  = "hashicorp/google"
+      version = "~> 8.0"
+    }
+    google-beta = {
+      source  = "hashicorp/google-beta"
+      version = "~> 8.0"
+    }
+    mongodbatlas = {
+      source  = "mongodb/mongodbatlas"
+      version = "~> 2.0"
+    }
+    random = {
+      source  = "hashicorp/random"
+      version = "~> 3.7"
+    }
+  }
+
+  # Partial configuration: bucket and prefix come from environments/<env>.backend.hcl
+  # (`tofu init -backend-config=environments/dev.backend.hcl`).
+  backend "gcs" {}
+}

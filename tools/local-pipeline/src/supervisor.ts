@@ -1,0 +1,144 @@
+/**
+ * Runs the producer and workers as child processes (as they run in production: separate processes),
+ * collects their metric snapshots over IPC, restarts crashed workers, and stops everything on exit so
+ * no process is left behind.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { dirname } from "node:path";
+import { isMetricsMessage, LatencyHistogram, type StageSnapshot } from "@shopstream/telemetry";
+
+export interface ChildSpec {
+  name: string;
+  /** TypeScript entry point, run with tsx. */
+  script: string;
+  args?: string[];
+  env: NodeJS.ProcessEnv;
+  /** Restart after an unexpected exit (workers: yes; the producer: no). */
+  restart: boolean;
+  logFile: string;
+}
+
+interface Child {
+  spec: ChildSpec;
+  process: ChildProcess;
+  log: WriteStream;
+  /** Counters of earlier incarnations, so totals survive restarts. */
+  base: Record<string, number>;
+  last?: StageSnapshot;
+  exited: Promise<number | null>;
+  stopping: boolean;
+  restarts: number;
+}
+
+export class Supervisor {
+  private readonly children = new Map<string, Child>();
+  private readonly histograms = new Map<string, LatencyHistogram>();
+
+  constructor(private readonly onEvent: (line: string) => void = () => {}) {}
+
+  start(spec: ChildSpec, base: Record<string, number> = {}, restarts = 0): void {
+    mkdirSync(dirname(spec.logFile), { recursive: true });
+    const log = createWriteStream(spec.logFile, { flags: "a" });
+    const child = fork(spec.script, spec.args ?? [], {
+      execArgv: ["--import", "tsx"],
+      env: spec.env,
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    const entry: Child = {
+      spec,
+      process: child,
+      log,
+      base,
+      exited: new Promise((resolve) => child.once("exit", (code) => resolve(code))),
+      stopping: false,
+      restarts,
+    };
+    child.on("message", (message) => {
+      if (isMetricsMessage(message)) entry.last = message.snapshot;
+    });
+    child.once("exit", (code, signal) => {
+      log.end();
+      if (entry.stopping || !spec.restart) return;
+      this.onEvent(`${spec.name} exited (${signal ?? `code ${code}`}); restarting (see ${spec.logFile})`);
+      this.keepHistogram(entry);
+      const totals = this.counters(spec.name);
+      setTimeout(() => this.start(spec, totals, restarts + 1), 1000);
+    });
+    this.children.set(spec.name, entry);
+  }
+
+  private keepHistogram(entry: Child): void {
+    if (!entry.last) return;
+    const histogram = this.histograms.get(entry.spec.name) ?? new LatencyHistogram();
+    histogram.merge(entry.last.latency);
+    this.histograms.set(entry.spec.name, histogram);
+  }
+
+  /** Totals across restarts. */
+  counters(name: string): Record<string, number> {
+    const child = this.children.get(name);
+    if (!child) return {};
+    const totals = { ...child.base };
+    for (const [key, value] of Object.entries(child.last?.counters ?? {})) totals[key] = (totals[key] ?? 0) + value;
+    return totals;
+  }
+
+  latency(name: string): LatencyHistogram {
+    const histogram = new LatencyHistogram();
+    const earlier = this.histograms.get(name);
+    if (earlier) histogram.merge(earlier.snapshot());
+    const last = this.children.get(name)?.last;
+    if (last) histogram.merge(last.latency);
+    return histogram;
+  }
+
+  snapshot(name: string): StageSnapshot | undefined {
+    return this.children.get(name)?.last;
+  }
+
+  restarts(name: string): number {
+    return this.children.get(name)?.restarts ?? 0;
+  }
+
+  isRunning(name: string): boolean {
+    const child = this.children.get(name);
+    return !!child && child.process.exitCode === null && child.process.signalCode === null;
+  }
+
+  /** Resolves with the exit code once `name` exits by itself (the producer finishing its run). */
+  async waitForExit(name: string): Promise<number | null> {
+    const child = this.children.get(name);
+    return child ? child.exited : null;
+  }
+
+  /** Sends a signal (fault injection: SIGKILL a worker mid-batch). */
+  kill(name: string, signal: NodeJS.Signals): void {
+    this.children.get(name)?.process.kill(signal);
+  }
+
+  /** SIGTERM (drain), then SIGKILL after `graceMs`. */
+  async stop(name: string, graceMs = 30000): Promise<void> {
+    const child = this.children.get(name);
+    if (!child) return;
+    child.stopping = true;
+    if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+    child.process.kill("SIGTERM");
+    const timer = setTimeout(() => child.process.kill("SIGKILL"), graceMs);
+    await child.exited;
+    clearTimeout(timer);
+  }
+
+  async stopAll(graceMs = 30000): Promise<void> {
+    await Promise.all([...this.children.keys()].map((name) => this.stop(name, graceMs)));
+  }
+
+  /** Last-resort cleanup for process.on('exit'): synchronous SIGKILL of anything still running. */
+  killAllNow(): void {
+    for (const child of this.children.values()) {
+      if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill("SIGKILL");
+    }
+  }
+}
