@@ -21,13 +21,19 @@ module.exports = {
     {
       ...shared,
       displayName: "unit",
-      testMatch: ["<rootDir>/{packages,apps,tools,actions}/*/test/**/*.test.ts", "<rootDir>/terraform/test/**/*.test.ts"],
+      testMatch: [
+        "<rootDir>/{packages,apps,tools,actions}/*/test/**/*.test.ts",
+        "<rootDir>/terraform/test/**/*.test.ts",
+      ],
       testPathIgnorePatterns: ["/node_modules/", "\\.int\\.test\\.ts$"],
     },
     {
       ...shared,
       displayName: "integration",
-      testMatch: ["<rootDir>/test/integration/**/*.test.ts", "<rootDir>/{packages,apps,tools,actions}/*/test/**/*.int.test.ts"],
+      testMatch: [
+        "<rootDir>/test/integration/**/*.test.ts",
+        "<rootDir>/{packages,apps,tools,actions}/*/test/**/*.int.test.ts",
+      ],
       globalSetup: "<rootDir>/test/integration/global-setup.ts",
       globalTeardown: "<rootDir>/test/integration/global-teardown.ts",
       testTimeout: 180000,

@@ -14,10 +14,26 @@ locals {
 
   deployer_member = var.deployer_service_account == null ? null : "serviceAccount:${var.deployer_service_account}"
 
-  # Aggregate name = file name without .sql. fileset() of a missing directory is empty, not an error.
+  # Aggregates are defined once, as SQL files with a declarative header (apps/analytics/sql/aggregates/*.sql,
+  # read by the local worker too): `-- aggregate:`, `-- description:`, `-- window_column:`, `-- grain:`,
+  # `-- columns: name TYPE, ...`; the SELECT is every line that is not a `--` comment.
+  aggregate_files = {
+    for f in fileset("${path.module}/${var.analytics_sql_dir}", "aggregates/*.sql") :
+    f => file("${path.module}/${var.analytics_sql_dir}/${f}")
+  }
   aggregates = {
-    for f in fileset("${path.module}/${var.aggregates_sql_dir}", "*.sql") :
-    trimsuffix(f, ".sql") => file("${path.module}/${var.aggregates_sql_dir}/${f}")
+    for f, text in local.aggregate_files : trimspace(regex("(?m)^-- aggregate: (.+)$", text)[0]) => {
+      description   = trimspace(regex("(?m)^-- description: (.+)$", text)[0])
+      window_column = trimspace(regex("(?m)^-- window_column: (.+)$", text)[0])
+      grain         = trimspace(regex("(?m)^-- grain: (.+)$", text)[0])
+      columns = [
+        for col in split(",", regex("(?m)^-- columns: (.+)$", text)[0]) : {
+          name = split(" ", trimspace(col))[0]
+          type = trimspace(split(" ", trimspace(col))[1])
+        }
+      ]
+      select = trimspace(join("\n", [for line in split("\n", text) : line if !startswith(line, "--")]))
+    }
   }
 
   apis = toset([
@@ -67,6 +83,7 @@ module "bigquery" {
   events_table_schema_json         = file("${path.module}/${var.events_bigquery_schema_path}")
   events_partition_expiration_days = var.events_partition_expiration_days
   aggregates                       = local.aggregates
+  deduped_events_sql               = join("\n", [for line in split("\n", file("${path.module}/${var.analytics_sql_dir}/deduped_events.sql")) : line if !startswith(line, "--")])
   reader_members                   = var.analytics_readers
   raw_reader_members               = var.raw_readers
   deployer_member                  = local.deployer_member

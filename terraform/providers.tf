@@ -1,13 +1,13 @@
 provider "google" {
-  project               = var.project_id
-  region                = var.region
-  default_labels        = local.labels
+  project        = var.project_id
+  region         = var.region
+  default_labels = local.labels
 }
 
 provider "google-beta" {
-  project               = var.project_id
-  region                = var.region
-  default_labels        = local.labels
+  project        = var.project_id
+  region         = var.region
+  default_labels = local.labels
 }
 
 # Credentials come from the environment (MONGODB_ATLAS_CLIENT_ID / MONGODB_ATLAS_CLIENT_SECRET of an Atlas

@@ -61,10 +61,10 @@ variable "events_bigquery_schema_path" {
   default     = "../packages/events/generated/bigquery-events-schema.json"
 }
 
-variable "aggregates_sql_dir" {
-  description = "Directory whose *.sql files (one SELECT each, parameterised by @window_start/@window_end) become aggregate tables named after the file."
+variable "analytics_sql_dir" {
+  description = "Directory holding deduped_events.sql and aggregates/*.sql (one SELECT over the deduplicated `events` window each, with a declarative header); each aggregate becomes a table and a scheduled query."
   type        = string
-  default     = "../apps/analytics/sql/aggregates"
+  default     = "../apps/analytics/sql"
 }
 
 # ---- network ----

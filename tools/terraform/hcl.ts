@@ -171,7 +171,12 @@ class Reader {
       while (s[j] === " " || s[j] === "\t") j++;
       if (s[j] === "=" && s[j + 1] !== "=") {
         const exprEnd = Math.min(this.skipExpression(j + 1), end);
-        items.push({ kind: "attribute", name, expr: s.slice(j + 1, exprEnd).trim(), line: this.lineOf(nameStart) });
+        items.push({
+          kind: "attribute",
+          name,
+          expr: s.slice(j + 1, exprEnd).trim(),
+          line: this.lineOf(nameStart),
+        });
         i = this.skipBlank(exprEnd);
         continue;
       }
@@ -190,7 +195,13 @@ class Reader {
       }
       if (s[j] !== "{") this.fail(j, `expected "{" after block ${name}`);
       const close = this.skipExpression(j + 1, true);
-      items.push({ kind: "block", type: name, labels, body: this.parseBody(j + 1, close), line: this.lineOf(nameStart) });
+      items.push({
+        kind: "block",
+        type: name,
+        labels,
+        body: this.parseBody(j + 1, close),
+        line: this.lineOf(nameStart),
+      });
       i = this.skipBlank(close + 1);
     }
     return items;
@@ -248,7 +259,9 @@ export function stringLiteral(expr: string): string | null {
   if (heredoc) {
     const lines = (heredoc[3] ?? "").split("\n");
     if (heredoc[1] !== "-") return lines.join("\n");
-    const indent = Math.min(...lines.filter((l) => l.trim() !== "").map((l) => (/^[ \t]*/.exec(l)?.[0] ?? "").length));
+    const indent = Math.min(
+      ...lines.filter((l) => l.trim() !== "").map((l) => (/^[ \t]*/.exec(l)?.[0] ?? "").length),
+    );
     return lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join("\n");
   }
   if (!/^"(?:[^"\\]|\\.)*"$/.test(expr)) return null;
@@ -285,7 +298,8 @@ export interface TfModule {
 export function readModule(dir: string): TfModule {
   const files = new Map<string, HclItem[]>();
   for (const name of readdirSync(dir).sort()) {
-    if (name.endsWith(".tf") && statSync(join(dir, name)).isFile()) files.set(name, parseHclFile(join(dir, name)));
+    if (name.endsWith(".tf") && statSync(join(dir, name)).isFile())
+      files.set(name, parseHclFile(join(dir, name)));
   }
   const variables: TfVariable[] = [];
   const outputs: TfOutput[] = [];

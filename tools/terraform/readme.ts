@@ -39,22 +39,30 @@ function code(text: string): string {
 
 /** The generated Markdown for one module. */
 export function renderDocs(mod: TfModule): string {
-  const vars = [...mod.variables].sort((a, b) => Number(a.default !== null) - Number(b.default !== null) || a.name.localeCompare(b.name));
+  const vars = [...mod.variables].sort(
+    (a, b) => Number(a.default !== null) - Number(b.default !== null) || a.name.localeCompare(b.name),
+  );
   const outs = [...mod.outputs].sort((a, b) => a.name.localeCompare(b.name));
   const lines = [BEGIN, "", "### Inputs", ""];
   if (vars.length === 0) lines.push("No inputs.");
   else {
-    lines.push("| Name | Description | Type | Default | Required |", "|------|-------------|------|---------|:--------:|");
+    lines.push(
+      "| Name | Description | Type | Default | Required |",
+      "|------|-------------|------|---------|:--------:|",
+    );
     for (const v of vars) {
       const def = v.default === null ? "n/a" : v.sensitive ? "(sensitive)" : code(v.default);
-      lines.push(`| \`${v.name}\` | ${cell(v.description ?? "")} | ${code(v.type ?? "any")} | ${def} | ${v.default === null ? "yes" : "no"} |`);
+      lines.push(
+        `| \`${v.name}\` | ${cell(v.description ?? "")} | ${code(v.type ?? "any")} | ${def} | ${v.default === null ? "yes" : "no"} |`,
+      );
     }
   }
   lines.push("", "### Outputs", "");
   if (outs.length === 0) lines.push("No outputs.");
   else {
     lines.push("| Name | Description |", "|------|-------------|");
-    for (const o of outs) lines.push(`| \`${o.name}\` | ${cell(o.description ?? "")}${o.sensitive ? " (sensitive)" : ""} |`);
+    for (const o of outs)
+      lines.push(`| \`${o.name}\` | ${cell(o.description ?? "")}${o.sensitive ? " (sensitive)" : ""} |`);
   }
   lines.push("", END);
   return lines.join("\n");
@@ -64,7 +72,8 @@ export function renderDocs(mod: TfModule): string {
 export function withDocs(readme: string, docs: string): string {
   const start = readme.indexOf(BEGIN);
   const end = readme.indexOf(END);
-  if (start === -1 || end === -1 || end < start) return `${readme.trimEnd()}\n\n## Inputs and outputs\n\n${docs}\n`;
+  if (start === -1 || end === -1 || end < start)
+    return `${readme.trimEnd()}\n\n## Inputs and outputs\n\n${docs}\n`;
   return readme.slice(0, start) + docs + readme.slice(end + END.length);
 }
 
@@ -87,7 +96,9 @@ if (require.main === module) {
   const check = process.argv.includes("--check");
   const stale = syncReadmes(!check);
   if (check && stale.length > 0) {
-    console.error(`Terraform READMEs out of date (run: npx tsx tools/terraform/readme.ts):\n  ${stale.join("\n  ")}`);
+    console.error(
+      `Terraform READMEs out of date (run: npx tsx tools/terraform/readme.ts):\n  ${stale.join("\n  ")}`,
+    );
     process.exit(1);
   }
   console.log(check ? "Terraform READMEs are up to date." : `Updated ${stale.length} README(s).`);

@@ -10,35 +10,31 @@ locals {
 
   day_ms = 24 * 60 * 60 * 1000
 
-  # Each aggregate becomes one BigQuery script run by the Data Transfer Service. @run_time is the scheduled
-  # time; the recomputed window is [start of the UTC day `lookback` hours ago, run time), so hourly and
-  # daily buckets are both recomputed whole. Delete + insert run in one transaction: readers see either the
-  # old or the new rows of the window, and re-running a schedule is idempotent.
+  # The deduplicated window every aggregate reads as `events`; @window_* become script variables.
+  deduped_events = replace(replace(replace(trimsuffix(trimspace(var.deduped_events_sql), ";"),
+    "$${dataset}", "${var.project_id}.${local.raw_dataset_id}"),
+    "@window_start", "_agg_window_start"),
+  "@window_end", "_agg_window_end")
+
+  # Each aggregate becomes one BigQuery script run by the Data Transfer Service at @run_time. The window
+  # [start of the UTC day `lookback` hours ago, end of the current grain unit) is recomputed whole, so
+  # events up to 24 h late are counted. Delete + insert run in one transaction: readers see the old or the
+  # new rows of the window, never a mix, and re-running a schedule is idempotent.
   aggregate_scripts = {
-    for name, sql in var.aggregates : name => join("\n", [
-      "-- Managed by Terraform (terraform/modules/bigquery). Do not edit in the console.",
-      "DECLARE _agg_window_end TIMESTAMP DEFAULT @run_time;",
+    for name, a in var.aggregates : name => join("\n", [
+      "-- Managed by Terraform (terraform/modules/bigquery) from apps/analytics/sql. Do not edit in the console.",
       "DECLARE _agg_window_start TIMESTAMP DEFAULT TIMESTAMP_TRUNC(TIMESTAMP_SUB(@run_time, INTERVAL ${var.aggregate_lookback_hours} HOUR), DAY);",
-      "CREATE TABLE IF NOT EXISTS `${var.project_id}.${local.analytics_dataset_id}.${name}`",
-      "PARTITION BY DATE(${var.aggregate_time_column})",
-      "OPTIONS (description = 'Aggregate ${name}, refreshed by the scheduled query ${var.dataset_prefix}-agg-${name}.')",
-      "AS SELECT * FROM (${local.aggregate_sql[name]}) WHERE FALSE;",
+      "DECLARE _agg_window_end TIMESTAMP DEFAULT TIMESTAMP_ADD(TIMESTAMP_TRUNC(@run_time, ${upper(a.grain)}), INTERVAL 1 ${upper(a.grain)});",
       "BEGIN TRANSACTION;",
-      "DELETE FROM `${var.project_id}.${local.analytics_dataset_id}.${name}` WHERE ${var.aggregate_time_column} >= _agg_window_start AND ${var.aggregate_time_column} < _agg_window_end;",
-      "INSERT INTO `${var.project_id}.${local.analytics_dataset_id}.${name}` SELECT * FROM (${local.aggregate_sql[name]});",
+      "DELETE FROM `${var.project_id}.${local.analytics_dataset_id}.${name}` WHERE ${a.window_column} >= _agg_window_start AND ${a.window_column} < _agg_window_end;",
+      "INSERT INTO `${var.project_id}.${local.analytics_dataset_id}.${name}` (${join(", ", [for c in a.columns : c.name])})",
+      "WITH events AS (",
+      local.deduped_events,
+      ")",
+      trimsuffix(trimspace(a.select), ";"),
+      ";",
       "COMMIT TRANSACTION;",
     ])
-  }
-
-  aggregate_sql = {
-    for name, sql in var.aggregates : name => trimsuffix(trimspace(
-      replace(replace(replace(replace(replace(sql,
-        "@window_start", "_agg_window_start"),
-        "@window_end", "_agg_window_end"),
-        "{project}", var.project_id),
-        "{raw_dataset}", local.raw_dataset_id),
-      "{analytics_dataset}", local.analytics_dataset_id)
-    ), ";")
   }
 }
 
@@ -126,6 +122,34 @@ resource "google_bigquery_table" "dead_letter" {
   }
 }
 
+resource "google_bigquery_table" "aggregate" {
+  for_each = var.aggregates
+
+  project             = var.project_id
+  dataset_id          = google_bigquery_dataset.analytics.dataset_id
+  table_id            = each.key
+  description         = "${each.value.description} Recomputed by the scheduled query ${var.dataset_prefix}-agg-${each.key}."
+  labels              = merge(var.labels, { purpose = "aggregate", grain = each.value.grain })
+  deletion_protection = var.deletion_protection
+  schema = jsonencode([for c in each.value.columns : {
+    name = c.name
+    type = c.type
+    mode = "NULLABLE"
+  }])
+
+  time_partitioning {
+    type  = each.value.grain == "day" ? "MONTH" : "DAY"
+    field = each.value.window_column
+  }
+
+  dynamic "encryption_configuration" {
+    for_each = var.kms_key_name == null ? [] : [var.kms_key_name]
+    content {
+      kms_key_name = encryption_configuration.value
+    }
+  }
+}
+
 resource "google_service_account" "aggregates" {
   project      = var.project_id
   account_id   = substr(replace("${var.dataset_prefix}-agg", "_", "-"), 0, 30)
@@ -143,12 +167,13 @@ resource "google_bigquery_data_transfer_config" "aggregate" {
   schedule             = var.aggregate_schedule
   service_account_name = google_service_account.aggregates.email
 
-  # A script (DDL + DML) has no destination table: the script names it.
+  # A DML script has no destination table: the script names it.
   params = {
     query = each.value
   }
 
   depends_on = [
+    google_bigquery_table.aggregate,
     google_bigquery_dataset_iam_member.aggregates_raw_reader,
     google_bigquery_dataset_iam_member.aggregates_writer,
     google_project_iam_member.aggregates_job_user,

@@ -29,8 +29,8 @@ output "dead_letter_table_ids" {
 }
 
 output "aggregate_tables" {
-  description = "Fully qualified names of the aggregate tables (`project.dataset.table`), keyed by aggregate name; each is created by the first run of its scheduled query."
-  value       = { for name, _ in var.aggregates : name => "${var.project_id}.${google_bigquery_dataset.analytics.dataset_id}.${name}" }
+  description = "Fully qualified names of the aggregate tables (`project.dataset.table`), keyed by aggregate name."
+  value       = { for name, t in google_bigquery_table.aggregate : name => "${var.project_id}.${t.dataset_id}.${t.table_id}" }
 }
 
 output "scheduled_query_names" {
@@ -41,4 +41,9 @@ output "scheduled_query_names" {
 output "aggregates_service_account_email" {
   description = "Service account the scheduled queries run as."
   value       = google_service_account.aggregates.email
+}
+
+output "aggregate_scripts" {
+  description = "The BigQuery script each scheduled query runs, keyed by aggregate name (for review in plans and for tests)."
+  value       = local.aggregate_scripts
 }

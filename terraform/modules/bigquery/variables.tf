@@ -29,15 +29,15 @@ variable "events_table_schema_json" {
 }
 
 variable "events_partition_field" {
-  description = "DATE or TIMESTAMP column of the events table used for daily partitioning (the event date)."
+  description = "TIMESTAMP or DATE column of the events table used for daily partitioning (the event time: a partition is one UTC event date)."
   type        = string
-  default     = "event_date"
+  default     = "event_time"
 }
 
 variable "events_clustering_fields" {
   description = "Up to four columns the events table is clustered by."
   type        = list(string)
-  default     = ["event_type", "user_id"]
+  default     = ["event_type", "user_key"]
 
   validation {
     condition     = length(var.events_clustering_fields) <= 4
@@ -73,20 +73,41 @@ variable "dead_letter_expiration_days" {
 }
 
 variable "aggregates" {
-  description = "Aggregate name => SQL text. Each SQL is one SELECT over `{raw_dataset}.events`, parameterised by @window_start / @window_end (TIMESTAMP, end exclusive); it must output the TIMESTAMP column named by aggregate_time_column. `{project}`, `{raw_dataset}` and `{analytics_dataset}` placeholders are substituted."
-  type        = map(string)
-  default     = {}
+  description = "Aggregates keyed by table name, as declared by the headers of apps/analytics/sql/aggregates/*.sql: `select` is one SELECT over `events` (the deduplicated window), `window_column` the TIMESTAMP bucket column, `grain` `minute` or `day`, `columns` the output schema."
+  type = map(object({
+    description   = string
+    select        = string
+    window_column = string
+    grain         = string
+    columns = list(object({
+      name = string
+      type = string
+    }))
+  }))
+  default = {}
 
   validation {
     condition     = alltrue([for k in keys(var.aggregates) : can(regex("^[a-z][a-z0-9_]{0,100}$", k))])
     error_message = "Aggregate names must be lower-case letters, digits and underscores (they become table names)."
   }
+
+  validation {
+    condition     = alltrue([for a in values(var.aggregates) : contains(["minute", "day"], a.grain)])
+    error_message = "Aggregate grain must be minute or day."
+  }
+
+  validation {
+    condition = alltrue([for a in values(var.aggregates) :
+      contains([for c in a.columns : c.name if c.type == "TIMESTAMP"], a.window_column)
+    ])
+    error_message = "Each aggregate's window_column must be one of its TIMESTAMP columns."
+  }
 }
 
-variable "aggregate_time_column" {
-  description = "TIMESTAMP column every aggregate outputs (start of its time bucket). The refresh deletes and re-inserts the rows whose bucket falls in the recomputed window, and partitions the table by its date."
+variable "deduped_events_sql" {
+  description = "SELECT of one window of `events` with each event_id once (apps/analytics/sql/deduped_events.sql): reads `$${dataset}.events` and filters on @window_start/@window_end. Every aggregate reads it as `events`."
   type        = string
-  default     = "window_start"
+  default     = "SELECT * FROM `$${dataset}.events` WHERE event_time >= @window_start AND event_time < @window_end"
 }
 
 variable "aggregate_schedule" {
@@ -96,7 +117,7 @@ variable "aggregate_schedule" {
 }
 
 variable "aggregate_lookback_hours" {
-  description = "How far back every run recomputes: late events arrive up to 24 h late, so keep this >= 24 + one schedule interval. The window start is then aligned down to a UTC day boundary."
+  description = "How far back every run recomputes: late events arrive up to 24 h late, so keep this >= 24 + one schedule interval. The window start is aligned down to a UTC day boundary, its end up to the next whole grain unit."
   type        = number
   default     = 26
 

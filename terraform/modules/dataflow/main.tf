@@ -71,9 +71,9 @@ resource "google_service_account" "worker" {
   description  = "Runs the ${each.key} Flex template job; holds only the grants in modules/dataflow/iam.tf."
 }
 
-#checkov:skip=CKV_GCP_62:Access logs of a bucket holding only transient Dataflow staging files add cost without audit value; Data Access audit logs cover reads if required.
-#checkov:skip=CKV_GCP_78:Versioning is pointless for transient staging/temp files that a lifecycle rule deletes after a few days.
 resource "google_storage_bucket" "temp" {
+  #checkov:skip=CKV_GCP_62:Access logs of a bucket holding only transient Dataflow staging files add cost without audit value; Data Access audit logs cover reads if required.
+  #checkov:skip=CKV_GCP_78:Versioning is pointless for transient staging/temp files that a lifecycle rule deletes after a few days.
   project                     = var.project_id
   name                        = "${var.project_id}-${var.name_prefix}-dataflow"
   location                    = var.region

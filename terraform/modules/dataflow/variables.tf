@@ -54,22 +54,22 @@ variable "ingestion" {
 variable "analytics" {
   description = "Analytics job (Pub/Sub -> BigQuery `events`, template PubSub_to_BigQuery_Flex, Storage Write API exactly-once). udf_* come from the template-build action's output."
   type = object({
-    input_subscription_id        = string
-    output_table_spec            = string
-    output_dataset_id            = string
-    output_table_id              = string
-    deadletter_table_spec        = string
-    deadletter_table_id          = string
-    udf_gcs_path                 = string
-    udf_function_name            = string
-    udf_reload_interval_minutes  = optional(number, 0)
-    template_gcs_path            = optional(string)
+    input_subscription_id         = string
+    output_table_spec             = string
+    output_dataset_id             = string
+    output_table_id               = string
+    deadletter_table_spec         = string
+    deadletter_table_id           = string
+    udf_gcs_path                  = string
+    udf_function_name             = string
+    udf_reload_interval_minutes   = optional(number, 0)
+    template_gcs_path             = optional(string)
     num_storage_write_api_streams = optional(number, 2)
-    triggering_frequency_seconds = optional(number, 5)
-    machine_type                 = optional(string, "n2-standard-2")
-    max_workers                  = optional(number, 3)
-    num_workers                  = optional(number, 1)
-    extra_parameters             = optional(map(string), {})
+    triggering_frequency_seconds  = optional(number, 5)
+    machine_type                  = optional(string, "n2-standard-2")
+    max_workers                   = optional(number, 3)
+    num_workers                   = optional(number, 1)
+    extra_parameters              = optional(map(string), {})
   })
 }
 

@@ -18,15 +18,19 @@ function parse() {
     },
   });
   if (values.help) {
-    console.log("usage: npm start -- [--duration S] [--rate EVENTS_PER_S] [--seed N] [--faults default|none] [--fresh]");
+    console.log(
+      "usage: npm start -- [--duration S] [--rate EVENTS_PER_S] [--seed N] [--faults default|none] [--fresh]",
+    );
     process.exit(0);
   }
   const positive = (name: string, raw: string) => {
     const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(`--${name} must be a positive number, got "${raw}"`);
     return value;
   };
-  if (values.faults !== "default" && values.faults !== "none") throw new Error(`--faults must be default or none`);
+  if (values.faults !== "default" && values.faults !== "none")
+    throw new Error(`--faults must be default or none`);
   return {
     durationS: positive("duration", values.duration),
     rate: positive("rate", values.rate),
@@ -39,23 +43,44 @@ function parse() {
 function table(rows: Record<string, unknown>[]): string {
   if (rows.length === 0) return "    (no rows)";
   const columns = Object.keys(rows[0] as object);
-  const text = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === "object" && v !== null && "value" in v ? String((v as { value: unknown }).value) : String(v));
+  const text = (v: unknown) =>
+    v instanceof Date
+      ? v.toISOString()
+      : typeof v === "object" && v !== null && "value" in v
+        ? String((v as { value: unknown }).value)
+        : String(v);
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => text(r[c]).length)));
   const line = (cells: string[]) => `    ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")}`;
-  return [line(columns), line(widths.map((w) => "-".repeat(w))), ...rows.map((r) => line(columns.map((c) => text(r[c]))))].join("\n");
+  return [
+    line(columns),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map((r) => line(columns.map((c) => text(r[c])))),
+  ].join("\n");
 }
 
 function printSummary(summary: PipelineSummary): void {
   const t = summary.totals;
   const validUnique = t.published - t.malformed - t.duplicates;
   console.log("\n=== summary ===");
-  console.log(`elapsed ${(summary.elapsedMs / 1000).toFixed(1)} s; drained: ${summary.drained ? "yes" : "NO (backlog left in Pub/Sub)"}`);
-  console.log(`published messages      ${t.published} (${t.duplicates} duplicate publishes, ${t.late} late, ${t.malformed} malformed)`);
+  console.log(
+    `elapsed ${(summary.elapsedMs / 1000).toFixed(1)} s; drained: ${summary.drained ? "yes" : "NO (backlog left in Pub/Sub)"}`,
+  );
+  console.log(
+    `published messages      ${t.published} (${t.duplicates} duplicate publishes, ${t.late} late, ${t.malformed} malformed)`,
+  );
   console.log(`valid distinct events    ${validUnique} (this run)`);
-  console.log(`raw documents (MongoDB)  ${summary.rawDocuments} in total; this run stored ${t.rawStored}, ${t.rawDuplicates} duplicates were no-ops`);
-  console.log(`warehouse (BigQuery)     ${summary.warehouseDistinctEvents} distinct events in total; this run inserted ${t.warehouseStored}`);
-  console.log(`dead-lettered            ingestion ${t.deadLetteredIngestion}, analytics ${t.deadLetteredAnalytics} (expected ${t.malformed} each)`);
-  console.log(`end-to-end latency       p50 ${Math.round(t.p50)} ms, p95 ${Math.round(t.p95)} ms, p99 ${Math.round(t.p99)} ms`);
+  console.log(
+    `raw documents (MongoDB)  ${summary.rawDocuments} in total; this run stored ${t.rawStored}, ${t.rawDuplicates} duplicates were no-ops`,
+  );
+  console.log(
+    `warehouse (BigQuery)     ${summary.warehouseDistinctEvents} distinct events in total; this run inserted ${t.warehouseStored}`,
+  );
+  console.log(
+    `dead-lettered            ingestion ${t.deadLetteredIngestion}, analytics ${t.deadLetteredAnalytics} (expected ${t.malformed} each)`,
+  );
+  console.log(
+    `end-to-end latency       p50 ${Math.round(t.p50)} ms, p95 ${Math.round(t.p95)} ms, p99 ${Math.round(t.p99)} ms`,
+  );
   if (t.restarts > 0) console.log(`worker restarts          ${t.restarts}`);
   for (const [name, rows] of Object.entries(summary.aggregates)) {
     console.log(`\n  ${name} (top ${rows.length})`);

@@ -25,6 +25,8 @@ export interface PipelineOptions {
   drainTimeoutMs: number;
   print: (line: string) => void;
   signal?: AbortSignal;
+  /** Called every second while producing and draining (benchmarks sample memory here). */
+  onSample?: (supervisor: Supervisor, elapsedMs: number) => void;
 }
 
 export interface PipelineSummary {
@@ -42,7 +44,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
   const { print } = options;
   const started = Date.now();
   print(`starting local stand-ins (profile ${options.profile})...`);
-  const stack: Stack = await startStack({ profile: options.profile, fresh: options.fresh, log: (l) => print(`  ${l}`) });
+  const stack: Stack = await startStack({
+    profile: options.profile,
+    fresh: options.fresh,
+    log: (l) => print(`  ${l}`),
+  });
   const supervisor = new Supervisor((line) => print(`! ${line}`));
   const killOnExit = () => supervisor.killAllNow();
   process.once("exit", killOnExit);
@@ -65,19 +71,34 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
       supervisor.start({ name, script: ENTRY[name], env, restart: true, logFile: `${runDir}/${name}.log` });
     }
     print("starting workers (they create collections and tables on first start)...");
-    await waitFor(() => !!supervisor.snapshot("ingestion") && !!supervisor.snapshot("analytics"), 120000, () => {
-      for (const name of ["ingestion", "analytics"]) {
-        if (!supervisor.isRunning(name) && supervisor.restarts(name) > 2) {
-          throw new Error(`${name} worker keeps failing to start; see ${runDir}/${name}.log`);
+    await waitFor(
+      () => !!supervisor.snapshot("ingestion") && !!supervisor.snapshot("analytics"),
+      120000,
+      () => {
+        for (const name of ["ingestion", "analytics"]) {
+          if (!supervisor.isRunning(name) && supervisor.restarts(name) > 2) {
+            throw new Error(`${name} worker keeps failing to start; see ${runDir}/${name}.log`);
+          }
         }
-      }
-    });
+      },
+    );
 
-    print(`producing for ${options.durationS}s at ${options.rate} events/s (seed ${options.seed}, faults ${options.faults})`);
+    print(
+      `producing for ${options.durationS}s at ${options.rate} events/s (seed ${options.seed}, faults ${options.faults})`,
+    );
     supervisor.start({
       name: "producer",
       script: ENTRY.producer,
-      args: ["--duration", String(options.durationS), "--rate", String(options.rate), "--seed", String(options.seed), "--faults", options.faults],
+      args: [
+        "--duration",
+        String(options.durationS),
+        "--rate",
+        String(options.rate),
+        "--seed",
+        String(options.seed),
+        "--faults",
+        options.faults,
+      ],
       env,
       restart: false,
       logFile: `${runDir}/producer.log`,
@@ -87,7 +108,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
     void producerDone.then(() => {
       producerExited = true;
     });
-    const ticker = setInterval(() => print(progressLine(Date.now() - started, totals(supervisor))), options.progressEveryMs);
+    const ticker = setInterval(
+      () => print(progressLine(Date.now() - started, totals(supervisor))),
+      options.progressEveryMs,
+    );
+    const sampler = setInterval(() => options.onSample?.(supervisor, Date.now() - started), 1000);
     try {
       while (!producerExited && !options.signal?.aborted) await sleep(100);
       if (options.signal?.aborted) {
@@ -95,15 +120,21 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
         await supervisor.stop("producer", 10000);
       }
       const code = await producerDone;
-      if (code !== 0 && !options.signal?.aborted) print(`! producer exited with code ${code}; see ${runDir}/producer.log`);
+      if (code !== 0 && !options.signal?.aborted)
+        print(`! producer exited with code ${code}; see ${runDir}/producer.log`);
       const drainDeadline = Date.now() + options.drainTimeoutMs;
       let t = totals(supervisor);
-      while ((t.backlogIngestion > 0 || t.backlogAnalytics > 0) && Date.now() < drainDeadline && !options.signal?.aborted) {
+      while (
+        (t.backlogIngestion > 0 || t.backlogAnalytics > 0) &&
+        Date.now() < drainDeadline &&
+        !options.signal?.aborted
+      ) {
         await sleep(250);
         t = totals(supervisor);
       }
     } finally {
       clearInterval(ticker);
+      clearInterval(sampler);
     }
     const final = totals(supervisor);
     print(progressLine(Date.now() - started, final));
@@ -123,7 +154,8 @@ async function waitFor(condition: () => boolean, timeoutMs: number, check: () =>
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     check();
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for the workers to start`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for the workers to start`);
     await sleep(200);
   }
 }
@@ -142,11 +174,17 @@ async function summarize(
   });
   try {
     await mongo.connect();
-    const rawDocuments = await mongo.db(config.MONGODB_DATABASE).collection(config.MONGODB_COLLECTION).countDocuments();
+    const rawDocuments = await mongo
+      .db(config.MONGODB_DATABASE)
+      .collection(config.MONGODB_COLLECTION)
+      .countDocuments();
     const dataset = config.BIGQUERY_DATASET;
-    const [[distinct]] = await bigquery.query({ query: `SELECT COUNT(DISTINCT event_id) AS n FROM \`${dataset}.events\`` });
+    const [[distinct]] = await bigquery.query({
+      query: `SELECT COUNT(DISTINCT event_id) AS n FROM \`${dataset}.events\``,
+    });
     const aggregates: Record<string, Record<string, unknown>[]> = {};
-    for (const aggregate of loadAggregates()) aggregates[aggregate.name] = await topRows(bigquery, dataset, aggregate);
+    for (const aggregate of loadAggregates())
+      aggregates[aggregate.name] = await topRows(bigquery, dataset, aggregate);
     return {
       totals: final,
       rawDocuments,
@@ -168,6 +206,8 @@ async function topRows(
   const order = aggregate.columns.some((c) => c.name === "revenue")
     ? `revenue DESC, ${aggregate.windowColumn} DESC`
     : `${aggregate.windowColumn} DESC`;
-  const [rows] = await bigquery.query({ query: `SELECT * FROM \`${dataset}.${aggregate.name}\` ORDER BY ${order} LIMIT 5` });
+  const [rows] = await bigquery.query({
+    query: `SELECT * FROM \`${dataset}.${aggregate.name}\` ORDER BY ${order} LIMIT 5`,
+  });
   return rows as Record<string, unknown>[];
 }

@@ -44,7 +44,10 @@ export async function ensurePubSubTopology(pubsub: PubSub, names: TopologyNames)
     const inspection = `${deadLetterTopic}-inspect`;
     const [inspectionExists] = await pubsub.subscription(inspection).exists();
     if (!inspectionExists) {
-      await pubsub.topic(deadLetterTopic).createSubscription(inspection, { ackDeadlineSeconds: 60 }).catch(ignoreAlreadyExists);
+      await pubsub
+        .topic(deadLetterTopic)
+        .createSubscription(inspection, { ackDeadlineSeconds: 60 })
+        .catch(ignoreAlreadyExists);
     }
   }
 }

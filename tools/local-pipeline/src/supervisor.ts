@@ -82,7 +82,8 @@ export class Supervisor {
     const child = this.children.get(name);
     if (!child) return {};
     const totals = { ...child.base };
-    for (const [key, value] of Object.entries(child.last?.counters ?? {})) totals[key] = (totals[key] ?? 0) + value;
+    for (const [key, value] of Object.entries(child.last?.counters ?? {}))
+      totals[key] = (totals[key] ?? 0) + value;
     return totals;
   }
 

@@ -1,5 +1,4 @@
 import http from "node:http";
-import { BigQuery } from "@google-cloud/bigquery";
 import { MongoClient } from "mongodb";
 
 /** One protocol-level probe; resolves when the service answers correctly, rejects otherwise. */
@@ -76,14 +75,17 @@ export function mongoProbe(uri: string): Probe {
 }
 
 /**
- * BigQuery: list datasets through `@google-cloud/bigquery` pointed at the emulator with `apiEndpoint`
- * (the client then calls `<apiEndpoint>/bigquery/v2/...`).
+ * BigQuery: list datasets (`GET <apiEndpoint>/bigquery/v2/projects/<p>/datasets`), the same REST call
+ * `new BigQuery({ projectId, apiEndpoint }).getDatasets()` makes. Plain HTTP on purpose: inside jest the
+ * Google client needs a transform of teeny-request/node-fetch (see README), and a readiness check used by
+ * fault-injection tests must not depend on that.
  */
 export function bigqueryProbe(apiEndpoint: string, projectId: string): Probe {
   return async () => {
-    // Without credentials the client probes the GCE metadata server once; skip that locally.
-    process.env.METADATA_SERVER_DETECTION ??= "none";
-    const bq = new BigQuery({ projectId, apiEndpoint, autoRetry: false });
-    await bq.getDatasets({ maxResults: 1 });
+    const url = `${apiEndpoint}/bigquery/v2/projects/${encodeURIComponent(projectId)}/datasets?maxResults=1`;
+    const { status, body } = await httpGet(url);
+    if (status !== 200 || !body.includes("bigquery#datasetList")) {
+      throw new Error(`GET datasets -> ${status} ${body.slice(0, 120)}`);
+    }
   };
 }

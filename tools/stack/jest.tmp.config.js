@@ -1,0 +1,54 @@
+// One jest run, two projects: fast unit tests, and integration tests that need the local stand-ins
+// (started once by test/integration/global-setup.ts, stopped by global-teardown.ts).
+const swc = [
+  "@swc/jest",
+  {
+    jsc: { parser: { syntax: "typescript" }, target: "es2022" },
+    module: { type: "commonjs" },
+  },
+];
+// ESM-only packages (GitHub Actions toolkit, Octokit) are transformed to CommonJS for jest.
+const esmOnly = [
+  "teeny-request",
+  "node-fetch",
+  "fetch-blob",
+  "data-uri-to-buffer",
+  "formdata-polyfill",
+  "@actions",
+  "@octokit",
+  "universal-user-agent",
+  "before-after-hook",
+  "@slack",
+];
+const shared = {
+  transform: { "^.+\\.(t|j)sx?$": swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join("|")})/)`],
+  testEnvironment: "node",
+  rootDir: "/work/main",
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: "unit",
+      testMatch: [
+        "<rootDir>/{packages,apps,tools,actions}/*/test/**/*.test.ts",
+        "<rootDir>/terraform/test/**/*.test.ts",
+      ],
+      testPathIgnorePatterns: ["/node_modules/", "\\.int\\.test\\.ts$"],
+    },
+    {
+      ...shared,
+      displayName: "integration",
+      testMatch: [
+        "<rootDir>/test/integration/**/*.test.ts",
+        "<rootDir>/{packages,apps,tools,actions}/*/test/**/*.int.test.ts",
+      ],
+      globalSetup: "<rootDir>/test/integration/global-setup.ts",
+      globalTeardown: "<rootDir>/test/integration/global-teardown.ts",
+      testTimeout: 180000,
+    },
+  ],
+};

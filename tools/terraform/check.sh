@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Static checks of terraform/ that need tools (jest runs the structural tests without any):
+#   1. tofu fmt -check -recursive      formatting (and full HCL syntax parse of every file)
+#   2. checkov                          static security scan; any failed check fails, suppressions need reasons
+#   3. README sync                      generated Inputs/Outputs tables match the code
+#   --deep additionally runs tools/terraform/validate.sh (builds the google provider: slow, see README).
+# Installs pinned tools on first use (tools/terraform/install.sh). Exit code != 0 on any finding.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BIN="${REPO}/.local/bin"
+cd "${REPO}"
+
+bash tools/terraform/install.sh all
+
+export TF_CLI_CONFIG_FILE="${REPO}/.local/tofurc"
+touch "${TF_CLI_CONFIG_FILE}"
+export BC_SKIP_MAPPING=TRUE CHECKOV_SKIP_DOWNLOAD=TRUE
+
+step() { printf '\n== %s\n' "$*"; }
+t0=$(date +%s)
+
+step "tofu fmt -check -recursive terraform"
+if ! "${BIN}/tofu" fmt -check -recursive -diff terraform; then
+  echo "Formatting differs: run '.local/bin/tofu fmt -recursive terraform'." >&2
+  exit 1
+fi
+
+step "checkov -d terraform"
+"${BIN}/checkov" --config-file terraform/.checkov.yaml -d terraform
+
+step "README inputs/outputs in sync"
+npx --no-install tsx tools/terraform/readme.ts --check
+
+if [[ "${1:-}" == "--deep" ]]; then
+  step "tofu validate with provider schemas (google-only roots)"
+  bash tools/terraform/validate.sh
+fi
+
+echo
+echo "terraform checks passed in $(($(date +%s) - t0)) s"
