@@ -8,7 +8,19 @@ const swc = [
   },
 ];
 // ESM-only packages (GitHub Actions toolkit, Octokit) are transformed to CommonJS for jest.
-const esmOnly = ["@actions", "@octokit", "universal-user-agent", "before-after-hook", "@slack"];
+const esmOnly = [
+  "@actions",
+  "@octokit",
+  "universal-user-agent",
+  "before-after-hook",
+  "@slack",
+  // @google-cloud/bigquery's HTTP stack loads node-fetch v3 (ESM) with a dynamic import.
+  "teeny-request",
+  "node-fetch",
+  "fetch-blob",
+  "data-uri-to-buffer",
+  "formdata-polyfill",
+];
 const shared = {
   transform: { "^.+\\.(t|j)sx?$": swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join("|")})/)`],
@@ -17,6 +29,8 @@ const shared = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Per-project testTimeout is ignored by jest; integration suites also set their own with jest.setTimeout.
+  testTimeout: 30000,
   projects: [
     {
       ...shared,
@@ -36,7 +50,6 @@ module.exports = {
       ],
       globalSetup: "<rootDir>/test/integration/global-setup.ts",
       globalTeardown: "<rootDir>/test/integration/global-teardown.ts",
-      testTimeout: 180000,
     },
   ],
 };

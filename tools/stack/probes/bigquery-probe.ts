@@ -1,7 +1,7 @@
 /**
  * What bqemulator 1.4.0 supports of what the pipeline needs, through @google-cloud/bigquery 8.3.0.
  *
- *   tsx tools/stack/probes/bigquery-probe.ts        (starts the bench-profile BigQuery stand-in if
+ *   tsx tools/stack/probes/bigquery-probe.ts        (starts a separate bench-probe instance of the BigQuery stand-in if
  *                                                    BIGQUERY_API_ENDPOINT is not set)
  * Prints one OK/FAIL line per feature; exit code 0 whatever the findings (it is a probe, not a test).
  */
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   let apiEndpoint = process.env.BIGQUERY_API_ENDPOINT;
   let projectId = process.env.GOOGLE_CLOUD_PROJECT ?? "shopstream-local";
   if (!apiEndpoint) {
-    stack = await startStack({ profile: "bench", services: ["bigquery"], fresh: true });
+    stack = await startStack({ profile: "bench", instance: "probe", services: ["bigquery"], fresh: true });
     apiEndpoint = stack.env.BIGQUERY_API_ENDPOINT;
     projectId = stack.projectId;
   }
@@ -330,8 +330,17 @@ COMMIT TRANSACTION;`);
           },
         );
       } catch (err) {
-        const e = err as { name?: string; errors?: { errors?: { reason?: string; message?: string }[] }[] };
-        return `${e.name}: ${JSON.stringify(e.errors?.[0]?.errors?.[0] ?? {}).slice(0, 160)}`;
+        const e = err as {
+          name?: string;
+          message?: string;
+          errors?: { errors?: { reason?: string; message?: string }[] }[];
+        };
+        const first = e.errors?.[0]?.errors?.[0];
+        expect(
+          e.name === "PartialFailureError",
+          `not a PartialFailureError (per-row insertErrors) but ${e.name}: ${(e.message ?? "").slice(0, 120)}`,
+        );
+        return `${e.name}: ${first ? JSON.stringify(first) : (e.message ?? "").slice(0, 160)}`;
       }
       throw new Error("accepted an invalid row");
     });

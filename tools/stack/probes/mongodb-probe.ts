@@ -1,7 +1,7 @@
 /**
  * What FerretDB v1.24.2 (SQLite backend) does with the calls the pipeline makes, through mongodb 7.9.0.
  *
- *   tsx tools/stack/probes/mongodb-probe.ts   (starts the bench-profile FerretDB if MONGODB_URI is unset)
+ *   tsx tools/stack/probes/mongodb-probe.ts   (starts a separate bench-probe instance of the FerretDB if MONGODB_URI is unset)
  */
 import { MongoBulkWriteError, MongoClient, MongoServerError } from "mongodb";
 import { type Stack, startStack } from "../src/index";
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   let stack: Stack | undefined;
   let uri = process.env.MONGODB_URI;
   if (!uri) {
-    stack = await startStack({ profile: "bench", services: ["mongodb"], fresh: true });
+    stack = await startStack({ profile: "bench", instance: "probe", services: ["mongodb"], fresh: true });
     uri = stack.env.MONGODB_URI;
   }
   const client = new MongoClient(uri);

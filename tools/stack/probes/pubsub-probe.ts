@@ -1,7 +1,7 @@
 /**
  * What the gcloud Pub/Sub emulator (0.8.20) supports, through @google-cloud/pubsub 5.3.1.
  *
- *   tsx tools/stack/probes/pubsub-probe.ts   (starts the bench-profile emulator if PUBSUB_EMULATOR_HOST is unset)
+ *   tsx tools/stack/probes/pubsub-probe.ts   (starts a separate bench-probe instance of the emulator if PUBSUB_EMULATOR_HOST is unset)
  */
 import { type Message, PubSub, SchemaTypes } from "@google-cloud/pubsub";
 import { type Stack, startStack } from "../src/index";
@@ -12,7 +12,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function main(): Promise<void> {
   let stack: Stack | undefined;
   if (!process.env.PUBSUB_EMULATOR_HOST) {
-    stack = await startStack({ profile: "bench", services: ["pubsub"], fresh: true });
+    stack = await startStack({ profile: "bench", instance: "probe", services: ["pubsub"], fresh: true });
     process.env.PUBSUB_EMULATOR_HOST = stack.env.PUBSUB_EMULATOR_HOST;
   }
   const projectId = process.env.GOOGLE_CLOUD_PROJECT ?? "shopstream-local";

@@ -39,7 +39,8 @@ export function errorText(err: unknown): string {
 /** HTTP GET returning status and body (no redirects, short timeout). */
 export function httpGet(url: string, timeoutMs = 2_000): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+    // agent: false -> one connection per probe, closed afterwards (no keep-alive socket left behind).
+    const req = http.get(url, { timeout: timeoutMs, agent: false }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => {

@@ -24,6 +24,11 @@ export interface StackOptions {
   readyTimeoutMs?: number;
   /** Grace period between SIGTERM and SIGKILL on stop (default 10 s). */
   stopGraceMs?: number;
+  /**
+   * Runs a separate copy of the profile with its own run and data directories (`<profile>-<instance>`),
+   * e.g. for tests of the stack itself. Ports still come from the profile unless overridden.
+   */
+  instance?: string;
 }
 
 /** Environment variables that point the Google Cloud and MongoDB clients at the stand-ins. */
@@ -63,6 +68,7 @@ export interface Stack {
 /** Written to `.local/run/<profile>/stack.json` so other processes can attach to the running stack. */
 interface StackState {
   profile: Profile;
+  instance?: string;
   projectId: string;
   ports: Record<ServiceName, number>;
   dataRoot: string;
@@ -91,11 +97,15 @@ export function formatEnv(env: StackEnv): string {
     .join("\n");
 }
 
-const stateFile = (paths: StackPaths, profile: Profile) => path.join(paths.runDir(profile), "stack.json");
+/** Directory name of a profile (or of a separate instance of it) under .local/run and .local/data. */
+const slotOf = (profile: Profile, instance?: string): string =>
+  instance ? `${profile}-${instance}` : profile;
 
-function readState(paths: StackPaths, profile: Profile): StackState | undefined {
+const stateFile = (paths: StackPaths, slot: string) => path.join(paths.runDir(slot), "stack.json");
+
+function readState(paths: StackPaths, slot: string): StackState | undefined {
   try {
-    return JSON.parse(readFileSync(stateFile(paths, profile), "utf8")) as StackState;
+    return JSON.parse(readFileSync(stateFile(paths, slot), "utf8")) as StackState;
   } catch {
     return undefined;
   }
@@ -112,11 +122,12 @@ function build(
   own: boolean,
   opts: Pick<StackOptions, "log" | "readyTimeoutMs" | "stopGraceMs">,
 ): Built {
-  const log = opts.log ?? ((line: string) => console.log(`[stack:${state.profile}] ${line}`));
+  const slot = slotOf(state.profile, state.instance);
+  const log = opts.log ?? ((line: string) => console.log(`[stack:${slot}] ${line}`));
   const controllers = {} as Record<ServiceName, ServiceController>;
   for (const name of SERVICE_NAMES) {
     controllers[name] = new ServiceController({
-      profile: state.profile,
+      profile: slot,
       ctx: {
         name,
         port: state.ports[name],
@@ -124,7 +135,7 @@ function build(
         dataDir: paths.dataDir(state.profile, name, state.dataRoot),
         paths,
       },
-      runDir: paths.runDir(state.profile),
+      runDir: paths.runDir(slot),
       paths,
       log,
       readyTimeoutMs: opts.readyTimeoutMs ?? 120_000,
@@ -161,17 +172,19 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const profile = opts.profile;
   const ports = resolvePorts(profile, opts.ports);
   const wanted = [...(opts.services ?? SERVICE_NAMES)];
+  const slot = slotOf(profile, opts.instance);
   const state: StackState = {
     profile,
+    ...(opts.instance ? { instance: opts.instance } : {}),
     projectId: opts.projectId ?? DEFAULT_PROJECT_ID,
     ports,
-    dataRoot: path.resolve(opts.dataDir ?? path.join(paths.local, "data", profile)),
+    dataRoot: path.resolve(opts.dataDir ?? path.join(paths.local, "data", slot)),
     services: wanted,
     ownerPid: process.pid,
   };
-  const previous = readState(paths, profile);
+  const previous = readState(paths, slot);
   const b = build(state, paths, true, opts);
-  const log = opts.log ?? ((line: string) => console.log(`[stack:${profile}] ${line}`));
+  const log = opts.log ?? ((line: string) => console.log(`[stack:${slot}] ${line}`));
 
   // A previous instance started with other settings (or a fresh start): stop it using its own settings.
   const settingsChanged =
@@ -180,6 +193,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       previous.dataRoot !== state.dataRoot ||
       SERVICE_NAMES.some((n) => previous.ports[n] !== ports[n]));
   if (previous && (opts.fresh || settingsChanged)) {
+    const live = Object.values(build(previous, paths, false, { log }).controllers).filter((c) => c.running);
+    if (live.length > 0 && previous.ownerPid !== process.pid && isPidAlive(previous.ownerPid)) {
+      throw new Error(
+        `profile '${slot}' is in use by running process ${previous.ownerPid} ` +
+          `(${live.map((c) => `${c.name}:${c.port}`).join(", ")}); ` +
+          `${opts.fresh ? "a fresh start" : "other settings"} would break it. Stop it first ` +
+          `('tsx tools/stack/src/cli.ts down --profile ${profile}') or use another profile.`,
+      );
+    }
     const old = build(previous, paths, false, { ...opts, log });
     await Promise.all(Object.values(old.controllers).map((c) => c.stop()));
   }
@@ -209,16 +231,16 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (opts.fresh) rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
   }
-  mkdirSync(paths.runDir(profile), { recursive: true });
+  mkdirSync(paths.runDir(slot), { recursive: true });
   if (shared.size === 0 || !previous) {
-    writeFileSync(stateFile(paths, profile), `${JSON.stringify(state, null, 2)}\n`);
+    writeFileSync(stateFile(paths, slot), `${JSON.stringify(state, null, 2)}\n`);
   }
 
   const results = await Promise.allSettled(wanted.map((n) => b.controllers[n].start()));
   const failures = results.flatMap((r) => (r.status === "rejected" ? [errorMessage(r.reason)] : []));
   if (failures.length > 0) {
     await Promise.all(wanted.filter((n) => !shared.has(n)).map((n) => b.controllers[n].stop()));
-    throw new Error(`local stack (${profile}) failed to start:\n${failures.join("\n\n")}`);
+    throw new Error(`local stack (${slot}) failed to start:\n${failures.join("\n\n")}`);
   }
   return makeStack(b, () => wanted.filter((n) => !shared.has(n)).map((n) => b.controllers[n]));
 }
@@ -238,6 +260,8 @@ function isPidAlive(pid: number): boolean {
 
 export interface AttachOptions {
   profile: Profile;
+  /** Same as StackOptions.instance. */
+  instance?: string;
   log?: (line: string) => void;
   readyTimeoutMs?: number;
   stopGraceMs?: number;
@@ -251,10 +275,11 @@ export interface AttachOptions {
  */
 export function attachStack(opts: AttachOptions): Stack {
   const paths = stackPaths();
-  const state = readState(paths, opts.profile);
+  const slot = slotOf(opts.profile, opts.instance);
+  const state = readState(paths, slot);
   if (!state) {
     throw new Error(
-      `no local stack state for profile '${opts.profile}' (${stateFile(paths, opts.profile)}): ` +
+      `no local stack state for profile '${slot}' (${stateFile(paths, slot)}): ` +
         `start it first (jest globalSetup, or 'tsx tools/stack/src/cli.ts up --profile ${opts.profile}')`,
     );
   }

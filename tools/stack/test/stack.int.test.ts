@@ -102,13 +102,19 @@ describe("local stack lifecycle (test profile, attached from a worker)", () => {
   });
 });
 
-describe("startStack on another profile", () => {
+describe("startStack on a separate instance (bench-lifecycle: own pid files and data)", () => {
   it("fails clearly when a port is taken by a foreign process", async () => {
     const server = net.createServer();
     await new Promise<void>((r) => server.listen(47917, "127.0.0.1", () => r()));
     try {
       await expect(
-        startStack({ profile: "bench", services: ["mongodb"], ports: { mongodb: 47917 }, log: () => {} }),
+        startStack({
+          profile: "bench",
+          instance: "lifecycle",
+          services: ["mongodb"],
+          ports: { mongodb: 47917 },
+          log: () => {},
+        }),
       ).rejects.toThrow(/port 47917 is in use/);
     } finally {
       server.close();
@@ -118,6 +124,7 @@ describe("startStack on another profile", () => {
   it("starts, is stopped by stack.stop(), leaves nothing behind", async () => {
     const bench = await startStack({
       profile: "bench",
+      instance: "lifecycle",
       services: ["mongodb"],
       ports: { mongodb: 47918 },
       fresh: true,
