@@ -20,6 +20,9 @@ const esmOnly = [
   "fetch-blob",
   "data-uri-to-buffer",
   "formdata-polyfill",
+  // ESM dependencies of @octokit/request.
+  "content-type",
+  "json-with-bigint",
 ];
 const shared = {
   transform: { "^.+\\.(t|j)sx?$": swc },

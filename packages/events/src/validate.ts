@@ -77,6 +77,10 @@ function copyJson(value: unknown, depth: number, path: string, errors: string[])
     if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
     if (FORBIDDEN_CHARS.test(key))
       errors.push(`${path}: a field name contains control or invalid characters`);
+    // "$"-prefixed names are MongoDB extended-JSON and operator syntax: kept as-is they would turn into
+    // dates, numbers or write errors downstream, so they are refused rather than silently reinterpreted.
+    if (key.charAt(0) === "$")
+      errors.push(`${path ? path + "." : ""}${key.substring(0, 32)}: field names must not start with "$"`);
     out[key] = copyJson(source[key], depth + 1, path ? `${path}.${key}` : key, errors);
   }
   return out;

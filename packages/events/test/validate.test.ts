@@ -145,6 +145,11 @@ describe("validateEvent", () => {
       }),
       /nesting deeper than 16/,
     ],
+    [
+      "a $-prefixed unknown field",
+      mutate("page_view", (e) => (e.extra = { $date: "2020-01-01" })),
+      /extra\.\$date: field names must not start with "\$"/,
+    ],
     ["a null session", mutate("page_view", (e) => (e.session_id = null)), /session_id: must not be null/],
   ])("refuses %s with a reason", (_name, input, reason) => {
     const result = validateEvent(input, NOW);

@@ -1,0 +1,151 @@
+/**
+ * The work of the dataflow-template action, free of @actions/core so that it is testable as is: build and
+ * test the UDF bundles, upload each to GCS under its content hash (only when absent), return the launch
+ * parameters. In dry-run mode nothing is uploaded.
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { Storage } from "@google-cloud/storage";
+import { udfSpec } from "../../../tools/udf/src/apps";
+import { goldenCases } from "../../../tools/udf/src/golden";
+import { referenceOutcome } from "../../../tools/udf/src/reference";
+import { loadUdfInVm } from "../../../tools/udf/src/vm";
+import { type InputReader, type Inputs, readInputs } from "./inputs";
+
+export interface ManifestEntry {
+  app: string;
+  file: string;
+  sha256: string;
+  functionName: string;
+  template: string;
+}
+
+export interface UdfResult {
+  app: string;
+  sha256: string;
+  gcs_path: string;
+  function_name: string;
+  template_gcs_path: string;
+  /** "uploaded", "exists" (already there: nothing to do) or "would-upload" (dry run). */
+  status: "uploaded" | "exists" | "would-upload";
+  parameters: Record<string, string>;
+}
+
+export interface RunDeps {
+  /** Reads one input by name ("" when unset). */
+  read: InputReader;
+  /** Working directory of the build command and of a relative udf-dir. */
+  cwd?: string;
+  log: (line: string) => void;
+}
+
+export function objectName(inputs: Pick<Inputs, "prefix">, app: string, sha256: string): string {
+  return [inputs.prefix, app, sha256, "udf.js"].filter(Boolean).join("/");
+}
+
+function loadManifest(dir: string): ManifestEntry[] {
+  const file = join(dir, "manifest.json");
+  if (!existsSync(file)) {
+    throw new Error(
+      `${file} not found: build the bundles first (build-command, default "npx tsx tools/udf/src/cli.ts build") or point udf-dir at them`,
+    );
+  }
+  return JSON.parse(readFileSync(file, "utf8")) as ManifestEntry[];
+}
+
+/**
+ * The bundle must hash to its manifest entry and match the TypeScript transform on every golden case (run in a
+ * bare vm context). ES5 verification is done by the builder (tools/udf, TypeScript parser), which the
+ * build-command runs: the action does not bundle the TypeScript compiler.
+ */
+export function testBundle(app: string, code: string, entry: ManifestEntry): string {
+  const sha256 = createHash("sha256").update(code, "utf8").digest("hex");
+  if (sha256 !== entry.sha256)
+    throw new Error(`${entry.file}: sha256 ${sha256} differs from manifest ${entry.sha256}`);
+  const udf = loadUdfInVm(code, entry.file);
+  const failures: string[] = [];
+  for (const c of goldenCases()) {
+    const got = udf.call("transformAt", c.payload, c.nowMs);
+    const want = referenceOutcome(app, c.payload, c.nowMs);
+    if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(c.name);
+  }
+  if (failures.length)
+    throw new Error(`${entry.file} differs from the ${app} transform on: ${failures.join("; ")}`);
+  return sha256;
+}
+
+export async function publishUdfs(deps: RunDeps): Promise<UdfResult[]> {
+  const { read, log } = deps;
+  const cwd = deps.cwd ?? process.cwd();
+  const inputs = readInputs(read);
+
+  if (inputs.buildCommand) {
+    log(`building UDF bundles: ${inputs.buildCommand}`);
+    const built = spawnSync("bash", ["-c", inputs.buildCommand], {
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8",
+    });
+    if (built.stdout) log(built.stdout.trimEnd());
+    if (built.status !== 0) {
+      throw new Error(
+        `build-command failed (exit ${built.status}); did the workflow run npm ci?\n${built.stderr}`,
+      );
+    }
+  }
+  const udfDir = isAbsolute(inputs.udfDir) ? inputs.udfDir : join(cwd, inputs.udfDir);
+  const manifest = loadManifest(udfDir);
+
+  const storage = new Storage({
+    ...(inputs.project ? { projectId: inputs.project } : {}),
+    ...(inputs.storageEndpoint ? { apiEndpoint: inputs.storageEndpoint } : {}),
+    retryOptions: { autoRetry: true, maxRetries: 5 },
+  });
+  const bucket = storage.bucket(inputs.bucket);
+  const results: UdfResult[] = [];
+
+  for (const app of inputs.apps) {
+    const spec = udfSpec(app);
+    const entry = manifest.find((m) => m.app === app);
+    if (!entry) throw new Error(`${udfDir}/manifest.json has no bundle for ${app}`);
+    const code = readFileSync(join(udfDir, entry.file), "utf8");
+    const sha256 = testBundle(app, code, entry);
+    log(`${app}: ${entry.file} passed ES5 and golden parity checks (sha256 ${sha256})`);
+
+    const name = objectName(inputs, app, sha256);
+    const gcsPath = `gs://${inputs.bucket}/${name}`;
+    const file = bucket.file(name);
+    const [exists] = await file.exists();
+    let status: UdfResult["status"];
+    if (exists) status = "exists";
+    else if (inputs.dryRun) status = "would-upload";
+    else {
+      await file.save(code, {
+        resumable: false,
+        contentType: "application/javascript; charset=utf-8",
+        // Content-addressed: never overwrite (a concurrent run uploading the same bytes is fine).
+        preconditionOpts: { ifGenerationMatch: 0 },
+        metadata: { cacheControl: "no-cache", metadata: { app, sha256, template: spec.template } },
+      });
+      status = "uploaded";
+    }
+    log(`${app}: ${gcsPath} ${status}`);
+    const parameters: Record<string, string> = {
+      javascriptTextTransformGcsPath: gcsPath,
+      javascriptTextTransformFunctionName: entry.functionName,
+      ...(inputs.appParameters[app] ?? {}),
+    };
+    results.push({
+      app,
+      sha256,
+      gcs_path: gcsPath,
+      function_name: entry.functionName,
+      template_gcs_path: `gs://dataflow-templates-${inputs.region}/${inputs.templateVersion}/flex/${spec.template}`,
+      status,
+      parameters,
+    });
+  }
+  return results;
+}
