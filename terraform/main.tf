@@ -36,6 +36,24 @@ locals {
     }
   }
 
+  # SLOs are declared once, in policies/slo/*.yaml; packages/slo generates the monitoring module's input
+  # (checked fresh by `npm run check`). Only the environment's resource-name prefix is filled in here.
+  runbook_prefix = var.runbook_base_url == null ? "" : "${trimsuffix(var.runbook_base_url, "/")}/"
+  slos = [
+    for s in jsondecode(file("${path.module}/${var.slo_declaration_file}")) : {
+      name                = s.name
+      display_name        = s.display_name
+      goal                = s.goal
+      rolling_period_days = s.rolling_period_days
+      sli = merge(s.sli, {
+        for k in ["good_filter", "bad_filter", "total_filter", "metric_filter"] :
+        k => replace(s.sli[k], "{name_prefix}", local.name_prefix) if lookup(s.sli, k, null) != null
+      })
+      alerts      = s.alerts
+      runbook_url = "${local.runbook_prefix}${s.runbook_path}"
+    }
+  ]
+
   apis = toset([
     "bigquery.googleapis.com",
     "bigquerydatatransfer.googleapis.com",
@@ -165,7 +183,8 @@ module "monitoring" {
   slack_auth_token               = var.slack_auth_token
   slack_page_channel             = var.slack_page_channel
   slack_ticket_channel           = var.slack_ticket_channel
-  slos                           = var.slos
+  slos                           = local.slos
+  runbook_base_url               = var.runbook_base_url
   pubsub_subscription_names      = module.pubsub.subscription_names
   dead_letter_subscription_names = module.pubsub.dead_letter_subscription_names
   dataflow_job_names             = module.dataflow.job_names

@@ -214,34 +214,14 @@ variable "slack_ticket_channel" {
   default     = null
 }
 
-variable "slos" {
-  description = "SLOs with their burn-rate alerts (type documented in modules/monitoring). Later fed from policies/slo/*.yaml."
-  type = list(object({
-    name                = string
-    display_name        = string
-    goal                = number
-    rolling_period_days = optional(number, 28)
-    sli = object({
-      type          = string
-      good_filter   = optional(string)
-      bad_filter    = optional(string)
-      total_filter  = optional(string)
-      metric_filter = optional(string)
-      range_min     = optional(number)
-      range_max     = optional(number)
-      window_period = optional(string, "60s")
-    })
-    alerts = optional(list(object({
-      severity     = string
-      long_window  = string
-      short_window = string
-      burn_rate    = number
-      })), [
-      { severity = "page", long_window = "3600s", short_window = "300s", burn_rate = 14.4 },
-      { severity = "page", long_window = "21600s", short_window = "1800s", burn_rate = 6 },
-      { severity = "ticket", long_window = "259200s", short_window = "21600s", burn_rate = 1 },
-    ])
-    runbook_url = optional(string)
-  }))
-  default = []
+variable "slo_declaration_file" {
+  description = "JSON list of SLOs generated from policies/slo/*.yaml by packages/slo (npx tsx packages/slo/scripts/generate.ts); `{name_prefix}` in its filters becomes `<app_name>-<environment>`. Never edit SLOs here: edit policies/slo."
+  type        = string
+  default     = "../policies/slo/generated/terraform-slos.json"
+}
+
+variable "runbook_base_url" {
+  description = "Base URL that alert runbook paths (docs/runbooks/*.md) are appended to in alert documentation, e.g. `https://github.com/OWNER/REPO/blob/main`; null keeps repository-relative paths."
+  type        = string
+  default     = null
 }

@@ -45,19 +45,4 @@ udfs = {
 slack_page_channel   = "#shopstream-prod-alerts"
 slack_ticket_channel = null
 
-# SLOs: will be generated from policies/slo/*.yaml; this example shows the interface.
-slos = [
-  {
-    name                = "analytics-freshness"
-    display_name        = "Analytics pipeline freshness (system lag < 60 s)"
-    goal                = 0.99
-    rolling_period_days = 28
-    sli = {
-      type          = "windows_mean_in_range"
-      metric_filter = "resource.type = \"dataflow_job\" AND metric.type = \"dataflow.googleapis.com/job/system_lag\" AND resource.label.job_name = \"shopstream-prod-analytics\""
-      range_min     = 0
-      range_max     = 60
-      window_period = "60s"
-    }
-  },
-]
+# SLOs: declared once in policies/slo/*.yaml and read through slo_declaration_file (generated); not set here.

@@ -9,7 +9,7 @@ locals {
   # One alert policy per (SLO, alert window pair).
   burn_alerts = merge([
     for s in var.slos : {
-      for a in s.alerts : "${s.name}-${a.severity}-${trimsuffix(a.long_window, "s")}" => merge(a, { slo = s.name, slo_display = s.display_name, runbook_url = s.runbook_url })
+      for a in s.alerts : "${s.name}-${coalesce(a.name, "${a.severity}-${trimsuffix(a.long_window, "s")}")}" => merge(a, { slo = s.name, slo_display = s.display_name, runbook_url = s.runbook_url })
     }
   ]...)
 
@@ -22,6 +22,13 @@ locals {
     subscriptions = join(", ", [for n in values(var.pubsub_subscription_names) : "\"${n}\""])
     dead_letters  = join(", ", [for n in values(var.dead_letter_subscription_names) : "\"${n}\""])
     jobs          = join(", ", [for n in values(var.dataflow_job_names) : "\"${n}\""])
+  }
+
+  # Runbooks of the operational alerts (docs/runbooks/), absolute when runbook_base_url is set.
+  runbook_prefix = var.runbook_base_url == null ? "" : "${trimsuffix(var.runbook_base_url, "/")}/"
+  runbooks = {
+    dataflow_failed = "${local.runbook_prefix}docs/runbooks/dataflow-job-failed.md"
+    dead_letters    = "${local.runbook_prefix}docs/runbooks/dead-letters.md"
   }
 }
 
@@ -124,7 +131,7 @@ resource "google_monitoring_alert_policy" "burn_rate" {
 
   documentation {
     mime_type = "text/markdown"
-    content   = "SLO **${each.value.slo_display}** is burning its error budget ${each.value.burn_rate}x faster than sustainable (${each.value.severity}).${each.value.runbook_url == null ? "" : " Runbook: ${each.value.runbook_url}"}"
+    content   = "SLO **${each.value.slo_display}** is burning its error budget ${each.value.burn_rate}x faster than sustainable over ${each.value.long_window} and ${each.value.short_window} (${each.value.severity}).${each.value.runbook_url == null ? "" : " Runbook: ${each.value.runbook_url}#${each.value.severity == "page" ? "page-fast-burn" : "ticket-slow-burn"}"}"
   }
 
   alert_strategy {
@@ -158,7 +165,7 @@ resource "google_monitoring_alert_policy" "dataflow_failed" {
 
   documentation {
     mime_type = "text/markdown"
-    content   = "A streaming Dataflow job of ${var.name_prefix} failed. Events accumulate on its subscription until the job is relaunched (terraform apply)."
+    content   = "A streaming Dataflow job of ${var.name_prefix} failed. Events accumulate on its subscription until the job is relaunched (terraform apply). Runbook: ${local.runbooks.dataflow_failed}"
   }
 }
 
@@ -188,7 +195,7 @@ resource "google_monitoring_alert_policy" "dead_letters" {
 
   documentation {
     mime_type = "text/markdown"
-    content   = "Pub/Sub gave up delivering some events. Inspect them on the *-dlq-inspect subscription, fix the cause, then republish them to the events topic."
+    content   = "Pub/Sub gave up delivering some events. Inspect them on the *-dlq-inspect subscription, fix the cause, then republish them to the events topic. Runbook: ${local.runbooks.dead_letters}"
   }
 }
 
@@ -208,6 +215,7 @@ resource "google_monitoring_dashboard" "pipeline" {
           local.widget.system_lag,
           local.widget.watermark_age,
         ],
+        [for name, s in local.slos : local.sli_widgets[name]],
         [for name, s in local.slos : {
           title = "Error budget remaining: ${s.display_name}"
           xyChart = {
@@ -229,6 +237,43 @@ locals {
     dead_letters   = { title = "Messages waiting on dead-letter topics", aligner = "ALIGN_MAX", filter = "resource.type = \"pubsub_subscription\" AND metric.type = \"pubsub.googleapis.com/subscription/num_undelivered_messages\" AND resource.label.subscription_id = one_of(${local.quoted.dead_letters})" }
     system_lag     = { title = "Dataflow system lag (s)", aligner = "ALIGN_MAX", filter = "resource.type = \"dataflow_job\" AND metric.type = \"dataflow.googleapis.com/job/system_lag\" AND resource.label.job_name = one_of(${local.quoted.jobs})" }
     watermark_age  = { title = "Dataflow data watermark age (s)", aligner = "ALIGN_MAX", filter = "resource.type = \"dataflow_job\" AND metric.type = \"dataflow.googleapis.com/job/data_watermark_age\" AND resource.label.job_name = one_of(${local.quoted.jobs})" }
+  }
+
+  # One chart of each SLO's own SLI metrics (the brief's critical metrics: Pub/Sub published vs
+  # acknowledged, Dataflow latency, MongoDB connections, availability), so the dashboard follows the
+  # declaration in policies/slo.
+  sli_widgets = {
+    for name, s in local.slos : name => {
+      title = "SLI: ${s.display_name}"
+      xyChart = {
+        dataSets = s.sli.type == "request_ratio" ? [
+          for label, f in { good = s.sli.good_filter, bad = s.sli.bad_filter, total = s.sli.total_filter } : {
+            plotType             = "LINE"
+            legendTemplate       = label
+            timeSeriesQuery = {
+              timeSeriesFilter = {
+                filter      = f
+                aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM" }
+              }
+            }
+          } if f != null
+          ] : [{
+            plotType       = "LINE"
+            legendTemplate = s.sli.type == "windows_mean_in_range" ? "value (good in range)" : "share of good windows"
+            timeSeriesQuery = {
+              timeSeriesFilter = {
+                filter = s.sli.type == "windows_mean_in_range" ? s.sli.metric_filter : s.sli.good_filter
+                aggregation = {
+                  alignmentPeriod    = s.sli.window_period
+                  perSeriesAligner   = s.sli.type == "windows_mean_in_range" ? "ALIGN_MEAN" : "ALIGN_FRACTION_TRUE"
+                  crossSeriesReducer = s.sli.type == "windows_mean_in_range" ? "REDUCE_MAX" : "REDUCE_MEAN"
+                }
+              }
+            }
+        }]
+        thresholds = s.sli.type == "windows_mean_in_range" && s.sli.range_max != null ? [{ value = s.sli.range_max, color = "RED" }] : []
+      }
+    }
   }
 
   widget = {

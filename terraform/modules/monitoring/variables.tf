@@ -42,6 +42,7 @@ variable "slos" {
     `request_ratio` (request_based_sli good_total_ratio: two of good_filter / bad_filter / total_filter),
     `windows_good_bad` (windows_based_sli good_bad_metric_filter: good_filter is a boolean time series),
     `windows_mean_in_range` (windows_based_sli metric_mean_in_range: metric_filter with range_min/range_max).
+    The root generates this list from policies/slo/*.yaml (packages/slo); alerts[].name keys the policy.
     Each alert is a multi-window burn-rate policy: it fires when the burn rate exceeds threshold over both
     long_window and short_window; severity `page` goes to the paging channel, `ticket` to the ticket channel.
   EOT
@@ -61,6 +62,7 @@ variable "slos" {
       window_period = optional(string, "60s")
     })
     alerts = optional(list(object({
+      name         = optional(string)
       severity     = string
       long_window  = string
       short_window = string
@@ -100,6 +102,12 @@ variable "slos" {
     condition     = length(distinct([for s in var.slos : s.name])) == length(var.slos)
     error_message = "SLO names must be unique."
   }
+}
+
+variable "runbook_base_url" {
+  description = "Base URL the docs/runbooks/*.md paths of the operational alerts are appended to (e.g. `https://github.com/OWNER/REPO/blob/main`); null links repository-relative paths."
+  type        = string
+  default     = null
 }
 
 variable "pubsub_subscription_names" {

@@ -31,6 +31,8 @@ export interface PipelineOptions {
 
 export interface PipelineSummary {
   totals: PipelineTotals;
+  /** MongoDB `serverStatus().connections.current` at the end of the run, when the server reports it. */
+  mongodbConnections?: number;
   rawDocuments: number;
   warehouseDistinctEvents: number;
   aggregates: Record<string, Record<string, unknown>[]>;
@@ -174,6 +176,11 @@ async function summarize(
   });
   try {
     await mongo.connect();
+    const status = await mongo
+      .db("admin")
+      .command({ serverStatus: 1 })
+      .catch(() => undefined);
+    const current = (status as { connections?: { current?: unknown } } | undefined)?.connections?.current;
     const rawDocuments = await mongo
       .db(config.MONGODB_DATABASE)
       .collection(config.MONGODB_COLLECTION)
@@ -187,6 +194,7 @@ async function summarize(
       aggregates[aggregate.name] = await topRows(bigquery, dataset, aggregate);
     return {
       totals: final,
+      ...(typeof current === "number" ? { mongodbConnections: current } : {}),
       rawDocuments,
       warehouseDistinctEvents: Number((distinct as { n: number }).n),
       aggregates,

@@ -1,4 +1,5 @@
 /** One progress line from the stages' counters (what a person watching the main job wants to see). */
+import type { HistogramSnapshot } from "@shopstream/telemetry";
 import type { Supervisor } from "./supervisor";
 
 const n = (value: number | undefined) => (value ?? 0).toLocaleString("en-US");
@@ -19,6 +20,8 @@ export interface PipelineTotals {
   p50: number;
   p95: number;
   p99: number;
+  /** Publish -> stored latency of both workers (the latency SLI is computed from it). */
+  latency: HistogramSnapshot;
   restarts: number;
 }
 
@@ -44,6 +47,7 @@ export function totals(supervisor: Supervisor): PipelineTotals {
     p50: latency.percentile(50),
     p95: latency.percentile(95),
     p99: latency.percentile(99),
+    latency: latency.snapshot(),
     restarts: supervisor.restarts("ingestion") + supervisor.restarts("analytics"),
   };
 }

@@ -1,0 +1,209 @@
+import "./esm-actions";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MetricServiceClient } from "@google-cloud/monitoring";
+import { status } from "@grpc/grpc-js";
+import { FakeMonitoringServer } from "../../../packages/testkit/src/monitoring/server";
+import { readInputs } from "../src/inputs";
+import { evaluate, run } from "../src/main";
+import { END, FIXTURE_DIR, PREFIX, type Scenario, scenarioSeries } from "./scenarios";
+
+process.env.METADATA_SERVER_DETECTION = "none";
+const REPO = join(__dirname, "..", "..", "..");
+
+const inputs = (extra: Record<string, string> = {}) => {
+  const values: Record<string, string> = {
+    mode: "gate",
+    "project-id": "shop-staging-1234",
+    environment: "staging",
+    "slo-dir": FIXTURE_DIR,
+    "fail-on-warn": "false",
+    "evaluation-time": new Date(END).toISOString(),
+    ...extra,
+  };
+  return (name: string) => values[name] ?? "";
+};
+
+describe("inputs", () => {
+  test("defaults and validation with actionable errors", () => {
+    const ok = readInputs(inputs(), REPO, 0);
+    expect(ok).toMatchObject({
+      mode: "gate",
+      namePrefix: "shopstream-staging",
+      failOnWarn: false,
+      evaluationMs: END,
+    });
+    expect(() =>
+      readInputs(
+        inputs({ mode: "deploy", "project-id": "X", "fail-on-warn": "yes", "evaluation-time": "soon" }),
+        REPO,
+        0,
+      ),
+    ).toThrow(
+      /mode must be "gate" or "audit"[\s\S]*project-id must be a Google Cloud project ID[\s\S]*fail-on-warn must be true or false[\s\S]*evaluation-time must be an RFC 3339 time/,
+    );
+  });
+});
+
+describe("slo-gate against a fake Cloud Monitoring", () => {
+  const fake = new FakeMonitoringServer();
+  let clients: MetricServiceClient[] = [];
+  const createClient = () => {
+    const c = new MetricServiceClient(fake.clientOptions());
+    clients.push(c);
+    return c;
+  };
+  beforeAll(async () => {
+    await fake.start();
+  });
+  afterAll(async () => {
+    await fake.stop();
+  });
+  beforeEach(() => {
+    fake.series.length = 0;
+    fake.requests.length = 0;
+    fake.failure = undefined;
+    clients = [];
+  });
+
+  const gate = async (scenario: Scenario, extra: Record<string, string> = {}, days = 4) => {
+    fake.series.push(...scenarioSeries(scenario, days));
+    return evaluate({ read: inputs(extra), createClient, workspace: REPO });
+  };
+
+  test("pass: every SLO passes, with per-minute reads of the declared metrics", async () => {
+    const { report, failed } = await gate("pass");
+    expect(report.score).toBe("pass");
+    expect(failed).toBeUndefined();
+    expect(report.rows.map((r) => [r.name, r.score])).toEqual([
+      ["mongodb-connections", "pass"],
+      ["overall-availability", "pass"],
+      ["processing-latency", "pass"],
+      ["processing-success", "pass"],
+    ]);
+    const success = report.rows.find((r) => r.name === "processing-success")!;
+    expect(success.sli).toBe(1);
+    expect(success.budgetRemaining).toBe(1);
+    // four reads: good + total, latency, connections; composite computed from them
+    expect(fake.requests).toHaveLength(4);
+    for (const r of fake.requests) {
+      expect(r.name).toBe("projects/shop-staging-1234");
+      expect(r.alignmentPeriodS).toBe(60);
+      expect(r.endMs - r.startMs).toBe(30 * 86400 * 1000);
+      expect(r.filter).toContain(PREFIX);
+    }
+    expect(fake.requests.map((r) => `${r.perSeriesAligner}/${r.crossSeriesReducer}`).sort()).toEqual([
+      "ALIGN_DELTA/REDUCE_SUM",
+      "ALIGN_DELTA/REDUCE_SUM",
+      "ALIGN_MEAN/REDUCE_MAX",
+      "ALIGN_MEAN/REDUCE_SUM",
+    ]);
+    // all client connections closed
+    expect(clients).toHaveLength(1);
+  });
+
+  test("warn: a slow burn warns but does not block, unless fail-on-warn", async () => {
+    // 10 days observed, the last 3 burning 1.5x: 45% of the budget used, the ticket rule fires
+    const { report, failed } = await gate("warn", {}, 10);
+    const success = report.rows.find((r) => r.name === "processing-success")!;
+    expect(success.score).toBe("warn");
+    expect(success.burnRates["3d"]).toBeCloseTo(1.5);
+    expect(success.budgetRemaining).toBeCloseTo(0.55);
+    expect(report.score).toBe("warn");
+    expect(failed).toBeUndefined();
+    const strict = await evaluate({
+      read: inputs({ "fail-on-warn": "true" }),
+      createClient,
+      workspace: REPO,
+    });
+    expect(strict.failed).toMatch(/SLO gate warn for staging: .*processing-success/);
+  });
+
+  test("fail: a fast burn blocks the promotion", async () => {
+    const { report, failed } = await gate("fail");
+    const success = report.rows.find((r) => r.name === "processing-success")!;
+    expect(success.score).toBe("fail");
+    expect(success.burnRates["1h"]).toBeCloseTo(20);
+    expect(success.burnRates["5m"]).toBeCloseTo(20);
+    // the composite sees the bad minutes too
+    expect(report.rows.find((r) => r.name === "overall-availability")!.score).toBe("fail");
+    expect(failed).toMatch(/Promotion blocked/);
+  });
+
+  test("missing: no time series at all scores the policy's missingData (warn)", async () => {
+    const { report, failed } = await gate("missing");
+    expect(report.rows.every((r) => r.score === "warn" && r.sli === null)).toBe(true);
+    expect(report.rows[0]?.notes[0]).toMatch(/no data/);
+    expect(failed).toBeUndefined();
+  });
+
+  test("audit mode: budgets, trends and too-loose objectives over a full (7-day) period", async () => {
+    // a 7-day rolling period keeps the test fast; the audit logic is the same for 30 days
+    const dir = mkdtempSync(join(tmpdir(), "slo-audit-"));
+    cpSync(FIXTURE_DIR, dir, { recursive: true });
+    for (const f of readdirSync(dir).filter((n) => n.endsWith(".yaml")))
+      writeFileSync(
+        join(dir, f),
+        readFileSync(join(dir, f), "utf8")
+          .replace("rollingPeriod: 30d", "rollingPeriod: 7d")
+          .replace("trendWindow: 7d", "trendWindow: 3d"),
+      );
+    fake.series.push(...scenarioSeries("pass", 7));
+    const { report } = await evaluate({
+      read: inputs({ mode: "audit", "slo-dir": dir }),
+      createClient,
+      workspace: REPO,
+    });
+    expect(report.kind).toBe("audit");
+    const latency = report.rows.find((r) => r.name === "processing-latency")!;
+    expect(latency.verdict).toBe("too-loose");
+    expect(latency.suggestedGoal).toBeGreaterThan(0.95);
+    expect(latency.trend).toMatch(/steady: 0\.00x over the last 3d/);
+  }, 30000);
+
+  test("run(): outputs, job summary, and setFailed on a failing gate", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "slo-gate-"));
+    const out = join(dir, "output");
+    const summary = join(dir, "summary.md");
+    writeFileSync(out, "");
+    writeFileSync(summary, "");
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      GITHUB_OUTPUT: out,
+      GITHUB_STEP_SUMMARY: summary,
+      GITHUB_REPOSITORY: "acme/shop",
+      GITHUB_SHA: "abc123",
+    });
+    try {
+      fake.series.push(...scenarioSeries("fail"));
+      await run({ read: inputs(), createClient, workspace: REPO });
+      expect(process.exitCode).toBe(1);
+      expect(readFileSync(out, "utf8")).toMatch(/score<<[\s\S]*fail/);
+      const md = readFileSync(summary, "utf8");
+      expect(md).toContain("## SLO gate for staging: ❌ fail");
+      expect(md).toMatch(/\| Processing success \| 99\.90% \|/);
+      expect(md).toContain(
+        "https://github.com/acme/shop/blob/abc123/docs/runbooks/slo-processing-success.md",
+      );
+    } finally {
+      process.env = saved;
+      process.exitCode = 0;
+    }
+  });
+
+  test("a Monitoring error (permission denied) fails the step with the API's message", async () => {
+    fake.failure = {
+      code: status.PERMISSION_DENIED,
+      details: "Permission monitoring.timeSeries.list denied",
+    };
+    const saved = process.exitCode;
+    try {
+      await expect(evaluate({ read: inputs(), createClient, workspace: REPO })).rejects.toThrow(
+        /monitoring\.timeSeries\.list denied/,
+      );
+    } finally {
+      process.exitCode = saved;
+    }
+  });
+});

@@ -1,0 +1,54 @@
+/** Fake Cloud Monitoring series for the declared SLOs: pass, warn (slow burn), fail (fast burn), missing. */
+import { join } from "node:path";
+import { loadSloCatalog, type MetricSelector } from "../../../packages/slo/src";
+import { counterSeries, gaugeSeries } from "../../../packages/testkit/src/monitoring/scenarios";
+import type { FakeSeries } from "../../../packages/testkit/src/monitoring/server";
+
+export const PREFIX = "shopstream-staging";
+export const END = Date.UTC(2025, 0, 31, 12, 0, 0);
+/** The frozen declarations of packages/slo's tests (the brief's targets). */
+export const FIXTURE_DIR = join(__dirname, "..", "..", "..", "packages", "slo", "test", "fixtures", "slo");
+const catalog = loadSloCatalog(FIXTURE_DIR);
+
+const resolve = (s: MetricSelector) => {
+  const fill = (l: Record<string, string>) =>
+    Object.fromEntries(Object.entries(l).map(([k, v]) => [k, v.replace("{name_prefix}", PREFIX)]));
+  return { ...s, resourceLabels: fill(s.resourceLabels), metricLabels: fill(s.metricLabels) };
+};
+const sli = (name: string) => catalog.slos.find((s) => s.name === name)!.sli;
+
+export type Scenario = "pass" | "warn" | "fail" | "missing";
+
+/**
+ * `days` of per-minute data. Success: failures per 1000 events by scenario (warn:
+ * 1.5 per 1000 over the last 3 days = 1.5x burn; fail: 20 per 1000 over the last hour = 20x). Latency (system
+ * lag) 2 s; connections split over two hosts, 20 each.
+ */
+export function scenarioSeries(scenario: Scenario, days = 4): FakeSeries[] {
+  if (scenario === "missing") return [];
+  const minutes = days * 1440;
+  const success = sli("processing-success");
+  const latency = sli("processing-latency");
+  const connections = sli("mongodb-connections");
+  if (
+    success.kind !== "ratio" ||
+    latency.kind !== "windows-in-range" ||
+    connections.kind !== "windows-in-range"
+  )
+    throw new Error("unexpected SLI kinds");
+  const bad = (ago: number) =>
+    scenario === "warn" && ago < 3 * 1440 ? 1.5 : scenario === "fail" && ago < 60 ? 20 : 0;
+  const host = (h: string) => ({
+    ...resolve(connections.metric),
+    metricLabels: { ...resolve(connections.metric).metricLabels, host: h },
+  });
+  return [
+    // 2000 published a minute; good split across two series (REDUCE_SUM), failures per 1000 doubled
+    counterSeries(resolve(success.total), END, minutes, () => 2000),
+    counterSeries(resolve(success.good), END, minutes, (ago) => 1200 - 2 * bad(ago)),
+    counterSeries({ ...resolve(success.good), metricLabels: { stream: "2" } }, END, minutes, () => 800),
+    gaugeSeries(resolve(latency.metric), END, minutes, () => 2),
+    gaugeSeries(host("a"), END, minutes, () => 20),
+    gaugeSeries(host("b"), END, minutes, () => 20),
+  ];
+}

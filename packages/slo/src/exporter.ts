@@ -1,0 +1,103 @@
+/**
+ * The SLI exporter: the two SLIs Cloud Monitoring cannot see by itself, written as custom metrics once a
+ * minute (run it from a scheduler; see docs/slos.md):
+ *  - MongoDB connections: `serverStatus().connections.current` (MongoDB Atlas has no native Cloud
+ *    Monitoring metrics) as a DOUBLE gauge on the `mongodb-connections` SLO's metric;
+ *  - overall availability: the composite per-minute verdict (every component good), as a BOOL gauge on
+ *    the composite SLO's metric, computed by the same code as the gate.
+ */
+import type { protos } from "@google-cloud/monitoring";
+import { readCatalogMinutes, type TimeSeriesLister } from "./cloud";
+import type { MetricSelector, SloCatalog } from "./declaration";
+import { compositeMinutes } from "./evaluate";
+import { NAME_PREFIX_PLACEHOLDER } from "./filter";
+
+/** The one method of MetricServiceClient the exporter writes with. */
+export interface TimeSeriesWriter {
+  createTimeSeries(request: protos.google.monitoring.v3.ICreateTimeSeriesRequest): Promise<unknown>;
+}
+
+/** Anything that runs an admin command (a `mongodb` Db from `client.db("admin")`). */
+export interface MongoAdmin {
+  command(command: { serverStatus: 1 }): Promise<{ connections?: { current?: number } }>;
+}
+
+/** Where and when to write. */
+export interface ExportOptions {
+  projectId: string;
+  namePrefix: string;
+  nowMs: number;
+}
+
+function series(
+  selector: MetricSelector,
+  o: ExportOptions,
+  value: protos.google.monitoring.v3.ITypedValue,
+): protos.google.monitoring.v3.ITimeSeries {
+  const labels = (l: Record<string, string>) =>
+    Object.fromEntries(
+      Object.entries(l).map(([k, v]) => [k, v.split(NAME_PREFIX_PLACEHOLDER).join(o.namePrefix)]),
+    );
+  if (selector.resourceType !== "global")
+    throw new Error(`custom SLI metrics are written on the global resource, not ${selector.resourceType}`);
+  return {
+    metric: { type: selector.metricType, labels: labels(selector.metricLabels) },
+    resource: { type: "global", labels: { project_id: o.projectId } },
+    metricKind: "GAUGE",
+    points: [{ interval: { endTime: { seconds: Math.floor(o.nowMs / 1000), nanos: 0 } }, value }],
+  };
+}
+
+function selectorOf(
+  catalog: SloCatalog,
+  name: string,
+  kind: "windows-in-range" | "composite",
+): MetricSelector {
+  const slo = catalog.slos.find((s) => s.name === name);
+  if (!slo || slo.sli.kind !== kind) throw new Error(`the catalog has no ${kind} SLO named ${name}`);
+  return slo.sli.metric;
+}
+
+/** Reads the current connection count and writes it; returns the value written. */
+export async function exportMongoConnections(
+  admin: MongoAdmin,
+  writer: TimeSeriesWriter,
+  catalog: SloCatalog,
+  o: ExportOptions,
+  sloName = "mongodb-connections",
+): Promise<number> {
+  const status = await admin.command({ serverStatus: 1 });
+  const current = status.connections?.current;
+  if (typeof current !== "number") throw new Error("serverStatus has no connections.current");
+  await writer.createTimeSeries({
+    name: `projects/${o.projectId}`,
+    timeSeries: [series(selectorOf(catalog, sloName, "windows-in-range"), o, { doubleValue: current })],
+  });
+  return current;
+}
+
+/**
+ * Writes the composite verdict of the last complete minute; returns it, or null (nothing written) when
+ * no component had data in that minute.
+ */
+export async function exportAvailability(
+  client: TimeSeriesLister & TimeSeriesWriter,
+  catalog: SloCatalog,
+  o: ExportOptions,
+  sloName = "overall-availability",
+): Promise<boolean | null> {
+  const slo = catalog.slos.find((s) => s.name === sloName);
+  if (!slo) throw new Error(`the catalog has no SLO named ${sloName}`);
+  const minuteEnd = Math.floor(o.nowMs / 60000) * 60000;
+  const data = await readCatalogMinutes(client, catalog, { ...o, endMs: minuteEnd, lookbackSeconds: 60 });
+  const verdict = compositeMinutes(slo, data, catalog).get(minuteEnd);
+  if (!verdict) return null;
+  const available = verdict.good === 1;
+  await client.createTimeSeries({
+    name: `projects/${o.projectId}`,
+    timeSeries: [
+      series(selectorOf(catalog, sloName, "composite"), { ...o, nowMs: minuteEnd }, { boolValue: available }),
+    ],
+  });
+  return available;
+}

@@ -1,0 +1,13 @@
+/** SLOs as code: the declarations in policies/slo and everything computed from them. */
+export * from "./audit";
+export * from "./cloud";
+export * from "./declaration";
+export * from "./duration";
+export * from "./evaluate";
+export * from "./exporter";
+export * from "./filter";
+export * from "./load";
+export * from "./local";
+export * from "./math";
+export * from "./report";
+export * from "./terraform";

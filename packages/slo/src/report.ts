@@ -1,0 +1,139 @@
+/**
+ * A compact, JSON-safe view of a gate or audit run: what the slo-gate action writes as its `report`
+ * output and what slack-notify renders (so the notifier needs no Monitoring access).
+ */
+import type { AuditReport } from "./audit";
+import type { GateReport, Score } from "./evaluate";
+
+/** One SLO in a report. */
+export interface SloReportRow {
+  name: string;
+  displayName: string;
+  goal: number;
+  /** SLI over the rolling period; null without data. */
+  sli: number | null;
+  budgetRemaining: number | null;
+  /** Burn rate per evaluated window label (`5m`, `1h`, ...); null without data. */
+  burnRates: Record<string, number | null>;
+  score: Score;
+  /** Gate: why it scored so. Audit: the advice. */
+  notes: string[];
+  verdict?: string;
+  trend?: string;
+  suggestedGoal?: number;
+  runbook: string;
+}
+
+/** A gate or audit run, compact. */
+export interface SloReport {
+  kind: "gate" | "audit";
+  environment: string;
+  evaluatedAt: string;
+  score: Score;
+  rows: SloReportRow[];
+}
+
+function burnRates(e: GateReport["evaluations"][number]): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const a of e.alerts) {
+    out[a.short.label] = a.short.burnRate;
+    out[a.long.label] = a.long.burnRate;
+  }
+  return out;
+}
+
+/** The gate's report. */
+export function gateReport(gate: GateReport, environment: string): SloReport {
+  return {
+    kind: "gate",
+    environment,
+    evaluatedAt: gate.evaluatedAt,
+    score: gate.score,
+    rows: gate.evaluations.map((e) => ({
+      name: e.slo.name,
+      displayName: e.slo.displayName,
+      goal: e.slo.goal,
+      sli: e.period.sli,
+      budgetRemaining: e.budgetRemaining,
+      burnRates: burnRates(e),
+      score: e.score,
+      notes: e.reasons,
+      runbook: e.slo.runbook,
+    })),
+  };
+}
+
+/** The audit's report: a finding that needs a decision (too tight/loose, no data) scores warn. */
+export function auditReport(audit: AuditReport, environment: string): SloReport {
+  const rows = audit.findings.map((f): SloReportRow => {
+    const e = f.evaluation;
+    const trend =
+      f.trend.current === null
+        ? `no data over ${f.trend.window}`
+        : `${f.trend.direction}: ${f.trend.current.toFixed(2)}x over the last ${f.trend.window}${f.trend.previous === null ? "" : ` (${f.trend.previous.toFixed(2)}x the ${f.trend.window} before)`}`;
+    return {
+      name: e.slo.name,
+      displayName: e.slo.displayName,
+      goal: e.slo.goal,
+      sli: e.period.sli,
+      budgetRemaining: e.budgetRemaining,
+      burnRates: burnRates(e),
+      score:
+        f.verdict === "ok"
+          ? "pass"
+          : f.verdict === "too-tight" && (e.budgetRemaining ?? 0) <= 0
+            ? "fail"
+            : "warn",
+      notes: [f.advice],
+      verdict: f.verdict,
+      trend,
+      ...(f.suggestedGoal === undefined ? {} : { suggestedGoal: f.suggestedGoal }),
+      runbook: e.slo.runbook,
+    };
+  });
+  const score = rows.some((r) => r.score === "fail")
+    ? "fail"
+    : rows.some((r) => r.score === "warn")
+      ? "warn"
+      : "pass";
+  return { kind: "audit", environment, evaluatedAt: audit.evaluatedAt, score, rows };
+}
+
+const pct = (v: number | null, digits = 3) => (v === null ? "n/a" : `${(v * 100).toFixed(digits)}%`);
+const rate = (v: number | null | undefined) => (v === null || v === undefined ? "n/a" : `${v.toFixed(2)}x`);
+const ICON: Record<Score, string> = { pass: "✅ pass", warn: "⚠️ warn", fail: "❌ fail" };
+
+/** Markdown for the job summary (GitHub-flavoured tables); runbook links are prefixed with `runbookBaseUrl`. */
+export function reportMarkdown(report: SloReport, runbookBaseUrl = ""): string {
+  const title =
+    report.kind === "gate"
+      ? `SLO gate for ${report.environment}: ${ICON[report.score]}`
+      : `SLO audit of ${report.environment}: ${ICON[report.score]}`;
+  const lines = [`## ${title}`, "", `Evaluated at ${report.evaluatedAt}.`, ""];
+  const windows = [...new Set(report.rows.flatMap((r) => Object.keys(r.burnRates)))];
+  if (report.kind === "gate") {
+    lines.push(
+      `| SLO | goal | SLI (period) | budget left | ${windows.map((w) => `burn ${w}`).join(" | ")} | score | why |`,
+      `|---|---|---|---|${windows.map(() => "---|").join("")}---|---|`,
+    );
+    for (const r of report.rows)
+      lines.push(
+        `| ${r.displayName} | ${pct(r.goal, 2)} | ${pct(r.sli)} | ${pct(r.budgetRemaining, 1)} | ${windows.map((w) => rate(r.burnRates[w])).join(" | ")} | ${ICON[r.score]} | ${r.notes.join("; ") || "-"} |`,
+      );
+  } else {
+    lines.push(
+      "| SLO | goal | SLI (period) | budget left | burn trend | verdict | suggested goal | advice |",
+      "|---|---|---|---|---|---|---|---|",
+    );
+    for (const r of report.rows)
+      lines.push(
+        `| ${r.displayName} | ${pct(r.goal, 2)} | ${pct(r.sli)} | ${pct(r.budgetRemaining, 1)} | ${r.trend ?? "-"} | ${r.verdict ?? "-"} | ${r.suggestedGoal ?? "-"} | ${r.notes.join("; ")} |`,
+      );
+  }
+  lines.push(
+    "",
+    `Runbooks: ${report.rows.map((r) => `[${r.name}](${runbookBaseUrl}${r.runbook})`).join(", ")}`,
+    "",
+  );
+  return lines.join("\n");
+}

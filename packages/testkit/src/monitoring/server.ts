@@ -1,0 +1,331 @@
+/**
+ * A fake Cloud Monitoring API: a real gRPC server (@grpc/grpc-js) built from the protos shipped inside
+ * @google-cloud/monitoring, serving `google.monitoring.v3.MetricService` ListTimeSeries (filter, interval,
+ * aggregation with alignment and cross-series reduction, paging) and CreateTimeSeries. The real
+ * `MetricServiceClient` talks to it with:
+ *
+ *   new MetricServiceClient({ servicePath: "127.0.0.1", port, sslCreds: grpc.credentials.createInsecure() })
+ *
+ * (google-gax uses `sslCreds` as the channel credentials and skips Google authentication.)
+ */
+import { dirname, join } from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
+
+/** One sample of a series: its end time and value. DELTA points cover [endMs - periodMs, endMs]. */
+export interface FakePoint {
+  endMs: number;
+  value: number;
+}
+
+/** A stored time series, as Cloud Monitoring would hold it. */
+export interface FakeSeries {
+  metricType: string;
+  metricLabels?: Record<string, string>;
+  resourceType: string;
+  resourceLabels?: Record<string, string>;
+  metricKind: "GAUGE" | "DELTA" | "CUMULATIVE";
+  valueType: "INT64" | "DOUBLE" | "BOOL";
+  points: FakePoint[];
+}
+
+/** The parts of a ListTimeSeries request the tests look at. */
+export interface RecordedListRequest {
+  name: string;
+  filter: string;
+  startMs: number;
+  endMs: number;
+  alignmentPeriodS: number;
+  perSeriesAligner: string;
+  crossSeriesReducer: string;
+}
+
+/** A gRPC error the next calls answer with (e.g. PERMISSION_DENIED), to test error handling. */
+export interface FakeFailure {
+  code: grpc.status;
+  details: string;
+  /** How many calls fail; then the server answers normally again. Default: every call. */
+  times?: number;
+}
+
+const monitoringPackage = dirname(require.resolve("@google-cloud/monitoring/package.json"));
+const monitoringRoot = join(monitoringPackage, "build", "protos");
+// google/api and google/protobuf imports: the gax copy the monitoring client itself uses (build/src/index.js).
+const gaxRoot = join(dirname(require.resolve("google-gax", { paths: [monitoringPackage] })), "..", "protos");
+
+// biome-ignore lint/suspicious/noExplicitAny: messages decoded by proto-loader are untyped plain objects
+type ProtoObject = any;
+
+let cachedService: grpc.ServiceDefinition | undefined;
+function metricService(): grpc.ServiceDefinition {
+  if (cachedService) return cachedService;
+  const definition = protoLoader.loadSync("google/monitoring/v3/metric_service.proto", {
+    includeDirs: [monitoringRoot, gaxRoot],
+    keepCase: false,
+    longs: String,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+  });
+  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
+    google: { monitoring: { v3: { MetricService: { service: grpc.ServiceDefinition } } } };
+  };
+  cachedService = loaded.google.monitoring.v3.MetricService.service;
+  return cachedService;
+}
+
+interface Timestamp {
+  seconds?: string | number;
+  nanos?: number;
+}
+const toMs = (t: Timestamp | null | undefined): number =>
+  t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
+const toTimestamp = (ms: number) => ({ seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 });
+
+/** Parses the subset of the Monitoring filter language the project uses: `key = "value"` joined by AND. */
+export function parseFilter(filter: string): Record<string, string> {
+  const clauses: Record<string, string> = {};
+  for (const raw of filter.split(/\s+AND\s+/)) {
+    const match = /^\s*([a-z_.]+)\s*=\s*"([^"]*)"\s*$/.exec(raw);
+    if (!match) throw new Error(`unsupported filter clause: ${raw.trim()}`);
+    const key = (match[1] as string)
+      .replace(/^resource\.labels\./, "resource.label.")
+      .replace(/^metric\.labels\./, "metric.label.");
+    clauses[key] = match[2] as string;
+  }
+  if (!clauses["metric.type"]) throw new Error("filter must name metric.type");
+  return clauses;
+}
+
+function matches(series: FakeSeries, clauses: Record<string, string>): boolean {
+  for (const [key, value] of Object.entries(clauses)) {
+    let actual: string | undefined;
+    if (key === "metric.type") actual = series.metricType;
+    else if (key === "resource.type") actual = series.resourceType;
+    else if (key.startsWith("resource.label.")) actual = series.resourceLabels?.[key.slice(15)];
+    else if (key.startsWith("metric.label.")) actual = series.metricLabels?.[key.slice(13)];
+    else throw new Error(`unsupported filter key: ${key}`);
+    if (actual !== value) return false;
+  }
+  return true;
+}
+
+function reduce(values: number[], how: string): number {
+  if (how === "ALIGN_MEAN" || how === "REDUCE_MEAN") return values.reduce((a, b) => a + b, 0) / values.length;
+  if (how === "ALIGN_MAX" || how === "REDUCE_MAX") return Math.max(...values);
+  if (how === "ALIGN_MIN" || how === "REDUCE_MIN") return Math.min(...values);
+  if (how === "ALIGN_COUNT" || how === "REDUCE_COUNT") return values.length;
+  return values.reduce((a, b) => a + b, 0); // ALIGN_DELTA, ALIGN_SUM, REDUCE_SUM
+}
+
+/** The fake server. Put series in `series`, then `start()`; `requests` records every ListTimeSeries. */
+export class FakeMonitoringServer {
+  readonly series: FakeSeries[] = [];
+  readonly requests: RecordedListRequest[] = [];
+  /** Series received through CreateTimeSeries, with the project they were written to. */
+  readonly created: { name: string; series: FakeSeries }[] = [];
+  failure: FakeFailure | undefined;
+  /** Series per page (the real API pages by points; by series is enough for the client's paging). */
+  pageSize = 2;
+  private server: grpc.Server | undefined;
+  port = 0;
+
+  /** Starts listening on 127.0.0.1 on a free port; resolves to the port. */
+  async start(): Promise<number> {
+    const server = new grpc.Server();
+    server.addService(metricService(), {
+      ListTimeSeries: (
+        call: grpc.ServerUnaryCall<ProtoObject, ProtoObject>,
+        callback: grpc.sendUnaryData<ProtoObject>,
+      ) => this.answer(callback, () => this.listTimeSeries(call.request)),
+      CreateTimeSeries: (
+        call: grpc.ServerUnaryCall<ProtoObject, ProtoObject>,
+        callback: grpc.sendUnaryData<ProtoObject>,
+      ) => this.answer(callback, () => this.createTimeSeries(call.request)),
+    });
+    this.port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, port) =>
+        error ? reject(error) : resolve(port),
+      ),
+    );
+    this.server = server;
+    return this.port;
+  }
+
+  /** Stops the server at once (open calls are cancelled). */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.forceShutdown();
+  }
+
+  /** Options for `new MetricServiceClient(...)` that point the real client at this server. */
+  clientOptions(): {
+    servicePath: string;
+    port: number;
+    sslCreds: grpc.ChannelCredentials;
+    projectId: string;
+  } {
+    return {
+      servicePath: "127.0.0.1",
+      port: this.port,
+      sslCreds: grpc.credentials.createInsecure(),
+      projectId: "fake-project",
+    };
+  }
+
+  private answer(callback: grpc.sendUnaryData<ProtoObject>, work: () => unknown): void {
+    const failure = this.failure;
+    if (failure) {
+      if (failure.times !== undefined && --failure.times <= 0) this.failure = undefined;
+      callback({
+        code: failure.code,
+        details: failure.details,
+        name: "FakeFailure",
+        message: failure.details,
+      });
+      return;
+    }
+    try {
+      callback(null, work());
+    } catch (error) {
+      const details = error instanceof Error ? error.message : String(error);
+      callback({ code: grpc.status.INVALID_ARGUMENT, details, name: "InvalidArgument", message: details });
+    }
+  }
+
+  private listTimeSeries(request: ProtoObject): unknown {
+    if (!/^projects\/[^/]+$/.test(request.name ?? ""))
+      throw new Error(`name must be projects/PROJECT, got "${request.name}"`);
+    const clauses = parseFilter(request.filter ?? "");
+    const startMs = toMs(request.interval?.startTime);
+    const endMs = toMs(request.interval?.endTime);
+    if (!endMs) throw new Error("interval.endTime is required");
+    const aggregation = request.aggregation ?? {};
+    const alignmentPeriodS = Number(aggregation.alignmentPeriod?.seconds ?? 0);
+    const aligner = aggregation.perSeriesAligner ?? "ALIGN_NONE";
+    const reducer = aggregation.crossSeriesReducer ?? "REDUCE_NONE";
+    this.requests.push({
+      name: request.name,
+      filter: request.filter,
+      startMs,
+      endMs,
+      alignmentPeriodS,
+      perSeriesAligner: aligner,
+      crossSeriesReducer: reducer,
+    });
+    if (aligner !== "ALIGN_NONE" && alignmentPeriodS <= 0)
+      throw new Error("aggregation.alignmentPeriod must be set when perSeriesAligner is");
+
+    let selected = this.series.filter((s) => matches(s, clauses));
+    // Per-series alignment: buckets (end - (k+1)p, end - kp], newest first, like the real API.
+    type Out = { series: FakeSeries; points: { endMs: number; startMs: number; value: number }[] };
+    let out: Out[] = selected.map((series) => {
+      const inRange = series.points.filter((p) => p.endMs > startMs && p.endMs <= endMs);
+      if (aligner === "ALIGN_NONE")
+        return {
+          series,
+          points: inRange.map((p) => ({ ...p, startMs: p.endMs })).sort((a, b) => b.endMs - a.endMs),
+        };
+      const periodMs = alignmentPeriodS * 1000;
+      const buckets = new Map<number, number[]>();
+      for (const p of inRange) {
+        const k = Math.floor((endMs - p.endMs) / periodMs);
+        const bucketEnd = endMs - k * periodMs;
+        const values = buckets.get(bucketEnd);
+        if (values) values.push(p.value);
+        else buckets.set(bucketEnd, [p.value]);
+      }
+      const points = [...buckets.entries()]
+        .sort((a, b) => b[0] - a[0])
+        .map(([end, values]) => ({ endMs: end, startMs: end - periodMs, value: reduce(values, aligner) }));
+      return { series, points };
+    });
+    if (reducer !== "REDUCE_NONE" && out.length > 0) {
+      const byEnd = new Map<number, { startMs: number; values: number[] }>();
+      for (const o of out)
+        for (const p of o.points) {
+          const entry = byEnd.get(p.endMs) ?? { startMs: p.startMs, values: [] };
+          entry.values.push(p.value);
+          byEnd.set(p.endMs, entry);
+        }
+      const first = out[0] as Out;
+      out = [
+        {
+          series: { ...first.series, metricLabels: {}, resourceLabels: {} },
+          points: [...byEnd.entries()]
+            .sort((a, b) => b[0] - a[0])
+            .map(([end, e]) => ({ endMs: end, startMs: e.startMs, value: reduce(e.values, reducer) })),
+        },
+      ];
+    }
+    out = out.filter((o) => o.points.length > 0);
+    selected = out.map((o) => o.series);
+
+    const offset = request.pageToken ? Number(request.pageToken) : 0;
+    const page = out.slice(offset, offset + this.pageSize);
+    const next = offset + this.pageSize < out.length ? String(offset + this.pageSize) : "";
+    const asDouble = aligner === "ALIGN_MEAN" || reducer === "REDUCE_MEAN";
+    return {
+      timeSeries: page.map(({ series, points }) => ({
+        metric: { type: series.metricType, labels: series.metricLabels ?? {} },
+        resource: { type: series.resourceType, labels: series.resourceLabels ?? {} },
+        metricKind:
+          aligner === "ALIGN_NONE" ? series.metricKind : aligner === "ALIGN_DELTA" ? "DELTA" : "GAUGE",
+        valueType: asDouble ? "DOUBLE" : series.valueType,
+        points: points.map((p) => ({
+          interval: { startTime: toTimestamp(p.startMs), endTime: toTimestamp(p.endMs) },
+          value:
+            asDouble || series.valueType === "DOUBLE"
+              ? { doubleValue: p.value }
+              : series.valueType === "BOOL"
+                ? { boolValue: p.value > 0 }
+                : { int64Value: String(Math.round(p.value)) },
+        })),
+      })),
+      nextPageToken: next,
+      executionErrors: [],
+      unit: "",
+    };
+  }
+
+  private createTimeSeries(request: ProtoObject): unknown {
+    if (!/^projects\/[^/]+$/.test(request.name ?? ""))
+      throw new Error(`name must be projects/PROJECT, got "${request.name}"`);
+    const list: ProtoObject[] = request.timeSeries ?? [];
+    if (list.length === 0 || list.length > 200) throw new Error("timeSeries must hold 1 to 200 series");
+    for (const ts of list) {
+      if (!ts.metric?.type?.startsWith("custom.googleapis.com/"))
+        throw new Error(`only custom.googleapis.com/ metrics can be written, got "${ts.metric?.type}"`);
+      if ((ts.points ?? []).length !== 1) throw new Error("each time series must hold exactly one point");
+      const point = ts.points[0];
+      const v = point.value ?? {};
+      const value =
+        v.value === "boolValue"
+          ? Number(v.boolValue)
+          : v.value === "int64Value"
+            ? Number(v.int64Value)
+            : Number(v.doubleValue ?? 0);
+      const series: FakeSeries = {
+        metricType: ts.metric.type,
+        metricLabels: ts.metric.labels ?? {},
+        resourceType: ts.resource?.type ?? "global",
+        resourceLabels: ts.resource?.labels ?? {},
+        metricKind: ts.metricKind === "DELTA" || ts.metricKind === "CUMULATIVE" ? ts.metricKind : "GAUGE",
+        valueType: v.value === "boolValue" ? "BOOL" : v.value === "int64Value" ? "INT64" : "DOUBLE",
+        points: [{ endMs: toMs(point.interval?.endTime), value }],
+      };
+      this.created.push({ name: request.name, series });
+      const existing = this.series.find(
+        (s) =>
+          s.metricType === series.metricType &&
+          JSON.stringify(s.metricLabels ?? {}) === JSON.stringify(series.metricLabels) &&
+          JSON.stringify(s.resourceLabels ?? {}) === JSON.stringify(series.resourceLabels),
+      );
+      if (existing) existing.points.push(...series.points);
+      else this.series.push(series);
+    }
+    return {};
+  }
+}
