@@ -24,7 +24,23 @@ const esmOnly = [
   "content-type",
   "json-with-bigint",
 ];
+// The GitHub Actions toolkit (v3+) exports only an `import` condition, which jest's CommonJS resolver does
+// not match: map each entry point to its file (the transform above turns it into CommonJS). core carries
+// its own, newer http-client; every importer gets that one, as in the bundled dist/.
+const actionsLib = "<rootDir>/node_modules/@actions";
+const moduleNameMapper = {
+  "^@actions/core$": `${actionsLib}/core/lib/core.js`,
+  "^@actions/exec$": `${actionsLib}/exec/lib/exec.js`,
+  "^@actions/io$": `${actionsLib}/io/lib/io.js`,
+  "^@actions/io/lib/io-util$": `${actionsLib}/io/lib/io-util.js`,
+  "^@actions/github$": `${actionsLib}/github/lib/github.js`,
+  "^@actions/github/lib/utils$": `${actionsLib}/github/lib/utils.js`,
+  "^@actions/artifact$": `${actionsLib}/artifact/lib/artifact.js`,
+  "^@actions/http-client$": `${actionsLib}/core/node_modules/@actions/http-client/lib/index.js`,
+  "^@actions/http-client/lib/auth$": `${actionsLib}/core/node_modules/@actions/http-client/lib/auth.js`,
+};
 const shared = {
+  moduleNameMapper,
   transform: { "^.+\\.(t|j)sx?$": swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join("|")})/)`],
   testEnvironment: "node",

@@ -1,4 +1,3 @@
-import "../../terraform-plan/test/esm-actions";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -1,4 +1,3 @@
-import "./esm-actions";
 import { getOctokit } from "@actions/github";
 import { FakeGitHub } from "../../../packages/testkit/src/github";
 import { findPlanComment, getPullRequest, syncLabels, upsertPlanComment } from "../src/github";
