@@ -3,13 +3,13 @@ import type { BigQuery } from "@google-cloud/bigquery";
 import type { PubSub } from "@google-cloud/pubsub";
 import type { WarehouseRow } from "@shopstream/events";
 import type { Logger, StageMetrics } from "@shopstream/telemetry";
-import { type RunningWorker, startSubscriber } from "@shopstream/worker";
+import { type RunningWorker, resolveTuning, startSubscriber, type WorkerTuning } from "@shopstream/worker";
 import { loadAggregates } from "./aggregates";
 import { BigQueryDeadLetterSink, EventsTableSink, ensureWarehouse } from "./bigquery";
 import { AggregateRefresher } from "./refresher";
 import { toWarehouseRow } from "./transform";
 
-export interface AnalyticsWorkerOptions {
+export interface AnalyticsWorkerOptions extends Partial<WorkerTuning> {
   pubsub: PubSub;
   bigquery: BigQuery;
   dataset: string;
@@ -17,12 +17,6 @@ export interface AnalyticsWorkerOptions {
   metrics: StageMetrics;
   logger: Logger;
   refreshIntervalMs?: number;
-  batchSize?: number;
-  batchWaitMs?: number;
-  maxConcurrentBatches?: number;
-  maxOutstandingMessages?: number;
-  streams?: number;
-  drainTimeoutMs?: number;
 }
 
 export interface RunningAnalyticsWorker extends RunningWorker {
@@ -51,13 +45,7 @@ export async function startAnalyticsWorker(options: AnalyticsWorkerOptions): Pro
     deadLetters: new BigQueryDeadLetterSink(options.bigquery, options.dataset),
     metrics: options.metrics,
     logger: options.logger,
-    batchSize: options.batchSize ?? 500,
-    batchWaitMs: options.batchWaitMs ?? 100,
-    maxConcurrentBatches: options.maxConcurrentBatches ?? 2,
-    maxOutstandingMessages: options.maxOutstandingMessages ?? 4000,
-    maxOutstandingBytes: 64 * 1024 * 1024,
-    streams: options.streams ?? 5,
-    drainTimeoutMs: options.drainTimeoutMs ?? 30000,
+    ...resolveTuning(options, { batchWaitMs: 100, maxConcurrentBatches: 2 }),
   });
   refresher.start();
   return {

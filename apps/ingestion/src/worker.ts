@@ -1,7 +1,7 @@
 /** Assembles the ingestion worker: Pub/Sub subscription -> toRawDocument -> MongoDB raw events. */
 import type { PubSub } from "@google-cloud/pubsub";
 import type { Logger, StageMetrics } from "@shopstream/telemetry";
-import { type RunningWorker, startSubscriber } from "@shopstream/worker";
+import { type RunningWorker, resolveTuning, startSubscriber, type WorkerTuning } from "@shopstream/worker";
 import { BSON, type MongoClient } from "mongodb";
 import {
   type DeadLetterDocument,
@@ -12,18 +12,12 @@ import {
 } from "./mongo";
 import { toRawDocument } from "./transform";
 
-export interface IngestionWorkerOptions extends RawStoreNames {
+export interface IngestionWorkerOptions extends RawStoreNames, Partial<WorkerTuning> {
   pubsub: PubSub;
   mongo: MongoClient;
   subscription: string;
   metrics: StageMetrics;
   logger: Logger;
-  batchSize?: number;
-  batchWaitMs?: number;
-  maxConcurrentBatches?: number;
-  maxOutstandingMessages?: number;
-  streams?: number;
-  drainTimeoutMs?: number;
 }
 
 export async function startIngestionWorker(options: IngestionWorkerOptions): Promise<RunningWorker> {
@@ -38,12 +32,6 @@ export async function startIngestionWorker(options: IngestionWorkerOptions): Pro
     deadLetters: new MongoDeadLetterSink(db.collection<DeadLetterDocument>(options.deadLetterCollection)),
     metrics: options.metrics,
     logger: options.logger,
-    batchSize: options.batchSize ?? 500,
-    batchWaitMs: options.batchWaitMs ?? 50,
-    maxConcurrentBatches: options.maxConcurrentBatches ?? 4,
-    maxOutstandingMessages: options.maxOutstandingMessages ?? 4000,
-    maxOutstandingBytes: 64 * 1024 * 1024,
-    streams: options.streams ?? 5,
-    drainTimeoutMs: options.drainTimeoutMs ?? 30000,
+    ...resolveTuning(options),
   });
 }
