@@ -18,29 +18,63 @@ export interface RefresherOptions {
   dataset: string;
   aggregates: AggregateDefinition[];
   intervalMs: number;
+  /**
+   * Late events (older than recentWindowMs when stored) are recomputed every lateIntervalMs instead of
+   * every intervalMs: they scatter over up to a day, so their range is wide and costly, while the recent
+   * range is a few minutes. Default 10 x intervalMs.
+   */
+  lateIntervalMs?: number;
+  recentWindowMs?: number;
   logger: Logger;
   metrics: StageMetrics;
+  clock?: () => number;
+}
+
+/** A dirty event-time range, both ends inclusive; empty when from > to. */
+class DirtyRange {
+  from = Number.POSITIVE_INFINITY;
+  to = Number.NEGATIVE_INFINITY;
+
+  add(time: number): void {
+    if (time < this.from) this.from = time;
+    if (time > this.to) this.to = time;
+  }
+
+  get empty(): boolean {
+    return this.from > this.to;
+  }
+
+  /** Empties the range, returning what it held. */
+  take(): { from: number; to: number } | undefined {
+    if (this.empty) return undefined;
+    const taken = { from: this.from, to: this.to };
+    this.from = Number.POSITIVE_INFINITY;
+    this.to = Number.NEGATIVE_INFINITY;
+    return taken;
+  }
 }
 
 export class AggregateRefresher {
-  private dirtyFrom = Number.POSITIVE_INFINITY;
-  private dirtyTo = Number.NEGATIVE_INFINITY;
+  private readonly recent = new DirtyRange();
+  private readonly late = new DirtyRange();
+  private lastLateRefresh = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly deduped = loadDedupedEvents();
+  private readonly clock: () => number;
 
-  constructor(private readonly options: RefresherOptions) {}
+  constructor(private readonly options: RefresherOptions) {
+    this.clock = options.clock ?? Date.now;
+  }
 
   /** Records that events with these times were stored. */
   markDirty(eventTimesMs: number[]): void {
-    for (const time of eventTimesMs) {
-      if (time < this.dirtyFrom) this.dirtyFrom = time;
-      if (time > this.dirtyTo) this.dirtyTo = time;
-    }
+    const recentSince = this.clock() - (this.options.recentWindowMs ?? 5 * 60000);
+    for (const time of eventTimesMs) (time >= recentSince ? this.recent : this.late).add(time);
   }
 
   get pending(): boolean {
-    return this.dirtyFrom <= this.dirtyTo;
+    return !this.recent.empty || !this.late.empty;
   }
 
   /**
@@ -51,11 +85,13 @@ export class AggregateRefresher {
   start(): void {
     const tick = (delayMs: number) => {
       this.timer = setTimeout(async () => {
-        const started = Date.now();
-        await this.refreshNow().catch((error) =>
+        const started = this.clock();
+        const lateDue =
+          started - this.lastLateRefresh >= (this.options.lateIntervalMs ?? 10 * this.options.intervalMs);
+        await this.refresh(lateDue).catch((error) =>
           this.options.logger.warn("aggregate refresh failed; will retry", { error: String(error) }),
         );
-        if (this.timer) tick(Math.max(this.options.intervalMs, 2 * (Date.now() - started)));
+        if (this.timer) tick(Math.max(this.options.intervalMs, 2 * (this.clock() - started)));
       }, delayMs);
     };
     tick(this.options.intervalMs);
@@ -68,18 +104,32 @@ export class AggregateRefresher {
     await this.refreshNow();
   }
 
-  /** Recomputes the dirty range now (serialised: one refresh at a time). */
-  async refreshNow(): Promise<void> {
+  /** Recomputes every dirty range now, recent and late (serialised: one refresh at a time). */
+  refreshNow(): Promise<void> {
+    return this.refresh(true);
+  }
+
+  private async refresh(includeLate: boolean): Promise<void> {
     while (this.running) await this.running;
-    if (!this.pending) return;
-    const from = this.dirtyFrom;
-    const to = this.dirtyTo;
-    this.dirtyFrom = Number.POSITIVE_INFINITY;
-    this.dirtyTo = Number.NEGATIVE_INFINITY;
-    this.running = this.recompute(from, to).catch((error) => {
-      this.markDirty([from, to]); // nothing lost: the range is retried on the next tick
-      throw error;
-    });
+    const ranges = [this.recent.take()];
+    if (includeLate) {
+      ranges.push(this.late.take());
+      this.lastLateRefresh = this.clock();
+    }
+    const work = async () => {
+      for (const range of ranges) {
+        if (!range) continue;
+        try {
+          await this.recompute(range.from, range.to);
+        } catch (error) {
+          // Nothing lost: the range goes back and is retried on the next tick.
+          this.late.add(range.from);
+          this.late.add(range.to);
+          throw error;
+        }
+      }
+    };
+    this.running = work();
     try {
       await this.running;
     } finally {
