@@ -100,7 +100,9 @@ export class EventPublisher {
 
   /** Sends what is batched and waits until every publish is acknowledged or failed. */
   async flush(): Promise<PublishStats> {
-    await this.topic.flush();
+    // A failed batch rejects flush() too, but each of its messages is already counted in `failures`
+    // through its own publish promise: report, don't throw, so the caller sees exactly what was lost.
+    await this.topic.flush().catch(() => undefined);
     while (this.outstanding > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     return { ...this.stats };
   }
