@@ -1,0 +1,127 @@
+/** The action's inputs, read and validated once, with errors that say how to fix them. */
+import { isAbsolute, join } from "node:path";
+
+/** Reads one input (core.getInput in the action, a map in tests). */
+export type InputReader = (name: string) => string;
+
+export interface Inputs {
+  projectId: string;
+  environment: string;
+  topic: string;
+  mongodbUri: string;
+  database: string;
+  collection: string;
+  deadLetterCollection: string;
+  dataset: string;
+  location: string;
+  timeoutMs: number;
+  pollMs: number;
+  latencyThresholdMs: number;
+  latencyObjective: number;
+  sqlDir: string;
+  cleanup: boolean;
+  pubsubEmulatorHost?: string;
+  bigqueryEmulatorHost?: string;
+}
+
+const NAME = /^[A-Za-z][A-Za-z0-9._~%+-]{2,254}$/;
+
+function seconds(
+  read: InputReader,
+  name: string,
+  fallback: number,
+  problems: string[],
+  min: number,
+  max: number,
+) {
+  const raw = read(name) || String(fallback);
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    problems.push(`${name} must be a number of seconds between ${min} and ${max}, got "${raw}"`);
+    return fallback;
+  }
+  return value;
+}
+
+/** Reads and validates every input; throws one error listing every problem. */
+export function readInputs(read: InputReader, workspace: string): Inputs {
+  const problems: string[] = [];
+  const projectId = read("project-id");
+  if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(projectId))
+    problems.push(
+      `project-id must be a Google Cloud project ID (6-30 lower-case letters, digits, hyphens), got "${projectId}"; set it from a repository variable`,
+    );
+  const environment = read("environment") || "dev";
+  if (!/^[a-z][a-z0-9-]{0,20}$/.test(environment))
+    problems.push(
+      `environment must be a short lower-case name like dev, staging or prod, got "${environment}"`,
+    );
+  const topic = read("topic") || "shop-events";
+  if (!NAME.test(topic) || topic.startsWith("goog"))
+    problems.push(
+      `topic must be a Pub/Sub topic ID (3-255 characters, starting with a letter), got "${topic}"`,
+    );
+  const mongodbUri = read("mongodb-uri");
+  if (!/^mongodb(\+srv)?:\/\//.test(mongodbUri))
+    problems.push(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression shown to the user
+      "mongodb-uri must be a MongoDB connection string (mongodb:// or mongodb+srv://); pass it from a secret: mongodb-uri: ${{ secrets.MONGODB_URI }}",
+    );
+  const database = read("database") || "shop";
+  const collection = read("collection") || "events_raw";
+  const deadLetterCollection = read("dead-letter-collection") || "events_deadletter";
+  for (const [name, value] of [
+    ["database", database],
+    ["collection", collection],
+    ["dead-letter-collection", deadLetterCollection],
+  ] as const)
+    if (!/^[A-Za-z0-9_-]{1,63}$/.test(value))
+      problems.push(`${name} must be 1-63 letters, digits, underscores or hyphens, got "${value}"`);
+  const dataset = read("dataset") || "shop_analytics";
+  if (!/^[A-Za-z0-9_]{1,1024}$/.test(dataset))
+    problems.push(`dataset must be a BigQuery dataset ID (letters, digits, underscores), got "${dataset}"`);
+  const location = read("location") || "US";
+  const timeoutMs = seconds(read, "timeout-seconds", 1800, problems, 10, 6 * 3600) * 1000;
+  const pollMs = seconds(read, "poll-seconds", 5, problems, 0.1, 300) * 1000;
+  const thresholdRaw = read("latency-threshold-ms") || "10000";
+  const latencyThresholdMs = Number(thresholdRaw);
+  if (!Number.isInteger(latencyThresholdMs) || latencyThresholdMs <= 0)
+    problems.push(`latency-threshold-ms must be a positive integer of milliseconds, got "${thresholdRaw}"`);
+  const objectiveRaw = read("latency-objective") || "0.95";
+  const latencyObjective = Number(objectiveRaw);
+  if (!(latencyObjective > 0 && latencyObjective <= 1))
+    problems.push(`latency-objective must be a share between 0 and 1 such as 0.95, got "${objectiveRaw}"`);
+  const dir = read("sql-dir") || "apps/analytics/sql";
+  const sqlDir = isAbsolute(dir) ? dir : join(workspace, dir);
+  const cleanupRaw = (read("cleanup") || "true").toLowerCase();
+  if (cleanupRaw !== "true" && cleanupRaw !== "false")
+    problems.push(`cleanup must be true or false, got "${cleanupRaw}"`);
+  const pubsubEmulatorHost = read("pubsub-emulator-host") || undefined;
+  const bigqueryEmulatorHost = read("bigquery-emulator-host") || undefined;
+  if (pubsubEmulatorHost && !/^[\w.-]+:\d+$/.test(pubsubEmulatorHost))
+    problems.push(`pubsub-emulator-host must be host:port like 127.0.0.1:8085, got "${pubsubEmulatorHost}"`);
+  if (bigqueryEmulatorHost && !/^https?:\/\//.test(bigqueryEmulatorHost))
+    problems.push(
+      `bigquery-emulator-host must be a URL like http://127.0.0.1:9050, got "${bigqueryEmulatorHost}"`,
+    );
+  if (problems.length > 0) throw new Error(`invalid inputs:\n  - ${problems.join("\n  - ")}`);
+  return {
+    projectId,
+    environment,
+    topic,
+    mongodbUri,
+    database,
+    collection,
+    deadLetterCollection,
+    dataset,
+    location,
+    timeoutMs,
+    pollMs,
+    latencyThresholdMs,
+    latencyObjective,
+    sqlDir,
+    cleanup: cleanupRaw === "true",
+    ...(pubsubEmulatorHost ? { pubsubEmulatorHost } : {}),
+    ...(bigqueryEmulatorHost ? { bigqueryEmulatorHost } : {}),
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * integration-test: the post-deploy check. Publishes a tagged synthetic batch to the environment's topic,
+ * waits (bounded) until the pipeline stored and counted it, asserts exact results, checks the dead
+ * letters, reports latency against the SLO, writes a job summary and removes its data.
+ * The only file that touches @actions/core (ESM-only): the logic is in runner.ts, tested under jest.
+ */
+import * as core from "@actions/core";
+import { PubSub } from "@google-cloud/pubsub";
+import { MongoClient } from "mongodb";
+import { createBigQuery } from "../../../apps/analytics/src/bigquery";
+import { type InputReader, readInputs } from "./inputs";
+import { renderSummary } from "./report";
+import { runIntegrationTest } from "./runner";
+
+export interface RunDeps {
+  read?: InputReader;
+  workspace?: string;
+}
+
+export async function run(deps: RunDeps = {}): Promise<void> {
+  try {
+    const read = deps.read ?? ((name: string) => core.getInput(name));
+    const mongodbUri = read("mongodb-uri");
+    if (mongodbUri) core.setSecret(mongodbUri);
+    const inputs = readInputs(read, deps.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd());
+    // The Pub/Sub client reads the emulator host from the environment only.
+    if (inputs.pubsubEmulatorHost) process.env.PUBSUB_EMULATOR_HOST = inputs.pubsubEmulatorHost;
+    const pubsub = new PubSub({ projectId: inputs.projectId });
+    const mongo = new MongoClient(inputs.mongodbUri, {
+      appName: "shopstream-integration-test",
+      serverSelectionTimeoutMS: 30000,
+    });
+    const bigquery = createBigQuery({
+      projectId: inputs.projectId,
+      location: inputs.location,
+      ...(inputs.bigqueryEmulatorHost ? { emulatorHost: inputs.bigqueryEmulatorHost } : {}),
+    });
+    try {
+      await mongo.connect().catch((error: unknown) => {
+        throw new Error(
+          `cannot reach MongoDB (${error instanceof Error ? error.message : String(error)}): check the mongodb-uri secret and that the runner's address is allowed by the cluster's network access list`,
+        );
+      });
+      const result = await runIntegrationTest(
+        { pubsub, mongo, bigquery, log: (line) => core.info(line) },
+        {
+          topic: inputs.topic,
+          database: inputs.database,
+          collection: inputs.collection,
+          deadLetterCollection: inputs.deadLetterCollection,
+          dataset: inputs.dataset,
+          timeoutMs: inputs.timeoutMs,
+          pollMs: inputs.pollMs,
+          latencyThresholdMs: inputs.latencyThresholdMs,
+          latencyObjective: inputs.latencyObjective,
+          sqlDir: inputs.sqlDir,
+          cleanup: inputs.cleanup,
+        },
+      );
+      core.setOutput("run-id", result.runId);
+      core.setOutput("result", result.ok ? "pass" : "fail");
+      core.setOutput("latency-p50-ms", String(Math.round(result.latency.p50)));
+      core.setOutput("latency-p95-ms", String(Math.round(result.latency.p95)));
+      core.setOutput("latency-slo-met", String(result.latency.meetsObjective));
+      core.setOutput("report", JSON.stringify(result));
+      if (process.env.GITHUB_STEP_SUMMARY)
+        await core.summary.addRaw(renderSummary(result, inputs.environment)).write();
+      if (!result.ok) {
+        const failed = result.checks.filter((c) => !c.ok);
+        core.setFailed(
+          `post-deploy integration test failed for ${inputs.environment} (run ${result.runId}): ${failed
+            .map((c) => `${c.name}: ${c.detail}`)
+            .join("; ")}. See the job summary and docs/runbooks.`,
+        );
+      } else if (!result.latency.meetsObjective) {
+        core.warning(
+          `latency: ${(result.latency.withinThreshold * 100).toFixed(1)}% of the batch within ${result.latency.thresholdMs} ms (objective ${result.latency.objective * 100}%); the SLO itself is judged by slo-gate`,
+        );
+      }
+    } finally {
+      await mongo.close().catch(() => undefined);
+      await pubsub.close().catch(() => undefined);
+    }
+  } catch (error) {
+    core.setFailed(error instanceof Error ? error.message : String(error));
+  }
+}
