@@ -72,6 +72,11 @@ export class EventPublisher {
 
   /** Publishes bytes as they are (fault injection, replays). */
   async publishRaw(data: Buffer, attributes: Record<string, string>, label = "raw"): Promise<void> {
+    // Pub/Sub refuses a message with neither data nor attributes, and with it the whole client batch:
+    // refuse it here, alone, instead of failing the events batched beside it.
+    if (data.length === 0 && Object.keys(attributes).length === 0) {
+      throw new Error(`${label}: a Pub/Sub message needs data or at least one attribute`);
+    }
     while (this.outstanding >= this.maxMessages || this.outstandingBytes + data.length > this.maxBytes) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }

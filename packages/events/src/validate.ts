@@ -76,7 +76,7 @@ function copyJson(value: unknown, depth: number, path: string, errors: string[])
   for (const key in source) {
     if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
     if (FORBIDDEN_CHARS.test(key))
-      errors.push(`${path}: a field name contains control or invalid characters`);
+      errors.push(`${path || "event"}: a field name contains control or invalid characters`);
     // "$"-prefixed names are MongoDB extended-JSON and operator syntax: kept as-is they would turn into
     // dates, numbers or write errors downstream, so they are refused rather than silently reinterpreted.
     if (key.charAt(0) === "$")

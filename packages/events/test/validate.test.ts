@@ -150,6 +150,11 @@ describe("validateEvent", () => {
       mutate("page_view", (e) => (e.extra = { $date: "2020-01-01" })),
       /extra\.\$date: field names must not start with "\$"/,
     ],
+    [
+      "a control character in a top-level field name",
+      mutate("page_view", (e) => (e["na\u0002me"] = 1)),
+      /^event: a field name contains control/,
+    ],
     ["a null session", mutate("page_view", (e) => (e.session_id = null)), /session_id: must not be null/],
   ])("refuses %s with a reason", (_name, input, reason) => {
     const result = validateEvent(input, NOW);

@@ -37,7 +37,9 @@ interface Prepared<T> {
   refused: { message: InboundMessage; reason: string }[];
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a leading U+FEFF in the text, as the Dataflow templates do, so a BOM-prefixed payload is
+// refused ("not valid JSON") here exactly as in production instead of being silently accepted.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export class WorkerLoop<T> {
   private buffer: InboundMessage[] = [];

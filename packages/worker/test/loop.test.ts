@@ -100,6 +100,13 @@ describe("WorkerLoop", () => {
     expect(metrics.latency.count).toBe(3);
   });
 
+  it("hands a byte-order mark to the transform, as the Dataflow templates do", async () => {
+    const { sink, loop } = setup();
+    loop.accept(message("1", Buffer.from("\ufeffa", "utf8")));
+    await loop.stop();
+    expect(sink.stored).toEqual(["\ufeffa"]);
+  });
+
   it("retries a store outage and acks only after the write succeeded", async () => {
     const { sink, loop, metrics } = setup();
     sink.failuresLeft = 4;
