@@ -10,17 +10,13 @@ import { parseArgs } from "node:util";
 import { runPipeline, type Supervisor } from "@shopstream/local-pipeline";
 import { startStack } from "@shopstream/stack";
 import { type Ceiling, measureCeilings } from "./ceilings";
+import { median } from "./stats";
 
 interface Sample {
   t: number;
   acked: Record<string, number>;
   rssMb: Record<string, number>;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

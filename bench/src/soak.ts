@@ -12,6 +12,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runPipeline, type Supervisor } from "@shopstream/local-pipeline";
+import { median } from "./stats";
 
 interface Sample {
   t: number;
@@ -34,11 +35,6 @@ function chooseRate(values: { rate?: string; max?: string }): { rate: number; ma
   const max = report.pipelineEventsPerSecond;
   return { rate: Math.floor(max / 2), max, source: `bench/reports/latest.json of ${report.at}` };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
