@@ -76540,7 +76540,7 @@ function copyJson(value, depth, path2, errors) {
   for (const key in source) {
     if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
     if (FORBIDDEN_CHARS.test(key))
-      errors.push(`${path2}: a field name contains control or invalid characters`);
+      errors.push(`${path2 || "event"}: a field name contains control or invalid characters`);
     if (key.charAt(0) === "$")
       errors.push(`${path2 ? path2 + "." : ""}${key.substring(0, 32)}: field names must not start with "$"`);
     out[key] = copyJson(source[key], depth + 1, path2 ? `${path2}.${key}` : key, errors);
