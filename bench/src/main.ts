@@ -4,13 +4,11 @@
  *   npm run bench -- [--duration 60] [--rate 3000] [--ceiling-count 20000]
  * A benchmark, not a test: it asserts nothing; it reports.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runPipeline, type Supervisor } from "@shopstream/local-pipeline";
 import { startStack } from "@shopstream/stack";
 import { type Ceiling, measureCeilings } from "./ceilings";
-import { median } from "./stats";
+import { median, reconciliationLine, reconciliationOf, writeReport } from "./stats";
 
 interface Sample {
   t: number;
@@ -102,14 +100,7 @@ async function main(): Promise<void> {
     pipelineEventsPerSecond: pipelineRate,
     slowestCeiling: slowestCeiling.stage,
     shareOfSlowestCeilingPct: (pipelineRate / slowestCeiling.perSecond) * 100,
-    reconciliation: {
-      published: summary.totals.published,
-      malformed: summary.totals.malformed,
-      duplicates: summary.totals.duplicates,
-      rawDocuments: summary.rawDocuments,
-      warehouseDistinctEvents: summary.warehouseDistinctEvents,
-      drained: summary.drained,
-    },
+    reconciliation: reconciliationOf(summary),
   };
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(n >= 100 ? 0 : 1) : "-");
   const md = [
@@ -132,14 +123,10 @@ async function main(): Promise<void> {
     "",
     `Pipeline: ${f(pipelineRate)} events/s = ${f(report.shareOfSlowestCeilingPct)}% of the slowest stand-in ceiling (${slowestCeiling.stage}).`,
     "",
-    `Reconciliation: published ${report.reconciliation.published} (duplicates ${report.reconciliation.duplicates}, malformed ${report.reconciliation.malformed}); raw documents ${report.reconciliation.rawDocuments}; warehouse distinct events ${report.reconciliation.warehouseDistinctEvents}; drained ${report.reconciliation.drained}.`,
+    reconciliationLine(report.reconciliation),
     "",
   ].join("\n");
-  const dir = join(__dirname, "..", "reports");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(dir, "latest.md"), md);
-  log(`\n${md}`);
+  writeReport("latest", report, md, log);
 }
 
 main().catch((error) => {

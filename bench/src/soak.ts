@@ -7,12 +7,12 @@
  * Without --rate: half of --max, else half of the sustained pipeline rate in bench/reports/latest.json
  * (written by `npm run bench`).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runPipeline, type Supervisor } from "@shopstream/local-pipeline";
-import { median } from "./stats";
+import { median, REPORTS, reconciliationLine, reconciliationOf, writeReport } from "./stats";
 
 interface Sample {
   t: number;
@@ -21,8 +21,6 @@ interface Sample {
   analytics: number;
   rssMb: { producer: number; ingestion: number; analytics: number };
 }
-
-const REPORTS = join(__dirname, "..", "reports");
 
 function chooseRate(values: { rate?: string; max?: string }): { rate: number; max: number; source: string } {
   if (values.rate) return { rate: Number(values.rate), max: Number.NaN, source: "--rate" };
@@ -135,15 +133,7 @@ async function main(): Promise<void> {
     memory,
     backlogMax,
     latencyMs: { p50: summary.totals.p50, p95: summary.totals.p95, p99: summary.totals.p99 },
-    reconciliation: {
-      published: summary.totals.published,
-      malformed: summary.totals.malformed,
-      duplicates: summary.totals.duplicates,
-      rawDocuments: summary.rawDocuments,
-      warehouseDistinctEvents: summary.warehouseDistinctEvents,
-      drained: summary.drained,
-      restarts: summary.totals.restarts,
-    },
+    reconciliation: reconciliationOf(summary),
   };
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(Math.abs(n) >= 100 ? 0 : 1) : "-");
   const md = [
@@ -166,13 +156,10 @@ async function main(): Promise<void> {
     "",
     `Backlog max ${backlogMax} messages. End-to-end latency p50 ${f(report.latencyMs.p50)} ms, p95 ${f(report.latencyMs.p95)} ms, p99 ${f(report.latencyMs.p99)} ms.`,
     "",
-    `Reconciliation: published ${report.reconciliation.published} (duplicates ${report.reconciliation.duplicates}, malformed ${report.reconciliation.malformed}); raw documents ${report.reconciliation.rawDocuments}; warehouse distinct events ${report.reconciliation.warehouseDistinctEvents}; drained ${report.reconciliation.drained}; worker restarts ${report.reconciliation.restarts}.`,
+    reconciliationLine(report.reconciliation),
     "",
   ].join("\n");
-  mkdirSync(REPORTS, { recursive: true });
-  writeFileSync(join(REPORTS, "soak-latest.json"), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(REPORTS, "soak-latest.md"), md);
-  log(`\n${md}`);
+  writeReport("soak-latest", report, md, log);
 }
 
 main().catch((error) => {

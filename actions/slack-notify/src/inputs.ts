@@ -1,19 +1,14 @@
 /** The action's inputs, read and validated once, with errors that say how to fix them. */
 import type { SloReport } from "../../../packages/slo/src/report";
+import type { MessageInput } from "./blocks";
 
 /** Reads one input (core.getInput in the action, a map in tests). */
 export type InputReader = (name: string) => string;
 
-/** Validated inputs. */
-export interface Inputs {
+/** Validated inputs: the message itself (see blocks.ts) plus where and how to send it. */
+export interface Inputs extends Omit<MessageInput, "runUrl" | "context"> {
   token: string;
   channel: string;
-  kind: "deploy" | "gate" | "audit" | "failure";
-  status: string;
-  environment: string;
-  title: string;
-  text: string;
-  report?: SloReport;
   threadTs?: string;
   updateTs?: string;
   retries: number;
