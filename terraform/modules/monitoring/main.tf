@@ -54,7 +54,7 @@ resource "google_monitoring_notification_channel" "slack" {
 
 resource "google_monitoring_custom_service" "pipeline" {
   project      = var.project_id
-  service_id   = "${var.name_prefix}-${var.service_id}"
+  service_id   = var.service_id
   display_name = "${var.name_prefix} event pipeline"
   user_labels  = local.user_labels
 }
