@@ -55,3 +55,23 @@ export function namesFor(
 ): PlatformNames {
   return platformNames(validateDeclaration(declaration), environment);
 }
+
+/**
+ * The names of `environment` for an action's or tool's input validation: the names, or the problem that
+ * prevents them (an undeclared environment or an invalid declaration), so the caller can list it with
+ * its other problems.
+ */
+export function resolveEnvironment(
+  environment: string,
+  declaration: PlatformDeclaration = DECLARATION,
+): { names: PlatformNames; problem?: undefined } | { names?: undefined; problem: string } {
+  if (environment === "")
+    return {
+      problem: `environment is required: one of ${Object.keys(declaration.environments).join(", ")} (packages/platform/platform.ts)`,
+    };
+  try {
+    return { names: platformNames(validateDeclaration(declaration), environment) };
+  } catch (error) {
+    return { problem: error instanceof Error ? error.message : String(error) };
+  }
+}

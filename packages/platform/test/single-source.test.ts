@@ -5,6 +5,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readConfig, resourceVariables } from "@shopstream/config";
+import { readInputs as integrationTestInputs } from "../../../actions/integration-test/src/inputs";
+import { readInputs as sloGateInputs } from "../../../actions/slo-gate/src/inputs";
 import {
   DECLARATION,
   type PlatformDeclaration,
@@ -51,6 +53,25 @@ describe("one declaration, every consumer", () => {
     expect(config.INGESTION_SUBSCRIPTION).toBe("acme-shop-local-events-ingestion");
     expect(config.MONGODB_DATABASE).toBe("acme_shop");
     expect(config.BIGQUERY_DATASET).toBe("acme_shop_local_analytics");
+
+    const action = (values: Record<string, string>) => (name: string) => values[name] ?? "";
+    const inputs = integrationTestInputs(
+      action({ "project-id": "acme-prod-123", environment: "prod", "mongodb-uri": "mongodb://x/" }),
+      "/ws",
+      renamed,
+    );
+    expect(inputs).toMatchObject({
+      topic: after.pubsub.topic,
+      database: "acme_shop",
+      dataset: "acme_shop_prod_analytics",
+    });
+    const gate = sloGateInputs(
+      action({ "project-id": "acme-prod-123", environment: "prod" }),
+      "/ws",
+      0,
+      renamed,
+    );
+    expect(gate.namePrefix).toBe("acme-shop-prod");
   });
 
   test("the delivery policy is the same in Terraform and locally", () => {
