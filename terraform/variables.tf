@@ -188,7 +188,7 @@ variable "slack_ticket_channel" {
 }
 
 variable "slo_declaration_file" {
-  description = "JSON list of SLOs generated from policies/slo/*.yaml by packages/slo (npx tsx packages/slo/scripts/generate.ts); `{name_prefix}` in its filters becomes `<app_name>-<environment>`. Never edit SLOs here: edit policies/slo."
+  description = "JSON list of SLOs generated from policies/slo/*.yaml by packages/slo (npx tsx packages/slo/scripts/generate.ts); `{name_prefix}` in its filters becomes the environment's prefix from packages/platform (`<app>-<environment>`). Never edit SLOs here: edit policies/slo."
   type        = string
   default     = "../policies/slo/generated/terraform-slos.json"
 }

@@ -145,6 +145,17 @@ describe("Terraform reads the declaration and builds no name by hand", () => {
     }
   });
 
+  test("bootstrap takes the state bucket, pool, deploy accounts and UDF buckets from the declaration", () => {
+    const main = terraform("bootstrap/main.tf");
+    expect(main).toMatch(/platform\s+= jsondecode\(file\("\$\{path\.module\}\/\$\{var\.platform_file\}"\)\)/);
+    expect(main).toContain("workload_identity_pool_id = local.platform.bootstrap.workload_identity_pool");
+    expect(main).toContain(
+      "account_id   = local.platform.environments[each.key].bootstrap.deploy_service_account",
+    );
+    expect(main).not.toMatch(/\$\{var\.app_name\}/);
+    expect(terraform("bootstrap/variables.tf")).not.toContain('variable "app_name"');
+  });
+
   test("no tfvars sets a name, a region or a location", () => {
     for (const file of readdirSync(join(REPO, "terraform", "environments")).filter((f) =>
       f.endsWith(".tfvars"),
