@@ -153,12 +153,12 @@ export interface NamedResource {
   name: string;
 }
 
+const one = (path: string, kind: NameKind, name: string): NamedResource => ({ path, kind, name });
 const each = <T extends string>(path: string, kind: NameKind, names: Record<T, string>): NamedResource[] =>
   Object.entries<string>(names).map(([key, name]) => ({ path: `${path}.${key}`, kind, name }));
 
 /** Every resource name of an environment with its kind (project-ID placeholders left in). */
 export function namedResources(n: PlatformNames): NamedResource[] {
-  const one = (path: string, kind: NameKind, name: string): NamedResource => ({ path, kind, name });
   return [
     one("pubsub.topic", "pubsubResource", n.pubsub.topic),
     one("pubsub.schema", "pubsubResource", n.pubsub.schema),
@@ -197,9 +197,9 @@ export function namedResources(n: PlatformNames): NamedResource[] {
 /** The platform-wide bootstrap names with their kinds. */
 export function namedBootstrapResources(b: BootstrapNames): NamedResource[] {
   return [
-    { path: "bootstrap.stateBucket", kind: "bucket", name: b.stateBucket },
-    { path: "bootstrap.workloadIdentityPool", kind: "workloadIdentityPool", name: b.workloadIdentityPool },
-    { path: "bootstrap.sloAuditServiceAccount", kind: "serviceAccountId", name: b.sloAuditServiceAccount },
+    one("bootstrap.stateBucket", "bucket", b.stateBucket),
+    one("bootstrap.workloadIdentityPool", "workloadIdentityPool", b.workloadIdentityPool),
+    one("bootstrap.sloAuditServiceAccount", "serviceAccountId", b.sloAuditServiceAccount),
   ];
 }
 
