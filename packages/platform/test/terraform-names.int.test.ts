@@ -9,7 +9,16 @@
  * runs that old variable block and shows it refusing staging.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -140,6 +149,67 @@ describe("module name variables accept the derived names", () => {
     expect(result.output).toContain("CreateServiceAccountRequest.account_id");
     expect(result.output).toContain("Cloud Storage bucket naming guidelines");
   });
+});
+
+test("every name the root and bootstrap read exists in the generated file, for every environment", () => {
+  // The attribute paths terraform/*.tf and terraform/bootstrap/*.tf read from the platform file, evaluated
+  // by tofu against the generated file exactly as the roots decode it.
+  const tfText = (dir: string) =>
+    readdirSync(join(REPO, dir))
+      .filter((f) => f.endsWith(".tf"))
+      .map((f) => readFileSync(join(REPO, dir, f), "utf8"))
+      .join("\n");
+  const root = tfText("terraform");
+  const bootstrap = tfText("terraform/bootstrap");
+  const paths = [
+    ...new Set([
+      ...[...root.matchAll(/local\.(names|delivery|locations)((?:\.[a-z_]+)+)/g)].map(([, base, rest]) =>
+        base === "names" ? `names${rest}` : `names.${base}${rest}`,
+      ),
+      ...[...bootstrap.matchAll(/local\.platform\.environments\[each\.key\]((?:\.[a-z_]+)+)/g)].map(
+        ([, rest]) => `platform.environments[var.environment]${rest}`,
+      ),
+      ...[...bootstrap.matchAll(/local\.platform((?:\.[a-z_]+)+)/g)]
+        .filter(([, rest]) => !rest!.startsWith(".environments"))
+        .map(([, rest]) => `platform${rest}`),
+    ]),
+  ];
+  expect(paths.length).toBeGreaterThanOrEqual(30);
+  const dir = mkdtempSync(join(tmpdir(), "names-paths-"));
+  try {
+    mkdirSync(join(dir, "terraform"));
+    mkdirSync(join(dir, "packages", "platform"), { recursive: true });
+    cpSync(join(REPO, "packages", "platform", "generated"), join(dir, "packages", "platform", "generated"), {
+      recursive: true,
+    });
+    const main = [
+      'variable "environment" { type = string }',
+      "locals {",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: HCL interpolation, not a JS template
+      '  platform = jsondecode(file("${path.module}/../packages/platform/generated/terraform-platform.json"))',
+      "  names    = local.platform.environments[var.environment]",
+      "}",
+      ...paths.map((p, i) => `output "path_${i}" { value = local.${p} }`),
+    ].join("\n");
+    writeFileSync(join(dir, "terraform", "main.tf"), main);
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: join(work, "tofurc") };
+    const cwd = join(dir, "terraform");
+    execFileSync(TOFU, ["init", "-input=false", "-no-color", "-backend=false"], { cwd, env, stdio: "pipe" });
+    for (const environment of Object.keys(environmentsOf(DECLARATION))) {
+      const run = spawnSync(
+        TOFU,
+        ["plan", "-input=false", "-no-color", "-var", `environment=${environment}`],
+        {
+          cwd,
+          encoding: "utf8",
+          env,
+        },
+      );
+      expect([environment, run.status, run.stderr]).toEqual([environment, 0, ""]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("regression: the old dataflow name_prefix variable refused staging", () => {
