@@ -80,7 +80,7 @@ describe("one declaration, every consumer", () => {
     expect(tf(changed).environments.dev!.delivery).toEqual({
       ack_deadline_seconds: 60,
       minimum_backoff: "5s",
-      maximum_backoff: "600s",
+      maximum_backoff: "60s",
       max_delivery_attempts: 7,
     });
     const local = platformNames(changed, "local");
