@@ -140,7 +140,8 @@ module "dataflow" {
   subnetwork_self_link       = google_compute_subnetwork.workers.self_link
   google_template_version    = var.dataflow_template_version
   udf_bucket_name            = var.udf_bucket_name
-  mongodb_uri_secret_version = module.mongodb.uri_secret_version
+  mongodb_uri                = module.mongodb.connection_uri
+  deployer_member            = local.deployer_member
   jobs_enabled               = var.dataflow_jobs_enabled
   kms_key_name               = var.kms_key_name
   labels                     = local.labels
@@ -164,6 +165,7 @@ module "dataflow" {
     output_dataset_id     = module.bigquery.raw_dataset_id
     output_table_id       = "events"
     deadletter_table_spec = module.bigquery.dead_letter_table_specs["analytics"]
+    deadletter_dataset_id = module.bigquery.dead_letter_table_ids["analytics"].dataset_id
     deadletter_table_id   = module.bigquery.dead_letter_table_ids["analytics"].table_id
     udf_gcs_path          = var.udfs["analytics"].gcs_path
     udf_function_name     = var.udfs["analytics"].function_name

@@ -24,7 +24,9 @@ locals {
       num_workers  = var.ingestion.num_workers
       parameters = merge(local.common_parameters.ingestion, {
         inputSubscription = var.ingestion.input_subscription_id
-        mongoDBUri        = data.google_secret_manager_secret_version.mongodb_uri.secret_data
+        # A sensitive value handed over by the mongodb module in memory: nothing reads a secret at plan
+        # time, so a read-only plan identity needs no Secret Manager access (terraform/test/secrets.test.ts).
+        mongoDBUri = var.mongodb_uri
         database          = var.ingestion.mongodb_database
         collection        = var.ingestion.mongodb_collection
         deadletterTable   = var.ingestion.deadletter_table_spec
@@ -55,11 +57,6 @@ locals {
       }, var.analytics.extra_parameters)
     }
   }
-}
-
-data "google_secret_manager_secret_version" "mongodb_uri" {
-  secret  = regex("^(projects/[^/]+/secrets/[^/]+)/versions/[^/]+$", var.mongodb_uri_secret_version)[0]
-  version = regex("/versions/([^/]+)$", var.mongodb_uri_secret_version)[0]
 }
 
 resource "google_service_account" "worker" {
@@ -131,6 +128,8 @@ resource "google_dataflow_flex_template_job" "job" {
     google_pubsub_subscription_iam_member.worker,
     google_storage_bucket_iam_member.temp,
     google_storage_bucket_iam_member.udf_reader,
+    google_bigquery_dataset_iam_member.deadletter_dataset_metadata,
+    google_service_account_iam_member.deployer_act_as,
     google_bigquery_table_iam_member.ingestion_deadletter,
     google_bigquery_table_iam_member.analytics_tables,
   ]

@@ -19,6 +19,12 @@ variable "project_id" {
   type        = string
 }
 
+variable "mongodb_uri" {
+  description = "MongoDB connection URI with credentials (pass as TF_VAR_mongodb_uri, never in a file)."
+  type        = string
+  sensitive   = true
+}
+
 provider "google" {
   project = var.project_id
 }
@@ -35,7 +41,7 @@ module "dataflow" {
   name_prefix                = "shopstream-ex"
   subnetwork_self_link       = "regions/europe-west1/subnetworks/shopstream-example-workers"
   udf_bucket_name            = "${var.project_id}-shopstream-udf"
-  mongodb_uri_secret_version = "projects/${var.project_id}/secrets/shopstream-example-mongodb-uri/versions/latest"
+  mongodb_uri                = var.mongodb_uri
 
   ingestion = {
     input_subscription_id = "projects/${var.project_id}/subscriptions/shopstream-example-events-ingestion"
@@ -54,6 +60,7 @@ module "dataflow" {
     output_dataset_id     = "shopstream_example_raw"
     output_table_id       = "events"
     deadletter_table_spec = "${var.project_id}:shopstream_example_raw.events_deadletter"
+    deadletter_dataset_id = "shopstream_example_raw"
     deadletter_table_id   = "events_deadletter"
     udf_gcs_path          = "gs://${var.project_id}-shopstream-udf/analytics/0000000000000000/udf.js"
     udf_function_name     = "transform"
