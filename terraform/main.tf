@@ -134,17 +134,17 @@ module "mongodb" {
 module "dataflow" {
   source = "./modules/dataflow"
 
-  project_id                 = var.project_id
-  region                     = var.region
-  name_prefix                = local.name_prefix
-  subnetwork_self_link       = google_compute_subnetwork.workers.self_link
-  google_template_version    = var.dataflow_template_version
-  udf_bucket_name            = var.udf_bucket_name
-  mongodb_uri                = module.mongodb.connection_uri
-  deployer_member            = local.deployer_member
-  jobs_enabled               = var.dataflow_jobs_enabled
-  kms_key_name               = var.kms_key_name
-  labels                     = local.labels
+  project_id              = var.project_id
+  region                  = var.region
+  name_prefix             = local.name_prefix
+  subnetwork_self_link    = google_compute_subnetwork.workers.self_link
+  google_template_version = var.dataflow_template_version
+  udf_bucket_name         = var.udf_bucket_name
+  mongodb_uri             = module.mongodb.connection_uri
+  deployer_member         = local.deployer_member
+  jobs_enabled            = var.dataflow_jobs_enabled
+  kms_key_name            = var.kms_key_name
+  labels                  = local.labels
 
   ingestion = {
     input_subscription_id = module.pubsub.subscription_ids["ingestion"]

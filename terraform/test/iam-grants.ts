@@ -40,8 +40,10 @@ export function moduleGrants(dir: string): Grant[] {
 
   /** The expression text plus, transitively, the text of the locals and variables it references. */
   const expand = (text: string, seen = new Set<string>()): string => {
+    // keys(x) contributes only x's keys, never its values (e.g. setproduct(keys(var.environments), ...)).
+    const valuesOnly = text.replace(/\bkeys\((?:local|var)\.[A-Za-z0-9_]+\)/g, "");
     let out = text;
-    for (const ref of text.match(/\b(?:local|var)\.[A-Za-z0-9_]+/g) ?? []) {
+    for (const ref of valuesOnly.match(/\b(?:local|var)\.[A-Za-z0-9_]+/g) ?? []) {
       if (seen.has(ref) || !named.has(ref)) continue;
       seen.add(ref);
       out += `\n${expand(named.get(ref) ?? "", seen)}`;
@@ -59,9 +61,11 @@ export function moduleGrants(dir: string): Grant[] {
         .join("\n");
       const roleExpr = attr(b.body, "role")?.expr ?? "";
       const literal = /^"(roles\/[A-Za-z0-9_.]+)"$/.exec(roleExpr);
+      // A computed role comes from what the resource iterates over (for_each), never from e.g. its project.
+      const roleSources = `${roleExpr}\n${attr(b.body, "for_each")?.expr ?? ""}`;
       const roles = literal?.[1]
         ? [literal[1]]
-        : [...new Set(expand(text).match(/roles\/[A-Za-z0-9_.]+/g) ?? [])];
+        : [...new Set(expand(roleSources).match(/roles\/[A-Za-z0-9_.]+/g) ?? [])];
       grants.push({
         address: `${dir}/${type}.${b.labels[1]}`,
         type,

@@ -20,6 +20,8 @@ interface Forbidden {
   module: string;
   member: string;
   permissions: string[];
+  /** A grant whose IAM condition matches this is allowed (e.g. a role-limited projectIamAdmin). */
+  unlessCondition?: string;
   why: string;
 }
 interface Table {
@@ -45,7 +47,7 @@ describe("permissions table", () => {
   });
 
   test("every role granted anywhere in Terraform is recorded (so no grant escapes the checks)", () => {
-    const dirs = ["modules/dataflow", "modules/bigquery", "modules/pubsub", "modules/mongodb"];
+    const dirs = ["modules/dataflow", "modules/bigquery", "modules/pubsub", "modules/mongodb", "bootstrap"];
     const unknown = dirs.flatMap((d) =>
       grants(d).flatMap((g) => g.roles.filter((r) => !(r in table.roles)).map((r) => `${g.address}: ${r}`)),
     );
@@ -74,11 +76,38 @@ describe.each(table.forbidden.map((f) => [f.who, f] as const))("%s", (_who, rule
   test(`never holds ${rule.permissions.join(", ")} (${rule.why})`, () => {
     const found = grants(rule.module)
       .filter((g) => new RegExp(rule.member).test(g.member))
+      .filter(
+        (g) => rule.unlessCondition === undefined || !new RegExp(rule.unlessCondition).test(g.condition),
+      )
       .flatMap((g) =>
         permissionsOf(g)
           .filter((p) => rule.permissions.includes(p))
           .map((p) => `${g.address}: ${p} via ${g.roles.join(",")}`),
       );
     expect(found).toEqual([]);
+  });
+});
+
+describe("deploy identity", () => {
+  test("every role it holds is needed by a row of the table (each role is there for a reason)", () => {
+    const deployNeeds = table.needs.filter((n) => n.module === "bootstrap" && n.member.includes("deploy"));
+    const unexplained = grants("bootstrap")
+      .filter((g) => /google_service_account\.deploy/.test(g.member))
+      .flatMap((g) =>
+        g.roles
+          .filter(
+            (r) =>
+              !deployNeeds.some((n) => n.grant === g.type && (table.roles[r] ?? []).includes(n.permission)),
+          )
+          .map((r) => `${g.address}: ${r}`),
+      );
+    expect(unexplained).toEqual([]);
+  });
+
+  test("Workload Identity accepts deploy-environment tokens only from refs/heads/main", () => {
+    const provider = readFileSync(join(__dirname, "..", "bootstrap", "main.tf"), "utf8");
+    const condition = /attribute_condition\s*=\s*join\(" && ", \[([\s\S]*?)\]\)/.exec(provider)?.[1] ?? "";
+    expect(condition).toMatch(/assertion\.environment in \$\{jsonencode\(local\.deploy_environments\)\}/);
+    expect(condition).toMatch(/assertion\.ref == \\"refs\/heads\/main\\"/);
   });
 });

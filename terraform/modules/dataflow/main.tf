@@ -26,11 +26,11 @@ locals {
         inputSubscription = var.ingestion.input_subscription_id
         # A sensitive value handed over by the mongodb module in memory: nothing reads a secret at plan
         # time, so a read-only plan identity needs no Secret Manager access (terraform/test/secrets.test.ts).
-        mongoDBUri = var.mongodb_uri
-        database          = var.ingestion.mongodb_database
-        collection        = var.ingestion.mongodb_collection
-        deadletterTable   = var.ingestion.deadletter_table_spec
-        batchSize         = tostring(var.ingestion.batch_size)
+        mongoDBUri      = var.mongodb_uri
+        database        = var.ingestion.mongodb_database
+        collection      = var.ingestion.mongodb_collection
+        deadletterTable = var.ingestion.deadletter_table_spec
+        batchSize       = tostring(var.ingestion.batch_size)
         # Unordered inserts: a redelivered message whose deterministic _id is already stored must not fail
         # (and endlessly retry) the whole bundle. Other write errors are then swallowed by the template and
         # must be caught by reconciliation (see README).

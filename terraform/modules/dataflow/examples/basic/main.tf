@@ -36,12 +36,12 @@ provider "google-beta" {
 module "dataflow" {
   source = "../.."
 
-  project_id                 = var.project_id
-  region                     = "europe-west1"
-  name_prefix                = "shopstream-ex"
-  subnetwork_self_link       = "regions/europe-west1/subnetworks/shopstream-example-workers"
-  udf_bucket_name            = "${var.project_id}-shopstream-udf"
-  mongodb_uri                = var.mongodb_uri
+  project_id           = var.project_id
+  region               = "europe-west1"
+  name_prefix          = "shopstream-ex"
+  subnetwork_self_link = "regions/europe-west1/subnetworks/shopstream-example-workers"
+  udf_bucket_name      = "${var.project_id}-shopstream-udf"
+  mongodb_uri          = var.mongodb_uri
 
   ingestion = {
     input_subscription_id = "projects/${var.project_id}/subscriptions/shopstream-example-events-ingestion"
