@@ -159,9 +159,9 @@ variable "udf_bucket_name" {
 }
 
 variable "dataflow_jobs_enabled" {
-  description = "Launch the streaming jobs (false until the first UDF build has been uploaded)."
+  description = "Launch the streaming jobs. Keep false until the first promotion has published the UDF bundles: the plan then checks that each `udfs[*].gcs_path` object exists and refuses to launch a job on a missing one (the template would dead-letter every message)."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "dataflow_template_version" {

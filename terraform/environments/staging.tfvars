@@ -33,7 +33,7 @@ atlas_region_name   = "WESTERN_EUROPE"
 atlas_instance_size = "M10"
 
 # Dataflow: UDF paths are written by the template-build action (content-addressed, promoted unchanged).
-dataflow_jobs_enabled     = true
+dataflow_jobs_enabled     = false    # true once the first promotion has published the UDF bundles (the plan checks they exist)
 dataflow_template_version = "latest" # pin a dated release folder of gs://dataflow-templates-REGION/ once proven in dev
 dataflow_max_workers      = 3
 udfs = {

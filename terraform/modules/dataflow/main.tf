@@ -59,6 +59,24 @@ locals {
   }
 }
 
+# The template loads the UDF lazily, on the first message, and routes a load failure to the dead-letter table:
+# a wrong path would dead-letter all traffic instead of failing the launch. So the plan lists each UDF object
+# (a list by prefix returns an empty set instead of failing on a missing object) and the job's precondition
+# refuses a path that does not exist, with the path in the message.
+locals {
+  udf_objects = {
+    ingestion = regex("^gs://([^/]+)/(.+)$", var.ingestion.udf_gcs_path)
+    analytics = regex("^gs://([^/]+)/(.+)$", var.analytics.udf_gcs_path)
+  }
+}
+
+data "google_storage_bucket_objects" "udf" {
+  for_each = var.jobs_enabled ? local.udf_objects : {}
+
+  bucket = each.value[0]
+  prefix = each.value[1]
+}
+
 resource "google_service_account" "worker" {
   for_each = local.jobs
 
@@ -118,6 +136,13 @@ resource "google_dataflow_flex_template_job" "job" {
   temp_location           = "${google_storage_bucket.temp.url}/${each.key}/temp"
   staging_location        = "${google_storage_bucket.temp.url}/${each.key}/staging"
   kms_key_name            = var.kms_key_name
+
+  lifecycle {
+    precondition {
+      condition     = contains([for o in data.google_storage_bucket_objects.udf[each.key].bucket_objects : o.name], local.udf_objects[each.key][1])
+      error_message = "The ${each.key} UDF gs://${local.udf_objects[each.key][0]}/${local.udf_objects[each.key][1]} does not exist: the job would dead-letter every message. Publish the bundle first (actions/dataflow-template, first promotion) or keep dataflow_jobs_enabled = false."
+    }
+  }
 
   # Destroying or replacing the resource drains the job: in-flight messages are finished, nothing is lost.
   on_delete                    = "drain"
