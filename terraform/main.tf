@@ -189,6 +189,7 @@ module "monitoring" {
   runbook_base_url               = var.runbook_base_url
   pubsub_subscription_names      = module.pubsub.subscription_names
   dead_letter_subscription_names = module.pubsub.dead_letter_subscription_names
+  dead_letter_tables             = module.bigquery.dead_letter_table_ids
   dataflow_job_names             = module.dataflow.job_names
   labels                         = local.labels
 
