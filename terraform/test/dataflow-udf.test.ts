@@ -35,3 +35,13 @@ test.each(["dev", "staging", "prod"])(
     expect({ enabled, placeholder }).not.toEqual({ enabled: "true", placeholder: true });
   },
 );
+
+test("worker-count changes stay out of routine applies (they force a drain and relaunch)", () => {
+  const job = blocks(dataflowMain, "resource").find(
+    (b) => b.labels[0] === "google_dataflow_flex_template_job",
+  );
+  const lifecycle = blocks(job?.body ?? [], "lifecycle")[0];
+  expect(attr(lifecycle?.body ?? [], "ignore_changes")?.expr.replace(/\s+/g, "")).toBe(
+    "[num_workers,max_workers]",
+  );
+});

@@ -138,6 +138,14 @@ resource "google_dataflow_flex_template_job" "job" {
   kms_key_name            = var.kms_key_name
 
   lifecycle {
+    # num_workers and max_workers force a NEW job in the provider (hashicorp/terraform-provider-google-beta
+    # resource_dataflow_flex_template_job.go: "ForceNew applies to both stream and batch jobs"): a routine apply
+    # would drain and relaunch the streaming job, and the provider's delete loop polls every 5 s with no
+    # timeout until the drain finishes, so a job that cannot drain hangs the apply. Changes are therefore
+    # ignored here; resize in place with `gcloud dataflow jobs update-options JOB_ID --max-num-workers=N`
+    # (Streaming Engine jobs) and keep the tfvars in step, or relaunch deliberately with `tofu apply -replace`.
+    ignore_changes = [num_workers, max_workers]
+
     precondition {
       condition     = contains([for o in data.google_storage_bucket_objects.udf[each.key].bucket_objects : o.name], local.udf_objects[each.key][1])
       error_message = "The ${each.key} UDF gs://${local.udf_objects[each.key][0]}/${local.udf_objects[each.key][1]} does not exist: the job would dead-letter every message. Publish the bundle first (actions/dataflow-template, first promotion) or keep dataflow_jobs_enabled = false."
