@@ -156,3 +156,14 @@ resource "google_project_iam_member" "slo_audit" {
   role    = "roles/monitoring.viewer"
   member  = google_service_account.slo_audit.member
 }
+
+# Operators run read-only plans from a workstation as the plan account (GOOGLE_IMPERSONATE_SERVICE_ACCOUNT).
+resource "google_service_account_iam_member" "plan_impersonators" {
+  for_each = {
+    for pair in setproduct(keys(var.environments), var.plan_impersonators) : "${pair[0]}/${pair[1]}" => { env = pair[0], member = pair[1] }
+  }
+
+  service_account_id = google_service_account.plan[each.value.env].name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = each.value.member
+}

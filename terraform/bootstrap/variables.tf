@@ -127,3 +127,14 @@ variable "labels" {
   type        = map(string)
   default     = {}
 }
+
+variable "plan_impersonators" {
+  description = "Principals (e.g. `group:platform@example.com`) allowed to impersonate the read-only plan service accounts, to run `tofu plan` from a workstation (state and plans are encrypted with keys only the plan and deploy accounts can use). Nobody impersonates the deploy accounts: changes go through promotions."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(setintersection(toset(var.plan_impersonators), toset(["allUsers", "allAuthenticatedUsers"]))) == 0
+    error_message = "plan_impersonators must not be public."
+  }
+}

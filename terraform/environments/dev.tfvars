@@ -8,6 +8,7 @@ bigquery_location = "EU"
 # From bootstrap outputs.
 deployer_service_account = "shopstream-deploy-dev@your-admin-project-id.iam.gserviceaccount.com"
 udf_bucket_name          = "your-dev-project-id-shopstream-udf"
+state_encryption_key     = "projects/your-admin-project-id/locations/europe-west1/keyRings/shopstream-tofu/cryptoKeys/state-dev"
 
 labels = {
   team        = "data-platform"

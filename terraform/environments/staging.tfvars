@@ -8,6 +8,7 @@ bigquery_location = "EU"
 # From bootstrap outputs.
 deployer_service_account = "shopstream-deploy-staging@your-admin-project-id.iam.gserviceaccount.com"
 udf_bucket_name          = "your-staging-project-id-shopstream-udf"
+state_encryption_key     = "projects/your-admin-project-id/locations/europe-west1/keyRings/shopstream-tofu/cryptoKeys/state-staging"
 
 labels = {
   team        = "data-platform"
