@@ -89,9 +89,10 @@ function memberOf(b: HclBlock, expand: (text: string) => string): string {
 }
 
 function scopeOf(b: HclBlock): string {
-  const found = scopeAttributes.map((n) => attr(b.body, n)?.expr).filter((e): e is string => !!e);
+  const found = scopeAttributes
+    .map((n) => ({ n, expr: attr(b.body, n)?.expr }))
+    .filter((a): a is { n: string; expr: string } => !!a.expr);
   // The resource's own scope (dataset, bucket...) wins over `project`, which most of them also set.
-  return (
-    (found.length > 1 ? found.slice(0, -1) : found).join(" ") + ` ${attr(b.body, "for_each")?.expr ?? ""}`
-  );
+  const own = found.length > 1 ? found.filter((a) => a.n !== "project") : found;
+  return `${own.map((a) => a.expr).join(" ")} ${attr(b.body, "for_each")?.expr ?? ""}`;
 }
