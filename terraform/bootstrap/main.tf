@@ -185,7 +185,6 @@ resource "google_kms_key_ring" "tofu" {
 }
 
 resource "google_kms_crypto_key" "tofu_state" {
-  #checkov:skip=CKV_GCP_82:Deleting this key makes every encrypted state unreadable, so prevent_destroy guards it in lifecycle below; checkov does not read lifecycle blocks of for_each resources.
   for_each = var.environments
 
   name            = "state-${each.key}"
