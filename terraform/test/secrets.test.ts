@@ -1,10 +1,11 @@
 // Secrets: nothing reads a secret at plan time (a data source would need secretmanager.versions.access from
 // every identity that plans, including pull requests' read-only one), and the values that cross modules are
 // sensitive.
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { blocks, parseHclFile, readModule } from "../../tools/terraform/hcl";
 import { terraformRoot } from "../../tools/terraform/readme";
+import { moduleGrants } from "./iam-grants";
 
 /** Data sources whose read returns secret material. */
 const secretReadingDataSources = [
@@ -43,4 +44,24 @@ describe("secrets", () => {
       default: null,
     });
   });
+});
+
+test("plan and SLO-audit identities hold no secret access (roles recorded in permissions.json)", () => {
+  const roles = (
+    JSON.parse(readFileSync(join(__dirname, "permissions.json"), "utf8")) as {
+      roles: Record<string, string[]>;
+    }
+  ).roles;
+  const readOnly = moduleGrants("bootstrap").filter((g) =>
+    /google_service_account\.(plan|slo_audit)\b/.test(g.member),
+  );
+  expect(readOnly.length).toBeGreaterThan(0);
+  const withSecrets = readOnly.flatMap((g) =>
+    g.roles
+      .filter(
+        (r) => (roles[r] ?? []).some((p) => p.startsWith("secretmanager.versions.access")) || !(r in roles),
+      )
+      .map((r) => `${g.address}: ${r}`),
+  );
+  expect(withSecrets).toEqual([]);
 });
