@@ -4,6 +4,13 @@ locals {
       for role in cfg.deploy_roles : "${env}/${role}" => { env = env, project_id = cfg.project_id, role = role }
     }
   ]...)
+
+  # Objects under the environment's state prefix only. Listing is a bucket-level permission, hence the
+  # resource.type clause.
+  state_prefix_condition = {
+    for env in keys(var.environments) :
+    env => "resource.type == \"storage.googleapis.com/Bucket\" || resource.name.startsWith(\"projects/_/buckets/${google_storage_bucket.state.name}/objects/env/${env}/\")"
+  }
 }
 
 # A workflow job may impersonate the deploy account of environment E only if it runs in GitHub
@@ -27,7 +34,6 @@ resource "google_project_iam_member" "deploy" {
 }
 
 # State: each deploy account reads and writes only its own prefix (env/<name>/) of the shared bucket.
-# Listing is a bucket-level permission, hence the resource.type clause.
 resource "google_storage_bucket_iam_member" "deploy_state" {
   for_each = var.environments
 
@@ -38,7 +44,7 @@ resource "google_storage_bucket_iam_member" "deploy_state" {
   condition {
     title       = "state-prefix-${each.key}"
     description = "Only objects under env/${each.key}/"
-    expression  = "resource.type == \"storage.googleapis.com/Bucket\" || resource.name.startsWith(\"projects/_/buckets/${google_storage_bucket.state.name}/objects/env/${each.key}/\")"
+    expression  = local.state_prefix_condition[each.key]
   }
 }
 
@@ -119,7 +125,7 @@ resource "google_storage_bucket_iam_member" "plan_state" {
   condition {
     title       = "state-prefix-${each.key}"
     description = "Only objects under env/${each.key}/"
-    expression  = "resource.type == \"storage.googleapis.com/Bucket\" || resource.name.startsWith(\"projects/_/buckets/${google_storage_bucket.state.name}/objects/env/${each.key}/\")"
+    expression  = local.state_prefix_condition[each.key]
   }
 }
 

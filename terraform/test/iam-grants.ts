@@ -72,9 +72,11 @@ export function moduleGrants(dir: string): Grant[] {
         roles,
         member: memberOf(b, expand),
         scope: scopeOf(b),
-        condition: blocks(b.body, "condition")
-          .flatMap((c) => c.body.map((a) => (a.kind === "attribute" ? a.expr : "")))
-          .join("\n"),
+        condition: expand(
+          blocks(b.body, "condition")
+            .flatMap((c) => c.body.map((a) => (a.kind === "attribute" ? a.expr : "")))
+            .join("\n"),
+        ),
         text,
       });
     }
