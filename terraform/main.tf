@@ -164,18 +164,19 @@ module "mongodb" {
 module "dataflow" {
   source = "./modules/dataflow"
 
-  project_id                 = var.project_id
-  region                     = local.locations.region
-  job_names                  = local.names.dataflow.jobs
-  service_account_ids        = local.names.dataflow.service_accounts
-  temp_bucket_name           = replace(local.names.dataflow.temp_bucket, "{project_id}", var.project_id)
-  subnetwork_self_link       = google_compute_subnetwork.workers.self_link
-  google_template_version    = var.dataflow_template_version
-  udf_bucket_name            = var.udf_bucket_name
-  mongodb_uri_secret_version = module.mongodb.uri_secret_version
-  jobs_enabled               = var.dataflow_jobs_enabled
-  kms_key_name               = var.kms_key_name
-  labels                     = local.labels
+  project_id              = var.project_id
+  region                  = local.locations.region
+  job_names               = local.names.dataflow.jobs
+  service_account_ids     = local.names.dataflow.service_accounts
+  temp_bucket_name        = replace(local.names.dataflow.temp_bucket, "{project_id}", var.project_id)
+  subnetwork_self_link    = google_compute_subnetwork.workers.self_link
+  google_template_version = var.dataflow_template_version
+  udf_bucket_name         = var.udf_bucket_name
+  mongodb_uri             = module.mongodb.connection_uri
+  deployer_member         = local.deployer_member
+  jobs_enabled            = var.dataflow_jobs_enabled
+  kms_key_name            = var.kms_key_name
+  labels                  = local.labels
 
   ingestion = {
     input_subscription_id = module.pubsub.subscription_ids["ingestion"]
@@ -196,6 +197,7 @@ module "dataflow" {
     output_dataset_id     = module.bigquery.raw_dataset_id
     output_table_id       = local.names.bigquery.events_table
     deadletter_table_spec = module.bigquery.dead_letter_table_specs["analytics"]
+    deadletter_dataset_id = module.bigquery.dead_letter_table_ids["analytics"].dataset_id
     deadletter_table_id   = module.bigquery.dead_letter_table_ids["analytics"].table_id
     udf_gcs_path          = var.udfs["analytics"].gcs_path
     udf_function_name     = var.udfs["analytics"].function_name
@@ -220,6 +222,7 @@ module "monitoring" {
   runbook_base_url               = var.runbook_base_url
   pubsub_subscription_names      = module.pubsub.subscription_names
   dead_letter_subscription_names = module.pubsub.dead_letter_subscription_names
+  dead_letter_tables             = module.bigquery.dead_letter_table_ids
   dataflow_job_names             = module.dataflow.job_names
   labels                         = local.labels
 

@@ -37,6 +37,16 @@ variable "deployer_service_account" {
   default     = null
 }
 
+variable "state_encryption_key" {
+  description = "Cloud KMS key that encrypts this environment's OpenTofu state and saved plans (bootstrap output `state_encryption_keys[env]`, `projects/ADMIN/locations/REGION/keyRings/APP-tofu/cryptoKeys/state-ENV`); used by encryption.tofu, so it must be known at `tofu init`."
+  type        = string
+
+  validation {
+    condition     = can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.state_encryption_key))
+    error_message = "state_encryption_key must be a Cloud KMS key name: projects/P/locations/L/keyRings/R/cryptoKeys/K."
+  }
+}
+
 # ---- contract and SQL (paths are relative to this directory) ----
 
 variable "events_avro_schema_path" {
@@ -132,9 +142,9 @@ variable "udf_bucket_name" {
 }
 
 variable "dataflow_jobs_enabled" {
-  description = "Launch the streaming jobs (false until the first UDF build has been uploaded)."
+  description = "Launch the streaming jobs. Keep false until the first promotion has published the UDF bundles: the plan then checks that each `udfs[*].gcs_path` object exists and refuses to launch a job on a missing one (the template would dead-letter every message)."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "dataflow_template_version" {

@@ -77,6 +77,36 @@ test_inspection_subscription_exempt if {
 	count(terraform.deny) == 0 with input as p with data.context as dev
 }
 
+test_dataflow_subscription_without_dead_letter_allowed if {
+	l := object.union(labels, {"reader": "dataflow"})
+	p := plan([rc("google_pubsub_subscription", ["create"], {"name": "s", "labels": l, "dead_letter_policy": [], "retry_policy": []})])
+	count(terraform.deny) == 0 with input as p with data.context as dev
+}
+
+test_dataflow_subscription_with_dead_letter_denied if {
+	l := object.union(labels, {"reader": "dataflow"})
+	p := plan([rc("google_pubsub_subscription", ["create"], {"name": "s", "labels": l, "dead_letter_policy": [{"max_delivery_attempts": 5}], "retry_policy": []})])
+	d := terraform.deny with input as p with data.context as dev
+	policies(d) == {"dead_letter_policy"}
+	some v in d
+	contains(v.msg, "dead_letter_policy")
+}
+
+test_dataflow_subscription_with_retry_policy_denied if {
+	l := object.union(labels, {"reader": "dataflow"})
+	p := plan([rc("google_pubsub_subscription", ["update"], {"name": "s", "labels": l, "dead_letter_policy": [], "retry_policy": [{"minimum_backoff": "10s"}]})])
+	d := terraform.deny with input as p with data.context as dev
+	policies(d) == {"dead_letter_policy"}
+	some v in d
+	contains(v.msg, "retry_policy")
+}
+
+test_node_subscription_without_dead_letter_denied if {
+	l := object.union(labels, {"reader": "node"})
+	p := plan([rc("google_pubsub_subscription", ["create"], {"name": "s", "labels": l, "dead_letter_policy": []})])
+	policies(terraform.deny) == {"dead_letter_policy"} with input as p with data.context as dev
+}
+
 test_many_delivery_attempts_warned if {
 	p := plan([rc("google_pubsub_subscription", ["update"], sub({"dead_letter_policy": [{"max_delivery_attempts": 100}]}))])
 	policies(terraform.warn) == {"dead_letter_policy"} with input as p with data.context as dev

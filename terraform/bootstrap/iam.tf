@@ -4,10 +4,19 @@ locals {
       for role in cfg.deploy_roles : "${env}/${role}" => { env = env, project_id = cfg.project_id, role = role }
     }
   ]...)
+
+  # Objects under the environment's state prefix only. Listing is a bucket-level permission, hence the
+  # resource.type clause.
+  state_prefix_condition = {
+    for env in keys(var.environments) :
+    env => "resource.type == \"storage.googleapis.com/Bucket\" || resource.name.startsWith(\"projects/_/buckets/${google_storage_bucket.state.name}/objects/env/${env}/\")"
+  }
 }
 
 # A workflow job may impersonate the deploy account of environment E only if it runs in GitHub
-# environment E of this repository (GitHub puts `environment` in the token only for such jobs).
+# environment E of this repository (GitHub puts `environment` in the token only for such jobs) and on
+# refs/heads/main (the provider's attribute_condition in main.tf rejects deploy-environment tokens of any
+# other ref).
 resource "google_service_account_iam_member" "deploy_wif" {
   for_each = var.environments
 
@@ -25,7 +34,6 @@ resource "google_project_iam_member" "deploy" {
 }
 
 # State: each deploy account reads and writes only its own prefix (env/<name>/) of the shared bucket.
-# Listing is a bucket-level permission, hence the resource.type clause.
 resource "google_storage_bucket_iam_member" "deploy_state" {
   for_each = var.environments
 
@@ -36,7 +44,7 @@ resource "google_storage_bucket_iam_member" "deploy_state" {
   condition {
     title       = "state-prefix-${each.key}"
     description = "Only objects under env/${each.key}/"
-    expression  = "resource.type == \"storage.googleapis.com/Bucket\" || resource.name.startsWith(\"projects/_/buckets/${google_storage_bucket.state.name}/objects/env/${each.key}/\")"
+    expression  = local.state_prefix_condition[each.key]
   }
 }
 
@@ -58,4 +66,110 @@ resource "google_storage_bucket_iam_member" "promote_from" {
   bucket = google_storage_bucket.udf[each.value].name
   role   = "roles/storage.objectViewer"
   member = google_service_account.deploy[each.key].member
+}
+
+# ---- Deploy identity: project IAM limited to the roles the environment root grants ----
+# roles/resourcemanager.projectIamAdmin alone would let the deploy account grant itself roles/owner. The
+# condition (IAM documentation "Delegate role grants with conditions": api.getAttribute(
+# 'iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([...])) lets it add or remove only the listed roles.
+resource "google_project_iam_member" "deploy_grant_limited" {
+  for_each = var.environments
+
+  project = each.value.project_id
+  role    = "roles/resourcemanager.projectIamAdmin"
+  member  = google_service_account.deploy[each.key].member
+
+  condition {
+    title       = "only-grants-${each.key}"
+    description = "May grant or revoke only the roles the environment root grants at project level."
+    expression  = "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(${jsonencode(var.deploy_grantable_roles)})"
+  }
+}
+
+resource "google_kms_crypto_key_iam_member" "deploy_state_key" {
+  for_each = var.environments
+
+  crypto_key_id = google_kms_crypto_key.tofu_state[each.key].id
+  role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+  member        = google_service_account.deploy[each.key].member
+}
+
+# ---- Plan identity (read-only) ----
+
+resource "google_service_account_iam_member" "plan_wif" {
+  for_each = var.environments
+
+  service_account_id = google_service_account.plan[each.key].name
+  role               = "roles/iam.workloadIdentityUser"
+  member             = "principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.github.name}/attribute.environment/${local.plan_environments[each.key]}"
+}
+
+resource "google_project_iam_member" "plan" {
+  for_each = {
+    for pair in setproduct(keys(var.environments), var.plan_roles) : "${pair[0]}/${pair[1]}" => { env = pair[0], role = pair[1] }
+  }
+
+  project = var.environments[each.value.env].project_id
+  role    = each.value.role
+  member  = google_service_account.plan[each.value.env].member
+}
+
+# Reads its environment's state (never writes: plans run with -lock=false, so no lock object is created).
+resource "google_storage_bucket_iam_member" "plan_state" {
+  for_each = var.environments
+
+  bucket = google_storage_bucket.state.name
+  role   = "roles/storage.objectViewer"
+  member = google_service_account.plan[each.key].member
+
+  condition {
+    title       = "state-prefix-${each.key}"
+    description = "Only objects under env/${each.key}/"
+    expression  = local.state_prefix_condition[each.key]
+  }
+}
+
+# The plan checks that each UDF object it is about to launch exists (modules/dataflow, data source).
+resource "google_storage_bucket_iam_member" "plan_udf" {
+  for_each = var.environments
+
+  bucket = google_storage_bucket.udf[each.key].name
+  role   = "roles/storage.objectViewer"
+  member = google_service_account.plan[each.key].member
+}
+
+# Decrypts the state and encrypts the plan file it writes.
+resource "google_kms_crypto_key_iam_member" "plan_state_key" {
+  for_each = var.environments
+
+  crypto_key_id = google_kms_crypto_key.tofu_state[each.key].id
+  role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+  member        = google_service_account.plan[each.key].member
+}
+
+# ---- SLO audit identity ----
+
+resource "google_service_account_iam_member" "slo_audit_wif" {
+  service_account_id = google_service_account.slo_audit.name
+  role               = "roles/iam.workloadIdentityUser"
+  member             = "principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.github.name}/attribute.slo_audit/main"
+}
+
+resource "google_project_iam_member" "slo_audit" {
+  for_each = var.environments
+
+  project = each.value.project_id
+  role    = "roles/monitoring.viewer"
+  member  = google_service_account.slo_audit.member
+}
+
+# Operators run read-only plans from a workstation as the plan account (GOOGLE_IMPERSONATE_SERVICE_ACCOUNT).
+resource "google_service_account_iam_member" "plan_impersonators" {
+  for_each = {
+    for pair in setproduct(keys(var.environments), var.plan_impersonators) : "${pair[0]}/${pair[1]}" => { env = pair[0], member = pair[1] }
+  }
+
+  service_account_id = google_service_account.plan[each.value.env].name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = each.value.member
 }

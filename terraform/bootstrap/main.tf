@@ -8,6 +8,10 @@ locals {
   app_name          = local.platform.app
   labels            = merge(var.labels, { app = local.app_name, managed-by = "terraform", component = "bootstrap" })
   state_bucket_name = coalesce(var.state_bucket_name, replace(local.platform.bootstrap.state_bucket, "{project_id}", var.admin_project_id))
+  plan_environments = { for env, cfg in var.environments : env => coalesce(cfg.plan_github_environment, "${env}-plan") }
+  # GitHub environments whose jobs impersonate a deploy identity: their tokens are accepted only from main.
+  deploy_environments = [for cfg in values(var.environments) : cfg.github_environment]
+  slo_audit_workflow  = "${var.github_repository}/.github/workflows/slo-audit.yml@refs/heads/main"
 }
 
 resource "google_project_service" "admin" {
@@ -17,6 +21,7 @@ resource "google_project_service" "admin" {
     "sts.googleapis.com",
     "storage.googleapis.com",
     "cloudresourcemanager.googleapis.com",
+    "cloudkms.googleapis.com",
   ])
 
   project            = var.admin_project_id
@@ -125,11 +130,18 @@ resource "google_iam_workload_identity_pool_provider" "github" {
     "attribute.environment"      = "assertion.environment"
     "attribute.ref"              = "assertion.ref"
     "attribute.workflow_ref"     = "assertion.job_workflow_ref"
+    # `main` only for the SLO audit workflow as it exists on main; the audit account is bound to this value.
+    "attribute.slo_audit" = "assertion.job_workflow_ref == \"${local.slo_audit_workflow}\" ? \"main\" : \"other\""
   }
 
   # Only tokens minted for this repository (by immutable IDs, so a renamed or re-created repository with
-  # the same name cannot impersonate it).
-  attribute_condition = "assertion.repository_id == \"${var.github_repository_id}\" && assertion.repository_owner_id == \"${var.github_repository_owner_id}\""
+  # the same name cannot impersonate it), and a job running in a deploy environment only from main: a branch
+  # or pull request that a deployment-branch rule misses still cannot obtain a deploy token.
+  attribute_condition = join(" && ", [
+    "assertion.repository_id == \"${var.github_repository_id}\"",
+    "assertion.repository_owner_id == \"${var.github_repository_owner_id}\"",
+    "(!has(assertion.environment) || !(assertion.environment in ${jsonencode(local.deploy_environments)}) || assertion.ref == \"refs/heads/main\")",
+  ])
 
   oidc {
     issuer_uri = "https://token.actions.githubusercontent.com"
@@ -142,5 +154,49 @@ resource "google_service_account" "deploy" {
   project      = var.admin_project_id
   account_id   = local.platform.environments[each.key].bootstrap.deploy_service_account
   display_name = "Terraform deploy ${each.key} (${local.app_name})"
-  description  = "Impersonated by GitHub Actions jobs of ${var.github_repository} running in the `${each.value.github_environment}` environment."
+  description  = "Impersonated by GitHub Actions jobs of ${var.github_repository} running in the `${each.value.github_environment}` environment on main."
+}
+
+# Read-only plan identity per environment: pull-request plans and drift run as this account. It can read
+# the project's configuration and its own state, never write state, never read secrets or data.
+resource "google_service_account" "plan" {
+  for_each = var.environments
+
+  project      = var.admin_project_id
+  account_id   = local.platform.environments[each.key].bootstrap.plan_service_account
+  display_name = "Terraform plan ${each.key} (${local.app_name}, read-only)"
+  description  = "Impersonated by GitHub Actions jobs of ${var.github_repository} running in the `${local.plan_environments[each.key]}` environment (pull requests, drift)."
+}
+
+# SLO audit (workflow slo-audit.yml on main): reads Cloud Monitoring of every environment project.
+resource "google_service_account" "slo_audit" {
+  project      = var.admin_project_id
+  account_id   = local.platform.bootstrap.slo_audit_service_account
+  display_name = "SLO audit (${local.app_name}, read-only)"
+  description  = "Impersonated by ${local.slo_audit_workflow}; roles/monitoring.viewer on each environment project."
+}
+
+# ---- State and plan encryption (OpenTofu `encryption {}` with key_provider "gcp_kms") ----
+# One key per environment: only that environment's plan and deploy identities can use it, so the state or a
+# plan file of prod is unreadable to dev's identities and to anyone who only has the bucket or the artifact.
+resource "google_kms_key_ring" "tofu" {
+  project  = var.admin_project_id
+  name     = "${local.app_name}-tofu"
+  location = var.region
+
+  depends_on = [google_project_service.admin]
+}
+
+resource "google_kms_crypto_key" "tofu_state" {
+  for_each = var.environments
+
+  name            = "state-${each.key}"
+  key_ring        = google_kms_key_ring.tofu.id
+  purpose         = "ENCRYPT_DECRYPT"
+  rotation_period = "7776000s" # 90 days; older versions stay usable for decryption
+  labels          = merge(local.labels, { environment = each.key })
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }

@@ -17,3 +17,18 @@ output "udf_bucket_names" {
   description = "UDF artifact buckets, keyed by environment (`udf_bucket_name` in the environment tfvars)."
   value       = { for k, b in google_storage_bucket.udf : k => b.name }
 }
+
+output "plan_service_accounts" {
+  description = "Read-only plan service-account emails, keyed by environment (the `PLAN_SERVICE_ACCOUNT` variable of the `<env>-plan` GitHub environments)."
+  value       = { for k, sa in google_service_account.plan : k => sa.email }
+}
+
+output "slo_audit_service_account" {
+  description = "SLO audit service-account email (repository variable `SLO_AUDIT_SERVICE_ACCOUNT`)."
+  value       = google_service_account.slo_audit.email
+}
+
+output "state_encryption_keys" {
+  description = "Cloud KMS key per environment for OpenTofu state and plan encryption (`state_encryption_key` in environments/<env>.tfvars)."
+  value       = { for k, key in google_kms_crypto_key.tofu_state : k => key.id }
+}

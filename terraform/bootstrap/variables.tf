@@ -45,21 +45,19 @@ variable "github_repository_owner_id" {
 }
 
 variable "environments" {
-  description = "Environments to create deploy identities for, keyed by name (`dev`, `staging`, `prod`). `github_environment` is the GitHub Actions environment whose jobs may impersonate the deploy service account (protect staging/prod with required reviewers there)."
+  description = "Environments to create identities for, keyed by name (`dev`, `staging`, `prod`). `github_environment` is the GitHub Actions environment whose jobs may impersonate the deploy service account, and only from `refs/heads/main` (protect staging/prod with required reviewers there); `plan_github_environment` (default `<name>-plan`) is the one whose jobs may impersonate the read-only plan service account. `deploy_roles` are granted on the environment project; each is explained in README.md (\"Deploy identity: why each role\")."
   type = map(object({
-    project_id         = string
-    github_environment = string
+    project_id              = string
+    github_environment      = string
+    plan_github_environment = optional(string)
     deploy_roles = optional(list(string), [
       "roles/bigquery.admin",
       "roles/compute.networkAdmin",
       "roles/compute.securityAdmin",
       "roles/dataflow.admin",
       "roles/iam.serviceAccountAdmin",
-      "roles/iam.serviceAccountUser",
-      "roles/logging.configWriter",
       "roles/monitoring.editor",
       "roles/pubsub.admin",
-      "roles/resourcemanager.projectIamAdmin",
       "roles/secretmanager.admin",
       "roles/serviceusage.serviceUsageAdmin",
       "roles/storage.admin",
@@ -69,6 +67,40 @@ variable "environments" {
   validation {
     condition     = alltrue([for k in keys(var.environments) : contains(keys(jsondecode(file("${path.module}/../../packages/platform/generated/terraform-platform.json")).environments), k)])
     error_message = "Environment keys must be cloud environments declared in packages/platform/platform.ts (dev, staging, prod as shipped)."
+  }
+
+  validation {
+    condition = alltrue([for e in values(var.environments) : !anytrue([for r in e.deploy_roles : contains([
+      "roles/owner", "roles/editor", "roles/resourcemanager.projectIamAdmin", "roles/iam.securityAdmin", "roles/iam.serviceAccountUser",
+    ], r)])])
+    error_message = "deploy_roles must not contain owner, editor, project-wide IAM admin or project-wide serviceAccountUser: project IAM is granted through deploy_grantable_roles, actAs per service account by the modules."
+  }
+}
+
+variable "deploy_grantable_roles" {
+  description = "The only roles the deploy identity may grant or revoke on its environment project (roles/resourcemanager.projectIamAdmin with an IAM condition on iam.googleapis.com/modifiedGrantsByRole). These are the project-level roles the environment root grants to the service accounts it creates."
+  type        = list(string)
+  default = [
+    "roles/bigquery.jobUser",
+    "roles/dataflow.worker",
+    "roles/logging.logWriter",
+    "roles/monitoring.metricWriter",
+  ]
+
+  validation {
+    condition     = length(setintersection(toset(var.deploy_grantable_roles), toset(["roles/owner", "roles/editor", "roles/resourcemanager.projectIamAdmin", "roles/iam.securityAdmin", "roles/iam.serviceAccountAdmin", "roles/iam.serviceAccountUser", "roles/iam.serviceAccountTokenCreator"]))) == 0
+    error_message = "deploy_grantable_roles must not include roles that would let the deploy identity escalate its own privileges."
+  }
+}
+
+variable "plan_roles" {
+  description = "Read-only roles of the plan identity on its environment project: enough for `tofu plan` to refresh every resource and its IAM, and nothing that reads data or secrets."
+  type        = list(string)
+  default     = ["roles/viewer", "roles/iam.securityReviewer"]
+
+  validation {
+    condition     = alltrue([for r in var.plan_roles : can(regex("(viewer|Viewer|securityReviewer)$", r))])
+    error_message = "plan_roles must be viewer-type roles."
   }
 }
 
@@ -94,4 +126,15 @@ variable "labels" {
   description = "Labels applied to every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "plan_impersonators" {
+  description = "Principals (e.g. `group:platform@example.com`) allowed to impersonate the read-only plan service accounts, to run `tofu plan` from a workstation (state and plans are encrypted with keys only the plan and deploy accounts can use). Nobody impersonates the deploy accounts: changes go through promotions."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(setintersection(toset(var.plan_impersonators), toset(["allUsers", "allAuthenticatedUsers"]))) == 0
+    error_message = "plan_impersonators must not be public."
+  }
 }

@@ -7,6 +7,7 @@ project_id  = "your-staging-project-id"
 # From bootstrap outputs.
 deployer_service_account = "shopstream-deploy-staging@your-admin-project-id.iam.gserviceaccount.com"
 udf_bucket_name          = "your-staging-project-id-shopstream-udf"
+state_encryption_key     = "projects/your-admin-project-id/locations/europe-west1/keyRings/shopstream-tofu/cryptoKeys/state-staging"
 
 labels = {
   team        = "data-platform"
@@ -31,7 +32,7 @@ atlas_org_id        = "000000000000000000000000"
 atlas_instance_size = "M10"
 
 # Dataflow: UDF paths are written by the template-build action (content-addressed, promoted unchanged).
-dataflow_jobs_enabled     = true
+dataflow_jobs_enabled     = false    # true once the first promotion has published the UDF bundles (the plan checks they exist)
 dataflow_template_version = "latest" # pin a dated release folder of gs://dataflow-templates-REGION/ once proven in dev
 dataflow_max_workers      = 3
 udfs = {

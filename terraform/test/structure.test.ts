@@ -252,15 +252,36 @@ describe("security invariants", () => {
     expect(main).toMatch(/withSSLInvalidHostNameAllowed\s*=\s*"false"/);
   });
 
-  test("every subscription on the events topic has a dead-letter and retry policy", () => {
+  test("dead-letter and retry policies only on subscriptions of plain pull consumers, never Dataflow's", () => {
+    // Pub/Sub "Handle message failures": dead-letter topics and retry policies are not supported by Dataflow.
     const subs = resources.filter(
       ({ b }) => b.labels[0] === "google_pubsub_subscription" && b.labels[1] === "events",
     );
     expect(subs).toHaveLength(1);
     for (const { b } of subs) {
-      expect(blocks(b.body, "dead_letter_policy")).toHaveLength(1);
-      expect(blocks(b.body, "retry_policy")).toHaveLength(1);
+      expect(blocks(b.body, "dead_letter_policy")).toHaveLength(0);
+      expect(blocks(b.body, "retry_policy")).toHaveLength(0);
+      for (const name of ["dead_letter_policy", "retry_policy"]) {
+        const dynamic = blocks(b.body, "dynamic").filter((d) => d.labels[0] === name);
+        expect(dynamic).toHaveLength(1);
+        expect(attr(dynamic[0]?.body ?? [], "for_each")?.expr).toMatch(/each\.value\.reader == "node"/);
+      }
     }
+    // Every subscription the root hands to a Dataflow job is declared as read by Dataflow.
+    const rootMain = parseHclFile(join(root, "main.tf"));
+    const pubsubCall = deepBlocks(rootMain, "module").find((m) => m.labels[0] === "pubsub");
+    const dataflowCall = deepBlocks(rootMain, "module").find((m) => m.labels[0] === "dataflow");
+    const wired = [
+      ...(JSON.stringify(dataflowCall).matchAll(/subscription_ids\[\\"([a-z-]+)\\"\]/g) ?? []),
+    ].map((m) => m[1]);
+    expect(wired.sort()).toEqual(["analytics", "ingestion"]);
+    const declared =
+      attr(pubsubCall?.body ?? [], "subscriptions")?.expr ??
+      readModule(join(root, "modules", "pubsub")).variables.find((v) => v.name === "subscriptions")
+        ?.default ??
+      "";
+    for (const key of wired)
+      expect(declared).toMatch(new RegExp(`${key}\\s*=\\s*\\{[^}]*reader\\s*=\\s*"dataflow"`));
   });
 
   test("every checkov suppression carries a reason", () => {

@@ -3,6 +3,7 @@
 #   1. tofu fmt -check -recursive      formatting (and full HCL syntax parse of every file)
 #   2. checkov                          static security scan; any failed check fails, suppressions need reasons
 #   3. README sync                      generated Inputs/Outputs tables match the code
+#   4. encryption.tofu with real tofu   state and saved plans encrypted (pbkdf2 stand-in for Cloud KMS)
 #   --deep additionally runs tools/terraform/validate.sh (builds the google provider: slow, see README).
 # Installs pinned tools on first use (tools/terraform/install.sh). Exit code != 0 on any finding.
 set -euo pipefail
@@ -31,6 +32,9 @@ step "checkov -d terraform"
 
 step "README inputs/outputs in sync"
 npx --no-install tsx tools/terraform/readme.ts --check
+
+step "state and plan encryption (real tofu, tools/terraform/test-encryption.sh)"
+bash tools/terraform/test-encryption.sh
 
 if [[ "${1:-}" == "--deep" ]]; then
   step "tofu validate with provider schemas (google-only roots)"

@@ -9,6 +9,11 @@ locals {
     analytics = var.analytics.input_subscription_id
   }
 
+  deadletter_datasets = {
+    ingestion = var.ingestion.deadletter_dataset_id
+    analytics = var.analytics.deadletter_dataset_id
+  }
+
   analytics_tables = {
     events     = var.analytics.output_table_id
     deadletter = var.analytics.deadletter_table_id
@@ -52,6 +57,21 @@ resource "google_storage_bucket_iam_member" "udf_reader" {
   member = each.value.member
 }
 
+# Launch: the templates' dead-letter writers (ErrorConverters.Write*MessageErrors in DataflowTemplates
+# v2/common) build BigQueryIO.writeTableRows() with CREATE_IF_NEEDED and without withoutValidation(), so
+# Beam's BigQueryIO.Write#validate calls datasets.get on the dead-letter dataset while the launcher VM
+# constructs the pipeline, as the job's service account. Table-level grants cannot give
+# bigquery.datasets.get; roles/bigquery.metadataViewer on that one dataset is the smallest predefined role
+# that does (metadata only: no row data, no writes). Source: see terraform/test/permissions.json.
+resource "google_bigquery_dataset_iam_member" "deadletter_dataset_metadata" {
+  for_each = local.deadletter_datasets
+
+  project    = var.project_id
+  dataset_id = each.value
+  role       = "roles/bigquery.metadataViewer"
+  member     = google_service_account.worker[each.key].member
+}
+
 resource "google_bigquery_table_iam_member" "ingestion_deadletter" {
   project    = var.project_id
   dataset_id = var.ingestion.deadletter_dataset_id
@@ -68,4 +88,14 @@ resource "google_bigquery_table_iam_member" "analytics_tables" {
   table_id   = each.value
   role       = "roles/bigquery.dataEditor"
   member     = google_service_account.worker["analytics"].member
+}
+
+# Launching a job that runs as a worker account needs iam.serviceAccounts.actAs on that account: granted on
+# the two worker accounts only, instead of roles/iam.serviceAccountUser on the whole project.
+resource "google_service_account_iam_member" "deployer_act_as" {
+  for_each = var.deployer_member == null ? {} : google_service_account.worker
+
+  service_account_id = each.value.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = var.deployer_member
 }

@@ -24,11 +24,13 @@ locals {
       num_workers  = var.ingestion.num_workers
       parameters = merge(local.common_parameters.ingestion, {
         inputSubscription = var.ingestion.input_subscription_id
-        mongoDBUri        = data.google_secret_manager_secret_version.mongodb_uri.secret_data
-        database          = var.ingestion.mongodb_database
-        collection        = var.ingestion.mongodb_collection
-        deadletterTable   = var.ingestion.deadletter_table_spec
-        batchSize         = tostring(var.ingestion.batch_size)
+        # A sensitive value handed over by the mongodb module in memory: nothing reads a secret at plan
+        # time, so a read-only plan identity needs no Secret Manager access (terraform/test/secrets.test.ts).
+        mongoDBUri      = var.mongodb_uri
+        database        = var.ingestion.mongodb_database
+        collection      = var.ingestion.mongodb_collection
+        deadletterTable = var.ingestion.deadletter_table_spec
+        batchSize       = tostring(var.ingestion.batch_size)
         # Unordered inserts: a redelivered message whose deterministic _id is already stored must not fail
         # (and endlessly retry) the whole bundle. Other write errors are then swallowed by the template and
         # must be caught by reconciliation (see README).
@@ -57,9 +59,22 @@ locals {
   }
 }
 
-data "google_secret_manager_secret_version" "mongodb_uri" {
-  secret  = regex("^(projects/[^/]+/secrets/[^/]+)/versions/[^/]+$", var.mongodb_uri_secret_version)[0]
-  version = regex("/versions/([^/]+)$", var.mongodb_uri_secret_version)[0]
+# The template loads the UDF lazily, on the first message, and routes a load failure to the dead-letter table:
+# a wrong path would dead-letter all traffic instead of failing the launch. So the plan lists each UDF object
+# (a list by prefix returns an empty set instead of failing on a missing object) and the job's precondition
+# refuses a path that does not exist, with the path in the message.
+locals {
+  udf_objects = {
+    ingestion = regex("^gs://([^/]+)/(.+)$", var.ingestion.udf_gcs_path)
+    analytics = regex("^gs://([^/]+)/(.+)$", var.analytics.udf_gcs_path)
+  }
+}
+
+data "google_storage_bucket_objects" "udf" {
+  for_each = var.jobs_enabled ? local.udf_objects : {}
+
+  bucket = each.value[0]
+  prefix = each.value[1]
 }
 
 resource "google_service_account" "worker" {
@@ -122,6 +137,21 @@ resource "google_dataflow_flex_template_job" "job" {
   staging_location        = "${google_storage_bucket.temp.url}/${each.key}/staging"
   kms_key_name            = var.kms_key_name
 
+  lifecycle {
+    # num_workers and max_workers force a NEW job in the provider (hashicorp/terraform-provider-google-beta
+    # resource_dataflow_flex_template_job.go: "ForceNew applies to both stream and batch jobs"): a routine apply
+    # would drain and relaunch the streaming job, and the provider's delete loop polls every 5 s with no
+    # timeout until the drain finishes, so a job that cannot drain hangs the apply. Changes are therefore
+    # ignored here; resize in place with `gcloud dataflow jobs update-options JOB_ID --max-num-workers=N`
+    # (Streaming Engine jobs) and keep the tfvars in step, or relaunch deliberately with `tofu apply -replace`.
+    ignore_changes = [num_workers, max_workers]
+
+    precondition {
+      condition     = contains([for o in data.google_storage_bucket_objects.udf[each.key].bucket_objects : o.name], local.udf_objects[each.key][1])
+      error_message = "The ${each.key} UDF gs://${local.udf_objects[each.key][0]}/${local.udf_objects[each.key][1]} does not exist: the job would dead-letter every message. Publish the bundle first (actions/dataflow-template, first promotion) or keep dataflow_jobs_enabled = false."
+    }
+  }
+
   # Destroying or replacing the resource drains the job: in-flight messages are finished, nothing is lost.
   on_delete                    = "drain"
   skip_wait_on_job_termination = false
@@ -131,6 +161,8 @@ resource "google_dataflow_flex_template_job" "job" {
     google_pubsub_subscription_iam_member.worker,
     google_storage_bucket_iam_member.temp,
     google_storage_bucket_iam_member.udf_reader,
+    google_bigquery_dataset_iam_member.deadletter_dataset_metadata,
+    google_service_account_iam_member.deployer_act_as,
     google_bigquery_table_iam_member.ingestion_deadletter,
     google_bigquery_table_iam_member.analytics_tables,
   ]

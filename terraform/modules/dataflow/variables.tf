@@ -80,6 +80,7 @@ variable "analytics" {
     output_dataset_id             = string
     output_table_id               = string
     deadletter_table_spec         = string
+    deadletter_dataset_id         = string
     deadletter_table_id           = string
     udf_gcs_path                  = string
     udf_function_name             = string
@@ -94,14 +95,21 @@ variable "analytics" {
   })
 }
 
-variable "mongodb_uri_secret_version" {
-  description = "Secret Manager secret version (`projects/P/secrets/S/versions/V`) holding the MongoDB connection URI. Its value is read at apply time and passed as the template's mongoDBUri parameter, which the template accepts only in plain text (see README)."
+variable "mongodb_uri" {
+  description = "MongoDB connection URI with credentials (the mongodb module's sensitive `connection_uri` output), passed as the template's mongoDBUri parameter, which the template accepts only in plain text (see README). Passed between modules as a value so that no plan reads Secret Manager."
   type        = string
+  sensitive   = true
 }
 
 variable "udf_bucket_name" {
   description = "Bucket holding the UDF artifacts (created by bootstrap); the worker service accounts get read access to it."
   type        = string
+}
+
+variable "deployer_member" {
+  description = "IAM member Terraform applies as (`serviceAccount:...`), granted actAs on the two worker accounts so that it can launch the jobs; null skips the grant (then the applying identity needs actAs some other way)."
+  type        = string
+  default     = null
 }
 
 variable "jobs_enabled" {

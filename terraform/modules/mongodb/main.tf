@@ -72,17 +72,17 @@ resource "google_compute_forwarding_rule" "psc" {
   labels                = var.labels
 }
 
+# Port-mapped architecture: endpoint_service_id is the forwarding rule's name and private_endpoint_ip_address its
+# IP; the `endpoints {}` block belongs to the legacy one-endpoint-per-node architecture and the provider refuses
+# both together (mongodb/terraform-provider-mongodbatlas@468253dbf681e3de490d5c8c1fced537a66e2ae9 (v2.16.0):
+# internal/service/privatelinkendpointservice/resource.go, ConflictsWith; examples/mongodbatlas_privatelink_endpoint/gcp-port-mapped).
 resource "mongodbatlas_privatelink_endpoint_service" "this" {
-  project_id          = mongodbatlas_privatelink_endpoint.this.project_id
-  private_link_id     = mongodbatlas_privatelink_endpoint.this.private_link_id
-  provider_name       = "GCP"
-  endpoint_service_id = google_compute_forwarding_rule.psc.name
-  gcp_project_id      = var.project_id
-
-  endpoints {
-    ip_address    = google_compute_address.psc.address
-    endpoint_name = google_compute_forwarding_rule.psc.name
-  }
+  project_id                  = mongodbatlas_privatelink_endpoint.this.project_id
+  private_link_id             = mongodbatlas_privatelink_endpoint.this.private_link_id
+  provider_name               = "GCP"
+  endpoint_service_id         = google_compute_forwarding_rule.psc.name
+  private_endpoint_ip_address = google_compute_address.psc.address
+  gcp_project_id              = var.project_id
 }
 
 # Connection strings for private endpoints appear on the cluster only once the endpoint service is up.

@@ -23,8 +23,14 @@ output "uri_secret_id" {
   value       = google_secret_manager_secret.uri.id
 }
 
+output "connection_uri" {
+  description = "Full connection URI with credentials, through the Private Service Connect endpoint (sensitive; for the dataflow module's mongodb_uri, so that no plan has to read the secret back)."
+  value       = local.connection_uri
+  sensitive   = true
+}
+
 output "uri_secret_version" {
-  description = "Secret Manager secret version of the current connection URI (`projects/P/secrets/S/versions/N`), as the dataflow module expects."
+  description = "Secret Manager secret version of the current connection URI (`projects/P/secrets/S/versions/N`), for consumers that read the URI at run time (never at plan time)."
   value       = google_secret_manager_secret_version.uri.name
 }
 

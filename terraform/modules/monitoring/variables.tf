@@ -143,3 +143,25 @@ variable "labels" {
   type        = map(string)
   default     = {}
 }
+
+# ---- dead-letter table alert (deadletter-alerts.tf) ----
+
+variable "dead_letter_tables" {
+  description = "BigQuery dead-letter tables of the Dataflow jobs, keyed by pipeline (`ingestion`, `analytics`): rows arriving in them raise a ticket-level alert (modules/bigquery output `dead_letter_table_ids`)."
+  type = map(object({
+    dataset_id = string
+    table_id   = string
+  }))
+  default = {}
+}
+
+variable "dead_letter_alert_window" {
+  description = "Alignment period of the dead-letter rows alert: the alert fires when any row arrived during one such window."
+  type        = string
+  default     = "600s"
+
+  validation {
+    condition     = can(regex("^[0-9]+s$", var.dead_letter_alert_window))
+    error_message = "dead_letter_alert_window must be a number of seconds such as \"600s\"."
+  }
+}

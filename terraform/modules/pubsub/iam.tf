@@ -18,7 +18,7 @@ resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
 }
 
 resource "google_pubsub_subscription_iam_member" "dead_letter_source_subscriber" {
-  for_each = google_pubsub_subscription.events
+  for_each = { for k, s in google_pubsub_subscription.events : k => s if contains(keys(local.dead_lettered), k) }
 
   project      = var.project_id
   subscription = each.value.name

@@ -1,7 +1,12 @@
 # Events topic, its Avro schema, the consumer subscriptions and their dead-letter topics.
 
 locals {
-  dead_letter_topics = { for k, _ in var.subscriptions : k => var.names.dead_letter_topics[k] }
+  # Pub/Sub dead-letter topics and retry policies are not supported for subscriptions that Dataflow reads
+  # (Pub/Sub documentation "Handle message failures": "these features are not supported by Dataflow"); the
+  # Dataflow templates' BigQuery dead-letter tables play that role (modules/bigquery, alert in
+  # modules/monitoring/deadletter-alerts.tf). Plain pull consumers (the Node workers) keep both.
+  dead_lettered      = { for k, s in var.subscriptions : k => s if s.reader == "node" }
+  dead_letter_topics = { for k, _ in local.dead_lettered : k => var.names.dead_letter_topics[k] }
 }
 
 # The schema is registered from the generated contract on every apply, so drift between the contract and
@@ -45,7 +50,8 @@ resource "google_pubsub_subscription" "events" {
   project = var.project_id
   name    = var.names.subscriptions[each.key]
   topic   = google_pubsub_topic.events.id
-  labels  = merge(var.labels, { consumer = each.key })
+  # `reader` lets plan policies (policies/terraform/dead_letter.rego) tell Dataflow subscriptions apart.
+  labels = merge(var.labels, { consumer = each.key, reader = each.value.reader })
 
   ack_deadline_seconds         = each.value.ack_deadline_seconds
   message_retention_duration   = each.value.message_retention_duration
@@ -59,14 +65,20 @@ resource "google_pubsub_subscription" "events" {
     ttl = ""
   }
 
-  retry_policy {
-    minimum_backoff = each.value.minimum_backoff
-    maximum_backoff = each.value.maximum_backoff
+  dynamic "retry_policy" {
+    for_each = each.value.reader == "node" ? [1] : []
+    content {
+      minimum_backoff = each.value.minimum_backoff
+      maximum_backoff = each.value.maximum_backoff
+    }
   }
 
-  dead_letter_policy {
-    dead_letter_topic     = google_pubsub_topic.dead_letter[each.key].id
-    max_delivery_attempts = each.value.max_delivery_attempts
+  dynamic "dead_letter_policy" {
+    for_each = each.value.reader == "node" ? [1] : []
+    content {
+      dead_letter_topic     = google_pubsub_topic.dead_letter[each.key].id
+      max_delivery_attempts = each.value.max_delivery_attempts
+    }
   }
 
   # Grants must exist before Pub/Sub starts forwarding (see iam.tf).

@@ -44,8 +44,9 @@ variable "topic_message_retention_duration" {
 }
 
 variable "subscriptions" {
-  description = "Subscriptions on the events topic, keyed by short name (`ingestion`, `analytics`). Each gets a dead-letter topic, a retry policy and an inspection subscription on its dead-letter topic."
+  description = "Subscriptions on the events topic, keyed by short name (`ingestion`, `analytics`). `reader` says who consumes it: `dataflow` (no dead-letter topic and no retry policy: Pub/Sub does not support them for Dataflow; the job's BigQuery dead-letter table is the poison-message path) or `node` (a plain pull consumer: a dead-letter topic after max_delivery_attempts, an exponential-backoff retry policy and an inspection subscription on the dead-letter topic)."
   type = map(object({
+    reader                       = string
     ack_deadline_seconds         = optional(number, 60)
     max_delivery_attempts        = optional(number, 10)
     minimum_backoff              = optional(string, "10s")
@@ -57,8 +58,13 @@ variable "subscriptions" {
     filter                       = optional(string)
   }))
   default = {
-    ingestion = {}
-    analytics = {}
+    ingestion = { reader = "dataflow" }
+    analytics = { reader = "dataflow" }
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.subscriptions) : contains(["dataflow", "node"], s.reader)])
+    error_message = "Each subscription's reader must be \"dataflow\" or \"node\"."
   }
 
   validation {

@@ -19,6 +19,12 @@ variable "project_id" {
   type        = string
 }
 
+variable "mongodb_uri" {
+  description = "MongoDB connection URI with credentials (pass as TF_VAR_mongodb_uri, never in a file)."
+  type        = string
+  sensitive   = true
+}
+
 provider "google" {
   project = var.project_id
 }
@@ -30,14 +36,14 @@ provider "google-beta" {
 module "dataflow" {
   source = "../.."
 
-  project_id                 = var.project_id
-  region                     = "europe-west1"
-  job_names                  = { ingestion = "shopstream-example-ingestion", analytics = "shopstream-example-analytics" }
-  service_account_ids        = { ingestion = "shopstream-ex-df-ingestion", analytics = "shopstream-ex-df-analytics" }
-  temp_bucket_name           = "${var.project_id}-shopstream-example-dataflow"
-  subnetwork_self_link       = "regions/europe-west1/subnetworks/shopstream-example-workers"
-  udf_bucket_name            = "${var.project_id}-shopstream-udf"
-  mongodb_uri_secret_version = "projects/${var.project_id}/secrets/shopstream-example-mongodb-uri/versions/latest"
+  project_id           = var.project_id
+  region               = "europe-west1"
+  job_names            = { ingestion = "shopstream-example-ingestion", analytics = "shopstream-example-analytics" }
+  service_account_ids  = { ingestion = "shopstream-ex-df-ingestion", analytics = "shopstream-ex-df-analytics" }
+  temp_bucket_name     = "${var.project_id}-shopstream-example-dataflow"
+  subnetwork_self_link = "regions/europe-west1/subnetworks/shopstream-example-workers"
+  udf_bucket_name      = "${var.project_id}-shopstream-udf"
+  mongodb_uri          = var.mongodb_uri
 
   ingestion = {
     input_subscription_id = "projects/${var.project_id}/subscriptions/shopstream-example-events-ingestion"
@@ -56,6 +62,7 @@ module "dataflow" {
     output_dataset_id     = "shopstream_example_raw"
     output_table_id       = "events"
     deadletter_table_spec = "${var.project_id}:shopstream_example_raw.events_deadletter"
+    deadletter_dataset_id = "shopstream_example_raw"
     deadletter_table_id   = "events_deadletter"
     udf_gcs_path          = "gs://${var.project_id}-shopstream-udf/analytics/0000000000000000/udf.js"
     udf_function_name     = "transform"

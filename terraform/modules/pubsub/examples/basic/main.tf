@@ -34,8 +34,10 @@ module "pubsub" {
   publisher_members      = []
 
   subscriptions = {
-    ingestion = { ack_deadline_seconds = 60, max_delivery_attempts = 10 }
-    analytics = { ack_deadline_seconds = 120 }
+    # A Dataflow job reads this one: no Pub/Sub dead-letter topic or retry policy (unsupported by Dataflow).
+    ingestion = { reader = "dataflow", ack_deadline_seconds = 60 }
+    # A plain pull consumer (e.g. the Node worker): dead-letter topic after 10 attempts, retry with backoff.
+    analytics = { reader = "node", ack_deadline_seconds = 120, max_delivery_attempts = 10 }
   }
 
   labels = { app = "shopstream", environment = "example" }
