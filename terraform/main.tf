@@ -95,8 +95,11 @@ module "pubsub" {
     dead_letter_topics       = local.names.pubsub.dead_letter_topics
     inspection_subscriptions = local.names.pubsub.inspection_subscriptions
   }
+  # Both consumers are the Dataflow jobs in Google Cloud: no Pub/Sub dead-letter topic or retry policy there
+  # (modules/pubsub README); the delivery policy below applies to plain pull readers (`reader = "node"`).
   subscriptions = {
     for consumer in keys(local.names.pubsub.subscriptions) : consumer => {
+      reader                = "dataflow"
       ack_deadline_seconds  = local.delivery.ack_deadline_seconds
       max_delivery_attempts = local.delivery.max_delivery_attempts
       minimum_backoff       = local.delivery.minimum_backoff

@@ -280,8 +280,16 @@ describe("security invariants", () => {
       readModule(join(root, "modules", "pubsub")).variables.find((v) => v.name === "subscriptions")
         ?.default ??
       "";
+    // Either one literal entry per consumer, or one `for` over every consumer that sets reader = "dataflow"
+    // unconditionally (the root builds the map from the platform declaration's subscription names).
+    const forAll =
+      /^\{\s*for\s+\w+\s+in\s+keys\(local\.names\.pubsub\.subscriptions\)\s*:\s*\w+\s*=>\s*\{[^}]*\breader\s*=\s*"dataflow"/;
     for (const key of wired)
-      expect(declared).toMatch(new RegExp(`${key}\\s*=\\s*\\{[^}]*reader\\s*=\\s*"dataflow"`));
+      expect(declared).toMatch(
+        forAll.test(declared.trim())
+          ? forAll
+          : new RegExp(`${key}\\s*=\\s*\\{[^}]*reader\\s*=\\s*"dataflow"`),
+      );
   });
 
   test("every checkov suppression carries a reason", () => {
