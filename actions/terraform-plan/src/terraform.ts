@@ -62,17 +62,24 @@ export function sha256File(path: string): Promise<string> {
   });
 }
 
-/** Arguments of `plan` for one environment. */
-export function planArgs(planFile: string, varFile: string | undefined): string[] {
+/**
+ * Arguments of `plan` for one environment. The var files are passed in order: OpenTofu reads `-var-file`s
+ * after TF_VAR_* and *.auto.tfvars, in command-line order, a later file replacing a variable an earlier one
+ * set (opentofu/opentofu@v1.10.10:internal/command/meta_vars.go, collectVariableValues). So a generated file
+ * passed after environments/<env>.tfvars wins over it; TF_VAR_* never does.
+ */
+export function planArgs(planFile: string, varFiles: readonly string[], lock = true): string[] {
   const args = [
     "plan",
     "-input=false",
     "-no-color",
-    "-lock-timeout=5m",
+    // A read-only plan identity cannot write the lock object; such a plan is never applied from a lock-free
+    // state read anyway (the apply re-checks the plan against the state under the lock).
+    ...(lock ? ["-lock-timeout=5m"] : ["-lock=false"]),
     "-detailed-exitcode",
     `-out=${planFile}`,
   ];
-  if (varFile) args.push(`-var-file=${varFile}`);
+  for (const file of varFiles) args.push(`-var-file=${file}`);
   return args;
 }
 
