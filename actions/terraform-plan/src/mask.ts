@@ -39,7 +39,9 @@ function collect(value: unknown, mark: unknown, name: string, out: Set<string>):
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((v, i) => collect(v, secret ? true : Array.isArray(mark) ? mark[i] : undefined, name, out));
+    for (const [i, v] of value.entries()) {
+      collect(v, secret ? true : Array.isArray(mark) ? mark[i] : undefined, name, out);
+    }
     return;
   }
   if (value && typeof value === "object") {
