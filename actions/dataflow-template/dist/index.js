@@ -64641,10 +64641,6 @@ var require_fxp = __commonJS({
   }
 });
 
-// actions/dataflow-template/src/main.ts
-var import_node_fs2 = require("node:fs");
-var import_node_path2 = require("node:path");
-
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require("os"), 1);
 
@@ -65137,6 +65133,44 @@ function error(message, properties = {}) {
 function info(message) {
   process.stdout.write(message + os4.EOL);
 }
+
+// tools/build-actions/src/entry.ts
+var HINTS = [
+  [
+    /Could not load the default credentials|Unable to detect a Project Id|invalid_grant|Could not refresh access token/i,
+    "no usable Google Cloud credentials: run google-github-actions/auth (Workload Identity Federation) in this job before this step, with the service account of this environment"
+  ],
+  [
+    /Bad credentials|Resource not accessible by integration|requires authentication/i,
+    "the GitHub token cannot do this: pass github-token (default github.token) and grant the job the permissions listed in the action's README"
+  ]
+];
+function explain(error2) {
+  const message = (error2 instanceof Error ? error2.message : String(error2)).trim() || "unknown error";
+  const hint = HINTS.find(([re]) => re.test(message))?.[1];
+  return hint && !message.includes(hint) ? `${message} (${hint})` : message;
+}
+var EXIT_GRACE_MS = 5e3;
+function runAction(name, run2) {
+  let settled = false;
+  const pending = [];
+  const report2 = (error2) => {
+    if (process.exitCode === 1) info(`${name}: also failed after the first error: ${explain(error2)}`);
+    else setFailed(`${name}: ${explain(error2)}`);
+  };
+  const background = (error2) => settled ? report2(error2) : pending.push(error2);
+  process.on("unhandledRejection", background);
+  process.on("uncaughtException", background);
+  run2().catch(report2).finally(() => {
+    settled = true;
+    for (const error2 of pending.splice(0)) report2(error2);
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+  });
+}
+
+// actions/dataflow-template/src/main.ts
+var import_node_fs2 = require("node:fs");
+var import_node_path2 = require("node:path");
 
 // actions/dataflow-template/src/publish.ts
 var import_node_child_process = require("node:child_process");
@@ -77286,9 +77320,9 @@ async function run() {
     );
     await report(results, getInput("dry-run").trim().toLowerCase() === "true", tfvarsFile);
   } catch (error2) {
-    setFailed(error2 instanceof Error ? error2.message : String(error2));
+    setFailed(explain(error2));
   }
 }
 
 // actions/dataflow-template/src/index.ts
-void run();
+runAction("dataflow-template", () => run());

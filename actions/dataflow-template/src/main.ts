@@ -5,6 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as core from "@actions/core";
+import { explain } from "../../../tools/build-actions/src/entry";
 import { publishUdfs, tfvarsOf, type UdfResult } from "./publish";
 
 /** Sets the outputs and writes the job summary. */
@@ -43,6 +44,6 @@ export async function run(): Promise<void> {
     );
     await report(results, core.getInput("dry-run").trim().toLowerCase() === "true", tfvarsFile);
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    core.setFailed(explain(error));
   }
 }

@@ -5,6 +5,7 @@
  * The only file that touches @actions/core (ESM-only): the logic is in runner.ts, tested under jest.
  */
 import * as core from "@actions/core";
+import { explain } from "../../../tools/build-actions/src/entry";
 import { PubSub } from "@google-cloud/pubsub";
 import { MongoClient } from "mongodb";
 import { createBigQuery } from "../../../apps/analytics/src/bigquery";
@@ -82,6 +83,6 @@ export async function run(deps: RunDeps = {}): Promise<void> {
       await pubsub.close().catch(() => undefined);
     }
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    core.setFailed(explain(error));
   }
 }

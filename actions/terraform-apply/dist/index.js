@@ -24641,11 +24641,6 @@ var require_dist4 = __commonJS({
   }
 });
 
-// actions/terraform-apply/src/main.ts
-var import_node_fs2 = require("node:fs");
-var import_promises = require("node:fs/promises");
-var import_node_path = require("node:path");
-
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require("os"), 1);
 
@@ -25192,6 +25187,45 @@ function group(name, fn) {
     return result;
   });
 }
+
+// tools/build-actions/src/entry.ts
+var HINTS = [
+  [
+    /Could not load the default credentials|Unable to detect a Project Id|invalid_grant|Could not refresh access token/i,
+    "no usable Google Cloud credentials: run google-github-actions/auth (Workload Identity Federation) in this job before this step, with the service account of this environment"
+  ],
+  [
+    /Bad credentials|Resource not accessible by integration|requires authentication/i,
+    "the GitHub token cannot do this: pass github-token (default github.token) and grant the job the permissions listed in the action's README"
+  ]
+];
+function explain(error2) {
+  const message = (error2 instanceof Error ? error2.message : String(error2)).trim() || "unknown error";
+  const hint = HINTS.find(([re]) => re.test(message))?.[1];
+  return hint && !message.includes(hint) ? `${message} (${hint})` : message;
+}
+var EXIT_GRACE_MS = 5e3;
+function runAction(name, run2) {
+  let settled = false;
+  const pending = [];
+  const report2 = (error2) => {
+    if (process.exitCode === 1) info(`${name}: also failed after the first error: ${explain(error2)}`);
+    else setFailed(`${name}: ${explain(error2)}`);
+  };
+  const background = (error2) => settled ? report2(error2) : pending.push(error2);
+  process.on("unhandledRejection", background);
+  process.on("uncaughtException", background);
+  run2().catch(report2).finally(() => {
+    settled = true;
+    for (const error2 of pending.splice(0)) report2(error2);
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+  });
+}
+
+// actions/terraform-apply/src/main.ts
+var import_node_fs2 = require("node:fs");
+var import_promises = require("node:fs/promises");
+var import_node_path = require("node:path");
 
 // node_modules/@actions/github/lib/context.js
 var import_fs2 = require("fs");
@@ -29688,7 +29722,9 @@ async function environmentSettings(octokit, repo, name) {
     ({ data: settings } = await octokit.rest.repos.getEnvironment({ ...repo, environment_name: name }));
   } catch (error2) {
     if (status(error2) === 404) return { branchPolicies: [] };
-    throw error2;
+    throw new Error(
+      `cannot read the GitHub environment ${name} (GET /repos/${repo.owner}/${repo.repo}/environments/${name}): ${error2.message}; the job needs permissions: actions: read, and GITHUB_API_URL must be reachable`
+    );
   }
   if (!settings.deployment_branch_policy?.custom_branch_policies) return { settings, branchPolicies: [] };
   const policies = await octokit.paginate(
@@ -29801,9 +29837,9 @@ async function run() {
     });
     if (!ok) throw new Error(`${tf} apply failed (exit ${apply.code}); see the log`);
   } catch (error2) {
-    setFailed(error2 instanceof Error ? error2.message : String(error2));
+    setFailed(explain(error2));
   }
 }
 
 // actions/terraform-apply/src/index.ts
-void run();
+runAction("terraform-apply", () => run());

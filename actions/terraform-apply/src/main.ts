@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import * as core from "@actions/core";
+import { explain } from "../../../tools/build-actions/src/entry";
 import { context, getOctokit } from "@actions/github";
 import type { Octokit, Repo } from "../../terraform-plan/src/github";
 import type { PlanMeta } from "../../terraform-plan/src/marker";
@@ -48,7 +49,9 @@ async function environmentSettings(
     });
   } catch (error) {
     if (status(error) === 404) return { branchPolicies: [] };
-    throw error;
+    throw new Error(
+      `cannot read the GitHub environment ${name} (GET /repos/${repo.owner}/${repo.repo}/environments/${name}): ${(error as Error).message}; the job needs permissions: actions: read, and GITHUB_API_URL must be reachable`,
+    );
   }
   if (!settings.deployment_branch_policy?.custom_branch_policies) return { settings, branchPolicies: [] };
   // The paginate plugin unwraps `{ total_count, branch_policies }` into the concatenated array.
@@ -169,6 +172,6 @@ export async function run(): Promise<void> {
     });
     if (!ok) throw new Error(`${tf} apply failed (exit ${apply.code}); see the log`);
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    core.setFailed(explain(error));
   }
 }

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import * as core from "@actions/core";
+import { explain } from "../../../tools/build-actions/src/entry";
 import { context, getOctokit } from "@actions/github";
 import { type ArtifactUploader, artifactUrl, defaultUploader } from "./artifact";
 import { ALLOW_DESTROY_LABEL_PREFIX, COMMENT_BUDGET, STATEFUL_TYPES, SUMMARY_BUDGET } from "./defaults";
@@ -221,6 +222,6 @@ export async function run(deps: Dependencies = {}): Promise<void> {
       );
     }
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    core.setFailed(explain(error));
   }
 }
