@@ -5,10 +5,10 @@
  * The only file that touches @actions/core (ESM-only): the logic is in runner.ts, tested under jest.
  */
 import * as core from "@actions/core";
-import { explain } from "../../../tools/build-actions/src/entry";
 import { PubSub } from "@google-cloud/pubsub";
 import { MongoClient } from "mongodb";
 import { createBigQuery } from "../../../apps/analytics/src/bigquery";
+import { explain } from "../../../tools/build-actions/src/entry";
 import { type InputReader, readInputs } from "./inputs";
 import { renderSummary } from "./report";
 import { runIntegrationTest } from "./runner";
