@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { expectOneError, type Run, repo, runDist, work } from "./runner-env";
+import { expectOneError, type Run, repo, runDist, runNode, work } from "./runner-env";
 
 /**
  * Each failure path of each action's dist must end with exit code 1 and exactly one `::error::` line that
@@ -129,25 +128,7 @@ async function runBundled(script: string): Promise<Run> {
     logLevel: "error",
     absWorkingDir: repo,
   });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [outfile], {
-      cwd: repo,
-      env: { PATH: process.env.PATH ?? "", HOME: work },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) =>
-      resolve({ code, stdout, stderr, errors: stdout.split("\n").filter((l) => l.startsWith("::error::")) }),
-    );
-  });
+  return runNode(outfile, { PATH: process.env.PATH ?? "", HOME: work });
 }
 
 describe("runAction", () => {

@@ -63,12 +63,13 @@ export function runDist(
   for (const [name, value] of Object.entries({ ...defaults(action), ...inputs })) {
     env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
   }
+  return runNode(join(repo, "actions", action, "dist", "index.js"), env);
+}
+
+/** Runs a script with this node, in `env` only; collects its output and its `::error::` lines. */
+export function runNode(script: string, env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repo, "actions", action, "dist", "index.js")], {
-      cwd: repo,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(process.execPath, [script], { cwd: repo, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => {
@@ -79,12 +80,7 @@ export function runDist(
     });
     child.on("error", reject);
     child.on("close", (code) =>
-      resolve({
-        code,
-        stdout,
-        stderr,
-        errors: stdout.split("\n").filter((l) => l.startsWith("::error::")),
-      }),
+      resolve({ code, stdout, stderr, errors: stdout.split("\n").filter((l) => l.startsWith("::error::")) }),
     );
   });
 }
