@@ -2,7 +2,8 @@
  * A contract fake of the GitHub REST API: a node:http server on 127.0.0.1 (random port) implementing the
  * routes the Terraform actions use, with response shapes copied from GitHub's documented API
  * (github/rest-api-description): issue comments (list with `Link` pagination, create, update), labels (list,
- * add, remove, create), pulls get, repos compare, environments get. State lives in memory; every request is
+ * add, remove, create), pulls get, repos compare, environments get (with branch policy and admin bypass) and
+ * list deployment branch policies. State lives in memory; every request is
  * recorded for assertions. It is not GitHub: it checks what the documented contract promises (status codes,
  * shapes, the 65,536-character comment limit, pagination), not GitHub's undocumented behaviour.
  *
