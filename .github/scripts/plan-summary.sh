@@ -21,6 +21,10 @@ if [[ "${CHANGES_RESULT}" != "success" ]]; then
   verdict="failure"; headline="Could not tell which files changed (job changes: ${CHANGES_RESULT})."
 elif [[ "${TERRAFORM_CHANGED}" != "true" ]]; then
   verdict="success"; headline="This change touches no Terraform input: nothing to plan."
+elif [[ "${PLAN_RESULT}" == "skipped" && "${EVENT:-}" == "workflow_dispatch" ]]; then
+  # dependabot-dist.yml dispatches this run on the rebuilt head; a dispatched run never plans, so it must not
+  # turn a Terraform change green.
+  verdict="failure"; headline="Terraform inputs changed, and a dispatched run does not plan: plans run on the pull request (push to it or re-run its checks)."
 elif [[ "${PLAN_RESULT}" == "skipped" ]]; then
   verdict="success"; headline="Not planned here (merge queue or a fork's pull request: plans run on same-repository pull requests)."
 elif [[ "${PLAN_RESULT}" != "success" ]]; then
