@@ -178,6 +178,7 @@ module "dataflow" {
   mongodb_uri             = module.mongodb.connection_uri
   deployer_member         = local.deployer_member
   jobs_enabled            = var.dataflow_jobs_enabled
+  verify_udf_objects      = var.verify_udf_objects
   kms_key_name            = var.kms_key_name
   labels                  = local.labels
 

@@ -147,6 +147,12 @@ variable "dataflow_jobs_enabled" {
   default     = false
 }
 
+variable "verify_udf_objects" {
+  description = "Refuse at plan time a Dataflow job whose UDF object does not exist. The var file written by actions/dataflow-template sets it false in dry-run mode: the promotion publishes those bundles in its approved apply job, right before applying the plan, and that step fails the job if an upload is missing or an existing object's bytes differ."
+  type        = bool
+  default     = true
+}
+
 variable "dataflow_template_version" {
   description = "Version folder of the Google-provided Flex templates (`latest` in dev; pin a dated release in staging and prod)."
   type        = string

@@ -2168,9 +2168,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve(data);
+              return err ? reject(err) : resolve2(data);
             });
           });
         }
@@ -2208,12 +2208,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve(data);
+              ) : resolve2(data);
             });
           });
         }
@@ -4480,8 +4480,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve, reject) => {
-        res = resolve;
+      const promise = new Promise((resolve2, reject) => {
+        res = resolve2;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6732,12 +6732,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve2;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7407,12 +7407,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve2;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7891,16 +7891,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve;
+            this[kClosedResolve] = resolve2;
           } else {
-            resolve(null);
+            resolve2(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7911,7 +7911,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve(null);
+            resolve2(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7962,7 +7962,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve, reject) => {
+        const socket = await new Promise((resolve2, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7974,7 +7974,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve(socket2);
+              resolve2(socket2);
             }
           });
         });
@@ -8310,8 +8310,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve) => {
-            this[kClosedResolve] = resolve;
+          await new Promise((resolve2) => {
+            this[kClosedResolve] = resolve2;
           });
         }
       }
@@ -9580,7 +9580,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve, reject) => {
+        return await new Promise((resolve2, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9593,7 +9593,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve(null);
+              resolve2(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9612,7 +9612,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9629,7 +9629,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve,
+              resolve: resolve2,
               reject,
               length: 0,
               body: []
@@ -9699,18 +9699,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve, stream, length } = consume2;
+      const { type, body, resolve: resolve2, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve(chunksDecode(body, length));
+          resolve2(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve(JSON.parse(chunksDecode(body, length)));
+          resolve2(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve(chunksConcat(body, length).buffer);
+          resolve2(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve(new Blob(body, { type: stream[kContentType] }));
+          resolve2(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve(chunksConcat(body, length));
+          resolve2(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9967,9 +9967,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10192,9 +10192,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10479,9 +10479,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10573,9 +10573,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -14438,7 +14438,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve, reject) => agent.dispatch(
+        return new Promise((resolve2, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14514,7 +14514,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve({
+              resolve2({
                 status,
                 statusText,
                 headersList,
@@ -14557,7 +14557,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve({
+              resolve2({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18298,8 +18298,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve) => {
-        setTimeout(resolve, ms).unref();
+      return new Promise((resolve2) => {
+        setTimeout(resolve2, ms).unref();
       });
     }
     module2.exports = {
@@ -21307,7 +21307,7 @@ var require_lib2 = __commonJS({
       let accum = [];
       let accumBytes = 0;
       let abort = false;
-      return new Body.Promise(function(resolve, reject) {
+      return new Body.Promise(function(resolve2, reject) {
         let resTimeout;
         if (_this4.timeout) {
           resTimeout = setTimeout(function() {
@@ -21341,7 +21341,7 @@ var require_lib2 = __commonJS({
           }
           clearTimeout(resTimeout);
           try {
-            resolve(Buffer.concat(accum, accumBytes));
+            resolve2(Buffer.concat(accum, accumBytes));
           } catch (err) {
             reject(new FetchError(`Could not create Buffer from response body for ${_this4.url}: ${err.message}`, "system", err));
           }
@@ -22016,7 +22016,7 @@ var require_lib2 = __commonJS({
         throw new Error("native promise missing, set fetch.Promise to your favorite alternative");
       }
       Body.Promise = fetch.Promise;
-      return new fetch.Promise(function(resolve, reject) {
+      return new fetch.Promise(function(resolve2, reject) {
         const request = new Request(url2, opts);
         const options = getNodeRequestOptions(request);
         const send = (options.protocol === "https:" ? https : http).request;
@@ -22149,7 +22149,7 @@ var require_lib2 = __commonJS({
                   requestOpts.body = void 0;
                   requestOpts.headers.delete("content-length");
                 }
-                resolve(fetch(new Request(locationURL, requestOpts)));
+                resolve2(fetch(new Request(locationURL, requestOpts)));
                 finalize();
                 return;
             }
@@ -22170,7 +22170,7 @@ var require_lib2 = __commonJS({
           const codings = headers.get("Content-Encoding");
           if (!request.compress || request.method === "HEAD" || codings === null || res.statusCode === 204 || res.statusCode === 304) {
             response = new Response(body, response_options);
-            resolve(response);
+            resolve2(response);
             return;
           }
           const zlibOptions = {
@@ -22180,7 +22180,7 @@ var require_lib2 = __commonJS({
           if (codings == "gzip" || codings == "x-gzip") {
             body = body.pipe(zlib2.createGunzip(zlibOptions));
             response = new Response(body, response_options);
-            resolve(response);
+            resolve2(response);
             return;
           }
           if (codings == "deflate" || codings == "x-deflate") {
@@ -22192,12 +22192,12 @@ var require_lib2 = __commonJS({
                 body = body.pipe(zlib2.createInflateRaw());
               }
               response = new Response(body, response_options);
-              resolve(response);
+              resolve2(response);
             });
             raw.on("end", function() {
               if (!response) {
                 response = new Response(body, response_options);
-                resolve(response);
+                resolve2(response);
               }
             });
             return;
@@ -22205,11 +22205,11 @@ var require_lib2 = __commonJS({
           if (codings == "br" && typeof zlib2.createBrotliDecompress === "function") {
             body = body.pipe(zlib2.createBrotliDecompress());
             response = new Response(body, response_options);
-            resolve(response);
+            resolve2(response);
             return;
           }
           response = new Response(body, response_options);
-          resolve(response);
+          resolve2(response);
         });
         writeToStream(req2, request);
       });
@@ -22568,8 +22568,8 @@ var require_retry2 = __commonJS({
       }
       const delay = getNextRetryDelay(config);
       err.config.retryConfig.currentRetryAttempt += 1;
-      const backoff = config.retryBackoff ? config.retryBackoff(err, delay) : new Promise((resolve) => {
-        setTimeout(resolve, delay);
+      const backoff = config.retryBackoff ? config.retryBackoff(err, delay) : new Promise((resolve2) => {
+        setTimeout(resolve2, delay);
       });
       if (config.onRetryAttempt) {
         config.onRetryAttempt(err);
@@ -23814,8 +23814,8 @@ var require_helpers = __commonJS({
     function req2(url2, opts = {}) {
       const href = typeof url2 === "string" ? url2 : url2.href;
       const req3 = (href.startsWith("https:") ? https : http).request(url2, opts);
-      const promise = new Promise((resolve, reject) => {
-        req3.once("response", resolve).once("error", reject).end();
+      const promise = new Promise((resolve2, reject) => {
+        req3.once("response", resolve2).once("error", reject).end();
       });
       req3.then = promise.then.bind(promise);
       return req3;
@@ -23992,7 +23992,7 @@ var require_parse_proxy_response = __commonJS({
     var debug_1 = __importDefault(require_src());
     var debug2 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         let buffersLength = 0;
         const buffers = [];
         function read() {
@@ -24058,7 +24058,7 @@ var require_parse_proxy_response = __commonJS({
           }
           debug2("got proxy server response: %o %o", firstLine, headers);
           cleanup();
-          resolve({
+          resolve2({
             connect: {
               statusCode,
               statusText,
@@ -24359,11 +24359,11 @@ var require_gaxios = __commonJS({
           if (!opts.validateStatus(translatedResponse.status)) {
             if (opts.responseType === "stream") {
               let response = "";
-              await new Promise((resolve) => {
+              await new Promise((resolve2) => {
                 (translatedResponse === null || translatedResponse === void 0 ? void 0 : translatedResponse.data).on("data", (chunk) => {
                   response += chunk;
                 });
-                (translatedResponse === null || translatedResponse === void 0 ? void 0 : translatedResponse.data).on("end", resolve);
+                (translatedResponse === null || translatedResponse === void 0 ? void 0 : translatedResponse.data).on("end", resolve2);
               });
               translatedResponse.data = response;
             }
@@ -29855,7 +29855,7 @@ var require_jwtaccess = __commonJS({
         }
       }
       fromStreamAsync(inputStream) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           if (!inputStream) {
             reject(new Error("Must pass in a stream containing the service account auth settings."));
           }
@@ -29864,7 +29864,7 @@ var require_jwtaccess = __commonJS({
             try {
               const data = JSON.parse(s);
               this.fromJSON(data);
-              resolve();
+              resolve2();
             } catch (err) {
               reject(err);
             }
@@ -30083,7 +30083,7 @@ var require_jwtclient = __commonJS({
         }
       }
       fromStreamAsync(inputStream) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           if (!inputStream) {
             throw new Error("Must pass in a stream containing the service account auth settings.");
           }
@@ -30092,7 +30092,7 @@ var require_jwtclient = __commonJS({
             try {
               const data = JSON.parse(s);
               this.fromJSON(data);
-              resolve();
+              resolve2();
             } catch (e) {
               reject(e);
             }
@@ -30212,7 +30212,7 @@ var require_refreshclient = __commonJS({
         }
       }
       async fromStreamAsync(inputStream) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           if (!inputStream) {
             return reject(new Error("Must pass in a stream containing the user refresh token."));
           }
@@ -30221,7 +30221,7 @@ var require_refreshclient = __commonJS({
             try {
               const data = JSON.parse(s);
               this.fromJSON(data);
-              return resolve();
+              return resolve2();
             } catch (err) {
               return reject(err);
             }
@@ -31782,7 +31782,7 @@ var require_pluggable_auth_handler = __commonJS({
        * @return A promise that resolves with the executable response.
        */
       retrieveResponseFromExecutable(envMap) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           const child = childProcess.spawn(this.commandComponents[0], this.commandComponents.slice(1), {
             env: { ...process.env, ...Object.fromEntries(envMap) }
           });
@@ -31804,7 +31804,7 @@ var require_pluggable_auth_handler = __commonJS({
               try {
                 const responseJson = JSON.parse(output);
                 const response = new executable_response_1.ExecutableResponse(responseJson);
-                return resolve(response);
+                return resolve2(response);
               } catch (error2) {
                 if (error2 instanceof executable_response_1.ExecutableResponseError) {
                   return reject(error2);
@@ -32654,7 +32654,7 @@ var require_googleauth = __commonJS({
         }
       }
       fromStreamAsync(inputStream, options) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           if (!inputStream) {
             throw new Error("Must pass in a stream containing the Google auth settings.");
           }
@@ -32664,7 +32664,7 @@ var require_googleauth = __commonJS({
               try {
                 const data = JSON.parse(chunks.join(""));
                 const r = this._cacheClientFromJSON(data, options);
-                return resolve(r);
+                return resolve2(r);
               } catch (err) {
                 if (!this.keyFilename)
                   throw err;
@@ -32674,7 +32674,7 @@ var require_googleauth = __commonJS({
                 });
                 this.cachedCredential = client;
                 this.setGapicJWTValues(client);
-                return resolve(client);
+                return resolve2(client);
               }
             } catch (err) {
               return reject(err);
@@ -32710,17 +32710,17 @@ var require_googleauth = __commonJS({
        * Run the Google Cloud SDK command that prints the default project ID
        */
       async getDefaultServiceProjectId() {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           (0, child_process_1.exec)("gcloud config config-helper --format json", (err, stdout) => {
             if (!err && stdout) {
               try {
                 const projectId = JSON.parse(stdout).configuration.properties.core.project;
-                resolve(projectId);
+                resolve2(projectId);
                 return;
               } catch (e) {
               }
             }
-            resolve(null);
+            resolve2(null);
           });
         });
       }
@@ -38814,7 +38814,7 @@ var require_dist3 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function once(emitter, name, { signal } = {}) {
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         function cleanup() {
           signal === null || signal === void 0 ? void 0 : signal.removeEventListener("abort", onAbort);
           emitter.removeListener(name, onEvent);
@@ -38822,7 +38822,7 @@ var require_dist3 = __commonJS({
         }
         function onEvent(...args) {
           cleanup();
-          resolve(args);
+          resolve2(args);
         }
         function onError(err) {
           cleanup();
@@ -38854,12 +38854,12 @@ var require_promisify = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     function promisify2(fn) {
       return function(req2, opts) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           fn.call(this, req2, opts, (err, rtn) => {
             if (err) {
               reject(err);
             } else {
-              resolve(rtn);
+              resolve2(rtn);
             }
           });
         });
@@ -39058,11 +39058,11 @@ var require_agent2 = __commonJS({
     "use strict";
     var __awaiter2 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve) {
-          resolve(value);
+        return value instanceof P ? value : new P(function(resolve2) {
+          resolve2(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve, reject) {
+      return new (P || (P = Promise))(function(resolve2, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -39078,7 +39078,7 @@ var require_agent2 = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -39218,7 +39218,7 @@ var require_parse_proxy_response2 = __commonJS({
     var debug_1 = __importDefault(require_src());
     var debug2 = debug_1.default("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         let buffersLength = 0;
         const buffers = [];
         function read() {
@@ -39258,7 +39258,7 @@ var require_parse_proxy_response2 = __commonJS({
           const firstLine = buffered.toString("ascii", 0, buffered.indexOf("\r\n"));
           const statusCode = +firstLine.split(" ")[1];
           debug2("got proxy server response: %o", firstLine);
-          resolve({
+          resolve2({
             statusCode,
             buffered
           });
@@ -39279,11 +39279,11 @@ var require_agent3 = __commonJS({
     "use strict";
     var __awaiter2 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve) {
-          resolve(value);
+        return value instanceof P ? value : new P(function(resolve2) {
+          resolve2(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve, reject) {
+      return new (P || (P = Promise))(function(resolve2, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -39299,7 +39299,7 @@ var require_agent3 = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -40144,7 +40144,7 @@ var require_buffer_list = __commonJS({
         }
       }, {
         key: "join",
-        value: function join2(s) {
+        value: function join3(s) {
           if (this.length === 0) return "";
           var p = this.head;
           var ret = "" + p.data;
@@ -41463,14 +41463,14 @@ var require_async_iterator = __commonJS({
       };
     }
     function readAndResolve(iter) {
-      var resolve = iter[kLastResolve];
-      if (resolve !== null) {
+      var resolve2 = iter[kLastResolve];
+      if (resolve2 !== null) {
         var data = iter[kStream].read();
         if (data !== null) {
           iter[kLastPromise] = null;
           iter[kLastResolve] = null;
           iter[kLastReject] = null;
-          resolve(createIterResult(data, false));
+          resolve2(createIterResult(data, false));
         }
       }
     }
@@ -41478,13 +41478,13 @@ var require_async_iterator = __commonJS({
       process.nextTick(readAndResolve, iter);
     }
     function wrapForNext(lastPromise, iter) {
-      return function(resolve, reject) {
+      return function(resolve2, reject) {
         lastPromise.then(function() {
           if (iter[kEnded]) {
-            resolve(createIterResult(void 0, true));
+            resolve2(createIterResult(void 0, true));
             return;
           }
-          iter[kHandlePromise](resolve, reject);
+          iter[kHandlePromise](resolve2, reject);
         }, reject);
       };
     }
@@ -41504,12 +41504,12 @@ var require_async_iterator = __commonJS({
           return Promise.resolve(createIterResult(void 0, true));
         }
         if (this[kStream].destroyed) {
-          return new Promise(function(resolve, reject) {
+          return new Promise(function(resolve2, reject) {
             process.nextTick(function() {
               if (_this[kError]) {
                 reject(_this[kError]);
               } else {
-                resolve(createIterResult(void 0, true));
+                resolve2(createIterResult(void 0, true));
               }
             });
           });
@@ -41532,13 +41532,13 @@ var require_async_iterator = __commonJS({
       return this;
     }), _defineProperty(_Object$setPrototypeO, "return", function _return() {
       var _this2 = this;
-      return new Promise(function(resolve, reject) {
+      return new Promise(function(resolve2, reject) {
         _this2[kStream].destroy(null, function(err) {
           if (err) {
             reject(err);
             return;
           }
-          resolve(createIterResult(void 0, true));
+          resolve2(createIterResult(void 0, true));
         });
       });
     }), _Object$setPrototypeO), AsyncIteratorPrototype);
@@ -41560,15 +41560,15 @@ var require_async_iterator = __commonJS({
         value: stream._readableState.endEmitted,
         writable: true
       }), _defineProperty(_Object$create, kHandlePromise, {
-        value: function value(resolve, reject) {
+        value: function value(resolve2, reject) {
           var data = iterator[kStream].read();
           if (data) {
             iterator[kLastPromise] = null;
             iterator[kLastResolve] = null;
             iterator[kLastReject] = null;
-            resolve(createIterResult(data, false));
+            resolve2(createIterResult(data, false));
           } else {
-            iterator[kLastResolve] = resolve;
+            iterator[kLastResolve] = resolve2;
             iterator[kLastReject] = reject;
           }
         },
@@ -41587,12 +41587,12 @@ var require_async_iterator = __commonJS({
           iterator[kError] = err;
           return;
         }
-        var resolve = iterator[kLastResolve];
-        if (resolve !== null) {
+        var resolve2 = iterator[kLastResolve];
+        if (resolve2 !== null) {
           iterator[kLastPromise] = null;
           iterator[kLastResolve] = null;
           iterator[kLastReject] = null;
-          resolve(createIterResult(void 0, true));
+          resolve2(createIterResult(void 0, true));
         }
         iterator[kEnded] = true;
       });
@@ -41607,7 +41607,7 @@ var require_async_iterator = __commonJS({
 var require_from = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/from.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve2, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value = info2.value;
@@ -41616,7 +41616,7 @@ var require_from = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve(value);
+        resolve2(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -41624,13 +41624,13 @@ var require_from = __commonJS({
     function _asyncToGenerator(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve, reject) {
+        return new Promise(function(resolve2, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value);
+            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -43087,7 +43087,7 @@ var require_src10 = __commonJS({
         if (this && this.Promise) {
           PromiseCtor = this.Promise;
         }
-        return new PromiseCtor((resolve, reject) => {
+        return new PromiseCtor((resolve2, reject) => {
           args.push((...args2) => {
             const callbackArgs = slice.call(args2);
             const err = callbackArgs.shift();
@@ -43095,9 +43095,9 @@ var require_src10 = __commonJS({
               return reject(err);
             }
             if (options.singular && callbackArgs.length === 1) {
-              resolve(callbackArgs[0]);
+              resolve2(callbackArgs[0]);
             } else {
-              resolve(callbackArgs);
+              resolve2(callbackArgs);
             }
           });
           originalMethod.apply(this, args);
@@ -43375,11 +43375,11 @@ var require_src11 = __commonJS({
         }
         const results = new Array();
         let otherArgs = [];
-        const promise = new Promise((resolve, reject) => {
+        const promise = new Promise((resolve2, reject) => {
           const stream = paginator3.runAsStream_(parsedArguments, originalMethod);
           stream.on("error", reject).on("data", (data) => results.push(data)).on("end", () => {
             otherArgs = stream._otherArgs || [];
-            resolve(results);
+            resolve2(results);
           });
         });
         if (!callback) {
@@ -52114,18 +52114,18 @@ var require_p_limit = __commonJS({
           queue.dequeue()();
         }
       };
-      const run2 = async (fn, resolve, ...args) => {
+      const run2 = async (fn, resolve2, ...args) => {
         activeCount++;
         const result = (async () => fn(...args))();
-        resolve(result);
+        resolve2(result);
         try {
           await result;
         } catch {
         }
         next();
       };
-      const enqueue = (fn, resolve, ...args) => {
-        queue.enqueue(run2.bind(null, fn, resolve, ...args));
+      const enqueue = (fn, resolve2, ...args) => {
+        queue.enqueue(run2.bind(null, fn, resolve2, ...args));
         (async () => {
           await Promise.resolve();
           if (activeCount < concurrency && queue.size > 0) {
@@ -52133,8 +52133,8 @@ var require_p_limit = __commonJS({
           }
         })();
       };
-      const generator = (fn, ...args) => new Promise((resolve) => {
-        enqueue(fn, resolve, ...args);
+      const generator = (fn, ...args) => new Promise((resolve2) => {
+        enqueue(fn, resolve2, ...args);
       });
       Object.defineProperties(generator, {
         activeCount: {
@@ -52388,7 +52388,7 @@ var require_lib3 = __commonJS({
   "node_modules/async-retry/lib/index.js"(exports2, module2) {
     var retrier = require_retry4();
     function retry(fn, opts) {
-      function run2(resolve, reject) {
+      function run2(resolve2, reject) {
         var options = opts || {};
         var op;
         if (!("randomize" in options)) {
@@ -52417,7 +52417,7 @@ var require_lib3 = __commonJS({
             onError(err, num);
             return;
           }
-          Promise.resolve(val).then(resolve).catch(function catchIt(err) {
+          Promise.resolve(val).then(resolve2).catch(function catchIt(err) {
             onError(err, num);
           });
         }
@@ -64803,11 +64803,11 @@ var import_os = require("os");
 var import_fs = require("fs");
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve) {
-      resolve(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -64823,7 +64823,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -65133,6 +65133,44 @@ function error(message, properties = {}) {
 function info(message) {
   process.stdout.write(message + os4.EOL);
 }
+
+// tools/build-actions/src/entry.ts
+var HINTS = [
+  [
+    /Could not load the default credentials|Unable to detect a Project Id|invalid_grant|Could not refresh access token/i,
+    "no usable Google Cloud credentials: run google-github-actions/auth (Workload Identity Federation) in this job before this step, with the service account of this environment"
+  ],
+  [
+    /Bad credentials|Resource not accessible by integration|requires authentication/i,
+    "the GitHub token cannot do this: pass github-token (default github.token) and grant the job the permissions listed in the action's README"
+  ]
+];
+function explain(error2) {
+  const message = (error2 instanceof Error ? error2.message : String(error2)).trim() || "unknown error";
+  const hint = HINTS.find(([re]) => re.test(message))?.[1];
+  return hint && !message.includes(hint) ? `${message} (${hint})` : message;
+}
+var EXIT_GRACE_MS = 5e3;
+function runAction(name, run2) {
+  let settled = false;
+  const pending = [];
+  const report2 = (error2) => {
+    if (process.exitCode === 1) info(`${name}: also failed after the first error: ${explain(error2)}`);
+    else setFailed(`${name}: ${explain(error2)}`);
+  };
+  const background = (error2) => settled ? report2(error2) : pending.push(error2);
+  process.on("unhandledRejection", background);
+  process.on("uncaughtException", background);
+  run2().catch(report2).finally(() => {
+    settled = true;
+    for (const error2 of pending.splice(0)) report2(error2);
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+  });
+}
+
+// actions/dataflow-template/src/main.ts
+var import_node_fs2 = require("node:fs");
+var import_node_path2 = require("node:path");
 
 // actions/dataflow-template/src/publish.ts
 var import_node_child_process = require("node:child_process");
@@ -66982,22 +67020,22 @@ var Upload = class extends import_stream3.Writable {
    * @returns If there will be more chunks to read in the future
    */
   async waitForNextChunk() {
-    const willBeMoreChunks = await new Promise((resolve) => {
+    const willBeMoreChunks = await new Promise((resolve2) => {
       if (this.writeBuffers.length) {
-        return resolve(true);
+        return resolve2(true);
       }
       if (this.upstreamEnded) {
-        return resolve(false);
+        return resolve2(false);
       }
       const wroteToChunkBufferCallback = () => {
         removeListeners();
-        return resolve(true);
+        return resolve2(true);
       };
       const upstreamFinishedCallback = () => {
         removeListeners();
         if (this.writeBuffers.length)
-          return resolve(true);
-        return resolve(false);
+          return resolve2(true);
+        return resolve2(false);
       };
       const removeListeners = () => {
         this.removeListener("wroteToChunkBuffer", wroteToChunkBufferCallback);
@@ -68070,8 +68108,8 @@ var CRC32C = class _CRC32C {
   }
   static async fromFile(file) {
     const crc32c = new _CRC32C();
-    await new Promise((resolve, reject) => {
-      (0, import_fs2.createReadStream)(file).on("data", (d) => crc32c.update(d)).on("end", resolve).on("error", reject);
+    await new Promise((resolve2, reject) => {
+      (0, import_fs2.createReadStream)(file).on("data", (d) => crc32c.update(d)).on("end", resolve2).on("error", reject);
     });
     return crc32c;
   }
@@ -69582,8 +69620,8 @@ var File = class _File extends ServiceObject {
         }
         if (!fileWriteStreamMetadataReceived) {
           try {
-            await new Promise((resolve, reject) => {
-              fileWriteStream.once("metadata", resolve);
+            await new Promise((resolve2, reject) => {
+              fileWriteStream.once("metadata", resolve2);
               fileWriteStream.once("error", reject);
             });
           } catch (e2) {
@@ -70984,7 +71022,7 @@ var File = class _File extends ServiceObject {
       maxRetries = 0;
     }
     const returnValue = (0, import_async_retry2.default)(async (bail) => {
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         if (maxRetries === 0) {
           this.storage.retryOptions.autoRetry = false;
         }
@@ -70999,7 +71037,7 @@ var File = class _File extends ServiceObject {
           return bail(err);
         };
         if (typeof data === "string" || Buffer.isBuffer(data)) {
-          writable.on("error", handleError).on("finish", () => resolve()).end(data);
+          writable.on("error", handleError).on("finish", () => resolve2()).end(data);
         } else {
           (0, import_stream5.pipeline)(data, writable, (err) => {
             if (err) {
@@ -71008,7 +71046,7 @@ var File = class _File extends ServiceObject {
               }
               handleError(err);
             } else {
-              resolve();
+              resolve2();
             }
           });
         }
@@ -74693,7 +74731,7 @@ var Bucket = class _Bucket extends ServiceObject {
     var _a, _b;
     const upload2 = (numberOfRetries) => {
       const returnValue = (0, import_async_retry3.default)(async (bail) => {
-        await new Promise((resolve, reject) => {
+        await new Promise((resolve2, reject) => {
           var _a2, _b2;
           if (numberOfRetries === 0 && ((_b2 = (_a2 = newFile === null || newFile === void 0 ? void 0 : newFile.storage) === null || _a2 === void 0 ? void 0 : _a2.retryOptions) === null || _b2 === void 0 ? void 0 : _b2.autoRetry)) {
             newFile.storage.retryOptions.autoRetry = false;
@@ -74709,7 +74747,7 @@ var Bucket = class _Bucket extends ServiceObject {
               return bail(err);
             }
           }).on("finish", () => {
-            return resolve();
+            return resolve2();
           });
         });
       }, {
@@ -77136,6 +77174,15 @@ function readInputs(read) {
 }
 
 // actions/dataflow-template/src/publish.ts
+function tfvarsOf(results, dryRun) {
+  return {
+    udfs: Object.fromEntries(
+      results.map((r) => [r.app, { gcs_path: r.gcs_path, function_name: r.function_name }])
+    ),
+    dataflow_jobs_enabled: true,
+    verify_udf_objects: !dryRun
+  };
+}
 function objectName(inputs, app, sha256) {
   return [inputs.prefix, app, sha256, "udf.js"].filter(Boolean).join("/");
 }
@@ -77203,8 +77250,16 @@ ${built.stderr}`
     const file = bucket.file(name);
     const [exists2] = await file.exists();
     let status;
-    if (exists2) status = "exists";
-    else if (inputs.dryRun) status = "would-upload";
+    if (exists2) {
+      const [stored] = await file.download();
+      const storedSha = (0, import_node_crypto.createHash)("sha256").update(stored).digest("hex");
+      if (storedSha !== sha256) {
+        throw new Error(
+          `${gcsPath} exists but holds different bytes (sha256 ${storedSha}); it was not written by this action. Find out who wrote it (Cloud Audit Logs), delete it, and run again`
+        );
+      }
+      status = "exists";
+    } else if (inputs.dryRun) status = "would-upload";
     else {
       await file.save(code, {
         resumable: false,
@@ -77235,13 +77290,14 @@ ${built.stderr}`
 }
 
 // actions/dataflow-template/src/main.ts
-async function report(results, dryRun) {
+async function report(results, dryRun, tfvarsFile) {
   const udfs = Object.fromEntries(results.map((r) => [r.app, r]));
-  const terraform = Object.fromEntries(
-    results.map((r) => [r.app, { gcs_path: r.gcs_path, function_name: r.function_name }])
-  );
+  const tfvars = tfvarsOf(results, dryRun);
+  (0, import_node_fs2.writeFileSync)(tfvarsFile, `${JSON.stringify(tfvars, null, 2)}
+`);
   setOutput("udfs", JSON.stringify(udfs));
-  setOutput("terraform-udfs", JSON.stringify(terraform));
+  setOutput("terraform-udfs", JSON.stringify(tfvars.udfs));
+  setOutput("tfvars-file", tfvarsFile);
   setOutput("changed", String(results.some((r) => r.status !== "exists")));
   summary.addHeading(dryRun ? "Dataflow UDFs (dry run: nothing uploaded)" : "Dataflow UDFs", 3).addTable([
     [
@@ -77260,11 +77316,14 @@ async function run() {
       read: (name) => getInput(name),
       log: (line) => info(line)
     });
-    await report(results, getInput("dry-run").trim().toLowerCase() === "true");
+    const tfvarsFile = (0, import_node_path2.resolve)(
+      getInput("tfvars-file").trim() || (0, import_node_path2.join)(process.env.RUNNER_TEMP || process.cwd(), "dataflow-udfs.tfvars.json")
+    );
+    await report(results, getInput("dry-run").trim().toLowerCase() === "true", tfvarsFile);
   } catch (error2) {
-    setFailed(error2 instanceof Error ? error2.message : String(error2));
+    setFailed(explain(error2));
   }
 }
 
 // actions/dataflow-template/src/index.ts
-void run();
+runAction("dataflow-template", () => run());

@@ -41,6 +41,31 @@ export interface RunDeps {
   log: (line: string) => void;
 }
 
+/**
+ * The tfvars JSON that makes the plan use these bundles: `udfs` (the root variable's shape) and
+ * `dataflow_jobs_enabled = true` (published bundles are what the jobs wait for). It is passed to
+ * terraform-plan's var-files AFTER environments/<env>.tfvars, so it wins (TF_VAR_udfs would not).
+ * In dry-run mode nothing is uploaded yet, so `verify_udf_objects = false` stops the plan from refusing the
+ * bundles it is about to publish: the promotion's apply job runs this action for real (failing when an
+ * upload is missing or an existing object differs) right before it applies that plan.
+ */
+export function tfvarsOf(
+  results: readonly UdfResult[],
+  dryRun: boolean,
+): {
+  udfs: Record<string, { gcs_path: string; function_name: string }>;
+  dataflow_jobs_enabled: boolean;
+  verify_udf_objects: boolean;
+} {
+  return {
+    udfs: Object.fromEntries(
+      results.map((r) => [r.app, { gcs_path: r.gcs_path, function_name: r.function_name }]),
+    ),
+    dataflow_jobs_enabled: true,
+    verify_udf_objects: !dryRun,
+  };
+}
+
 export function objectName(inputs: Pick<Inputs, "prefix">, app: string, sha256: string): string {
   return [inputs.prefix, app, sha256, "udf.js"].filter(Boolean).join("/");
 }
@@ -119,8 +144,18 @@ export async function publishUdfs(deps: RunDeps): Promise<UdfResult[]> {
     const file = bucket.file(name);
     const [exists] = await file.exists();
     let status: UdfResult["status"];
-    if (exists) status = "exists";
-    else if (inputs.dryRun) status = "would-upload";
+    if (exists) {
+      // Content-addressed, so an existing object must hold exactly these bytes: anyone who could write the
+      // bucket before us could otherwise plant code under the hash that the plan is about to launch.
+      const [stored] = await file.download();
+      const storedSha = createHash("sha256").update(stored).digest("hex");
+      if (storedSha !== sha256) {
+        throw new Error(
+          `${gcsPath} exists but holds different bytes (sha256 ${storedSha}); it was not written by this action. Find out who wrote it (Cloud Audit Logs), delete it, and run again`,
+        );
+      }
+      status = "exists";
+    } else if (inputs.dryRun) status = "would-upload";
     else {
       await file.save(code, {
         resumable: false,

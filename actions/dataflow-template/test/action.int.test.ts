@@ -132,3 +132,16 @@ it("fails when a bundle was tampered with after the build", async () => {
     /differs from manifest/,
   );
 });
+
+it("refuses an object planted under the bundle's hash with other bytes", async () => {
+  const planted = await run({
+    read: reader({ prefix: "planted", apps: "ingestion", "dry-run": "true" }),
+    log: () => {},
+  });
+  const name = `planted/ingestion/${planted[0]!.sha256}/udf.js`;
+  // Someone who could write the bucket before the promotion puts their own code under the expected name.
+  await storage.bucket(BUCKET).file(name).save("function transform(s) { return s; }");
+  await expect(
+    run({ read: reader({ prefix: "planted", apps: "ingestion" }), log: () => {} }),
+  ).rejects.toThrow(/exists but holds different bytes/);
+});

@@ -1,3 +1,4 @@
+import { runAction } from "../../../tools/build-actions/src/entry";
 import { run } from "./main";
 
-void run();
+runAction("integration-test", () => run());

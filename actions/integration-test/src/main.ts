@@ -8,6 +8,7 @@ import * as core from "@actions/core";
 import { PubSub } from "@google-cloud/pubsub";
 import { MongoClient } from "mongodb";
 import { createBigQuery } from "../../../apps/analytics/src/bigquery";
+import { explain } from "../../../tools/build-actions/src/entry";
 import { type InputReader, readInputs } from "./inputs";
 import { renderSummary } from "./report";
 import { runIntegrationTest } from "./runner";
@@ -82,6 +83,6 @@ export async function run(deps: RunDeps = {}): Promise<void> {
       await pubsub.close().catch(() => undefined);
     }
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    core.setFailed(explain(error));
   }
 }

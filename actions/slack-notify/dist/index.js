@@ -24364,6 +24364,40 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
+// tools/build-actions/src/entry.ts
+var HINTS = [
+  [
+    /Could not load the default credentials|Unable to detect a Project Id|invalid_grant|Could not refresh access token/i,
+    "no usable Google Cloud credentials: run google-github-actions/auth (Workload Identity Federation) in this job before this step, with the service account of this environment"
+  ],
+  [
+    /Bad credentials|Resource not accessible by integration|requires authentication/i,
+    "the GitHub token cannot do this: pass github-token (default github.token) and grant the job the permissions listed in the action's README"
+  ]
+];
+function explain(error2) {
+  const message = (error2 instanceof Error ? error2.message : String(error2)).trim() || "unknown error";
+  const hint = HINTS.find(([re]) => re.test(message))?.[1];
+  return hint && !message.includes(hint) ? `${message} (${hint})` : message;
+}
+var EXIT_GRACE_MS = 5e3;
+function runAction(name, run2) {
+  let settled = false;
+  const pending = [];
+  const report = (error2) => {
+    if (process.exitCode === 1) info(`${name}: also failed after the first error: ${explain(error2)}`);
+    else setFailed(`${name}: ${explain(error2)}`);
+  };
+  const background = (error2) => settled ? report(error2) : pending.push(error2);
+  process.on("unhandledRejection", background);
+  process.on("uncaughtException", background);
+  run2().catch(report).finally(() => {
+    settled = true;
+    for (const error2 of pending.splice(0)) report(error2);
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+  });
+}
+
 // actions/slack-notify/src/main.ts
 var import_web_api = __toESM(require_dist4());
 
@@ -24493,7 +24527,7 @@ function readInputs(read) {
 }
 
 // actions/slack-notify/src/main.ts
-var HINTS = {
+var HINTS2 = {
   invalid_auth: "the token was rejected: check the SLACK_BOT_TOKEN secret",
   not_authed: "no token reached Slack: check the SLACK_BOT_TOKEN secret",
   channel_not_found: "the channel does not exist or the bot cannot see it: use the channel ID and invite the bot",
@@ -24505,7 +24539,7 @@ var HINTS = {
 function describeError(error2) {
   const e = error2;
   if (e.code === import_web_api.ErrorCode.PlatformError && e.data?.error)
-    return `Slack answered ${e.data.error}${HINTS[e.data.error] ? `: ${HINTS[e.data.error]}` : ""}`;
+    return `Slack answered ${e.data.error}${HINTS2[e.data.error] ? `: ${HINTS2[e.data.error]}` : ""}`;
   if (e.code === import_web_api.ErrorCode.RateLimitedError) return "Slack rate-limited every retry";
   if (e.code === import_web_api.ErrorCode.RequestError || e.code === import_web_api.ErrorCode.HTTPError)
     return `could not reach Slack: ${e.message}`;
@@ -24555,4 +24589,4 @@ async function run(deps = {}) {
 }
 
 // actions/slack-notify/src/index.ts
-void run();
+runAction("slack-notify", () => run());

@@ -24641,11 +24641,6 @@ var require_dist4 = __commonJS({
   }
 });
 
-// actions/terraform-apply/src/main.ts
-var import_node_fs2 = require("node:fs");
-var import_promises = require("node:fs/promises");
-var import_node_path = require("node:path");
-
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require("os"), 1);
 
@@ -25192,6 +25187,45 @@ function group(name, fn) {
     return result;
   });
 }
+
+// tools/build-actions/src/entry.ts
+var HINTS = [
+  [
+    /Could not load the default credentials|Unable to detect a Project Id|invalid_grant|Could not refresh access token/i,
+    "no usable Google Cloud credentials: run google-github-actions/auth (Workload Identity Federation) in this job before this step, with the service account of this environment"
+  ],
+  [
+    /Bad credentials|Resource not accessible by integration|requires authentication/i,
+    "the GitHub token cannot do this: pass github-token (default github.token) and grant the job the permissions listed in the action's README"
+  ]
+];
+function explain(error2) {
+  const message = (error2 instanceof Error ? error2.message : String(error2)).trim() || "unknown error";
+  const hint = HINTS.find(([re]) => re.test(message))?.[1];
+  return hint && !message.includes(hint) ? `${message} (${hint})` : message;
+}
+var EXIT_GRACE_MS = 5e3;
+function runAction(name, run2) {
+  let settled = false;
+  const pending = [];
+  const report2 = (error2) => {
+    if (process.exitCode === 1) info(`${name}: also failed after the first error: ${explain(error2)}`);
+    else setFailed(`${name}: ${explain(error2)}`);
+  };
+  const background = (error2) => settled ? report2(error2) : pending.push(error2);
+  process.on("unhandledRejection", background);
+  process.on("uncaughtException", background);
+  run2().catch(report2).finally(() => {
+    settled = true;
+    for (const error2 of pending.splice(0)) report2(error2);
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+  });
+}
+
+// actions/terraform-apply/src/main.ts
+var import_node_fs2 = require("node:fs");
+var import_promises = require("node:fs/promises");
+var import_node_path = require("node:path");
 
 // node_modules/@actions/github/lib/context.js
 var import_fs2 = require("fs");
@@ -29359,45 +29393,89 @@ function getOctokit(token, options, ...additionalPlugins) {
 }
 
 // actions/terraform-plan/src/defaults.ts
-var MARKER_PREFIX = "shopstream:terraform-plan";
+var SECRET_ATTRIBUTE = /(^|_)(password|passwd|token|private_key|credentials?|client_secret|secret_key|api_key)$/i;
+var ALWAYS_MASKED = [/[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@/i];
 
-// actions/terraform-plan/src/marker.ts
-function markerLine(environment) {
-  return `<!-- ${MARKER_PREFIX} env=${environment} -->`;
+// actions/terraform-plan/src/mask.ts
+var MASK = "***";
+var MIN_SECRET_LENGTH = 6;
+function global2(re) {
+  return new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
 }
-function isPlanComment(body, environment) {
-  return !!body && body.startsWith(markerLine(environment));
+function maskText(text, patterns = []) {
+  let out = text;
+  for (const re of [...ALWAYS_MASKED, ...patterns]) out = out.replace(global2(re), MASK);
+  return out;
 }
-function parseMeta(body) {
-  const match = body.match(new RegExp(`<!-- ${MARKER_PREFIX}:meta (\\{.*?\\}) -->`));
-  if (!match?.[1]) return void 0;
-  try {
-    const meta = JSON.parse(match[1]);
-    return typeof meta.sha256 === "string" && typeof meta.environment === "string" ? meta : void 0;
-  } catch {
-    return void 0;
+function maskedLogger(log, patterns) {
+  return (line) => log(maskText(line, patterns));
+}
+function collect(value, mark, name, out) {
+  const secret = mark === true || SECRET_ATTRIBUTE.test(name);
+  if (typeof value === "string") {
+    if (secret && value.length >= MIN_SECRET_LENGTH) out.add(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      collect(v, secret ? true : Array.isArray(mark) ? mark[i] : void 0, name, out);
+    }
+    return;
+  }
+  if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      const childMark = secret ? true : mark && typeof mark === "object" ? mark[k] : void 0;
+      collect(v, childMark, k, out);
+    }
   }
 }
+function sensitiveValues(plan) {
+  const out = /* @__PURE__ */ new Set();
+  for (const rc of plan.resource_changes ?? []) {
+    collect(rc.change.before, rc.change.before_sensitive, "", out);
+    collect(rc.change.after, rc.change.after_sensitive, "", out);
+  }
+  const p = plan;
+  const declared = p.configuration?.root_module?.variables ?? {};
+  for (const [name, v] of Object.entries(p.variables ?? {})) {
+    collect(v.value, declared[name]?.sensitive === true ? true : void 0, name, out);
+  }
+  return [...out].sort();
+}
 
-// actions/terraform-plan/src/github.ts
-async function findPlanComment(octokit, repo, issue2, environment, author) {
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-    ...repo,
-    issue_number: issue2,
-    per_page: 100
-  });
-  return comments.filter((c) => isPlanComment(c.body, environment) && (!author || c.user?.login === author)).at(-1);
+// actions/terraform-plan/src/plan.ts
+function parsePlanJson(text) {
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch (error2) {
+    throw new Error(
+      `plan JSON is not valid JSON (${error2.message}); produce it with \`terraform show -json <planfile>\``
+    );
+  }
+  if (!doc || typeof doc !== "object" || typeof doc.format_version !== "string") {
+    throw new Error("plan JSON has no format_version; produce it with `terraform show -json <planfile>`");
+  }
+  const plan = doc;
+  const major = plan.format_version.split(".")[0];
+  if (major !== "1") {
+    throw new Error(`unsupported plan format_version ${plan.format_version} (this action reads 1.x)`);
+  }
+  if (plan.resource_changes !== void 0 && !Array.isArray(plan.resource_changes)) {
+    throw new Error("plan JSON resource_changes is not an array");
+  }
+  return plan;
 }
 
 // actions/terraform-plan/src/terraform.ts
 var import_node_child_process = require("node:child_process");
 var import_node_crypto = require("node:crypto");
 var import_node_fs = require("node:fs");
-function runCommand(binary, args, cwd, log, stdoutFile) {
+function runCommand(binary, args, cwd, log, stdoutFile, extraEnv = {}) {
   return new Promise((resolve2, reject) => {
     const child = (0, import_node_child_process.spawn)(binary, args, {
       cwd,
-      env: { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
+      env: { ...process.env, ...extraEnv, TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
       stdio: ["ignore", "pipe", "pipe"]
     });
     let stderr = "";
@@ -29427,6 +29505,15 @@ function sha256File(path) {
     (0, import_node_fs.createReadStream)(path).on("data", (chunk) => hash.update(chunk)).on("error", reject).on("end", () => resolve2(hash.digest("hex")));
   });
 }
+function tfvarsString(text, name) {
+  const match = new RegExp(`^[ \\t]*${name}[ \\t]*=[ \\t]*"([^"\\\\$]*)"[ \\t]*(?:#.*)?$`, "m").exec(text);
+  return match?.[1];
+}
+function encryptionEnv(tfvarsText) {
+  if (process.env.TF_VAR_state_encryption_key || tfvarsText === void 0) return {};
+  const key = tfvarsString(tfvarsText, "state_encryption_key");
+  return key ? { TF_VAR_state_encryption_key: key } : {};
+}
 function initArgs(backendConfig) {
   const args = ["init", "-input=false", "-no-color"];
   if (backendConfig) args.push(`-backend-config=${backendConfig}`);
@@ -29434,7 +29521,7 @@ function initArgs(backendConfig) {
 }
 
 // actions/terraform-apply/src/inputs.ts
-function readInputs(get, defaultPullRequest) {
+function readInputs(get) {
   const errors = [];
   const environment = get("environment").trim();
   if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(environment)) {
@@ -29444,56 +29531,63 @@ function readInputs(get, defaultPullRequest) {
   }
   const planFile = get("plan-file").trim();
   if (!planFile) errors.push("input plan-file is required: the downloaded <env>.tfplan of the plan artifact");
+  const metaFile = get("meta-file").trim();
+  if (!metaFile) errors.push("input meta-file is required: meta.json of the plan artifact");
   const expectedSha256 = get("expected-sha256").trim().toLowerCase();
-  if (expectedSha256 && !/^[0-9a-f]{64}$/.test(expectedSha256)) {
-    errors.push("input expected-sha256 must be 64 hex characters (the plan action's plan-sha256 output)");
+  if (!/^[0-9a-f]{64}$/.test(expectedSha256)) {
+    errors.push(
+      "input expected-sha256 must be the plan job's plan-sha256 output (64 hex characters); the reviewed hash is never read from a pull-request comment, which any workflow of the repository could write"
+    );
   }
-  const prRaw = get("pull-request").trim();
-  let pullRequest = defaultPullRequest;
-  if (prRaw) {
-    pullRequest = Number(prRaw);
-    if (!Number.isInteger(pullRequest) || pullRequest <= 0)
-      errors.push(`input pull-request must be a number, got "${prRaw}"`);
+  if (get("pull-request").trim()) {
+    errors.push(
+      "input pull-request was removed: applying from a pull request's plan comment is not supported (that comment can be forged by any workflow that runs as github-actions[bot]); promote with .github/workflows/promote.yml"
+    );
   }
-  const baseCheckRaw = get("base-check").trim() || (pullRequest ? "pull-request" : "commit");
-  if (!["pull-request", "commit", "off"].includes(baseCheckRaw)) {
-    errors.push(`input base-check must be pull-request, commit or off, got "${baseCheckRaw}"`);
+  const baseCheckRaw = get("base-check").trim() || "commit";
+  if (!["commit", "off"].includes(baseCheckRaw)) {
+    errors.push(`input base-check must be commit or off, got "${baseCheckRaw}"`);
   }
-  if (baseCheckRaw === "pull-request" && !pullRequest)
-    errors.push("base-check pull-request needs input pull-request");
   const requireRaw = get("require-reviewers").trim().toLowerCase() || "true";
   if (!["true", "false"].includes(requireRaw))
     errors.push(`input require-reviewers must be true or false, got "${requireRaw}"`);
+  const deployBranch = get("deploy-branch").trim() || "main";
   const githubToken = get("github-token").trim();
   if (!githubToken)
     errors.push(
-      "input github-token is required (pass `github.token`; it needs actions: read and pull-requests: write)"
+      "input github-token is required (pass `github.token`; it needs actions: read to read the environment)"
     );
-  if (!expectedSha256 && !pullRequest && !get("meta-file").trim()) {
-    errors.push(
-      "give the reviewed plan: expected-sha256 (promotion), or pull-request (its plan comment), or meta-file"
-    );
-  }
   const slackToken = get("slack-token").trim();
   const slackChannel = get("slack-channel").trim();
   if (slackToken && !slackChannel) errors.push("input slack-channel is required with slack-token");
+  const maskPatterns = [];
+  for (const pattern of get("mask-patterns").split("\n").map((s) => s.trim()).filter(Boolean)) {
+    try {
+      maskPatterns.push(new RegExp(pattern));
+    } catch (error2) {
+      errors.push(
+        `input mask-patterns: "${pattern}" is not a valid regular expression (${error2.message})`
+      );
+    }
+  }
   if (errors.length) throw new Error(`invalid inputs:
 - ${errors.join("\n- ")}`);
   return {
     environment,
     planFile,
-    metaFile: get("meta-file").trim(),
+    metaFile,
     expectedSha256,
-    pullRequest,
     baseCheck: baseCheckRaw,
     requireReviewers: requireRaw === "true",
+    deployBranch,
     workingDirectory: get("working-directory").trim() || "terraform",
     terraformBinary: get("terraform-binary").trim() || "tofu",
     backendConfig: get("backend-config").trim() || `environments/${environment}.backend.hcl`,
+    varFile: get("var-file").trim() || `environments/${environment}.tfvars`,
     githubToken,
-    commentAuthor: get("comment-author").trim() || "github-actions[bot]",
     slackToken,
-    slackChannel
+    slackChannel,
+    maskPatterns
   };
 }
 
@@ -29564,20 +29658,6 @@ function checkEnvironment(meta, environment) {
     throw new Refusal("wrong-environment", `the plan was made for ${meta.environment}, not ${environment}`);
   }
 }
-function checkPullRequestFreshness(meta, now) {
-  if (meta.commit !== now.headSha) {
-    throw new Refusal(
-      "plan-outdated",
-      `the plan was made on ${meta.commit.slice(0, 12)} but the pull request head is ${now.headSha.slice(0, 12)}; re-run the plan`
-    );
-  }
-  if (now.baseAheadBy > 0) {
-    throw new Refusal(
-      "plan-outdated-base",
-      `${now.baseRef} moved ${now.baseAheadBy} commit(s) since the plan (made on base ${meta.baseSha?.slice(0, 12)}); update the branch and re-run the plan`
-    );
-  }
-}
 function checkCommit(meta, sha) {
   if (meta.commit !== sha) {
     throw new Refusal(
@@ -29586,17 +29666,58 @@ function checkCommit(meta, sha) {
     );
   }
 }
-function checkProtection(environment, rules, requireReviewers) {
-  if (!rules) {
+function checkProtection(environment, settings, requireReviewers, deployBranch, branchPolicies = []) {
+  if (!settings) {
     throw new Refusal(
       "environment-missing",
       `the GitHub environment ${environment} does not exist; create it with its protection rules (docs/forking.md)`
     );
   }
-  if (requireReviewers && !rules.some((r) => r.type === "required_reviewers" && (r.reviewers?.length ?? 0) > 0)) {
+  const where = `Settings \u2192 Environments \u2192 ${environment}`;
+  const policy = settings.deployment_branch_policy;
+  if (!policy) {
+    throw new Refusal(
+      "environment-branch-policy",
+      `the GitHub environment ${environment} lets any branch deploy; set "Deployment branches and tags" to the branch ${deployBranch} only (${where})`
+    );
+  }
+  if (policy.custom_branch_policies) {
+    const other = branchPolicies.filter((p) => p.type === "tag" || p.name !== deployBranch);
+    if (branchPolicies.length === 0 || other.length > 0) {
+      throw new Refusal(
+        "environment-branch-policy",
+        `the GitHub environment ${environment} must allow only the branch ${deployBranch}, but its deployment branch rules are [${branchPolicies.map((p) => `${p.type ?? "branch"}:${p.name}`).join(", ")}] (${where})`
+      );
+    }
+  }
+  if (!requireReviewers) return;
+  const reviewers = (settings.protection_rules ?? []).filter(
+    (r) => r.type === "required_reviewers" && (r.reviewers?.length ?? 0) > 0
+  );
+  if (reviewers.length === 0) {
     throw new Refusal(
       "environment-unprotected",
-      `the GitHub environment ${environment} has no required reviewers; add them (Settings \u2192 Environments) or set require-reviewers: false for it`
+      `the GitHub environment ${environment} has no required reviewers; add them (${where}) or set require-reviewers: false for it`
+    );
+  }
+  if (!reviewers.some((r) => r.prevent_self_review === true)) {
+    throw new Refusal(
+      "environment-self-review",
+      `the GitHub environment ${environment} lets the person who started the promotion approve it; tick "Prevent self-review" (${where})`
+    );
+  }
+  if (settings.can_admins_bypass !== false) {
+    throw new Refusal(
+      "environment-admin-bypass",
+      `administrators can bypass the protection rules of ${environment}${settings.can_admins_bypass === void 0 ? " (GitHub did not say otherwise)" : ""}; untick "Allow administrators to bypass configured protection rules" (${where})`
+    );
+  }
+}
+function checkRef(ref, deployBranch) {
+  if (ref !== `refs/heads/${deployBranch}`) {
+    throw new Refusal(
+      "wrong-ref",
+      `this run is on ${ref || "(no ref)"}; promotions deploy only from refs/heads/${deployBranch} (run the workflow from ${deployBranch})`
     );
   }
 }
@@ -29605,46 +29726,25 @@ function checkProtection(environment, rules, requireReviewers) {
 function status(error2) {
   return typeof error2 === "object" && error2 && "status" in error2 ? Number(error2.status) : void 0;
 }
-async function environmentRules(octokit, repo, name) {
+async function environmentSettings(octokit, repo, name) {
+  let settings;
   try {
-    const { data } = await octokit.rest.repos.getEnvironment({ ...repo, environment_name: name });
-    return data.protection_rules ?? [];
+    ({ data: settings } = await octokit.rest.repos.getEnvironment({ ...repo, environment_name: name }));
   } catch (error2) {
-    if (status(error2) === 404) return void 0;
-    throw error2;
-  }
-}
-async function reviewedMeta(inputs, octokit, repo) {
-  if (inputs.metaFile) {
-    return { meta: JSON.parse(await (0, import_promises.readFile)(inputs.metaFile, "utf8")), source: inputs.metaFile };
-  }
-  if (inputs.pullRequest) {
-    const comment = await findPlanComment(
-      octokit,
-      repo,
-      inputs.pullRequest,
-      inputs.environment,
-      inputs.commentAuthor
+    if (status(error2) === 404) return { branchPolicies: [] };
+    throw new Error(
+      `cannot read the GitHub environment ${name} (GET /repos/${repo.owner}/${repo.repo}/environments/${name}): ${error2.message}; the job needs permissions: actions: read, and GITHUB_API_URL must be reachable`
     );
-    const meta = comment?.body ? parseMeta(comment.body) : void 0;
-    return { ...meta ? { meta } : {}, source: `plan comment on #${inputs.pullRequest}` };
   }
-  return { source: "no meta file or pull request" };
+  if (!settings.deployment_branch_policy?.custom_branch_policies) return { settings, branchPolicies: [] };
+  const policies = await octokit.paginate(
+    "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+    { ...repo, environment_name: name, per_page: 100 }
+  );
+  return { settings, branchPolicies: policies };
 }
-async function report(inputs, octokit, repo, result) {
-  const body = renderApplyComment(result);
-  await summary.addRaw(body).write();
-  if (octokit && inputs.pullRequest) {
-    const existing = (await octokit.paginate(octokit.rest.issues.listComments, {
-      ...repo,
-      issue_number: inputs.pullRequest,
-      per_page: 100
-    })).find(
-      (c) => c.body?.startsWith(applyMarker(inputs.environment)) && c.user?.login === inputs.commentAuthor
-    );
-    if (existing) await octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body });
-    else await octokit.rest.issues.createComment({ ...repo, issue_number: inputs.pullRequest, body });
-  }
+async function report(inputs, result) {
+  await summary.addRaw(renderApplyComment(result)).write();
   if (inputs.slackToken) {
     try {
       await postSlack(inputs.slackToken, inputs.slackChannel, result, process.env.SLACK_API_URL || void 0);
@@ -29655,11 +29755,7 @@ async function report(inputs, octokit, repo, result) {
 }
 async function run() {
   try {
-    const prNumber = context2.payload.pull_request?.number;
-    const inputs = readInputs(
-      (name) => getInput(name),
-      typeof prNumber === "number" ? prNumber : void 0
-    );
+    const inputs = readInputs((name) => getInput(name));
     setSecret(inputs.githubToken);
     if (inputs.slackToken) setSecret(inputs.slackToken);
     const repo = context2.repo;
@@ -29676,44 +29772,29 @@ async function run() {
           `plan file ${inputs.planFile} does not exist; download the plan artifact first`
         );
       }
-      sha256 = await sha256File(inputs.planFile);
-      const { meta, source } = await reviewedMeta(inputs, octokit, repo);
-      const reviewed = inputs.expectedSha256 || meta?.sha256;
-      checkHash(sha256, reviewed, inputs.expectedSha256 ? "input expected-sha256" : source);
-      if (meta && inputs.expectedSha256) checkHash(sha256, meta.sha256, source);
-      if (meta) checkEnvironment(meta, inputs.environment);
-      if (inputs.baseCheck !== "off") {
-        if (!meta)
-          throw new Refusal("plan-not-found", `no plan metadata to check the base against (${source})`);
-        if (inputs.baseCheck === "pull-request") {
-          const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: inputs.pullRequest });
-          let aheadBy = 0;
-          if (meta.baseSha) {
-            const { data: cmp } = await octokit.rest.repos.compareCommitsWithBasehead({
-              ...repo,
-              basehead: `${meta.baseSha}...${pr.base.ref}`
-            });
-            aheadBy = cmp.ahead_by;
-          }
-          checkPullRequestFreshness(meta, {
-            headSha: pr.head.sha,
-            baseRef: pr.base.ref,
-            baseAheadBy: aheadBy
-          });
-        } else {
-          checkCommit(meta, context2.sha);
-        }
+      if (!(0, import_node_fs2.existsSync)(inputs.metaFile)) {
+        throw new Refusal("plan-not-found", `meta file ${inputs.metaFile} does not exist (plan artifact)`);
       }
+      sha256 = await sha256File(inputs.planFile);
+      const meta = JSON.parse(await (0, import_promises.readFile)(inputs.metaFile, "utf8"));
+      checkHash(sha256, inputs.expectedSha256, "input expected-sha256");
+      checkHash(sha256, meta.sha256, inputs.metaFile);
+      checkEnvironment(meta, inputs.environment);
+      if (inputs.baseCheck === "commit") checkCommit(meta, context2.sha);
+      checkRef(process.env.GITHUB_REF ?? "", inputs.deployBranch);
+      const { settings, branchPolicies } = await environmentSettings(octokit, repo, inputs.environment);
       checkProtection(
         inputs.environment,
-        await environmentRules(octokit, repo, inputs.environment),
-        inputs.requireReviewers
+        settings,
+        inputs.requireReviewers,
+        inputs.deployBranch,
+        branchPolicies
       );
     } catch (error2) {
       if (!(error2 instanceof Refusal)) throw error2;
       setOutput("result", "refused");
       setOutput("reason", error2.reason);
-      await report(inputs, octokit, repo, {
+      await report(inputs, {
         ...base,
         status: "refused",
         reason: error2.reason,
@@ -29724,10 +29805,28 @@ async function run() {
     }
     const cwd = (0, import_node_path.resolve)(inputs.workingDirectory);
     const tf = inputs.terraformBinary;
-    const log = (line) => info(line);
+    const log = maskedLogger((line) => info(line), inputs.maskPatterns);
     const backend = (0, import_node_fs2.existsSync)((0, import_node_path.join)(cwd, inputs.backendConfig)) ? inputs.backendConfig : void 0;
-    const init = await group(`${tf} init`, () => runCommand(tf, initArgs(backend), cwd, log));
-    if (init.code !== 0) throw new Error(`${tf} init failed (exit ${init.code})`);
+    const varFile = (0, import_node_path.join)(cwd, inputs.varFile);
+    const tfEnv = encryptionEnv((0, import_node_fs2.existsSync)(varFile) ? await (0, import_promises.readFile)(varFile, "utf8") : void 0);
+    const init = await group(
+      `${tf} init`,
+      () => runCommand(tf, initArgs(backend), cwd, log, void 0, tfEnv)
+    );
+    if (init.code !== 0) throw new Error(`${tf} init failed (exit ${init.code}); see the log above`);
+    const planJson = (0, import_node_path.join)(process.env.RUNNER_TEMP || cwd, `terraform-apply-${inputs.environment}.plan.json`);
+    const show = await runCommand(
+      tf,
+      ["show", "-json", "-no-color", (0, import_node_path.resolve)(inputs.planFile)],
+      cwd,
+      log,
+      planJson,
+      tfEnv
+    );
+    if (show.code !== 0)
+      throw new Error(`${tf} show -json of the plan failed (exit ${show.code}); see the log`);
+    for (const value of sensitiveValues(parsePlanJson(await (0, import_promises.readFile)(planJson, "utf8"))))
+      setSecret(value);
     const lines = [];
     const apply = await group(
       `${tf} apply (${inputs.environment})`,
@@ -29735,16 +29834,18 @@ async function run() {
         tf,
         ["apply", "-input=false", "-no-color", "-lock-timeout=5m", (0, import_node_path.resolve)(inputs.planFile)],
         cwd,
-        (line) => {
+        maskedLogger((line) => {
           lines.push(line);
-          log(line);
-        }
+          info(line);
+        }, inputs.maskPatterns),
+        void 0,
+        tfEnv
       )
     );
     const tail = lines.slice(-15).join("\n");
     const ok = apply.code === 0;
     setOutput("result", ok ? "applied" : "failed");
-    await report(inputs, octokit, repo, {
+    await report(inputs, {
       ...base,
       status: ok ? "applied" : "failed",
       ...ok ? {} : { reason: "apply-failed" },
@@ -29754,9 +29855,9 @@ async function run() {
     });
     if (!ok) throw new Error(`${tf} apply failed (exit ${apply.code}); see the log`);
   } catch (error2) {
-    setFailed(error2 instanceof Error ? error2.message : String(error2));
+    setFailed(explain(error2));
   }
 }
 
 // actions/terraform-apply/src/index.ts
-void run();
+runAction("terraform-apply", () => run());

@@ -1,26 +1,32 @@
 /**
  * terraform-apply: applies only the plan that was reviewed. Recomputes the plan file's SHA-256 and compares it
- * with the reviewed one (the plan comment's marker, or the plan job's output), refuses a plan made on an
- * outdated base, requires the environment's protection rules, then applies and reports to the pull request
- * and Slack.
+ * with the reviewed one (the plan job's output and the plan artifact's meta.json), checks that the plan was
+ * made from this run's commit, for this environment, and that the GitHub environment really gates the deploy
+ * identity (branch policy, reviewers, no self-review, no admin bypass), then applies and reports to the job
+ * summary and Slack. Nothing is read from pull-request comments: any workflow of the repository can write one
+ * as github-actions[bot].
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import * as core from "@actions/core";
 import { context, getOctokit } from "@actions/github";
-import { findPlanComment, type Octokit, type Repo } from "../../terraform-plan/src/github";
-import { type PlanMeta, parseMeta } from "../../terraform-plan/src/marker";
-import { initArgs, runCommand, sha256File } from "../../terraform-plan/src/terraform";
+import { explain } from "../../../tools/build-actions/src/entry";
+import type { Octokit, Repo } from "../../terraform-plan/src/github";
+import type { PlanMeta } from "../../terraform-plan/src/marker";
+import { maskedLogger, sensitiveValues } from "../../terraform-plan/src/mask";
+import { parsePlanJson } from "../../terraform-plan/src/plan";
+import { encryptionEnv, initArgs, runCommand, sha256File } from "../../terraform-plan/src/terraform";
 import { type Inputs, readInputs } from "./inputs";
-import { type ApplyResult, applyMarker, postSlack, renderApplyComment } from "./report";
+import { type ApplyResult, postSlack, renderApplyComment } from "./report";
 import {
+  type BranchPolicy,
   checkCommit,
   checkEnvironment,
   checkHash,
   checkProtection,
-  checkPullRequestFreshness,
-  type ProtectionRule,
+  checkRef,
+  type EnvironmentSettings,
   Refusal,
 } from "./verify";
 
@@ -30,64 +36,34 @@ function status(error: unknown): number | undefined {
     : undefined;
 }
 
-async function environmentRules(
+/** "Get an environment", plus its custom branch policies when it has them; undefined when it does not exist. */
+async function environmentSettings(
   octokit: Octokit,
   repo: Repo,
   name: string,
-): Promise<ProtectionRule[] | undefined> {
+): Promise<{ settings?: EnvironmentSettings; branchPolicies: BranchPolicy[] }> {
+  let settings: EnvironmentSettings;
   try {
-    const { data } = await octokit.rest.repos.getEnvironment({ ...repo, environment_name: name });
-    return (data.protection_rules ?? []) as ProtectionRule[];
+    ({ data: settings } = (await octokit.rest.repos.getEnvironment({ ...repo, environment_name: name })) as {
+      data: EnvironmentSettings;
+    });
   } catch (error) {
-    if (status(error) === 404) return undefined;
-    throw error;
+    if (status(error) === 404) return { branchPolicies: [] };
+    throw new Error(
+      `cannot read the GitHub environment ${name} (GET /repos/${repo.owner}/${repo.repo}/environments/${name}): ${(error as Error).message}; the job needs permissions: actions: read, and GITHUB_API_URL must be reachable`,
+    );
   }
+  if (!settings.deployment_branch_policy?.custom_branch_policies) return { settings, branchPolicies: [] };
+  // The paginate plugin unwraps `{ total_count, branch_policies }` into the concatenated array.
+  const policies = (await octokit.paginate(
+    "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+    { ...repo, environment_name: name, per_page: 100 },
+  )) as BranchPolicy[];
+  return { settings, branchPolicies: policies };
 }
 
-/** Finds the reviewed plan's metadata: the meta file, else the pull request's plan comment. */
-async function reviewedMeta(
-  inputs: Inputs,
-  octokit: Octokit,
-  repo: Repo,
-): Promise<{ meta?: PlanMeta; source: string }> {
-  if (inputs.metaFile) {
-    return { meta: JSON.parse(await readFile(inputs.metaFile, "utf8")) as PlanMeta, source: inputs.metaFile };
-  }
-  if (inputs.pullRequest) {
-    const comment = await findPlanComment(
-      octokit,
-      repo,
-      inputs.pullRequest,
-      inputs.environment,
-      inputs.commentAuthor,
-    );
-    const meta = comment?.body ? parseMeta(comment.body) : undefined;
-    return { ...(meta ? { meta } : {}), source: `plan comment on #${inputs.pullRequest}` };
-  }
-  return { source: "no meta file or pull request" };
-}
-
-async function report(
-  inputs: Inputs,
-  octokit: Octokit | undefined,
-  repo: Repo,
-  result: ApplyResult,
-): Promise<void> {
-  const body = renderApplyComment(result);
-  await core.summary.addRaw(body).write();
-  if (octokit && inputs.pullRequest) {
-    const existing = (
-      (await octokit.paginate(octokit.rest.issues.listComments, {
-        ...repo,
-        issue_number: inputs.pullRequest,
-        per_page: 100,
-      })) as { id: number; body?: string; user: { login: string } | null }[]
-    ).find(
-      (c) => c.body?.startsWith(applyMarker(inputs.environment)) && c.user?.login === inputs.commentAuthor,
-    );
-    if (existing) await octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body });
-    else await octokit.rest.issues.createComment({ ...repo, issue_number: inputs.pullRequest, body });
-  }
+async function report(inputs: Inputs, result: ApplyResult): Promise<void> {
+  await core.summary.addRaw(renderApplyComment(result)).write();
   if (inputs.slackToken) {
     try {
       await postSlack(inputs.slackToken, inputs.slackChannel, result, process.env.SLACK_API_URL || undefined);
@@ -100,11 +76,7 @@ async function report(
 /** Entry point of the action. */
 export async function run(): Promise<void> {
   try {
-    const prNumber = context.payload.pull_request?.number;
-    const inputs = readInputs(
-      (name) => core.getInput(name),
-      typeof prNumber === "number" ? prNumber : undefined,
-    );
+    const inputs = readInputs((name) => core.getInput(name));
     core.setSecret(inputs.githubToken);
     if (inputs.slackToken) core.setSecret(inputs.slackToken);
     const repo: Repo = context.repo;
@@ -122,44 +94,29 @@ export async function run(): Promise<void> {
           `plan file ${inputs.planFile} does not exist; download the plan artifact first`,
         );
       }
-      sha256 = await sha256File(inputs.planFile);
-      const { meta, source } = await reviewedMeta(inputs, octokit, repo);
-      const reviewed = inputs.expectedSha256 || meta?.sha256;
-      checkHash(sha256, reviewed, inputs.expectedSha256 ? "input expected-sha256" : source);
-      if (meta && inputs.expectedSha256) checkHash(sha256, meta.sha256, source);
-      if (meta) checkEnvironment(meta, inputs.environment);
-      if (inputs.baseCheck !== "off") {
-        if (!meta)
-          throw new Refusal("plan-not-found", `no plan metadata to check the base against (${source})`);
-        if (inputs.baseCheck === "pull-request") {
-          const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: inputs.pullRequest! });
-          let aheadBy = 0;
-          if (meta.baseSha) {
-            const { data: cmp } = await octokit.rest.repos.compareCommitsWithBasehead({
-              ...repo,
-              basehead: `${meta.baseSha}...${pr.base.ref}`,
-            });
-            aheadBy = cmp.ahead_by;
-          }
-          checkPullRequestFreshness(meta, {
-            headSha: pr.head.sha,
-            baseRef: pr.base.ref,
-            baseAheadBy: aheadBy,
-          });
-        } else {
-          checkCommit(meta, context.sha);
-        }
+      if (!existsSync(inputs.metaFile)) {
+        throw new Refusal("plan-not-found", `meta file ${inputs.metaFile} does not exist (plan artifact)`);
       }
+      sha256 = await sha256File(inputs.planFile);
+      const meta = JSON.parse(await readFile(inputs.metaFile, "utf8")) as PlanMeta;
+      checkHash(sha256, inputs.expectedSha256, "input expected-sha256");
+      checkHash(sha256, meta.sha256, inputs.metaFile);
+      checkEnvironment(meta, inputs.environment);
+      if (inputs.baseCheck === "commit") checkCommit(meta, context.sha);
+      checkRef(process.env.GITHUB_REF ?? "", inputs.deployBranch);
+      const { settings, branchPolicies } = await environmentSettings(octokit, repo, inputs.environment);
       checkProtection(
         inputs.environment,
-        await environmentRules(octokit, repo, inputs.environment),
+        settings,
         inputs.requireReviewers,
+        inputs.deployBranch,
+        branchPolicies,
       );
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       core.setOutput("result", "refused");
       core.setOutput("reason", error.reason);
-      await report(inputs, octokit, repo, {
+      await report(inputs, {
         ...base,
         status: "refused",
         reason: error.reason,
@@ -171,26 +128,47 @@ export async function run(): Promise<void> {
 
     const cwd = resolve(inputs.workingDirectory);
     const tf = inputs.terraformBinary;
-    const log = (line: string) => core.info(line);
+    const log = maskedLogger((line) => core.info(line), inputs.maskPatterns);
     const backend = existsSync(join(cwd, inputs.backendConfig)) ? inputs.backendConfig : undefined;
-    const init = await core.group(`${tf} init`, () => runCommand(tf, initArgs(backend), cwd, log));
-    if (init.code !== 0) throw new Error(`${tf} init failed (exit ${init.code})`);
+    // State and plan encryption needs its key at init, show and apply PLANFILE (which refuses -var-file).
+    const varFile = join(cwd, inputs.varFile);
+    const tfEnv = encryptionEnv(existsSync(varFile) ? await readFile(varFile, "utf8") : undefined);
+    const init = await core.group(`${tf} init`, () =>
+      runCommand(tf, initArgs(backend), cwd, log, undefined, tfEnv),
+    );
+    if (init.code !== 0) throw new Error(`${tf} init failed (exit ${init.code}); see the log above`);
+    // Register the plan's sensitive values before anything of the apply is logged.
+    const planJson = join(process.env.RUNNER_TEMP || cwd, `terraform-apply-${inputs.environment}.plan.json`);
+    const show = await runCommand(
+      tf,
+      ["show", "-json", "-no-color", resolve(inputs.planFile)],
+      cwd,
+      log,
+      planJson,
+      tfEnv,
+    );
+    if (show.code !== 0)
+      throw new Error(`${tf} show -json of the plan failed (exit ${show.code}); see the log`);
+    for (const value of sensitiveValues(parsePlanJson(await readFile(planJson, "utf8"))))
+      core.setSecret(value);
     const lines: string[] = [];
     const apply = await core.group(`${tf} apply (${inputs.environment})`, () =>
       runCommand(
         tf,
         ["apply", "-input=false", "-no-color", "-lock-timeout=5m", resolve(inputs.planFile)],
         cwd,
-        (line) => {
+        maskedLogger((line) => {
           lines.push(line);
-          log(line);
-        },
+          core.info(line);
+        }, inputs.maskPatterns),
+        undefined,
+        tfEnv,
       ),
     );
     const tail = lines.slice(-15).join("\n");
     const ok = apply.code === 0;
     core.setOutput("result", ok ? "applied" : "failed");
-    await report(inputs, octokit, repo, {
+    await report(inputs, {
       ...base,
       status: ok ? "applied" : "failed",
       ...(ok ? {} : { reason: "apply-failed" }),
@@ -202,6 +180,6 @@ export async function run(): Promise<void> {
     });
     if (!ok) throw new Error(`${tf} apply failed (exit ${apply.code}); see the log`);
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    core.setFailed(explain(error));
   }
 }

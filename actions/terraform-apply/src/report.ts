@@ -1,5 +1,5 @@
 /**
- * Reporting the apply result: the pull-request comment (one per environment, updated in place) and the Slack
+ * Reporting the apply result: the job summary (the rendered "comment") and the Slack
  * message. Rendering is pure; sending goes through the GitHub client wrapper and the Slack Web API client.
  */
 import { WebClient } from "@slack/web-api";
@@ -24,7 +24,7 @@ export function applyMarker(environment: string): string {
 
 const ICON = { applied: "✅", failed: "💥", refused: "⛔" } as const;
 
-/** The pull-request comment. */
+/** The job-summary report. */
 export function renderApplyComment(r: ApplyResult): string {
   const lines = [
     applyMarker(r.environment),

@@ -1,15 +1,15 @@
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeGitHub } from "../../../packages/testkit/src/github";
-import { markerLine, metaLine } from "../../terraform-plan/src/marker";
 import { sha256File } from "../../terraform-plan/src/terraform";
 
 /**
- * terraform-apply end to end: the reviewed plan comment on the contract fake of GitHub, a fake `tofu`, and a
- * local HTTP endpoint standing in for Slack's chat.postMessage (recording the posted form).
+ * terraform-apply end to end: the reviewed plan's hash and meta.json (as the promotion passes them), the
+ * contract fake of GitHub for the environment's protection, a fake `tofu`, and a local HTTP endpoint standing
+ * in for Slack's chat.postMessage (recording the posted form).
  */
 const work = mkdtempSync(join(tmpdir(), "tf-apply-main-"));
 const fake = new FakeGitHub();
@@ -17,20 +17,34 @@ const slackPosts: string[] = [];
 let slack: Server;
 let run: () => Promise<void>;
 const planFile = join(work, "prod.tfplan");
+const metaFile = join(work, "meta.json");
 const applied = join(work, "applied");
+const URI = "mongodb+srv://ingestion:new-Secr3t-pw@cluster0.abcd.mongodb.net/shopstream";
 
 function setInputs(inputs: Record<string, string>): void {
   for (const key of Object.keys(process.env)) if (key.startsWith("INPUT_")) delete process.env[key];
   for (const [k, v] of Object.entries(inputs)) process.env[`INPUT_${k.toUpperCase()}`] = v;
 }
 
-async function reviewedComment(sha256: string, commit = "head1", baseSha = "base1") {
-  fake.comments.set(7, []);
-  fake.addComment(
-    7,
-    `${markerLine("prod")}\n${metaLine({ environment: "prod", sha256, commit, baseRef: "main", baseSha, createdAt: "now" })}\nplan`,
-  );
+function writeMeta(sha256: string, environment = "prod", commit = "head1"): void {
+  writeFileSync(metaFile, JSON.stringify({ environment, sha256, commit, createdAt: "now" }));
 }
+
+const gated = () => {
+  fake.environments.set("prod", [
+    {
+      type: "required_reviewers",
+      reviewers: [{ type: "Team", reviewer: { id: 1 } }],
+      prevent_self_review: true,
+    },
+    { type: "branch_policy" },
+  ]);
+  fake.environmentSettings.set("prod", {
+    can_admins_bypass: false,
+    deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
+    branch_policies: [{ name: "main", type: "branch" }],
+  });
+};
 
 beforeAll(async () => {
   await fake.start();
@@ -46,16 +60,20 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => slack.listen(0, "127.0.0.1", r));
-  fake.addPull(7, { headSha: "head1", baseSha: "base1" });
-  fake.environments.set("prod", [
-    { type: "required_reviewers", reviewers: [{ type: "Team", reviewer: { id: 1 } }] },
-  ]);
   fake.environments.set("staging", [{ type: "wait_timer", wait_timer: 5 }]);
   writeFileSync(planFile, "binary plan prod");
   const tofu = join(work, "tofu");
+  const json = join(__dirname, "../../terraform-plan/test/fixtures/sensitive.json");
   writeFileSync(
     tofu,
-    `#!/usr/bin/env bash\n[ "$1" = apply ] && { touch "${applied}"; echo "Apply complete! Resources: 1 added, 0 changed, 0 destroyed."; }\nexit 0\n`,
+    `#!/usr/bin/env bash
+case "$1" in
+  show) cat "${json}" ;;
+  apply) touch "${applied}"; echo "Apply complete! Resources: 1 added, 0 changed, 0 destroyed."
+         echo "Outputs:"; echo 'connection = "${URI}"' ;;
+esac
+exit 0
+`,
   );
   chmodSync(tofu, 0o755);
   const event = join(work, "event.json");
@@ -64,14 +82,15 @@ beforeAll(async () => {
     GITHUB_REPOSITORY: `${fake.owner}/${fake.repo}`,
     GITHUB_EVENT_PATH: event,
     GITHUB_SHA: "head1",
+    GITHUB_REF: "refs/heads/main",
     GITHUB_RUN_ID: "9",
     GITHUB_SERVER_URL: "https://github.com",
     GITHUB_API_URL: fake.url,
     GITHUB_STEP_SUMMARY: join(work, "summary.md"),
     GITHUB_OUTPUT: join(work, "output.txt"),
+    RUNNER_TEMP: work,
     SLACK_API_URL: `http://127.0.0.1:${(slack.address() as AddressInfo).port}/api/`,
   });
-  writeFileSync(join(work, "summary.md"), "");
   writeFileSync(join(work, "output.txt"), "");
   ({ run } = await import("../src/main"));
 });
@@ -79,15 +98,19 @@ afterAll(async () => {
   await fake.stop();
   await new Promise((r) => slack.close(r));
 });
-beforeEach(() => {
+beforeEach(async () => {
   process.exitCode = undefined;
   slackPosts.length = 0;
+  writeFileSync(join(work, "summary.md"), "");
+  gated();
+  writeMeta(await sha256File(planFile));
 });
 
-const common = () => ({
+const common = async () => ({
   environment: "prod",
   "plan-file": planFile,
-  "pull-request": "7",
+  "meta-file": metaFile,
+  "expected-sha256": await sha256File(planFile),
   "working-directory": work,
   "terraform-binary": join(work, "tofu"),
   "github-token": "ghs_apply",
@@ -95,64 +118,108 @@ const common = () => ({
   "slack-channel": "#deploys",
 });
 
-const applyComment = () => fake.comments.get(7)!.find((c) => c.body.includes("terraform-apply"))?.body ?? "";
+const summary = () => readFileSync(join(work, "summary.md"), "utf8");
+
+async function refusedWith(reason: string): Promise<void> {
+  await run();
+  expect(process.exitCode).toBe(1);
+  expect(summary()).toContain(`refused (\`${reason}\`)`);
+  expect(slackPosts.join()).toContain(reason);
+}
 
 it("refuses with plan-changed when the plan file is not the reviewed one, and reports it", async () => {
-  await reviewedComment("f".repeat(64));
-  setInputs(common());
-  await run();
-  expect(process.exitCode).toBe(1);
-  expect(applyComment()).toContain("⛔ Terraform apply · `prod` · refused (`plan-changed`)");
-  expect(slackPosts.join()).toContain("plan-changed");
+  setInputs({ ...(await common()), "expected-sha256": "f".repeat(64) });
+  await refusedWith("plan-changed");
 });
 
-it("ignores a forged plan comment from someone else", async () => {
-  const sha = await sha256File(planFile);
-  fake.comments.set(7, []);
-  fake.addComment(
-    7,
-    `${markerLine("prod")}\n${metaLine({ environment: "prod", sha256: sha, commit: "head1", createdAt: "x" })}`,
-    {
-      login: "mallory",
-      id: 3,
-      type: "User",
-    },
-  );
-  setInputs(common());
-  await run();
-  expect(process.exitCode).toBe(1);
-  expect(applyComment()).toContain("plan-not-found");
+it("refuses a meta.json whose hash differs (a plan swapped in the artifact)", async () => {
+  writeMeta("e".repeat(64));
+  setInputs(await common());
+  await refusedWith("plan-changed");
 });
 
-it("refuses a plan made on an outdated base", async () => {
-  await reviewedComment(await sha256File(planFile));
-  fake.pushCommits("main", "base2");
-  setInputs(common());
+it("no longer applies from a pull request's plan comment (forgeable by any workflow as github-actions[bot])", async () => {
+  const before = fake.requests.length;
+  setInputs({ ...(await common()), "pull-request": "7", "expected-sha256": "" });
   await run();
   expect(process.exitCode).toBe(1);
-  expect(applyComment()).toContain("plan-outdated-base");
-  await reviewedComment(await sha256File(planFile), "head1", "base2");
+  expect(fake.requests.length).toBe(before);
 });
 
 it("refuses an environment without required reviewers", async () => {
-  setInputs({
-    ...common(),
-    environment: "staging",
-    "pull-request": "",
-    "expected-sha256": await sha256File(planFile),
+  writeMeta(await sha256File(planFile), "staging");
+  fake.environmentSettings.set("staging", {
+    deployment_branch_policy: { protected_branches: true, custom_branch_policies: false },
   });
-  await run();
-  expect(process.exitCode).toBe(1);
+  setInputs({ ...(await common()), environment: "staging" });
+  await refusedWith("environment-unprotected");
 });
 
-it("applies the reviewed plan and reports to the pull request and Slack", async () => {
-  await reviewedComment(await sha256File(planFile), "head1", "base2");
-  setInputs(common());
-  await run();
+it("refuses an environment whose branch rules let another branch deploy", async () => {
+  fake.environmentSettings.set("prod", {
+    can_admins_bypass: false,
+    deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
+    branch_policies: [
+      { name: "main", type: "branch" },
+      { name: "release/*", type: "branch" },
+    ],
+  });
+  setInputs(await common());
+  await refusedWith("environment-branch-policy");
+  expect(fake.requests.some((r) => r.path.endsWith("/environments/prod/deployment-branch-policies"))).toBe(
+    true,
+  );
+});
+
+it("refuses self-review and admin bypass", async () => {
+  fake.environments.set("prod", [
+    {
+      type: "required_reviewers",
+      reviewers: [{ type: "User", reviewer: { id: 2 } }],
+      prevent_self_review: false,
+    },
+  ]);
+  setInputs(await common());
+  await refusedWith("environment-self-review");
+  gated();
+  fake.environmentSettings.set("prod", { ...fake.environmentSettings.get("prod")!, can_admins_bypass: true });
+  await refusedWith("environment-admin-bypass");
+});
+
+it("refuses a run that is not on main", async () => {
+  process.env.GITHUB_REF = "refs/heads/feature";
+  try {
+    setInputs(await common());
+    await refusedWith("wrong-ref");
+  } finally {
+    process.env.GITHUB_REF = "refs/heads/main";
+  }
+});
+
+it("applies the reviewed plan, masks what apply prints, and reports to the summary and Slack", async () => {
+  const written: string[] = [];
+  const spy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    setInputs(await common());
+    await run();
+  } finally {
+    spy.mockRestore();
+  }
   expect(process.exitCode).toBeUndefined();
-  expect(applyComment()).toContain("✅ Terraform apply · `prod` · applied");
-  expect(applyComment()).toContain("Resources: 1 added");
+  expect(summary()).toContain("✅ Terraform apply · `prod` · applied");
+  expect(summary()).toContain("Resources: 1 added");
+  expect(summary()).not.toContain("new-Secr3t-pw");
+  const log = written.join("");
+  expect(
+    log
+      .split("\n")
+      .filter((l) => !l.startsWith("::add-mask::"))
+      .join("\n"),
+  ).not.toContain("new-Secr3t-pw");
+  expect(log).toContain(`::add-mask::${URI}`);
   expect(slackPosts[0]).toContain("chat.postMessage");
   expect(slackPosts[0]).toContain("#deploys");
-  expect(fake.requests.some((r) => r.path.endsWith("/environments/prod"))).toBe(true);
 });

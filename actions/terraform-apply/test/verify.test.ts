@@ -4,7 +4,8 @@ import {
   checkEnvironment,
   checkHash,
   checkProtection,
-  checkPullRequestFreshness,
+  checkRef,
+  type EnvironmentSettings,
   Refusal,
 } from "../src/verify";
 
@@ -40,31 +41,82 @@ describe("apply gate", () => {
     expect(reason(() => checkEnvironment(meta, "staging"))).toBe("wrong-environment");
   });
 
-  it("refuses when commits were pushed or the base moved since the plan", () => {
-    expect(
-      reason(() => checkPullRequestFreshness(meta, { headSha: "head1", baseRef: "main", baseAheadBy: 0 })),
-    ).toBe("passed");
-    expect(
-      reason(() => checkPullRequestFreshness(meta, { headSha: "head2", baseRef: "main", baseAheadBy: 0 })),
-    ).toBe("plan-outdated");
-    expect(
-      reason(() => checkPullRequestFreshness(meta, { headSha: "head1", baseRef: "main", baseAheadBy: 2 })),
-    ).toBe("plan-outdated-base");
-  });
-
   it("promotion: refuses a plan made from another commit", () => {
     expect(reason(() => checkCommit(meta, "head1"))).toBe("passed");
     expect(reason(() => checkCommit(meta, "other"))).toBe("plan-outdated");
   });
 
+  const mainOnly = { protected_branches: false, custom_branch_policies: true };
+  const gated: EnvironmentSettings = {
+    can_admins_bypass: false,
+    deployment_branch_policy: mainOnly,
+    protection_rules: [
+      { type: "required_reviewers", reviewers: [{}], prevent_self_review: true },
+      { type: "branch_policy" },
+    ],
+  };
+  const main = [{ name: "main", type: "branch" as const }];
+
   it("needs the environment and, by default, required reviewers", () => {
-    expect(reason(() => checkProtection("prod", undefined, true))).toBe("environment-missing");
-    expect(reason(() => checkProtection("prod", [{ type: "wait_timer" }], true))).toBe(
-      "environment-unprotected",
+    expect(reason(() => checkProtection("prod", undefined, true, "main"))).toBe("environment-missing");
+    expect(
+      reason(() =>
+        checkProtection("prod", { ...gated, protection_rules: [{ type: "wait_timer" }] }, true, "main", main),
+      ),
+    ).toBe("environment-unprotected");
+    expect(reason(() => checkProtection("prod", gated, true, "main", main))).toBe("passed");
+    expect(
+      reason(() => checkProtection("dev", { deployment_branch_policy: mainOnly }, false, "main", main)),
+    ).toBe("passed");
+  });
+
+  it("refuses an environment any branch, a wildcard or a tag can deploy to", () => {
+    expect(reason(() => checkProtection("dev", { deployment_branch_policy: null }, false, "main"))).toBe(
+      "environment-branch-policy",
+    );
+    for (const policies of [
+      [],
+      [{ name: "*" }],
+      [...main, { name: "release/*" }],
+      [{ name: "main", type: "tag" as const }],
+    ]) {
+      expect(reason(() => checkProtection("prod", gated, true, "main", policies))).toBe(
+        "environment-branch-policy",
+      );
+    }
+    // Protected branches only: GitHub enforces that only protected branches deploy.
+    expect(
+      reason(() =>
+        checkProtection(
+          "prod",
+          { ...gated, deployment_branch_policy: { protected_branches: true, custom_branch_policies: false } },
+          true,
+          "main",
+        ),
+      ),
+    ).toBe("passed");
+  });
+
+  it("refuses self-review and admin bypass where reviewers are required", () => {
+    const selfReview = {
+      ...gated,
+      protection_rules: [{ type: "required_reviewers", reviewers: [{}], prevent_self_review: false }],
+    };
+    expect(reason(() => checkProtection("prod", selfReview, true, "main", main))).toBe(
+      "environment-self-review",
     );
     expect(
-      reason(() => checkProtection("prod", [{ type: "required_reviewers", reviewers: [{}] }], true)),
-    ).toBe("passed");
-    expect(reason(() => checkProtection("dev", [], false))).toBe("passed");
+      reason(() => checkProtection("prod", { ...gated, can_admins_bypass: true }, true, "main", main)),
+    ).toBe("environment-admin-bypass");
+    const { can_admins_bypass: _, ...unknownBypass } = gated;
+    expect(reason(() => checkProtection("prod", unknownBypass, true, "main", main))).toBe(
+      "environment-admin-bypass",
+    );
+  });
+
+  it("refuses a run that is not on the deploy branch", () => {
+    expect(reason(() => checkRef("refs/heads/main", "main"))).toBe("passed");
+    expect(reason(() => checkRef("refs/heads/feature", "main"))).toBe("wrong-ref");
+    expect(reason(() => checkRef("refs/tags/main", "main"))).toBe("wrong-ref");
   });
 });

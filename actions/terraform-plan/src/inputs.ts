@@ -11,6 +11,10 @@ export interface Inputs {
   workingDirectory: string;
   terraformBinary: string;
   varFile: string;
+  /** Extra var files passed after var-file (later ones win), e.g. dataflow-template's tfvars-file. */
+  varFiles: string[];
+  /** Plan without taking the state lock (read-only plan identities cannot write the lock object). */
+  lock: boolean;
   backendConfig: string;
   init: boolean;
   policyDir: string;
@@ -100,6 +104,11 @@ export function readInputs(get: InputGetter, defaultPullRequest?: number): Input
     workingDirectory: get("working-directory").trim() || "terraform",
     terraformBinary: get("terraform-binary").trim() || "tofu",
     varFile: get("var-file").trim() || `environments/${environment}.tfvars`,
+    varFiles: get("var-files")
+      .split("\n")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    lock: bool(get, "lock", true, errors),
     backendConfig: get("backend-config").trim() || `environments/${environment}.backend.hcl`,
     init: bool(get, "init", true, errors),
     policyDir: get("policy-dir").trim(),

@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import * as core from "@actions/core";
 import { context, getOctokit } from "@actions/github";
+import { explain } from "../../../tools/build-actions/src/entry";
 import { type ArtifactUploader, artifactUrl, defaultUploader } from "./artifact";
 import { ALLOW_DESTROY_LABEL_PREFIX, COMMENT_BUDGET, STATEFUL_TYPES, SUMMARY_BUDGET } from "./defaults";
 import { renderDiff } from "./diff";
@@ -14,10 +15,11 @@ import { getPullRequest, type Octokit, type Repo, syncLabels, upsertPlanComment 
 import { type Inputs, readInputs } from "./inputs";
 import { labelFamily, wantedLabels } from "./labels";
 import { markerLine, type PlanMeta } from "./marker";
+import { maskedLogger, maskText, sensitiveValues } from "./mask";
 import { parsePlanJson, summarize } from "./plan";
 import { evaluatePolicies, type PolicyResult } from "./policy";
 import { renderComment } from "./render";
-import { initArgs, planArgs, runCommand, sha256File } from "./terraform";
+import { encryptionEnv, initArgs, planArgs, runCommand, sha256File } from "./terraform";
 
 /** Collaborators that tests replace. */
 export interface Dependencies {
@@ -35,7 +37,7 @@ async function planError(
   repo: Repo,
   stderr: string,
 ): Promise<void> {
-  const tail = stderr.split("\n").slice(-60).join("\n").replace(/```/g, "ˋˋˋ");
+  const tail = maskText(stderr.split("\n").slice(-60).join("\n"), inputs.maskPatterns).replace(/```/g, "ˋˋˋ");
   const body = [
     markerLine(inputs.environment),
     `### 💥 Terraform plan · \`${inputs.environment}\` · failed`,
@@ -86,29 +88,63 @@ export async function run(deps: Dependencies = {}): Promise<void> {
     const planFile = join(outDir, `${inputs.environment}.tfplan`);
     const planJsonFile = join(outDir, `${inputs.environment}.plan.json`);
     const tf = inputs.terraformBinary;
-    const log = (line: string) => core.info(line);
+    // Every line this action logs is masked; the plan's own text output is not logged at all (below).
+    const log = maskedLogger((line) => core.info(line), inputs.maskPatterns);
     const varFile = existsSync(join(cwd, inputs.varFile)) ? inputs.varFile : undefined;
+    for (const extra of inputs.varFiles) {
+      if (!existsSync(resolve(cwd, extra)))
+        throw new Error(`var-files: ${extra} does not exist (relative paths are taken from ${cwd})`);
+    }
+    const varFiles = [...(varFile ? [varFile] : []), ...inputs.varFiles.map((f) => resolve(cwd, f))];
     const backend = existsSync(join(cwd, inputs.backendConfig)) ? inputs.backendConfig : undefined;
+    // State and plan encryption needs its key at init, plan and show (terraform/encryption.tofu).
+    const tfEnv = encryptionEnv(varFile ? await readFile(join(cwd, varFile), "utf8") : undefined);
 
     if (inputs.init) {
-      const init = await core.group(`${tf} init`, () => runCommand(tf, initArgs(backend), cwd, log));
+      const init = await core.group(`${tf} init`, () =>
+        runCommand(tf, initArgs(backend), cwd, log, undefined, tfEnv),
+      );
       if (init.code !== 0) {
         await planError(inputs, octokit, repo, init.stderr);
         throw new Error(`${tf} init failed (exit ${init.code}); see the log above`);
       }
     }
-    const plan = await core.group(`${tf} plan (${inputs.environment})`, () =>
-      runCommand(tf, planArgs(planFile, varFile), cwd, log),
-    );
+    // The plan's text output prints every non-sensitive value in clear (a URI in a plain string, a value a
+    // provider does not mark): it goes to a file that is never uploaded, not to the log. The masked diff is
+    // in the job summary and the comment.
+    const planLog = join(outDir, `${inputs.environment}.plan.log`);
+    const plan = await core.group(`${tf} plan (${inputs.environment})`, async () => {
+      log(`var files, later ones win: ${varFiles.join(", ") || "(none)"}`);
+      const result = await runCommand(
+        tf,
+        planArgs(planFile, varFiles, inputs.lock),
+        cwd,
+        log,
+        planLog,
+        tfEnv,
+      );
+      log(`plan output kept off the log (${planLog}); the masked diff is in the job summary`);
+      return result;
+    });
     if (plan.code === 1 || !existsSync(planFile)) {
       await planError(inputs, octokit, repo, plan.stderr);
       throw new Error(`${tf} plan failed (exit ${plan.code}); see the log and the pull-request comment`);
     }
-    const show = await runCommand(tf, ["show", "-json", "-no-color", planFile], cwd, log, planJsonFile);
+    const show = await runCommand(
+      tf,
+      ["show", "-json", "-no-color", planFile],
+      cwd,
+      log,
+      planJsonFile,
+      tfEnv,
+    );
     if (show.code !== 0)
       throw new Error(`${tf} show -json failed (exit ${show.code}): ${show.stderr.slice(-2000)}`);
     const sha256 = await sha256File(planFile);
-    const summary = summarize(parsePlanJson(await readFile(planJsonFile, "utf8")), STATEFUL_TYPES);
+    const planJson = parsePlanJson(await readFile(planJsonFile, "utf8"));
+    // From here on the runner masks every sensitive value wherever it appears (errors, later steps).
+    for (const value of sensitiveValues(planJson)) core.setSecret(value);
+    const summary = summarize(planJson, STATEFUL_TYPES);
 
     const pr =
       octokit && inputs.pullRequest ? await getPullRequest(octokit, repo, inputs.pullRequest) : undefined;
@@ -204,6 +240,6 @@ export async function run(deps: Dependencies = {}): Promise<void> {
       );
     }
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    core.setFailed(explain(error));
   }
 }

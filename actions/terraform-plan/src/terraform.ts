@@ -22,11 +22,12 @@ export function runCommand(
   cwd: string,
   log: (line: string) => void,
   stdoutFile?: string,
+  extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, {
       cwd,
-      env: { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
+      env: { ...process.env, ...extraEnv, TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
@@ -62,18 +63,46 @@ export function sha256File(path: string): Promise<string> {
   });
 }
 
-/** Arguments of `plan` for one environment. */
-export function planArgs(planFile: string, varFile: string | undefined): string[] {
+/**
+ * Arguments of `plan` for one environment. The var files are passed in order: OpenTofu reads `-var-file`s
+ * after TF_VAR_* and *.auto.tfvars, in command-line order, a later file replacing a variable an earlier one
+ * set (opentofu/opentofu@v1.10.10:internal/command/meta_vars.go, collectVariableValues). So a generated file
+ * passed after environments/<env>.tfvars wins over it; TF_VAR_* never does.
+ */
+export function planArgs(planFile: string, varFiles: readonly string[], lock = true): string[] {
   const args = [
     "plan",
     "-input=false",
     "-no-color",
-    "-lock-timeout=5m",
+    // A read-only plan identity cannot write the lock object; such a plan is never applied from a lock-free
+    // state read anyway (the apply re-checks the plan against the state under the lock).
+    ...(lock ? ["-lock-timeout=5m"] : ["-lock=false"]),
     "-detailed-exitcode",
     `-out=${planFile}`,
   ];
-  if (varFile) args.push(`-var-file=${varFile}`);
+  for (const file of varFiles) args.push(`-var-file=${file}`);
   return args;
+}
+
+/**
+ * The value of a top-level string variable in a tfvars file (`name = "value"` on one line), or undefined.
+ * Used for `state_encryption_key` only: OpenTofu needs it at `init`, `show` and `apply PLANFILE`, where
+ * `-var-file` is not accepted for a saved plan, so it is passed as TF_VAR_state_encryption_key read from the
+ * environment's own tfvars file (one place for the value).
+ */
+export function tfvarsString(text: string, name: string): string | undefined {
+  const match = new RegExp(`^[ \\t]*${name}[ \\t]*=[ \\t]*"([^"\\\\$]*)"[ \\t]*(?:#.*)?$`, "m").exec(text);
+  return match?.[1];
+}
+
+/**
+ * Environment for every OpenTofu command of one environment: TF_VAR_state_encryption_key from the tfvars
+ * file unless the caller already set it. The key is a KMS key name, not a secret.
+ */
+export function encryptionEnv(tfvarsText: string | undefined): Record<string, string> {
+  if (process.env.TF_VAR_state_encryption_key || tfvarsText === undefined) return {};
+  const key = tfvarsString(tfvarsText, "state_encryption_key");
+  return key ? { TF_VAR_state_encryption_key: key } : {};
 }
 
 /** Arguments of `init`. */

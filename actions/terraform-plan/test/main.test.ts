@@ -14,7 +14,7 @@ import { OPA } from "./helpers";
 const work = mkdtempSync(join(tmpdir(), "tf-plan-main-"));
 const fake = new FakeGitHub();
 
-function fakeTofu(fixture: string, planExit = 2): string {
+function fakeTofu(fixture: string, planExit = 2, planOutput = ""): string {
   const path = join(work, `tofu-${fixture}-${planExit}`);
   const json = join(__dirname, "fixtures", `${fixture}.json`);
   writeFileSync(
@@ -23,6 +23,7 @@ function fakeTofu(fixture: string, planExit = 2): string {
 case "$1" in
   init) echo "OpenTofu has been successfully initialized!" ;;
   plan) for a in "$@"; do case "$a" in -out=*) printf 'binary plan %s' "${fixture}" > "\${a#-out=}" ;; esac; done
+        ${planOutput}
         [ ${planExit} = 1 ] && { echo "Error: Invalid reference" >&2; exit 1; }
         exit ${planExit} ;;
   show) cat "${json}" ;;
@@ -165,4 +166,40 @@ it("invalid inputs fail before anything runs, listing every problem", async () =
   await run({ uploader });
   expect(process.exitCode).toBe(1);
   expect(fake.requests.length).toBe(before);
+});
+
+it("nothing unmasked reaches the log: plan text stays off it, errors are masked, sensitive values registered", async () => {
+  const uri = "mongodb+srv://ingestion:new-Secr3t-pw@cluster0.abcd.mongodb.net/shopstream";
+  const written: string[] = [];
+  const spy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    setInputs({
+      environment: "dev",
+      "working-directory": join(work, "terraform"),
+      // What a real plan prints for values no provider marks sensitive, on stdout and in a warning on stderr.
+      "terraform-binary": fakeTofu(
+        "sensitive",
+        2,
+        `echo '  + secret_data = "${uri}"'; echo '  + api = "opaque-tok-123456"'; echo 'Warning: value "${uri}" opaque-tok-123456' >&2`,
+      ),
+      "github-token": "ghs_main",
+      "mask-patterns": "opaque-tok-[0-9]+",
+    });
+    await run({ uploader });
+  } finally {
+    spy.mockRestore();
+  }
+  expect(process.exitCode).toBeUndefined();
+  const all = written.join("");
+  const logLines = all.split("\n").filter((l) => !l.startsWith("::add-mask::"));
+  expect(logLines.join("\n")).not.toContain("new-Secr3t-pw");
+  expect(logLines.join("\n")).not.toContain("opaque-tok-123456");
+  // The stderr warning is logged, masked.
+  expect(logLines.some((l) => l.startsWith('Warning: value "***') && l.endsWith(" ***"))).toBe(true);
+  // secret_data is marked sensitive in the plan JSON: registered, so the runner masks it in later steps too.
+  expect(all).toContain(`::add-mask::${uri}`);
+  expect(fake.comments.get(12)![0]!.body).not.toContain("new-Secr3t-pw");
 });

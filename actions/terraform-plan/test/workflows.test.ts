@@ -49,11 +49,31 @@ describe.each(workflows)("$file", ({ file, text, doc }) => {
     }
   });
 
-  it("every job that applies runs in a protected environment under the environment's deploy lock", () => {
+  it("every job that applies runs in a protected environment, in a promotion queue that never cancels", () => {
     for (const [name, job] of Object.entries(doc.jobs)) {
       if (!job.steps?.some((s) => s.uses === "./actions/terraform-apply")) continue;
       expect(`${name}: ${JSON.stringify(job.environment)}`).not.toMatch(/-plan/);
-      expect(JSON.stringify(doc.concurrency ?? job.concurrency)).toMatch(/deploy-/);
+      // A pending run in a group is replaced by a newer one unless the group queues (`queue: max`).
+      expect(doc.concurrency ?? job.concurrency).toEqual({
+        group: expect.stringMatching(/^promote-/),
+        "cancel-in-progress": false,
+        queue: "max",
+      });
+    }
+  });
+
+  it("jobs in a <env>-plan environment (reachable from pull requests) get read-only credentials only", () => {
+    for (const [name, job] of Object.entries(doc.jobs)) {
+      if (!/-plan/.test(JSON.stringify(job.environment ?? ""))) continue;
+      const body = JSON.stringify(job);
+      expect(`${name}: ${body}`).not.toMatch(
+        /secrets\.(MONGODB_ATLAS_CLIENT_ID|MONGODB_ATLAS_CLIENT_SECRET|SLACK_AUTH_TOKEN|SLACK_BOT_TOKEN)\b/,
+      );
+      expect(`${name}: ${body}`).not.toMatch(/GCP_DEPLOY_SERVICE_ACCOUNT/);
+      for (const step of job.steps ?? []) {
+        if (step.uses === "./actions/terraform-plan")
+          expect(`${name}: lock=${step.with?.lock}`).toBe(`${name}: lock=false`);
+      }
     }
   });
 });
@@ -62,4 +82,44 @@ it("the workflows cover pull-request plans, promotions, drift, CI and code scann
   expect(files).toEqual(
     expect.arrayContaining(["terraform-plan.yml", "promote.yml", "drift.yml", "ci.yml", "codeql.yml"]),
   );
+});
+
+describe("required checks never hang", () => {
+  const byFile = Object.fromEntries(workflows.map((w) => [w.file, w]));
+
+  it.each([
+    ["terraform-plan.yml", "terraform-plan"],
+    ["ci.yml", "ci"],
+  ])("%s: the required job %s always runs, on every pull request and in the merge queue", (file, job) => {
+    const { doc } = byFile[file]!;
+    const on = (doc as unknown as { on: Record<string, { paths?: unknown } | null> }).on;
+    expect(Object.keys(on)).toEqual(expect.arrayContaining(["pull_request", "merge_group"]));
+    expect(on.pull_request?.paths).toBeUndefined();
+    const required = doc.jobs[job] as Job & { if?: string; needs?: string[] };
+    expect(required.if).toBe("always()");
+    // It depends on every other job, so a failure anywhere fails the required check.
+    expect([...(required.needs ?? [])].sort()).toEqual(
+      Object.keys(doc.jobs)
+        .filter((j) => j !== job)
+        .sort(),
+    );
+  });
+
+  it("the plan's path filter covers Terraform, policies and the tools that build the plan", () => {
+    const script = readFileSync(join(dir, "../scripts/plan-paths.sh"), "utf8");
+    for (const path of [
+      "terraform/",
+      "policies/terraform/",
+      "tools/terraform/",
+      "actions/terraform-plan/",
+      "tools/udf/",
+    ])
+      expect(script).toContain(path);
+  });
+
+  it("drift and promotions never share a concurrency group", () => {
+    const drift = JSON.stringify(byFile["drift.yml"]!.doc.jobs.drift!.concurrency);
+    expect(drift).toMatch(/drift-/);
+    expect(drift).not.toMatch(/promote-|deploy-/);
+  });
 });

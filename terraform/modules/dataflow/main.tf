@@ -62,7 +62,9 @@ locals {
 # The template loads the UDF lazily, on the first message, and routes a load failure to the dead-letter table:
 # a wrong path would dead-letter all traffic instead of failing the launch. So the plan lists each UDF object
 # (a list by prefix returns an empty set instead of failing on a missing object) and the job's precondition
-# refuses a path that does not exist, with the path in the message.
+# refuses a path that does not exist, with the path in the message. A caller that publishes the bundles in the
+# same approved job right before applying (the promotion) sets verify_udf_objects = false: its bundles cannot
+# exist yet at plan time, and its publish step fails the job when one is missing or differs.
 locals {
   udf_objects = {
     ingestion = regex("^gs://([^/]+)/(.+)$", var.ingestion.udf_gcs_path)
@@ -71,7 +73,7 @@ locals {
 }
 
 data "google_storage_bucket_objects" "udf" {
-  for_each = var.jobs_enabled ? local.udf_objects : {}
+  for_each = var.jobs_enabled && var.verify_udf_objects ? local.udf_objects : {}
 
   bucket = each.value[0]
   prefix = each.value[1]
@@ -147,7 +149,7 @@ resource "google_dataflow_flex_template_job" "job" {
     ignore_changes = [num_workers, max_workers]
 
     precondition {
-      condition     = contains([for o in data.google_storage_bucket_objects.udf[each.key].bucket_objects : o.name], local.udf_objects[each.key][1])
+      condition     = !var.verify_udf_objects || contains([for o in data.google_storage_bucket_objects.udf[each.key].bucket_objects : o.name], local.udf_objects[each.key][1])
       error_message = "The ${each.key} UDF gs://${local.udf_objects[each.key][0]}/${local.udf_objects[each.key][1]} does not exist: the job would dead-letter every message. Publish the bundle first (actions/dataflow-template, first promotion) or keep dataflow_jobs_enabled = false."
     }
   }

@@ -118,6 +118,12 @@ variable "jobs_enabled" {
   default     = true
 }
 
+variable "verify_udf_objects" {
+  description = "Refuse at plan time a job whose UDF object does not exist. Set false only by a caller that publishes the bundles itself before applying the plan and fails when one is missing (the promotion's apply job, through actions/dataflow-template)."
+  type        = bool
+  default     = true
+}
+
 variable "kms_key_name" {
   description = "Optional Cloud KMS key for CMEK on job state and the temp bucket. Null uses Google-managed keys."
   type        = string

@@ -2,7 +2,8 @@
  * A contract fake of the GitHub REST API: a node:http server on 127.0.0.1 (random port) implementing the
  * routes the Terraform actions use, with response shapes copied from GitHub's documented API
  * (github/rest-api-description): issue comments (list with `Link` pagination, create, update), labels (list,
- * add, remove, create), pulls get, repos compare, environments get. State lives in memory; every request is
+ * add, remove, create), pulls get, repos compare, environments get (with branch policy and admin bypass) and
+ * list deployment branch policies. State lives in memory; every request is
  * recorded for assertions. It is not GitHub: it checks what the documented contract promises (status codes,
  * shapes, the 65,536-character comment limit, pagination), not GitHub's undocumented behaviour.
  *
@@ -63,6 +64,19 @@ export type FakeProtectionRule =
   | { type: "wait_timer"; wait_timer: number }
   | { type: "branch_policy" };
 
+/**
+ * Environment settings besides the rules, in the shape of "Get an environment" (GitHub's OpenAPI description
+ * `components.schemas.environment`, as shipped in @octokit/openapi-types 29.0.1, and `can_admins_bypass`,
+ * which real responses carry although the description omits it: google/go-github#2722) and of
+ * "List deployment branch policies" (`{ total_count, branch_policies: [{ id, node_id, name, type }] }`).
+ */
+export interface FakeEnvironmentSettings {
+  can_admins_bypass?: boolean;
+  deployment_branch_policy?: { protected_branches: boolean; custom_branch_policies: boolean } | null;
+  /** Custom branch or tag name patterns (used when custom_branch_policies is true). */
+  branch_policies?: { name: string; type: "branch" | "tag" }[];
+}
+
 /** Options of {@link FakeGitHub}. */
 export interface FakeGitHubOptions {
   owner?: string;
@@ -112,6 +126,8 @@ export class FakeGitHub {
   readonly branches = new Map<string, string[]>();
   /** Environments by name. */
   readonly environments = new Map<string, FakeProtectionRule[]>();
+  /** Branch policy and admin bypass of environments (default: protected branches only, no admin bypass). */
+  readonly environmentSettings = new Map<string, FakeEnvironmentSettings>();
   /** Make the next N requests to a path fail with this status (retry tests). */
   readonly failures: { method: string; pathPrefix: string; status: number; remaining: number }[] = [];
 
@@ -390,6 +406,16 @@ export class FakeGitHub {
       if (!rules) return this.notFound(res);
       return this.send(res, 200, this.environmentObject(name, rules));
     }
+    m = path.match(/^\/environments\/([^/]+)\/deployment-branch-policies$/);
+    if (m && method === "GET") {
+      const name = decodeURIComponent(m[1]!);
+      if (!this.environments.has(name)) return this.notFound(res);
+      const policies = this.environmentSettings.get(name)?.branch_policies ?? [];
+      return this.send(res, 200, {
+        total_count: policies.length,
+        branch_policies: policies.map((p, i) => ({ id: 361471 + i, node_id: `GBP_${361471 + i}`, ...p })),
+      });
+    }
     return this.notFound(res);
   }
 
@@ -486,6 +512,7 @@ export class FakeGitHub {
   }
 
   private environmentObject(name: string, rules: FakeProtectionRule[]) {
+    const settings = this.environmentSettings.get(name) ?? {};
     return {
       id: 161088068,
       node_id: "EN_kwDOxxxx",
@@ -494,9 +521,12 @@ export class FakeGitHub {
       html_url: `https://github.com/${this.owner}/${this.repo}/deployments/activity_log?environments_filter=${name}`,
       created_at: "2025-01-01T00:00:00Z",
       updated_at: "2025-01-01T00:00:00Z",
-      can_admins_bypass: false,
+      can_admins_bypass: settings.can_admins_bypass ?? false,
       protection_rules: rules.map((r, i) => ({ id: 3515 + i, node_id: `GA_${3515 + i}`, ...r })),
-      deployment_branch_policy: { protected_branches: true, custom_branch_policies: false },
+      deployment_branch_policy:
+        settings.deployment_branch_policy === undefined
+          ? { protected_branches: true, custom_branch_policies: false }
+          : settings.deployment_branch_policy,
     };
   }
 }
