@@ -184,6 +184,7 @@ module "monitoring" {
   slack_page_channel             = var.slack_page_channel
   slack_ticket_channel           = var.slack_ticket_channel
   slos                           = local.slos
+  custom_metrics                 = jsondecode(file("${path.module}/${var.custom_metrics_file}"))
   runbook_base_url               = var.runbook_base_url
   pubsub_subscription_names      = module.pubsub.subscription_names
   dead_letter_subscription_names = module.pubsub.dead_letter_subscription_names

@@ -2,12 +2,13 @@
  * The SLI exporter: the two SLIs Cloud Monitoring cannot see by itself, written as custom metrics once a
  * minute (run it from a scheduler; see docs/slos.md):
  *  - MongoDB connections: `serverStatus().connections.current` (MongoDB Atlas has no native Cloud
- *    Monitoring metrics) as a DOUBLE gauge on the `mongodb-connections` SLO's metric;
+ *    Monitoring metrics) as an INT64 gauge on the `mongodb-connections` SLO's metric;
  *  - overall availability: the composite per-minute verdict (every component good), as a BOOL gauge on
  *    the composite SLO's metric, computed by the same code as the gate.
  */
 import type { protos } from "@google-cloud/monitoring";
 import { readCatalogMinutes, type TimeSeriesLister } from "./cloud";
+import { customTimeSeries } from "./custom-metrics";
 import type { MetricSelector, SloCatalog } from "./declaration";
 import { compositeMinutes } from "./evaluate";
 import { NAME_PREFIX_PLACEHOLDER } from "./filter";
@@ -29,23 +30,16 @@ export interface ExportOptions {
   nowMs: number;
 }
 
-function series(
-  selector: MetricSelector,
-  o: ExportOptions,
-  value: protos.google.monitoring.v3.ITypedValue,
-): protos.google.monitoring.v3.ITimeSeries {
-  const labels = (l: Record<string, string>) =>
-    Object.fromEntries(
-      Object.entries(l).map(([k, v]) => [k, v.split(NAME_PREFIX_PLACEHOLDER).join(o.namePrefix)]),
-    );
+/** The selector's metric labels with `{name_prefix}` filled in. */
+function labelsOf(selector: MetricSelector, o: ExportOptions): Record<string, string> {
   if (selector.resourceType !== "global")
     throw new Error(`custom SLI metrics are written on the global resource, not ${selector.resourceType}`);
-  return {
-    metric: { type: selector.metricType, labels: labels(selector.metricLabels) },
-    resource: { type: "global", labels: { project_id: o.projectId } },
-    metricKind: "GAUGE",
-    points: [{ interval: { endTime: { seconds: Math.floor(o.nowMs / 1000), nanos: 0 } }, value }],
-  };
+  return Object.fromEntries(
+    Object.entries(selector.metricLabels).map(([k, v]) => [
+      k,
+      v.split(NAME_PREFIX_PLACEHOLDER).join(o.namePrefix),
+    ]),
+  );
 }
 
 function selectorOf(
@@ -69,10 +63,14 @@ export async function exportMongoConnections(
   const status = await admin.command({ serverStatus: 1 });
   const current = status.connections?.current;
   if (typeof current !== "number") throw new Error("serverStatus has no connections.current");
-  await writer.createTimeSeries({
-    name: `projects/${o.projectId}`,
-    timeSeries: [series(selectorOf(catalog, sloName, "windows-in-range"), o, { doubleValue: current })],
+  const selector = selectorOf(catalog, sloName, "windows-in-range");
+  // customTimeSeries refuses NaN, negative and fractional counts before anything is written
+  const series = customTimeSeries(selector.metricType, current, {
+    projectId: o.projectId,
+    labels: labelsOf(selector, o),
+    endMs: o.nowMs,
   });
+  await writer.createTimeSeries({ name: `projects/${o.projectId}`, timeSeries: [series] });
   return current;
 }
 
@@ -93,10 +91,15 @@ export async function exportAvailability(
   const verdict = compositeMinutes(slo, data, catalog).get(minuteEnd);
   if (!verdict) return null;
   const available = verdict.good === 1;
+  const selector = selectorOf(catalog, sloName, "composite");
   await client.createTimeSeries({
     name: `projects/${o.projectId}`,
     timeSeries: [
-      series(selectorOf(catalog, sloName, "composite"), { ...o, nowMs: minuteEnd }, { boolValue: available }),
+      customTimeSeries(selector.metricType, available, {
+        projectId: o.projectId,
+        labels: labelsOf(selector, o),
+        endMs: minuteEnd,
+      }),
     ],
   });
   return available;

@@ -1,6 +1,8 @@
 /** SLOs as code: the declarations in policies/slo and everything computed from them. */
 export * from "./audit";
+export * from "./builtin-metrics";
 export * from "./cloud";
+export * from "./custom-metrics";
 export * from "./declaration";
 export * from "./duration";
 export * from "./evaluate";

@@ -97,7 +97,7 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
       metricLabels: { deployment: PREFIX },
       resourceType: "global",
       resourceLabels: { project_id: "p-dev-123" },
-      valueType: "DOUBLE",
+      valueType: "INT64",
       points: [{ value: 37 }],
     });
     // the connections point just written makes the last minute available
@@ -117,4 +117,24 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
       }),
     ).rejects.toThrow(/no connections\.current/);
   });
+
+  test.each([Number.NaN, -1])(
+    "refuses to write a connection count of %p (nothing reaches Monitoring)",
+    async (bad) => {
+      fake.created.length = 0;
+      await expect(
+        exportMongoConnections(
+          { command: async () => ({ connections: { current: bad } }) },
+          client,
+          catalog,
+          {
+            projectId: "p-dev-123",
+            namePrefix: PREFIX,
+            nowMs: END,
+          },
+        ),
+      ).rejects.toThrow(/connections .*finite number >= 0/);
+      expect(fake.created).toHaveLength(0);
+    },
+  );
 });

@@ -52,6 +52,35 @@ resource "google_monitoring_notification_channel" "slack" {
   }
 }
 
+# Descriptors of the custom metrics (declared once in packages/slo/src/custom-metrics.ts). Cloud Monitoring
+# refuses an SLO or alert policy whose filter names a metric with no descriptor, so the SLOs and the alerts
+# on these metrics depend on them.
+resource "google_monitoring_metric_descriptor" "custom" {
+  for_each = { for m in var.custom_metrics : m.type => m }
+
+  project      = var.project_id
+  type         = each.value.type
+  display_name = each.value.display_name
+  description  = each.value.description
+  metric_kind  = each.value.metric_kind
+  value_type   = each.value.value_type
+  unit         = each.value.unit
+
+  dynamic "labels" {
+    for_each = each.value.labels
+    content {
+      key         = labels.value.key
+      value_type  = labels.value.value_type
+      description = labels.value.description
+    }
+  }
+
+  metadata {
+    sample_period = each.value.sample_period
+    ingest_delay  = each.value.ingest_delay
+  }
+}
+
 resource "google_monitoring_custom_service" "pipeline" {
   project      = var.project_id
   service_id   = "${var.name_prefix}-${var.service_id}"
@@ -69,6 +98,9 @@ resource "google_monitoring_slo" "slo" {
   goal                = each.value.goal
   rolling_period_days = each.value.rolling_period_days
   user_labels         = local.user_labels
+
+  # An SLO over a custom metric is refused until the metric's descriptor exists.
+  depends_on = [google_monitoring_metric_descriptor.custom]
 
   dynamic "request_based_sli" {
     for_each = each.value.sli.type == "request_ratio" ? [each.value.sli] : []

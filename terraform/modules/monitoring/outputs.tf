@@ -26,3 +26,8 @@ output "dashboard_id" {
   description = "ID of the pipeline dashboard."
   value       = google_monitoring_dashboard.pipeline.id
 }
+
+output "custom_metric_types" {
+  description = "Types of the custom metric descriptors created here (writers need them to exist before writing)."
+  value       = [for d in google_monitoring_metric_descriptor.custom : d.type]
+}

@@ -104,6 +104,41 @@ variable "slos" {
   }
 }
 
+variable "custom_metrics" {
+  description = "Custom metric descriptors to create before the SLOs and alerts that read them; the root passes policies/slo/generated/terraform-custom-metrics.json (generated from packages/slo/src/custom-metrics.ts). metric_kind GAUGE or CUMULATIVE (user-defined metrics cannot be DELTA)."
+  type = list(object({
+    type         = string
+    display_name = string
+    description  = string
+    metric_kind  = string
+    value_type   = string
+    unit         = optional(string)
+    labels = optional(list(object({
+      key         = string
+      value_type  = optional(string, "STRING")
+      description = optional(string)
+    })), [])
+    sample_period = optional(string, "60s")
+    ingest_delay  = optional(string, "180s")
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for m in var.custom_metrics : startswith(m.type, "custom.googleapis.com/")])
+    error_message = "Custom metric types must start with custom.googleapis.com/."
+  }
+
+  validation {
+    condition     = alltrue([for m in var.custom_metrics : contains(["GAUGE", "CUMULATIVE"], m.metric_kind)])
+    error_message = "metric_kind must be GAUGE or CUMULATIVE: Cloud Monitoring does not accept DELTA for user-defined metrics."
+  }
+
+  validation {
+    condition     = length(distinct([for m in var.custom_metrics : m.type])) == length(var.custom_metrics)
+    error_message = "Custom metric types must be unique."
+  }
+}
+
 variable "runbook_base_url" {
   description = "Base URL the docs/runbooks/*.md paths of the operational alerts are appended to (e.g. `https://github.com/OWNER/REPO/blob/main`); null links repository-relative paths."
   type        = string
