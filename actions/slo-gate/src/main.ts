@@ -17,11 +17,17 @@ import {
 } from "../../../packages/slo/src";
 import { type InputReader, readInputs } from "./inputs";
 
+/** The Monitoring client as the action uses it; `auth` is checked before the first call. */
+export type GateClient = TimeSeriesLister & {
+  close(): Promise<void>;
+  auth?: { getClient(): Promise<unknown> };
+};
+
 /** What run() can be given instead of the real world (tests). */
 export interface RunDeps {
   read?: InputReader;
   /** Creates the Monitoring client; default `new MetricServiceClient()` (Application Default Credentials). */
-  createClient?: () => TimeSeriesLister & { close(): Promise<void> };
+  createClient?: () => GateClient;
   now?: () => number;
   workspace?: string;
 }
@@ -36,6 +42,8 @@ export async function evaluate(
   const catalog = loadSloCatalog(inputs.sloDir);
   const client = (deps.createClient ?? (() => new MetricServiceClient()))();
   try {
+    // the real client authenticates with Application Default Credentials; test clients bring their own
+    if (!deps.createClient) await checkCredentials(client, inputs.projectId);
     core.info(
       `reading ${catalog.slos.length} SLOs of ${inputs.environment} (${inputs.projectId}) from Cloud Monitoring`,
     );
@@ -61,12 +69,60 @@ export async function evaluate(
     }
     return { report, failed };
   } finally {
-    await client.close();
+    // a failing close must not hide the error that got us here
+    await client
+      .close()
+      .catch((error: unknown) => core.debug(`closing the Monitoring client: ${firstLine(error)}`));
   }
+}
+
+/**
+ * Fails early, with what to do, when no Google credentials are available. Without this the client library
+ * creates its gRPC stub in a background promise whose rejection nobody handles, and the step dies with a
+ * stack trace, no ::error:: line and no outputs.
+ */
+async function checkCredentials(client: GateClient, projectId: string): Promise<void> {
+  if (!client.auth) return;
+  try {
+    await client.auth.getClient();
+  } catch (error) {
+    throw new Error(
+      `no Google Cloud credentials to read Cloud Monitoring of ${projectId}: run google-github-actions/auth (Workload Identity Federation) before this step with an identity that has roles/monitoring.viewer on ${projectId} (${firstLine(error)})`,
+    );
+  }
+}
+
+const firstLine = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+
+/** The message of a failure, with the fix for the errors a user can act on. */
+export function explain(error: unknown): string {
+  const message = firstLine(error);
+  const code = (error as { code?: unknown })?.code;
+  if (code === 7 || /PERMISSION_DENIED/.test(message))
+    return `Cloud Monitoring refused the read: ${message}. Grant roles/monitoring.viewer on the project to the identity google-github-actions/auth signs in as.`;
+  if (code === 16 || /UNAUTHENTICATED/.test(message))
+    return `Cloud Monitoring did not accept the credentials: ${message}. Check the google-github-actions/auth step (workload identity provider and service account).`;
+  if (code === 4 || code === 14 || /DEADLINE_EXCEEDED|UNAVAILABLE/.test(message))
+    return `Cloud Monitoring was unreachable: ${message}. Re-run the job; if it persists, check status.cloud.google.com.`;
+  return `slo-gate: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+let failed = false;
+/** Ends the step in exactly one ::error:: line (a later failure, e.g. a stray rejection, is logged only). */
+export function failOnce(error: unknown): void {
+  if (failed) {
+    core.info(`(after the failure above) ${firstLine(error)}`);
+    return;
+  }
+  failed = true;
+  core.setOutput("score", "error");
+  core.setFailed(explain(error));
 }
 
 /** The action's entry point: one try/catch ending in core.setFailed. */
 export async function run(deps: RunDeps = {}): Promise<void> {
+  failed = false;
   try {
     const { report, failed } = await evaluate(deps);
     const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
@@ -80,6 +136,6 @@ export async function run(deps: RunDeps = {}): Promise<void> {
       core.info(`${row.score.padEnd(4)} ${row.name}: ${row.notes.join("; ") || "ok"}`);
     if (failed) core.setFailed(failed);
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    failOnce(error);
   }
 }
