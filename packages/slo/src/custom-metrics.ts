@@ -130,13 +130,13 @@ export const CUSTOM_METRICS: readonly CustomMetric[] = [
     type: "custom.googleapis.com/shopstream/pipeline/event_latency",
     displayName: "Event latency, publish to stored",
     description:
-      "Per-event latency from Pub/Sub publish time to the store's write time, as an explicit-bucket distribution (bounds in EVENT_LATENCY_BOUNDS_SECONDS). CUMULATIVE: each point covers one closed window (start = window start, a reset). Written by apps/reconciler; the processing-latency SLO is a distribution_cut over it.",
+      "Per-event latency from Pub/Sub publish time to the store's write time, as an explicit-bucket distribution (bounds in EVENT_LATENCY_BOUNDS_SECONDS). One point per minute of publish time: start = the minute's start, end = its end (CUMULATIVE, each point a reset), all of a closed reconciliation window's minutes written when the window closes. Written by apps/reconciler; the processing-latency SLO is a distribution_cut over it and the availability verdict reads it per minute.",
     metricKind: "CUMULATIVE",
     valueType: "DISTRIBUTION",
     unit: "s",
     labels: [DEPLOYMENT, STORE],
     writer: "reconciliation job (apps/reconciler)",
-    samplePeriodSeconds: 300,
+    samplePeriodSeconds: 60,
     ingestDelaySeconds: 900,
   },
 ];
