@@ -46,7 +46,7 @@ locals {
       goal                = s.goal
       rolling_period_days = s.rolling_period_days
       sli = merge(s.sli, {
-        for k in ["good_filter", "bad_filter", "total_filter", "metric_filter"] :
+        for k in ["good_filter", "bad_filter", "total_filter", "metric_filter", "distribution_filter"] :
         k => replace(s.sli[k], "{name_prefix}", local.name_prefix) if lookup(s.sli, k, null) != null
       })
       alerts      = s.alerts

@@ -66,7 +66,8 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     clients = [];
   });
 
-  const gate = async (scenario: Scenario, extra: Record<string, string> = {}, days = 4) => {
+  // 8 days: above gate.minCoverage (25% of 30 days), so the verdict is about burn, not history
+  const gate = async (scenario: Scenario, extra: Record<string, string> = {}, days = 8) => {
     fake.series.push(...scenarioSeries(scenario, days));
     return evaluate({ read: inputs(extra), createClient, workspace: REPO });
   };
@@ -84,7 +85,7 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     const success = report.rows.find((r) => r.name === "processing-success")!;
     expect(success.sli).toBe(1);
     expect(success.budgetRemaining).toBe(1);
-    // four reads: good + total, latency, connections; composite computed from them
+    // four reads: good + total, latency distribution, connections; composite computed from them
     expect(fake.requests).toHaveLength(4);
     for (const r of fake.requests) {
       expect(r.name).toBe("projects/shop-staging-1234");
@@ -95,9 +96,19 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     expect(fake.requests.map((r) => `${r.perSeriesAligner}/${r.crossSeriesReducer}`).sort()).toEqual([
       "ALIGN_DELTA/REDUCE_SUM",
       "ALIGN_DELTA/REDUCE_SUM",
-      "ALIGN_MEAN/REDUCE_MAX",
-      "ALIGN_MEAN/REDUCE_SUM",
+      "ALIGN_DELTA/REDUCE_SUM",
+      "ALIGN_SUM/REDUCE_SUM",
     ]);
+    // each read ends at its SLO's visibility horizon
+    const ends = Object.fromEntries(
+      fake.requests.map((r) => [r.filter.split('metric.type = "')[1]?.split('"')[0], (END - r.endMs) / 1000]),
+    );
+    expect(ends).toEqual({
+      "pubsub.googleapis.com/subscription/ack_message_count": 240,
+      "pubsub.googleapis.com/topic/send_message_operation_count": 240,
+      "custom.googleapis.com/shopstream/pipeline/event_latency": 900,
+      "custom.googleapis.com/shopstream/mongodb/connections": 180,
+    });
     // all client connections closed
     expect(clients).toHaveLength(1);
   });
@@ -125,16 +136,21 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     expect(success.score).toBe("fail");
     expect(success.burnRates["1h"]).toBeCloseTo(20);
     expect(success.burnRates["5m"]).toBeCloseTo(20);
-    // the composite sees the bad minutes too
-    expect(report.rows.find((r) => r.name === "overall-availability")!.score).toBe("fail");
+    // 2% failing is 98% per minute: still available (minuteThreshold 95%), as its goal allows
+    expect(report.rows.find((r) => r.name === "overall-availability")!.score).toBe("pass");
     expect(failed).toMatch(/Promotion blocked/);
   });
 
-  test("missing: no time series at all scores the policy's missingData (warn)", async () => {
+  test("missing: nothing ever measured blocks, except SLOs declared neverMeasured: exclude", async () => {
     const { report, failed } = await gate("missing");
-    expect(report.rows.every((r) => r.score === "warn" && r.sli === null)).toBe(true);
-    expect(report.rows[0]?.notes[0]).toMatch(/no data/);
-    expect(failed).toBeUndefined();
+    expect(report.rows.map((r) => [r.name, r.score, r.counted])).toEqual([
+      ["mongodb-connections", "pass", false],
+      ["overall-availability", "fail", true],
+      ["processing-latency", "fail", true],
+      ["processing-success", "fail", true],
+    ]);
+    expect(report.rows[0]?.notes[0]).toMatch(/NOT MEASURED/);
+    expect(failed).toMatch(/Promotion blocked/);
   });
 
   test("audit mode: budgets, trends and too-loose objectives over a full (7-day) period", async () => {

@@ -84,8 +84,8 @@ export const CUSTOM_METRICS: readonly CustomMetric[] = [
     labels: [DEPLOYMENT],
     writer: "SLI exporter (packages/slo/src/exporter.ts)",
     samplePeriodSeconds: 60,
-    // the exporter waits for its inputs' visibility delay (<= 240 s) before writing the minute
-    ingestDelaySeconds: 480,
+    // the exporter writes a minute once its inputs are visible (event_latency: 900 s), plus ingestion
+    ingestDelaySeconds: 1200,
   },
   {
     type: "custom.googleapis.com/shopstream/reconciliation/missing_events",

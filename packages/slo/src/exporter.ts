@@ -10,7 +10,7 @@ import type { protos } from "@google-cloud/monitoring";
 import { readCatalogMinutes, type TimeSeriesLister } from "./cloud";
 import { customTimeSeries } from "./custom-metrics";
 import type { MetricSelector, SloCatalog } from "./declaration";
-import { compositeMinutes } from "./evaluate";
+import { compositeMinutes, evaluationEnd } from "./evaluate";
 import { NAME_PREFIX_PLACEHOLDER } from "./filter";
 
 /** The one method of MetricServiceClient the exporter writes with. */
@@ -75,8 +75,10 @@ export async function exportMongoConnections(
 }
 
 /**
- * Writes the composite verdict of the last complete minute; returns it, or null (nothing written) when
- * no component had data in that minute.
+ * Writes the composite verdict of the newest minute whose inputs are all visible (the evaluation time
+ * minus the composite's visibility delay, the largest of its components'); returns it, or null (nothing
+ * written) when no component had data in that minute. Scoring the minute that just ended would count
+ * metrics still being ingested as missing.
  */
 export async function exportAvailability(
   client: TimeSeriesLister & TimeSeriesWriter,
@@ -86,9 +88,17 @@ export async function exportAvailability(
 ): Promise<boolean | null> {
   const slo = catalog.slos.find((s) => s.name === sloName);
   if (!slo) throw new Error(`the catalog has no SLO named ${sloName}`);
-  const minuteEnd = Math.floor(o.nowMs / 60000) * 60000;
-  const data = await readCatalogMinutes(client, catalog, { ...o, endMs: minuteEnd, lookbackSeconds: 60 });
-  const verdict = compositeMinutes(slo, data, catalog).get(minuteEnd);
+  const minuteEnd = evaluationEnd(slo, o.nowMs);
+  // read each component up to the same minute (its own delay is at most the composite's)
+  const data = await readCatalogMinutes(
+    client,
+    {
+      ...catalog,
+      slos: catalog.slos.map((s) => ({ ...s, visibilityDelaySeconds: slo.visibilityDelaySeconds })),
+    },
+    { ...o, endMs: o.nowMs, lookbackSeconds: 60 },
+  );
+  const verdict = compositeMinutes(slo, data, catalog, minuteEnd).get(minuteEnd);
   if (!verdict) return null;
   const available = verdict.good === 1;
   const selector = selectorOf(catalog, sloName, "composite");

@@ -3,7 +3,7 @@
  * output and what slack-notify renders (so the notifier needs no Monitoring access).
  */
 import type { AuditReport } from "./audit";
-import type { GateReport, Score } from "./evaluate";
+import type { GateReport, Score, SloStatus } from "./evaluate";
 
 /** One SLO in a report. */
 export interface SloReportRow {
@@ -16,6 +16,10 @@ export interface SloReportRow {
   /** Burn rate per evaluated window label (`5m`, `1h`, ...); null without data. */
   burnRates: Record<string, number | null>;
   score: Score;
+  /** measured, not-measured (no data at all) or insufficient-history. */
+  status?: SloStatus;
+  /** False when left out of the overall verdict (never measured, neverMeasured: exclude). */
+  counted?: boolean;
   /** Gate: why it scored so. Audit: the advice. */
   notes: string[];
   verdict?: string;
@@ -57,6 +61,8 @@ export function gateReport(gate: GateReport, environment: string): SloReport {
       budgetRemaining: e.budgetRemaining,
       burnRates: burnRates(e),
       score: e.score,
+      status: e.status,
+      counted: e.counted,
       notes: e.reasons,
       runbook: e.slo.runbook,
     })),
@@ -78,6 +84,8 @@ export function auditReport(audit: AuditReport, environment: string): SloReport 
       sli: e.period.sli,
       budgetRemaining: e.budgetRemaining,
       burnRates: burnRates(e),
+      status: e.status,
+      counted: e.counted,
       score:
         f.verdict === "ok"
           ? "pass"
@@ -103,6 +111,16 @@ const pct = (v: number | null, digits = 3) => (v === null ? "n/a" : `${(v * 100)
 const rate = (v: number | null | undefined) => (v === null || v === undefined ? "n/a" : `${v.toFixed(2)}x`);
 const ICON: Record<Score, string> = { pass: "✅ pass", warn: "⚠️ warn", fail: "❌ fail" };
 
+/** The score cell: an SLO left out of the verdict is shown loudly, never as a quiet pass. */
+const scoreCell = (r: SloReportRow) =>
+  r.counted === false
+    ? "🚫 **NOT MEASURED** (not scored)"
+    : r.status === "insufficient-history"
+      ? `${ICON[r.score]} (insufficient history)`
+      : r.status === "not-measured"
+        ? `${ICON[r.score]} (**NOT MEASURED**)`
+        : ICON[r.score];
+
 /** Markdown for the job summary (GitHub-flavoured tables); runbook links are prefixed with `runbookBaseUrl`. */
 export function reportMarkdown(report: SloReport, runbookBaseUrl = ""): string {
   const title =
@@ -118,7 +136,7 @@ export function reportMarkdown(report: SloReport, runbookBaseUrl = ""): string {
     );
     for (const r of report.rows)
       lines.push(
-        `| ${r.displayName} | ${pct(r.goal, 2)} | ${pct(r.sli)} | ${pct(r.budgetRemaining, 1)} | ${windows.map((w) => rate(r.burnRates[w])).join(" | ")} | ${ICON[r.score]} | ${r.notes.join("; ") || "-"} |`,
+        `| ${r.displayName} | ${pct(r.goal, 2)} | ${pct(r.sli)} | ${pct(r.budgetRemaining, 1)} | ${windows.map((w) => rate(r.burnRates[w])).join(" | ")} | ${scoreCell(r)} | ${r.notes.join("; ") || "-"} |`,
       );
   } else {
     lines.push(

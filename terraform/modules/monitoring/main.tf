@@ -103,18 +103,33 @@ resource "google_monitoring_slo" "slo" {
   depends_on = [google_monitoring_metric_descriptor.custom]
 
   dynamic "request_based_sli" {
-    for_each = each.value.sli.type == "request_ratio" ? [each.value.sli] : []
+    for_each = startswith(each.value.sli.type, "request_") ? [each.value.sli] : []
     content {
-      good_total_ratio {
-        good_service_filter  = request_based_sli.value.good_filter
-        bad_service_filter   = request_based_sli.value.bad_filter
-        total_service_filter = request_based_sli.value.total_filter
+      dynamic "good_total_ratio" {
+        for_each = request_based_sli.value.type == "request_ratio" ? [request_based_sli.value] : []
+        content {
+          good_service_filter  = good_total_ratio.value.good_filter
+          bad_service_filter   = good_total_ratio.value.bad_filter
+          total_service_filter = good_total_ratio.value.total_filter
+        }
+      }
+
+      # Per-event latency: the share of a DISTRIBUTION metric's values inside [range_min, range_max].
+      dynamic "distribution_cut" {
+        for_each = request_based_sli.value.type == "request_distribution_cut" ? [request_based_sli.value] : []
+        content {
+          distribution_filter = distribution_cut.value.distribution_filter
+          range {
+            min = distribution_cut.value.range_min
+            max = distribution_cut.value.range_max
+          }
+        }
       }
     }
   }
 
   dynamic "windows_based_sli" {
-    for_each = each.value.sli.type == "request_ratio" ? [] : [each.value.sli]
+    for_each = startswith(each.value.sli.type, "windows_") ? [each.value.sli] : []
     content {
       window_period          = windows_based_sli.value.window_period
       good_bad_metric_filter = windows_based_sli.value.type == "windows_good_bad" ? windows_based_sli.value.good_filter : null
@@ -126,6 +141,17 @@ resource "google_monitoring_slo" "slo" {
           range {
             min = metric_mean_in_range.value.range_min
             max = metric_mean_in_range.value.range_max
+          }
+        }
+      }
+
+      dynamic "metric_sum_in_range" {
+        for_each = windows_based_sli.value.type == "windows_sum_in_range" ? [windows_based_sli.value] : []
+        content {
+          time_series = metric_sum_in_range.value.metric_filter
+          range {
+            min = metric_sum_in_range.value.range_min
+            max = metric_sum_in_range.value.range_max
           }
         }
       }
@@ -278,7 +304,16 @@ locals {
     for name, s in local.slos : name => {
       title = "SLI: ${s.display_name}"
       xyChart = {
-        dataSets = s.sli.type == "request_ratio" ? [
+        dataSets = s.sli.type == "request_distribution_cut" ? [{
+          plotType       = "HEATMAP"
+          legendTemplate = "per-event latency (good at or below ${s.sli.range_max})"
+          timeSeriesQuery = {
+            timeSeriesFilter = {
+              filter      = s.sli.distribution_filter
+              aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM" }
+            }
+          }
+          }] : s.sli.type == "request_ratio" ? [
           for label, f in { good = s.sli.good_filter, bad = s.sli.bad_filter, total = s.sli.total_filter } : {
             plotType             = "LINE"
             legendTemplate       = label
@@ -291,19 +326,20 @@ locals {
           } if f != null
           ] : [{
             plotType       = "LINE"
-            legendTemplate = s.sli.type == "windows_mean_in_range" ? "value (good in range)" : "share of good windows"
+            legendTemplate = s.sli.type == "windows_good_bad" ? "share of good windows" : "value (good in range)"
             timeSeriesQuery = {
               timeSeriesFilter = {
-                filter = s.sli.type == "windows_mean_in_range" ? s.sli.metric_filter : s.sli.good_filter
+                filter = s.sli.type == "windows_good_bad" ? s.sli.good_filter : s.sli.metric_filter
+                # the same aggregation the SLO and the gate use
                 aggregation = {
                   alignmentPeriod    = s.sli.window_period
-                  perSeriesAligner   = s.sli.type == "windows_mean_in_range" ? "ALIGN_MEAN" : "ALIGN_FRACTION_TRUE"
-                  crossSeriesReducer = s.sli.type == "windows_mean_in_range" ? "REDUCE_MAX" : "REDUCE_MEAN"
+                  perSeriesAligner   = lookup({ windows_mean_in_range = "ALIGN_MEAN", windows_sum_in_range = "ALIGN_SUM" }, s.sli.type, "ALIGN_FRACTION_TRUE")
+                  crossSeriesReducer = lookup({ windows_mean_in_range = "REDUCE_MEAN", windows_sum_in_range = "REDUCE_SUM" }, s.sli.type, "REDUCE_MEAN")
                 }
               }
             }
         }]
-        thresholds = s.sli.type == "windows_mean_in_range" && s.sli.range_max != null ? [{ value = s.sli.range_max, color = "RED" }] : []
+        thresholds = contains(["windows_mean_in_range", "windows_sum_in_range"], s.sli.type) && s.sli.range_max != null ? [{ value = s.sli.range_max, color = "RED" }] : []
       }
     }
   }

@@ -40,8 +40,10 @@ variable "slos" {
   description = <<-EOT
     SLOs to create, typically decoded from policies/slo/*.yaml. sli.type is one of:
     `request_ratio` (request_based_sli good_total_ratio: two of good_filter / bad_filter / total_filter),
+    `request_distribution_cut` (request_based_sli distribution_cut: distribution_filter with range_min/range_max),
     `windows_good_bad` (windows_based_sli good_bad_metric_filter: good_filter is a boolean time series),
-    `windows_mean_in_range` (windows_based_sli metric_mean_in_range: metric_filter with range_min/range_max).
+    `windows_mean_in_range` (windows_based_sli metric_mean_in_range: metric_filter with range_min/range_max),
+    `windows_sum_in_range` (windows_based_sli metric_sum_in_range: metric_filter with range_min/range_max).
     The root generates this list from policies/slo/*.yaml (packages/slo); alerts[].name keys the policy.
     Each alert is a multi-window burn-rate policy: it fires when the burn rate exceeds threshold over both
     long_window and short_window; severity `page` goes to the paging channel, `ticket` to the ticket channel.
@@ -57,6 +59,7 @@ variable "slos" {
       bad_filter    = optional(string)
       total_filter  = optional(string)
       metric_filter = optional(string)
+      distribution_filter = optional(string)
       range_min     = optional(number)
       range_max     = optional(number)
       window_period = optional(string, "60s")
@@ -82,8 +85,8 @@ variable "slos" {
   }
 
   validation {
-    condition     = alltrue([for s in var.slos : contains(["request_ratio", "windows_good_bad", "windows_mean_in_range"], s.sli.type)])
-    error_message = "sli.type must be request_ratio, windows_good_bad or windows_mean_in_range."
+    condition     = alltrue([for s in var.slos : contains(["request_ratio", "request_distribution_cut", "windows_good_bad", "windows_mean_in_range", "windows_sum_in_range"], s.sli.type)])
+    error_message = "sli.type must be request_ratio, request_distribution_cut, windows_good_bad, windows_mean_in_range or windows_sum_in_range."
   }
 
   validation {
