@@ -8,12 +8,16 @@ import {
   auditCatalog,
   auditReport,
   evaluateCatalog,
+  evaluateRelease,
+  evaluateTargetBudget,
   gateReport,
   loadSloCatalog,
   readCatalogMinutes,
   reportMarkdown,
+  type Score,
   type SloReport,
   type TimeSeriesLister,
+  worst,
 } from "../../../packages/slo/src";
 import { type InputReader, readInputs } from "./inputs";
 
@@ -52,20 +56,51 @@ export async function evaluate(
       namePrefix: inputs.namePrefix,
       endMs: inputs.evaluationMs,
     });
-    const endMs = Math.floor(inputs.evaluationMs / 60000) * 60000;
-    const report =
-      inputs.mode === "gate"
-        ? gateReport(evaluateCatalog(catalog, data, endMs), inputs.environment)
-        : auditReport(auditCatalog(catalog, data, endMs), inputs.environment);
+    if (inputs.mode === "audit")
+      return {
+        report: auditReport(auditCatalog(catalog, data, inputs.evaluationMs), inputs.environment),
+        failed: undefined,
+      };
+    const gate = evaluateCatalog(catalog, data, inputs.evaluationMs);
+    const report = gateReport(gate, inputs.environment);
+    const blocking = (score: Score) => score === "fail" || (score === "warn" && inputs.failOnWarn);
+    const why: string[] = report.rows
+      .filter((r) => r.counted !== false && blocking(r.score))
+      .map((r) => `${r.name} (${r.notes.join("; ")})`);
+    if (inputs.deployedAtMs !== undefined) {
+      const release = evaluateRelease(catalog, data, inputs.evaluationMs, inputs.deployedAtMs, gate);
+      const notes = release.rows.flatMap((r) => r.reasons.map((x) => `${r.name}: ${x}`));
+      report.release = { deployedAt: release.deployedAt, score: release.score, notes };
+      if (blocking(release.score)) why.push(`release since ${release.deployedAt} (${notes.join("; ")})`);
+    }
+    if (inputs.target) {
+      core.info(`reading the budget of the target ${inputs.target.environment} (${inputs.target.projectId})`);
+      const targetData = await readCatalogMinutes(client, catalog, {
+        projectId: inputs.target.projectId,
+        namePrefix: inputs.target.namePrefix,
+        endMs: inputs.evaluationMs,
+      });
+      const verdict = evaluateTargetBudget(
+        evaluateCatalog(catalog, targetData, inputs.evaluationMs),
+        inputs.target.environment,
+        inputs.changeKind,
+      );
+      report.target = { environment: verdict.environment, score: verdict.score, notes: verdict.reasons };
+      if (blocking(verdict.score)) why.push(verdict.reasons.join("; "));
+    }
+    report.score = worst([report.score, report.release?.score ?? "pass", report.target?.score ?? "pass"]);
     let failed: string | undefined;
-    if (
-      inputs.mode === "gate" &&
-      (report.score === "fail" || (report.score === "warn" && inputs.failOnWarn))
-    ) {
-      const bad = report.rows.filter((r) => r.score === "fail" || (inputs.failOnWarn && r.score === "warn"));
-      failed = `SLO gate ${report.score} for ${inputs.environment}: ${bad
-        .map((r) => `${r.name} (${r.notes.join("; ")})`)
-        .join(", ")}. Promotion blocked; see the job summary and the runbooks.`;
+    if (blocking(report.score)) {
+      failed = `SLO gate ${report.score} for ${inputs.environment}: ${why.join(", ")}. Promotion blocked; see the job summary and the runbooks.`;
+      if (inputs.overrideReason) {
+        report.override = {
+          reason: inputs.overrideReason,
+          requestedBy: process.env.GITHUB_ACTOR ?? "unknown",
+          blockedScore: report.score,
+        };
+        core.warning(`SLO gate OVERRIDDEN (${inputs.overrideReason}); it would have blocked: ${failed}`);
+        failed = undefined;
+      }
     }
     return { report, failed };
   } finally {
@@ -130,6 +165,7 @@ export async function run(deps: RunDeps = {}): Promise<void> {
       ? `${server}/${process.env.GITHUB_REPOSITORY}/blob/${process.env.GITHUB_SHA ?? "main"}/`
       : "";
     core.setOutput("score", report.score);
+    core.setOutput("overridden", report.override ? "true" : "false");
     core.setOutput("report", JSON.stringify(report));
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(reportMarkdown(report, base)).write();
     for (const row of report.rows)

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MetricServiceClient } from "@google-cloud/monitoring";
 import { status } from "@grpc/grpc-js";
-import { FakeMonitoringServer } from "../../../packages/testkit/src/monitoring/server";
+import { FakeMonitoringServer, type FakeSeries } from "../../../packages/testkit/src/monitoring/server";
 import { readInputs } from "../src/inputs";
 import { evaluate, run } from "../src/main";
 import { END, FIXTURE_DIR, PREFIX, type Scenario, scenarioSeries } from "./scenarios";
@@ -206,6 +206,65 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
       process.exitCode = 0;
     }
   });
+
+  test("target budget exhausted blocks a change; an approved override lets it through, recorded everywhere", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "slo-gate-override-"));
+    const out = join(dir, "output");
+    const summary = join(dir, "summary.md");
+    writeFileSync(out, "");
+    writeFileSync(summary, "");
+    const saved = { ...process.env };
+    Object.assign(process.env, { GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary, GITHUB_ACTOR: "alice" });
+    // source (staging) healthy; target (prod) spent 4 days at 10x: budget exhausted
+    fake.series.push(...scenarioSeries("pass", 8));
+    const prod = (s: FakeSeries): FakeSeries => ({
+      ...s,
+      resourceLabels: Object.fromEntries(
+        Object.entries(s.resourceLabels ?? {}).map(([k, v]) => [k, v.replace(PREFIX, "shopstream-prod")]),
+      ),
+      metricLabels: Object.fromEntries(
+        Object.entries(s.metricLabels ?? {}).map(([k, v]) => [k, v.replace(PREFIX, "shopstream-prod")]),
+      ),
+      points:
+        s.metricType.endsWith("ack_message_count") && !s.metricLabels?.stream
+          ? s.points.map((p, i) => (i > 1440 && i < 5 * 1440 ? { ...p, value: p.value - 20 } : p))
+          : s.points,
+    });
+    fake.series.push(...scenarioSeries("pass", 8).map(prod));
+    const target = { "target-project-id": "shop-prod-123456", "target-environment": "prod" };
+    try {
+      const blocked = await evaluate({ read: inputs(target), createClient, workspace: REPO });
+      expect(blocked.report.target).toMatchObject({ environment: "prod", score: "fail" });
+      expect(blocked.failed).toMatch(/prod has no error budget left \(processing-success\)/);
+      const fix = await evaluate({
+        read: inputs({ ...target, "change-kind": "fix" }),
+        createClient,
+        workspace: REPO,
+      });
+      expect(fix.failed).toBeUndefined();
+
+      await run({
+        read: inputs({ ...target, "override-reason": "P0: checkout is down, fix #123" }),
+        createClient,
+        workspace: REPO,
+      });
+      expect(process.exitCode).not.toBe(1);
+      const outputs = readFileSync(out, "utf8");
+      expect(outputs).toMatch(/overridden<<[\s\S]*true/);
+      const report = JSON.parse(/report<<(\S+)\n([\s\S]*?)\n\1/.exec(outputs)?.[2] ?? "{}");
+      expect(report.override).toEqual({
+        reason: "P0: checkout is down, fix #123",
+        requestedBy: "alice",
+        blockedScore: "fail",
+      });
+      expect(readFileSync(summary, "utf8")).toMatch(
+        /\*\*OVERRIDDEN\*\* by alice .* Reason: P0: checkout is down, fix #123/,
+      );
+    } finally {
+      process.env = saved;
+      process.exitCode = 0;
+    }
+  }, 60_000);
 
   test("a Monitoring error (permission denied) fails the step with the API's message", async () => {
     fake.failure = {

@@ -8,6 +8,7 @@ export * from "./duration";
 export * from "./evaluate";
 export * from "./exporter";
 export * from "./filter";
+export * from "./gate-policy";
 export * from "./load";
 export * from "./local";
 export * from "./math";

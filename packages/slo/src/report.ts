@@ -33,8 +33,15 @@ export interface SloReport {
   kind: "gate" | "audit";
   environment: string;
   evaluatedAt: string;
+  /** The verdict (gate: the worst of the SLOs, the release and the target's budget). */
   score: Score;
   rows: SloReportRow[];
+  /** Gate: the candidate release over its own time in the source environment (deploy marker). */
+  release?: { deployedAt: string; score: Score; notes: string[] };
+  /** Gate: the target environment's own budget (an exhausted budget admits only fixes). */
+  target?: { environment: string; score: Score; notes: string[] };
+  /** Gate: an approved override (P0 or security fix): the promotion went ahead despite `blockedScore`. */
+  override?: { reason: string; requestedBy: string; blockedScore: Score };
 }
 
 function burnRates(e: GateReport["evaluations"][number]): Record<string, number | null> {
@@ -128,6 +135,22 @@ export function reportMarkdown(report: SloReport, runbookBaseUrl = ""): string {
       ? `SLO gate for ${report.environment}: ${ICON[report.score]}`
       : `SLO audit of ${report.environment}: ${ICON[report.score]}`;
   const lines = [`## ${title}`, "", `Evaluated at ${report.evaluatedAt}.`, ""];
+  if (report.override)
+    lines.push(
+      `> [!WARNING]`,
+      `> **OVERRIDDEN** by ${report.override.requestedBy} (approved in the protected override environment): the gate scored ${ICON[report.override.blockedScore]}. Reason: ${report.override.reason}`,
+      "",
+    );
+  if (report.release)
+    lines.push(
+      `**Release since its deploy (${report.release.deployedAt}):** ${ICON[report.release.score]}${report.release.notes.length ? ` - ${report.release.notes.join("; ")}` : ""}`,
+      "",
+    );
+  if (report.target)
+    lines.push(
+      `**Budget of the target (${report.target.environment}):** ${ICON[report.target.score]}${report.target.notes.length ? ` - ${report.target.notes.join("; ")}` : ""}`,
+      "",
+    );
   const windows = [...new Set(report.rows.flatMap((r) => Object.keys(r.burnRates)))];
   if (report.kind === "gate") {
     lines.push(

@@ -2,7 +2,7 @@
  * The gate's verdicts in the situations of issue 12, each with the verdict a platform engineer expects.
  * Every case failed (wrong verdict) on the code before the fix.
  */
-import { evaluateCatalog, type MinuteCounts } from "../src";
+import { evaluateCatalog, evaluateRelease, evaluateTargetBudget, type MinuteCounts } from "../src";
 import { END, fixtureCatalog, MINUTE, minutesOf } from "./helpers";
 
 const catalog = fixtureCatalog();
@@ -121,5 +121,61 @@ describe("5. availability", () => {
     const availability = by(report, "overall-availability");
     expect(availability.alerts.find((a) => a.alert.name === "fast-burn")?.firing).toBe(true);
     expect(availability.score).toBe("fail");
+  });
+});
+
+describe("gate policy: release-aware, target budget", () => {
+  // 1% of events failing since a deploy 50 minutes before the visibility horizon: 10x a 99.9% budget
+  const deployedAt = END - 4 * MINUTE - 50 * MINUTE;
+  const regression = () =>
+    data({
+      "processing-success": minutesOf(MONTH, (ago) =>
+        ago < 54 ? { good: 990, total: 1000 } : { good: 1000, total: 1000 },
+      ),
+      "processing-latency": clean(),
+    });
+
+  test("a fresh regression (1% errors, promoted within the hour) passes the windows but fails the release", () => {
+    const d = regression();
+    const gate = evaluateCatalog(catalog, d, END);
+    // the burn-rate windows alone let it through: 10x < 14.4x over 1 h, and the 6 h window is diluted
+    expect(by(gate, "processing-success").score).toBe("pass");
+    const release = evaluateRelease(catalog, d, END, deployedAt, gate);
+    const row = release.rows.find((r) => r.name === "processing-success")!;
+    expect(row.sinceDeploy?.burnRate).toBeCloseTo(10);
+    expect(row.score).toBe("fail");
+    expect(row.reasons.join()).toMatch(
+      /since the deploy \(50m\) the budget burns 10\.0x \(absolute limit 2x\)/,
+    );
+    expect(row.reasons.join()).toMatch(/regression: 10\.0x since the deploy against 0\.0x/);
+    expect(release.score).toBe("fail");
+  });
+
+  test("a release deployed after the visibility horizon is too fresh to judge (warn)", () => {
+    const d = regression();
+    const release = evaluateRelease(catalog, d, END, END - 2 * MINUTE, evaluateCatalog(catalog, d, END));
+    expect(release.rows.every((r) => r.score === "warn" && /too fresh/.test(r.reasons[0] ?? ""))).toBe(true);
+  });
+
+  test("an exhausted target budget stops changes, not fixes", () => {
+    const exhausted = data({
+      "processing-success": minutesOf(MONTH, (ago) =>
+        ago > 1440 && ago < 5 * 1440 ? { good: 990, total: 1000 } : { good: 1000, total: 1000 },
+      ),
+      "processing-latency": clean(),
+    });
+    const target = evaluateCatalog(catalog, exhausted, END);
+    expect(evaluateTargetBudget(target, "prod", "change")).toMatchObject({
+      score: "fail",
+      exhausted: ["processing-success"],
+    });
+    expect(evaluateTargetBudget(target, "prod", "fix").score).toBe("pass");
+    expect(
+      evaluateTargetBudget(
+        evaluateCatalog(catalog, data({ "processing-success": clean(), "processing-latency": clean() }), END),
+        "prod",
+        "change",
+      ).score,
+    ).toBe("pass");
   });
 });
