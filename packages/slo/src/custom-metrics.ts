@@ -242,6 +242,10 @@ export function customTimeSeries(type: string, value: CustomMetricValue, o: Cust
   };
 }
 
+/** Silence after which a writer is considered stopped: three sample periods plus the ingest delay. */
+export const absentAfterSeconds = (m: CustomMetric): number =>
+  Math.ceil((3 * m.samplePeriodSeconds + m.ingestDelaySeconds) / 60) * 60;
+
 /** One element of the Terraform monitoring module's `custom_metrics` input. */
 export interface TerraformCustomMetric {
   type: string;
@@ -253,6 +257,8 @@ export interface TerraformCustomMetric {
   labels: { key: string; value_type: "STRING"; description: string }[];
   sample_period: string;
   ingest_delay: string;
+  /** How long without a point before the "metric stopped arriving" alert fires: 3 periods + the delay. */
+  absent_after: string;
 }
 
 /** The catalogue as the monitoring module's input (generated file; see scripts/generate.ts). */
@@ -267,6 +273,7 @@ export function terraformCustomMetrics(): TerraformCustomMetric[] {
     labels: m.labels.map((l) => ({ key: l.key, value_type: "STRING" as const, description: l.description })),
     sample_period: `${m.samplePeriodSeconds}s`,
     ingest_delay: `${m.ingestDelaySeconds}s`,
+    absent_after: `${absentAfterSeconds(m)}s`,
   }));
 }
 

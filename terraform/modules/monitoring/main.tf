@@ -29,6 +29,13 @@ locals {
   runbooks = {
     dataflow_failed = "${local.runbook_prefix}docs/runbooks/dataflow-job-failed.md"
     dead_letters    = "${local.runbook_prefix}docs/runbooks/dead-letters.md"
+    metric_absent   = "${local.runbook_prefix}docs/runbooks/metric-absent.md"
+    reconciliation  = "${local.runbook_prefix}docs/runbooks/reconciliation-drift.md"
+  }
+
+  reconciliation = {
+    missing = "custom.googleapis.com/shopstream/reconciliation/missing_events"
+    extra   = "custom.googleapis.com/shopstream/reconciliation/extra_events"
   }
 }
 
@@ -255,6 +262,81 @@ resource "google_monitoring_alert_policy" "dead_letters" {
     mime_type = "text/markdown"
     content   = "Pub/Sub gave up delivering some events. Inspect them on the *-dlq-inspect subscription, fix the cause, then republish them to the events topic. Runbook: ${local.runbooks.dead_letters}"
   }
+}
+
+# A metric an SLI or the reconciliation depends on has stopped arriving: its writer (SLI exporter,
+# reconciliation job) is down, so the SLO would silently lose data. One policy per custom metric.
+resource "google_monitoring_alert_policy" "metric_absent" {
+  for_each = var.metric_absence_alerts_enabled ? { for m in var.custom_metrics : m.type => m } : {}
+
+  project               = var.project_id
+  display_name          = "[${var.environment}] Metric stopped arriving: ${each.value.display_name}"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = [local.channels.ticket]
+  user_labels           = merge(local.user_labels, { severity = "ticket" })
+
+  conditions {
+    display_name = "No ${each.key} point for ${each.value.absent_after}"
+    condition_absent {
+      filter   = "resource.type = \"global\" AND metric.type = \"${each.key}\" AND metric.label.deployment = \"${var.name_prefix}\""
+      duration = each.value.absent_after
+      aggregations {
+        alignment_period   = each.value.sample_period
+        per_series_aligner = each.value.value_type == "DISTRIBUTION" ? "ALIGN_DELTA" : "ALIGN_COUNT"
+      }
+    }
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "No point of `${each.key}` for ${each.value.absent_after}: its writer stopped (${each.value.description}). SLOs reading it count the missing minutes as bad. Runbook: ${local.runbooks.metric_absent}"
+  }
+
+  depends_on = [google_monitoring_metric_descriptor.custom]
+}
+
+# The ack/publish proxy (processing-success) counts an event as good once it is acknowledged; the
+# reconciliation ground truth says whether it reached the stores. Events missing from a store (or extra in
+# it) mean the proxy is drifting from the truth: the SLO looks better than what shops see.
+resource "google_monitoring_alert_policy" "reconciliation_drift" {
+  count = contains([for m in var.custom_metrics : m.type], local.reconciliation.missing) ? 1 : 0
+
+  project               = var.project_id
+  display_name          = "[${var.environment}] Reconciliation: stores disagree with what was published"
+  combiner              = "OR"
+  severity              = "CRITICAL"
+  notification_channels = [local.channels.page]
+  user_labels           = merge(local.user_labels, { severity = "page" })
+
+  dynamic "conditions" {
+    for_each = { missing = local.reconciliation.missing, extra = local.reconciliation.extra }
+    content {
+      display_name = "${conditions.key} events > 0 in a closed window"
+      condition_threshold {
+        filter          = "resource.type = \"global\" AND metric.type = \"${conditions.value}\" AND metric.label.deployment = \"${var.name_prefix}\""
+        comparison      = "COMPARISON_GT"
+        threshold_value = 0
+        duration        = "0s"
+        aggregations {
+          alignment_period     = "300s"
+          per_series_aligner   = "ALIGN_MAX"
+          cross_series_reducer = "REDUCE_MAX"
+          group_by_fields      = ["metric.label.store"]
+        }
+        trigger {
+          count = 1
+        }
+      }
+    }
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "Reconciliation found events published but missing from a store (or stored but never published) in a closed window. The processing-success SLO (acks vs publishes) counted them as good: it is drifting from the ground truth. Runbook: ${local.runbooks.reconciliation}"
+  }
+
+  depends_on = [google_monitoring_metric_descriptor.custom]
 }
 
 resource "google_monitoring_dashboard" "pipeline" {

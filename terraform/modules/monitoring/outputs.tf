@@ -19,6 +19,8 @@ output "alert_policy_names" {
     [for p in google_monitoring_alert_policy.burn_rate : p.name],
     [for p in google_monitoring_alert_policy.dataflow_failed : p.name],
     [for p in google_monitoring_alert_policy.dead_letters : p.name],
+    [for p in google_monitoring_alert_policy.metric_absent : p.name],
+    [for p in google_monitoring_alert_policy.reconciliation_drift : p.name],
   )
 }
 

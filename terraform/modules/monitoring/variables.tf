@@ -54,15 +54,15 @@ variable "slos" {
     goal                = number
     rolling_period_days = optional(number, 28)
     sli = object({
-      type          = string
-      good_filter   = optional(string)
-      bad_filter    = optional(string)
-      total_filter  = optional(string)
-      metric_filter = optional(string)
+      type                = string
+      good_filter         = optional(string)
+      bad_filter          = optional(string)
+      total_filter        = optional(string)
+      metric_filter       = optional(string)
       distribution_filter = optional(string)
-      range_min     = optional(number)
-      range_max     = optional(number)
-      window_period = optional(string, "60s")
+      range_min           = optional(number)
+      range_max           = optional(number)
+      window_period       = optional(string, "60s")
     })
     alerts = optional(list(object({
       name         = optional(string)
@@ -123,6 +123,7 @@ variable "custom_metrics" {
     })), [])
     sample_period = optional(string, "60s")
     ingest_delay  = optional(string, "180s")
+    absent_after  = optional(string, "1800s")
   }))
   default = []
 
@@ -176,4 +177,10 @@ variable "labels" {
   description = "Labels applied as user labels on channels, services, SLOs and alert policies."
   type        = map(string)
   default     = {}
+}
+
+variable "metric_absence_alerts_enabled" {
+  description = "Alert (ticket) when a custom SLI or reconciliation metric stops arriving for its absent_after (its writer, the SLI exporter or the reconciliation job, stopped). Turn off only while those jobs are not deployed yet."
+  type        = bool
+  default     = true
 }
