@@ -113,6 +113,18 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     expect(clients).toHaveLength(1);
   });
 
+  test("ingestion delay: publishes of the last 3 minutes whose acks are not visible yet do not fail a healthy pipeline", async () => {
+    fake.series.push(...scenarioSeries("pass", 8));
+    // Monitoring has the newest minutes' publishes but not yet their acks (both ack series)
+    for (const s of fake.series)
+      if (s.metricType.endsWith("ack_message_count"))
+        s.points = s.points.filter((p) => p.endMs < END - 3 * 60_000);
+    const { report, failed } = await evaluate({ read: inputs(), createClient, workspace: REPO });
+    // before: those minutes counted as all bad (0 of 2000): a fast burn, promotion blocked
+    expect(report.rows.find((r) => r.name === "processing-success")).toMatchObject({ score: "pass", sli: 1 });
+    expect(failed).toBeUndefined();
+  });
+
   test("warn: a slow burn warns but does not block, unless fail-on-warn", async () => {
     // 10 days observed, the last 3 burning 1.5x: 45% of the budget used, the ticket rule fires
     const { report, failed } = await gate("warn", {}, 10);
