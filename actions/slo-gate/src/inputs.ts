@@ -20,6 +20,8 @@ export interface Inputs {
   changeKind: "change" | "fix";
   /** An approved override: the gate reports but does not block. */
   overrideReason?: string;
+  /** Audit: deploy markers of the environment, to attribute budget spend per release. */
+  deployMarkers: { release: string; deployedAtMs: number }[];
 }
 
 /** Reads and validates every input; throws one error listing every problem. */
@@ -81,6 +83,32 @@ export function readInputs(read: InputReader, workspace: string, nowMs: number):
     problems.push(
       `override-reason must say why (at least 10 characters, e.g. "P0: checkout down, fix #123"), got "${overrideReason}"`,
     );
+  const deployMarkers: Inputs["deployMarkers"] = [];
+  const markersRaw = read("deploy-markers").trim();
+  if (markersRaw) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(markersRaw);
+    } catch {
+      parsed = undefined;
+    }
+    const valid =
+      Array.isArray(parsed) &&
+      parsed.every(
+        (m) =>
+          typeof m === "object" &&
+          m !== null &&
+          typeof m.release === "string" &&
+          !Number.isNaN(Date.parse(m.deployedAt)),
+      );
+    if (!valid)
+      problems.push(
+        `deploy-markers must be a JSON list like [{"release":"abc1234","deployedAt":"2025-01-31T12:00:00Z"}], got ${markersRaw.slice(0, 80)}`,
+      );
+    else
+      for (const m of parsed as { release: string; deployedAt: string }[])
+        deployMarkers.push({ release: m.release, deployedAtMs: Date.parse(m.deployedAt) });
+  }
   if (problems.length > 0) throw new Error(`invalid inputs:\n  - ${problems.join("\n  - ")}`);
   return {
     mode: mode as Inputs["mode"],
@@ -94,5 +122,6 @@ export function readInputs(read: InputReader, workspace: string, nowMs: number):
     ...(target ? { target } : {}),
     changeKind: changeKind as Inputs["changeKind"],
     ...(overrideReason ? { overrideReason } : {}),
+    deployMarkers,
   };
 }

@@ -5,6 +5,7 @@
 import * as core from "@actions/core";
 import { MetricServiceClient } from "@google-cloud/monitoring";
 import {
+  attributeBudget,
   auditCatalog,
   auditReport,
   evaluateCatalog,
@@ -56,11 +57,12 @@ export async function evaluate(
       namePrefix: inputs.namePrefix,
       endMs: inputs.evaluationMs,
     });
-    if (inputs.mode === "audit")
-      return {
-        report: auditReport(auditCatalog(catalog, data, inputs.evaluationMs), inputs.environment),
-        failed: undefined,
-      };
+    if (inputs.mode === "audit") {
+      const report = auditReport(auditCatalog(catalog, data, inputs.evaluationMs), inputs.environment);
+      if (inputs.deployMarkers.length > 0)
+        report.attribution = attributeBudget(catalog, data, inputs.evaluationMs, inputs.deployMarkers);
+      return { report, failed: undefined };
+    }
     const gate = evaluateCatalog(catalog, data, inputs.evaluationMs);
     const report = gateReport(gate, inputs.environment);
     const blocking = (score: Score) => score === "fail" || (score === "warn" && inputs.failOnWarn);

@@ -178,7 +178,13 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
       );
     fake.series.push(...scenarioSeries("pass", 7));
     const { report } = await evaluate({
-      read: inputs({ mode: "audit", "slo-dir": dir }),
+      read: inputs({
+        mode: "audit",
+        "slo-dir": dir,
+        "deploy-markers": JSON.stringify([
+          { release: "v7", deployedAt: new Date(END - 2 * 86400_000).toISOString() },
+        ]),
+      }),
       createClient,
       workspace: REPO,
     });
@@ -187,6 +193,9 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     expect(latency.verdict).toBe("too-loose");
     expect(latency.suggestedGoal).toBeGreaterThan(0.95);
     expect(latency.trend).toMatch(/steady: 0\.00x over the last 3d/);
+    expect(report.attribution).toEqual([
+      expect.objectContaining({ release: "v7", spent: expect.objectContaining({ "processing-success": 0 }) }),
+    ]);
   }, 30000);
 
   test("run(): outputs, job summary, and setFailed on a failing gate", async () => {

@@ -139,3 +139,60 @@ export function evaluateTargetBudget(
     ],
   };
 }
+
+/** A deploy marker: which release went live in the environment, and when. */
+export interface DeployMarker {
+  release: string;
+  deployedAtMs: number;
+}
+
+/** The error budget each release spent while it was live, per SLO. */
+export interface ReleaseSpend {
+  release: string;
+  deployedAt: string;
+  /** Share of the rolling period's error budget spent while live (0.25 = a quarter), per SLO; null without data. */
+  spent: Record<string, number | null>;
+}
+
+/**
+ * Attributes the error budget spent over each SLO's rolling period to the releases live at the time (from
+ * each marker to the next one, or to the SLO's visibility horizon). Bad events are counted per minute, so
+ * the shares of one SLO add up to its budget consumed within the markers' span.
+ */
+export function attributeBudget(
+  catalog: SloCatalog,
+  data: Map<string, MinuteCounts>,
+  evaluationMs: number,
+  markers: DeployMarker[],
+): ReleaseSpend[] {
+  const sorted = [...markers].sort((a, b) => a.deployedAtMs - b.deployedAtMs);
+  const out: ReleaseSpend[] = sorted.map((m) => ({
+    release: m.release,
+    deployedAt: new Date(m.deployedAtMs).toISOString(),
+    spent: {},
+  }));
+  for (const slo of catalog.slos) {
+    const end = evaluationEnd(slo, evaluationMs);
+    const start = end - slo.rollingPeriodSeconds * 1000;
+    const minutes = sloMinutes(slo, data, catalog, end);
+    const period = evaluateWindow(minutes, end, slo.rollingPeriodSeconds, slo.goal);
+    const allowedBad = (1 - slo.goal) * period.total;
+    sorted.forEach((marker, i) => {
+      const from = Math.max(start, marker.deployedAtMs);
+      const to = Math.min(end, sorted[i + 1]?.deployedAtMs ?? end);
+      const row = out[i] as ReleaseSpend;
+      if (!(allowedBad > 0) || to <= from) {
+        row.spent[slo.name] = allowedBad > 0 ? 0 : null;
+        return;
+      }
+      const w = evaluateWindow(
+        minutes,
+        Math.floor(to / 60_000) * 60_000,
+        Math.floor((to - from) / 60_000) * 60,
+        slo.goal,
+      );
+      row.spent[slo.name] = (w.total - w.good) / allowedBad;
+    });
+  }
+  return out;
+}

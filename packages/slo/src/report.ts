@@ -40,6 +40,8 @@ export interface SloReport {
   release?: { deployedAt: string; score: Score; notes: string[] };
   /** Gate: the target environment's own budget (an exhausted budget admits only fixes). */
   target?: { environment: string; score: Score; notes: string[] };
+  /** Audit: the error budget each release spent while it was live (from deploy markers), per SLO. */
+  attribution?: { release: string; deployedAt: string; spent: Record<string, number | null> }[];
   /** Gate: an approved override (P0 or security fix): the promotion went ahead despite `blockedScore`. */
   override?: { reason: string; requestedBy: string; blockedScore: Score };
 }
@@ -170,6 +172,20 @@ export function reportMarkdown(report: SloReport, runbookBaseUrl = ""): string {
       lines.push(
         `| ${r.displayName} | ${pct(r.goal, 2)} | ${pct(r.sli)} | ${pct(r.budgetRemaining, 1)} | ${r.trend ?? "-"} | ${r.verdict ?? "-"} | ${r.suggestedGoal ?? "-"} | ${r.notes.join("; ")} |`,
       );
+  }
+  if (report.attribution && report.attribution.length > 0) {
+    const names = report.rows.map((r) => r.name);
+    lines.push(
+      "",
+      "### Error budget spent per release",
+      "",
+      `| release | deployed | ${names.join(" | ")} |`,
+      `|---|---|${names.map(() => "---|").join("")}`,
+      ...report.attribution.map(
+        (a) =>
+          `| ${a.release} | ${a.deployedAt} | ${names.map((n) => pct(a.spent[n] ?? null, 1)).join(" | ")} |`,
+      ),
+    );
   }
   lines.push(
     "",

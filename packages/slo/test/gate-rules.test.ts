@@ -2,7 +2,13 @@
  * The gate's verdicts in the situations of issue 12, each with the verdict a platform engineer expects.
  * Every case failed (wrong verdict) on the code before the fix.
  */
-import { evaluateCatalog, evaluateRelease, evaluateTargetBudget, type MinuteCounts } from "../src";
+import {
+  attributeBudget,
+  evaluateCatalog,
+  evaluateRelease,
+  evaluateTargetBudget,
+  type MinuteCounts,
+} from "../src";
 import { END, fixtureCatalog, MINUTE, minutesOf } from "./helpers";
 
 const catalog = fixtureCatalog();
@@ -177,5 +183,32 @@ describe("gate policy: release-aware, target budget", () => {
         "change",
       ).score,
     ).toBe("pass");
+  });
+});
+
+describe("budget spend attributed to releases (audit)", () => {
+  test("each release is charged the bad events of the time it was live", () => {
+    // v1 live from 30 days ago, v2 from 10 days ago (0.5% errors for a day = 1/6 of a 30-day 99.9% budget),
+    // v3 from 2 days ago (clean)
+    const v2 = END - 10 * 1440 * MINUTE;
+    const v3 = END - 2 * 1440 * MINUTE;
+    const success = minutesOf(MONTH, (ago) =>
+      ago > 8 * 1440 && ago <= 9 * 1440 ? { good: 995, total: 1000 } : { good: 1000, total: 1000 },
+    );
+    const spend = attributeBudget(
+      catalog,
+      data({ "processing-success": success, "processing-latency": clean() }),
+      END,
+      [
+        { release: "v3", deployedAtMs: v3 },
+        { release: "v1", deployedAtMs: END - 40 * 1440 * MINUTE },
+        { release: "v2", deployedAtMs: v2 },
+      ],
+    );
+    expect(spend.map((s) => s.release)).toEqual(["v1", "v2", "v3"]);
+    const success3 = spend.map((s) => s.spent["processing-success"] as number);
+    expect(success3[0]).toBeCloseTo(0);
+    expect(success3[1]).toBeCloseTo((1440 * 5) / (0.001 * 1000 * MONTH), 2);
+    expect(success3[2]).toBeCloseTo(0);
   });
 });
