@@ -58,6 +58,22 @@ export const EVENT_LATENCY_BOUNDS_SECONDS = [
   0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600,
 ] as const;
 
+/** A per-window count written by the reconciliation job for each store. */
+function reconciliationCount(name: string, displayName: string, description: string): CustomMetric {
+  return {
+    type: `custom.googleapis.com/shopstream/reconciliation/${name}`,
+    displayName,
+    description: `${description} Written per closed window by the reconciliation job (apps/reconciler).`,
+    metricKind: "GAUGE",
+    valueType: "INT64",
+    unit: "1",
+    labels: [DEPLOYMENT, STORE],
+    writer: "reconciliation job (apps/reconciler)",
+    samplePeriodSeconds: 300,
+    ingestDelaySeconds: 900,
+  };
+}
+
 /** The catalogue. Types are stable: dashboards, SLOs and alerts name them. */
 export const CUSTOM_METRICS: readonly CustomMetric[] = [
   {
@@ -87,45 +103,21 @@ export const CUSTOM_METRICS: readonly CustomMetric[] = [
     // the exporter writes a minute once its inputs are visible (event_latency: 900 s), plus ingestion
     ingestDelaySeconds: 1200,
   },
-  {
-    type: "custom.googleapis.com/shopstream/reconciliation/missing_events",
-    displayName: "Reconciliation: events missing from a store",
-    description:
-      "Distinct event_ids published in a closed window (ground truth) that the store does not hold, excluding dead-lettered ones. Written per closed window by the reconciliation job (apps/reconciler).",
-    metricKind: "GAUGE",
-    valueType: "INT64",
-    unit: "1",
-    labels: [DEPLOYMENT, STORE],
-    writer: "reconciliation job (apps/reconciler)",
-    samplePeriodSeconds: 300,
-    ingestDelaySeconds: 900,
-  },
-  {
-    type: "custom.googleapis.com/shopstream/reconciliation/extra_events",
-    displayName: "Reconciliation: events a store holds that were not published",
-    description:
-      "Distinct event_ids a store holds for a closed window that the ground truth does not list (duplicates that escaped deduplication, test data). Written per closed window by apps/reconciler.",
-    metricKind: "GAUGE",
-    valueType: "INT64",
-    unit: "1",
-    labels: [DEPLOYMENT, STORE],
-    writer: "reconciliation job (apps/reconciler)",
-    samplePeriodSeconds: 300,
-    ingestDelaySeconds: 900,
-  },
-  {
-    type: "custom.googleapis.com/shopstream/reconciliation/dead_lettered_events",
-    displayName: "Reconciliation: events dead-lettered",
-    description:
-      "Events of a closed window that reached the store's dead-letter table or collection instead of the store. Written per closed window by apps/reconciler.",
-    metricKind: "GAUGE",
-    valueType: "INT64",
-    unit: "1",
-    labels: [DEPLOYMENT, STORE],
-    writer: "reconciliation job (apps/reconciler)",
-    samplePeriodSeconds: 300,
-    ingestDelaySeconds: 900,
-  },
+  reconciliationCount(
+    "missing_events",
+    "Reconciliation: events missing from a store",
+    "Distinct event_ids published in a closed window (ground truth) that the store does not hold, excluding dead-lettered ones.",
+  ),
+  reconciliationCount(
+    "extra_events",
+    "Reconciliation: events a store holds that were not published",
+    "Distinct event_ids a store holds for a closed window that the ground truth does not list (duplicates that escaped deduplication, test data).",
+  ),
+  reconciliationCount(
+    "dead_lettered_events",
+    "Reconciliation: events dead-lettered",
+    "Events of a closed window that reached the store's dead-letter table or collection instead of the store.",
+  ),
   {
     type: "custom.googleapis.com/shopstream/pipeline/event_latency",
     displayName: "Event latency, publish to stored",
