@@ -10,6 +10,8 @@ import { END, FIXTURE_DIR, PREFIX, type Scenario, scenarioSeries } from "./scena
 
 process.env.METADATA_SERVER_DETECTION = "none";
 const REPO = join(__dirname, "..", "..", "..");
+// @actions/core's summary remembers the first GITHUB_STEP_SUMMARY path it sees: one file for every test
+const SUMMARY = join(mkdtempSync(join(tmpdir(), "slo-gate-summary-")), "summary.md");
 
 const inputs = (extra: Record<string, string> = {}) => {
   const values: Record<string, string> = {
@@ -201,7 +203,7 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
   test("run(): outputs, job summary, and setFailed on a failing gate", async () => {
     const dir = mkdtempSync(join(tmpdir(), "slo-gate-"));
     const out = join(dir, "output");
-    const summary = join(dir, "summary.md");
+    const summary = SUMMARY;
     writeFileSync(out, "");
     writeFileSync(summary, "");
     const saved = { ...process.env };
@@ -231,7 +233,7 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
   test("target budget exhausted blocks a change; an approved override lets it through, recorded everywhere", async () => {
     const dir = mkdtempSync(join(tmpdir(), "slo-gate-override-"));
     const out = join(dir, "output");
-    const summary = join(dir, "summary.md");
+    const summary = SUMMARY;
     writeFileSync(out, "");
     writeFileSync(summary, "");
     const saved = { ...process.env };
