@@ -158,7 +158,9 @@ resource "google_service_account" "deploy" {
 }
 
 # Read-only plan identity per environment: pull-request plans and drift run as this account. It can read
-# the project's configuration and its own state, never write state, never read secrets or data.
+# the project's configuration and its own state, never write state or call Secret Manager. It is not
+# secret-free: the state it decrypts holds the database password and URI, and roles/viewer reads BigQuery rows
+# through the datasets' default projectReaders access (docs/forking.md, "What the plan identity can read").
 resource "google_service_account" "plan" {
   for_each = var.environments
 

@@ -94,7 +94,7 @@ variable "deploy_grantable_roles" {
 }
 
 variable "plan_roles" {
-  description = "Read-only roles of the plan identity on its environment project: enough for `tofu plan` to refresh every resource and its IAM, and nothing that reads data or secrets."
+  description = "Read-only roles of the plan identity on its environment project: enough for `tofu plan` to refresh every resource and its IAM, no Secret Manager access and no writes. roles/viewer also reads BigQuery rows (datasets' default projectReaders access) and Dataflow job parameters; see docs/forking.md \"What the plan identity can read\"."
   type        = list(string)
   default     = ["roles/viewer", "roles/iam.securityReviewer"]
 
