@@ -14,8 +14,12 @@ locals {
   slo_audit_workflow  = "${var.github_repository}/.github/workflows/slo-audit.yml@refs/heads/main"
 }
 
+# serviceusage: the deploy and plan accounts live here, and Service Usage calls on the environment projects
+# (google_project_service) require the API enabled in the caller's own project (hashicorp/terraform-provider-google
+# issue #7660); terraform/test/bootstrap-apis.test.ts.
 resource "google_project_service" "admin" {
   for_each = toset([
+    "serviceusage.googleapis.com",
     "iam.googleapis.com",
     "iamcredentials.googleapis.com",
     "sts.googleapis.com",
