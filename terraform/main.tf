@@ -155,6 +155,7 @@ module "mongodb" {
   secret_ids                     = { uri = local.names.mongodb.uri_secret, password = local.names.mongodb.password_secret }
   psc_endpoint_name              = local.names.network.psc_endpoint
   instance_size                  = var.atlas_instance_size
+  password_generation            = var.mongodb_password_generation
   termination_protection_enabled = var.deletion_protection
   network_self_link              = google_compute_network.vpc.self_link
   subnetwork_self_link           = google_compute_subnetwork.workers.self_link

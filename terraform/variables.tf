@@ -134,6 +134,12 @@ variable "atlas_instance_size" {
   default     = "M10"
 }
 
+variable "mongodb_password_generation" {
+  description = "Raise by one, in a pull request, to rotate the MongoDB database user's password (docs/forking.md, \"What the plan identity can read\"); promotions then carry the rotation to each environment."
+  type        = number
+  default     = 1
+}
+
 # ---- dataflow ----
 
 variable "udf_bucket_name" {

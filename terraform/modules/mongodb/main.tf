@@ -115,6 +115,12 @@ locals {
 resource "random_password" "database_user" {
   length  = 40
   special = false
+
+  # Rotation: nobody can run `tofu apply -replace` (only CI holds the deploy identity), so a pull request
+  # that raises password_generation is the way to a new password; promotions carry it through.
+  keepers = {
+    generation = tostring(var.password_generation)
+  }
 }
 
 resource "mongodbatlas_database_user" "ingestion" {

@@ -52,6 +52,17 @@ variable "cluster_name" {
   default     = "shopstream"
 }
 
+variable "password_generation" {
+  description = "Raise by one to rotate the database user's password (a new random_password, Secret Manager versions and Dataflow parameter follow in the same apply)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.password_generation >= 1 && floor(var.password_generation) == var.password_generation
+    error_message = "password_generation must be a positive whole number."
+  }
+}
+
 variable "instance_size" {
   description = "Atlas instance size of the electable nodes (M10 or larger: Private Service Connect is not available on shared/flex tiers)."
   type        = string
