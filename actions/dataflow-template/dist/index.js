@@ -76160,6 +76160,118 @@ var CURRENCY_CODES = toLookup(
   "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF XTS YER ZAR ZMW ZWG"
 );
 
+// packages/events/src/spec.ts
+var SCHEMA_VERSION = "1";
+var EVENT_TYPES = [
+  "page_view",
+  "product_view",
+  "search",
+  "add_to_cart",
+  "remove_from_cart",
+  "checkout_started",
+  "purchase",
+  "refund"
+];
+var DEVICES = ["desktop", "mobile", "tablet"];
+var LIMITS = {
+  /** Largest money amount accepted in any field (exclusive of sign); BigQuery NUMERIC holds far more. */
+  maxMoney: "1000000000",
+  /** NUMERIC scale: digits after the decimal point. */
+  moneyScale: 9,
+  maxQuantity: 1e5,
+  maxItems: 500,
+  maxStringLength: 2048,
+  maxIdLength: 128,
+  maxPayloadBytes: 262144,
+  /** Events older than this are refused (the aggregates accept lateness up to 24 h; beyond a week it is a bug). */
+  maxEventAgeMs: 7 * 24 * 3600 * 1e3,
+  /** Clock skew tolerated for events stamped in the future. */
+  maxFutureSkewMs: 5 * 60 * 1e3,
+  /** Aggregates stay exact for events arriving up to this late. */
+  lateArrivalWindowMs: 24 * 3600 * 1e3
+};
+var str = (doc, maxLength) => ({
+  kind: "string",
+  doc,
+  maxLength: maxLength ?? LIMITS.maxStringLength
+});
+var id = (doc) => ({ kind: "string", doc, maxLength: LIMITS.maxIdLength });
+var money = (doc) => ({ kind: "money", doc });
+var currency = { kind: "string", format: "currency", doc: "ISO 4217 currency code, upper case" };
+var quantity = {
+  kind: "integer",
+  min: 1,
+  max: LIMITS.maxQuantity,
+  doc: "Units, an integer >= 1"
+};
+var req = (spec) => ({ spec, required: true });
+var opt = (spec) => ({ spec, required: false });
+var CONTEXT_FIELDS = {
+  page_url: opt(str("URL of the page the event happened on")),
+  referrer: opt(str("Referring URL")),
+  user_agent: opt(str("Browser user agent")),
+  country: opt({ kind: "string", format: "country", doc: "ISO 3166-1 alpha-2 country code, upper case" }),
+  device: opt({ kind: "string", enum: DEVICES, doc: "desktop, mobile or tablet" })
+};
+var LINE_ITEM_FIELDS = {
+  product_id: req(id("Catalog product identifier")),
+  category: req(str("Product category", 256)),
+  price: req(money("Unit price, exact decimal (JSON number or decimal string)")),
+  quantity: req(quantity)
+};
+var productFields = {
+  product_id: req(id("Catalog product identifier")),
+  category: req(str("Product category", 256)),
+  price: req(money("Unit price, exact decimal (JSON number or decimal string)")),
+  currency: req(currency),
+  quantity: req(quantity)
+};
+var lineItems = {
+  kind: "array",
+  items: { kind: "object", fields: LINE_ITEM_FIELDS, doc: "A line item" },
+  minItems: 1,
+  maxItems: LIMITS.maxItems,
+  doc: "Line items"
+};
+var PROPERTIES = {
+  page_view: {},
+  product_view: productFields,
+  search: {
+    query: req(str("Search text", 512)),
+    results_count: req({ kind: "integer", min: 0, max: 1e9, doc: "Number of results shown" })
+  },
+  add_to_cart: productFields,
+  remove_from_cart: productFields,
+  checkout_started: {
+    cart_id: req(id("Cart identifier")),
+    items: req(lineItems),
+    value: req(money("Cart value, exact decimal")),
+    currency: req(currency)
+  },
+  purchase: {
+    order_id: req(id("Order identifier")),
+    items: req(lineItems),
+    revenue: req(money("Order revenue, exact decimal")),
+    currency: req(currency)
+  },
+  refund: {
+    order_id: req(id("Order identifier of the refunded purchase")),
+    amount: req(money("Refunded amount, exact decimal")),
+    currency: req(currency)
+  }
+};
+var ENVELOPE_FIELDS = {
+  event_id: req({ kind: "string", format: "uuid", doc: "UUID chosen by the producer; the idempotency key" }),
+  event_type: req({ kind: "string", enum: EVENT_TYPES, doc: "One of the event types" }),
+  event_time: req({ kind: "string", format: "rfc3339", doc: "When it happened: RFC 3339 with offset" }),
+  schema_version: req({ kind: "string", format: "schema_version", doc: 'Wire format version, "1"' }),
+  session_id: req(id("Browser session identifier")),
+  user_id: opt(id("Signed-in user; null or absent for anonymous visitors")),
+  anonymous_id: opt(id("Device identifier; required (not null) when user_id is null or absent")),
+  context: opt({ kind: "object", fields: CONTEXT_FIELDS, doc: "Where the event happened" }),
+  properties: req({ kind: "object", fields: {}, doc: "Per-type properties (see PROPERTIES)" })
+};
+
 // packages/events/src/examples.ts
 var context = {
   page_url: "https://shop.example/p/sku-1001",
@@ -76220,122 +76332,34 @@ var EXAMPLE_EVENTS = {
   }
 };
 var EXAMPLE_LIST = Object.values(EXAMPLE_EVENTS);
-
-// packages/events/src/spec.ts
-var SCHEMA_VERSION = "1";
-var EVENT_TYPES = [
-  "page_view",
-  "product_view",
-  "search",
-  "add_to_cart",
-  "remove_from_cart",
-  "checkout_started",
-  "purchase",
-  "refund"
-];
-var DEVICES = ["desktop", "mobile", "tablet"];
-var LIMITS = {
-  /** Largest money amount accepted in any field (exclusive of sign); BigQuery NUMERIC holds far more. */
-  maxMoney: "1000000000",
-  /** NUMERIC scale: digits after the decimal point. */
-  moneyScale: 9,
-  maxQuantity: 1e5,
-  maxItems: 500,
-  maxStringLength: 2048,
-  maxIdLength: 128,
-  maxPayloadBytes: 262144,
-  /** Events older than this are refused (the aggregates accept lateness up to 24 h; beyond a week it is a bug). */
-  maxEventAgeMs: 7 * 24 * 3600 * 1e3,
-  /** Clock skew tolerated for events stamped in the future. */
-  maxFutureSkewMs: 5 * 60 * 1e3,
-  /** Aggregates stay exact for events arriving up to this late. */
-  lateArrivalWindowMs: 24 * 3600 * 1e3
-};
-var str = (doc, maxLength) => ({
-  kind: "string",
-  doc,
-  maxLength: maxLength ?? LIMITS.maxStringLength
-});
-var id = (doc) => ({ kind: "string", doc, maxLength: LIMITS.maxIdLength });
-var money = (doc) => ({ kind: "money", doc });
-var currency = { kind: "string", format: "currency", doc: "ISO 4217 currency code, upper case" };
-var quantity = {
-  kind: "integer",
-  min: 1,
-  max: LIMITS.maxQuantity,
-  doc: "Units, an integer >= 1"
-};
-var req = (spec) => ({ spec, required: true });
-var opt = (spec) => ({ spec, required: false });
-var CONTEXT_FIELDS = {
-  page_url: opt(str("URL of the page the event happened on")),
-  referrer: { spec: str("Referring URL"), required: false, nullable: true },
-  user_agent: opt(str("Browser user agent")),
-  country: opt({ kind: "string", format: "country", doc: "ISO 3166-1 alpha-2 country code, upper case" }),
-  device: opt({ kind: "string", enum: DEVICES, doc: "desktop, mobile or tablet" })
-};
-var LINE_ITEM_FIELDS = {
-  product_id: req(id("Catalog product identifier")),
-  category: req(str("Product category", 256)),
-  price: req(money("Unit price, exact decimal (JSON number or decimal string)")),
-  quantity: req(quantity)
-};
-var productFields = {
-  product_id: req(id("Catalog product identifier")),
-  category: req(str("Product category", 256)),
-  price: req(money("Unit price, exact decimal (JSON number or decimal string)")),
-  currency: req(currency),
-  quantity: req(quantity)
-};
-var lineItems = {
-  kind: "array",
-  items: { kind: "object", fields: LINE_ITEM_FIELDS, doc: "A line item" },
-  minItems: 1,
-  maxItems: LIMITS.maxItems,
-  doc: "Line items"
-};
-var PROPERTIES = {
-  page_view: {},
-  product_view: productFields,
-  search: {
-    query: req(str("Search text", 512)),
-    results_count: req({ kind: "integer", min: 0, max: 1e9, doc: "Number of results shown" })
-  },
-  add_to_cart: productFields,
-  remove_from_cart: productFields,
-  checkout_started: {
-    cart_id: req(id("Cart identifier")),
-    items: req(lineItems),
-    value: req(money("Cart value, exact decimal")),
-    currency: req(currency)
-  },
-  purchase: {
-    order_id: req(id("Order identifier")),
-    items: req(lineItems),
-    revenue: req(money("Order revenue, exact decimal")),
-    currency: req(currency)
-  },
-  refund: {
-    order_id: req(id("Order identifier of the refunded purchase")),
-    amount: req(money("Refunded amount, exact decimal")),
-    currency: req(currency)
+function nullOptionals(fields, target, keep) {
+  for (const name of Object.keys(fields)) {
+    const def = fields[name];
+    if (!def.required && keep.indexOf(name) < 0) {
+      target[name] = null;
+      continue;
+    }
+    const value = target[name];
+    if (def.spec.kind === "object" && value && typeof value === "object") {
+      nullOptionals(def.spec.fields, value, []);
+    } else if (def.spec.kind === "array" && def.spec.items.kind === "object" && Array.isArray(value)) {
+      for (const item of value) nullOptionals(def.spec.items.fields, item, []);
+    }
   }
-};
-var ENVELOPE_FIELDS = {
-  event_id: req({ kind: "string", format: "uuid", doc: "UUID chosen by the producer; the idempotency key" }),
-  event_type: req({ kind: "string", enum: EVENT_TYPES, doc: "One of the event types" }),
-  event_time: req({ kind: "string", format: "rfc3339", doc: "When it happened: RFC 3339 with offset" }),
-  schema_version: req({ kind: "string", format: "schema_version", doc: 'Wire format version, "1"' }),
-  session_id: req(id("Browser session identifier")),
-  user_id: {
-    spec: id("Signed-in user; null or absent for anonymous visitors"),
-    required: false,
-    nullable: true
-  },
-  anonymous_id: opt(id("Device identifier; required when user_id is null")),
-  context: opt({ kind: "object", fields: CONTEXT_FIELDS, doc: "Where the event happened" }),
-  properties: req({ kind: "object", fields: {}, doc: "Per-type properties (see PROPERTIES)" })
-};
+}
+function exampleWithOptionalNulls(type, variant) {
+  const event = JSON.parse(JSON.stringify(EXAMPLE_EVENTS[type]));
+  if (variant === "signed-in") {
+    event.user_id = "user-42";
+    nullOptionals(ENVELOPE_FIELDS, event, ["user_id"]);
+  } else {
+    event.anonymous_id = "anon-9c2e";
+    event.context = { ...context };
+    nullOptionals(ENVELOPE_FIELDS, event, ["anonymous_id", "context"]);
+  }
+  nullOptionals(PROPERTIES[type], event.properties, []);
+  return event;
+}
 
 // packages/events/src/money.ts
 var DECIMAL_PATTERN = /^(-)?(\d+)(?:\.(\d+))?$/;
@@ -76642,13 +76666,10 @@ function checkFields(fields, target, path2, errors) {
     const def = fields[name];
     if (!def) continue;
     const fieldPath = path2 ? `${path2}.${name}` : name;
-    const present = Object.prototype.hasOwnProperty.call(target, name) && target[name] !== void 0;
-    if (!present) {
-      if (def.required) errors.push(`${fieldPath}: is required`);
-      continue;
-    }
-    if (target[name] === null) {
-      if (!def.nullable) errors.push(`${fieldPath}: must not be null`);
+    const value = Object.prototype.hasOwnProperty.call(target, name) ? target[name] : void 0;
+    if (value === void 0 || value === null) {
+      if (def.required)
+        errors.push(value === null ? `${fieldPath}: must not be null` : `${fieldPath}: is required`);
       continue;
     }
     target[name] = checkField(def.spec, target[name], fieldPath, errors);
@@ -76677,7 +76698,7 @@ function validateEvent(input, nowMs) {
   if (isPlainObject(event.properties) && Object.prototype.hasOwnProperty.call(PROPERTIES, type)) {
     checkFields(PROPERTIES[type], event.properties, "properties", errors);
   }
-  if ((event.user_id === null || event.user_id === void 0) && event.anonymous_id === void 0) {
+  if ((event.user_id === null || event.user_id === void 0) && (event.anonymous_id === null || event.anonymous_id === void 0)) {
     errors.push("anonymous_id: is required when user_id is null or absent");
   }
   if (type === "refund" && isPlainObject(event.properties) && event.properties.amount === "0") {
@@ -76897,6 +76918,21 @@ function goldenCases() {
     ["long string", mutate2("page_view", (e) => e.anonymous_id = "a".repeat(5e3))]
   ];
   for (const [name, payload] of refused) add(`refused: ${name}`, payload);
+  for (const type of EVENT_TYPES) {
+    for (const variant of ["signed-in", "anonymous"]) {
+      add(
+        `valid ${type}, ${variant}, every optional field null`,
+        JSON.stringify(exampleWithOptionalNulls(type, variant))
+      );
+    }
+  }
+  const refusedNulls = [
+    ["user_id and anonymous_id null", mutate2("page_view", (e) => e.anonymous_id = null)],
+    ["null currency", mutate2("refund", (e) => e.properties.currency = null)],
+    ["null item price", mutate2("purchase", (e) => e.properties.items[0].price = null)],
+    ["null properties", mutate2("page_view", (e) => e.properties = null)]
+  ];
+  for (const [name, payload] of refusedNulls) add(`refused: ${name}`, payload);
   return cases;
 }
 

@@ -190,13 +190,11 @@ function checkFields(fields: FieldMap, target: Record<string, unknown>, path: st
     const def = fields[name];
     if (!def) continue;
     const fieldPath = path ? `${path}.${name}` : name;
-    const present = Object.prototype.hasOwnProperty.call(target, name) && target[name] !== undefined;
-    if (!present) {
-      if (def.required) errors.push(`${fieldPath}: is required`);
-      continue;
-    }
-    if (target[name] === null) {
-      if (!def.nullable) errors.push(`${fieldPath}: must not be null`);
+    const value = Object.prototype.hasOwnProperty.call(target, name) ? target[name] : undefined;
+    // An explicit null for an optional field means absent; it is kept in the event as sent.
+    if (value === undefined || value === null) {
+      if (def.required)
+        errors.push(value === null ? `${fieldPath}: must not be null` : `${fieldPath}: is required`);
       continue;
     }
     target[name] = checkField(def.spec, target[name], fieldPath, errors);
@@ -234,7 +232,10 @@ export function validateEvent(input: unknown, nowMs: number): ValidationResult {
   if (isPlainObject(event.properties) && Object.prototype.hasOwnProperty.call(PROPERTIES, type)) {
     checkFields(PROPERTIES[type], event.properties, "properties", errors);
   }
-  if ((event.user_id === null || event.user_id === undefined) && event.anonymous_id === undefined) {
+  if (
+    (event.user_id === null || event.user_id === undefined) &&
+    (event.anonymous_id === null || event.anonymous_id === undefined)
+  ) {
     errors.push("anonymous_id: is required when user_id is null or absent");
   }
   if (type === "refund" && isPlainObject(event.properties) && event.properties.amount === "0") {

@@ -3,7 +3,7 @@
  * type, normalisation, an exact duplicate, late and early events at the edges of the acceptance window, every
  * malformed kind the producer injects, and the validator's refusals.
  */
-import { EVENT_TYPES, EXAMPLE_EVENTS } from "@shopstream/events";
+import { EVENT_TYPES, EXAMPLE_EVENTS, exampleWithOptionalNulls } from "@shopstream/events";
 import { MALFORMED_MAKERS } from "@shopstream/producer/src/malformed";
 import { Random } from "@shopstream/producer/src/random";
 
@@ -139,5 +139,22 @@ export function goldenCases(): GoldenCase[] {
     ["long string", mutate("page_view", (e) => (e.anonymous_id = "a".repeat(5000)))],
   ];
   for (const [name, payload] of refused) add(`refused: ${name}`, payload);
+
+  // Clients that serialise absent optional fields as JSON null: null means absent, required fields refuse it.
+  for (const type of EVENT_TYPES) {
+    for (const variant of ["signed-in", "anonymous"] as const) {
+      add(
+        `valid ${type}, ${variant}, every optional field null`,
+        JSON.stringify(exampleWithOptionalNulls(type, variant)),
+      );
+    }
+  }
+  const refusedNulls: [string, string][] = [
+    ["user_id and anonymous_id null", mutate("page_view", (e) => (e.anonymous_id = null))],
+    ["null currency", mutate("refund", (e) => (e.properties.currency = null))],
+    ["null item price", mutate("purchase", (e) => (e.properties.items[0].price = null))],
+    ["null properties", mutate("page_view", (e) => (e.properties = null))],
+  ];
+  for (const [name, payload] of refusedNulls) add(`refused: ${name}`, payload);
   return cases;
 }
