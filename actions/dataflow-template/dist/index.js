@@ -26912,7 +26912,7 @@ var require_src4 = __commonJS({
       }
       return new URL(exports2.BASE_PATH, baseUrl).href;
     }
-    function validate4(options) {
+    function validate5(options) {
       Object.keys(options).forEach((key) => {
         switch (key) {
           case "params":
@@ -26943,7 +26943,7 @@ var require_src4 = __commonJS({
       if (typeof options === "string") {
         metadataKey += `/${options}`;
       } else {
-        validate4(options);
+        validate5(options);
         if (options.property) {
           metadataKey += `/${options.property}`;
         }
@@ -27402,8 +27402,8 @@ var require_options = __commonJS({
   "node_modules/@google-cloud/storage/node_modules/google-auth-library/build/src/options.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.validate = validate4;
-    function validate4(options) {
+    exports2.validate = validate5;
+    function validate5(options) {
       const vpairs = [
         { invalid: "uri", expected: "url" },
         { invalid: "json", expected: "data" },
@@ -76375,7 +76375,7 @@ function parseMoney(input) {
   } else {
     return { ok: false, reason: "must be a JSON number or a decimal string" };
   }
-  const expanded = expandExponent(text2);
+  const expanded = text2.indexOf("e") < 0 && text2.indexOf("E") < 0 ? text2 : expandExponent(text2);
   if (expanded === null) return { ok: false, reason: `is not a decimal amount: ${JSON.stringify(text2)}` };
   const match = DECIMAL_PATTERN.exec(expanded);
   if (!match) return { ok: false, reason: `is not a decimal amount: ${JSON.stringify(text2)}` };
@@ -76386,7 +76386,7 @@ function parseMoney(input) {
   }
   const integer = stripLeadingZeros(match[2] || "0");
   const value = canonical(sign, integer, fraction);
-  if (compareMoney(absMoney(value), LIMITS.maxMoney) > 0) {
+  if (integer.length >= LIMITS.maxMoney.length && compareMoney(absMoney(value), LIMITS.maxMoney) > 0) {
     return { ok: false, reason: `exceeds the maximum amount ${LIMITS.maxMoney}` };
   }
   return { ok: true, value };
@@ -76492,6 +76492,21 @@ function daysInMonth(year, month) {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
+function daysFromCivil(year, month, day) {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+var MS_PER_DAY = 864e5;
+var MAX_TIME_VALUE = 864e13;
+var THREE_DIGITS = [];
+for (let i = 0; i < 1e3; i++) THREE_DIGITS.push((i < 10 ? "00" : i < 100 ? "0" : "") + i);
+function pad2(value) {
+  return THREE_DIGITS[value].substring(1);
+}
 function pad(value, width) {
   let text2 = String(value);
   while (text2.length < width) text2 = `0${text2}`;
@@ -76518,13 +76533,39 @@ function parseRfc3339(text2) {
   const fraction = `${m[7] || ""}000000`;
   const millis = +fraction.substring(0, 3);
   const extraMicros = +fraction.substring(3, 6);
-  const epochMs = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 6e4;
+  const epochMs = daysFromCivil(year, month, day) * MS_PER_DAY + hour * 36e5 + minute * 6e4 + second * 1e3 + millis - offsetMinutes * 6e4;
   if (year < 1e3) return null;
   return { epochMs, extraMicros, utc: formatUtc(epochMs, extraMicros) };
 }
 function formatUtc(epochMs, extraMicros) {
+  const micros = extraMicros || 0;
+  if (Math.floor(epochMs) === epochMs && Math.abs(epochMs) <= MAX_TIME_VALUE && Math.floor(micros) === micros && micros >= 0 && micros < 1e3) {
+    return formatWholeMs(epochMs, micros);
+  }
   const d = new Date(epochMs);
   return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(d.getUTCMilliseconds(), 3)}${pad(extraMicros || 0, 3)}Z`;
+}
+function formatWholeMs(epochMs, extraMicros) {
+  const days = Math.floor(epochMs / MS_PER_DAY);
+  let rest = epochMs - days * MS_PER_DAY;
+  const hour = Math.floor(rest / 36e5);
+  rest -= hour * 36e5;
+  const minute = Math.floor(rest / 6e4);
+  rest -= minute * 6e4;
+  const second = Math.floor(rest / 1e3);
+  const millis = rest - second * 1e3;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return (year >= 1e3 && year <= 9999 ? pad2(Math.floor(year / 100)) + pad2(year % 100) : pad(year, 4)) + "-" + pad2(month) + "-" + pad2(day) + "T" + pad2(hour) + ":" + pad2(minute) + ":" + pad2(second) + "." + THREE_DIGITS[millis] + THREE_DIGITS[extraMicros] + "Z";
 }
 
 // packages/events/src/validate.ts
@@ -76533,6 +76574,15 @@ var FORBIDDEN_CHARS = (
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\uFFFD]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/
 );
+function isPlainText(text2) {
+  let openings = 0;
+  for (let i = 0; i < text2.length; i++) {
+    const code = text2.charCodeAt(i);
+    if (code > 126 || code === 92 || code === 36) return false;
+    if (code === 123 || code === 91) openings++;
+  }
+  return openings <= MAX_DEPTH && text2.indexOf("__proto__") < 0;
+}
 var MAX_DEPTH = 16;
 var MAX_REPORTED_ERRORS = 5;
 function isPlainObject(value) {
@@ -76614,7 +76664,30 @@ function checkString(spec, value, path2, errors) {
       break;
   }
 }
-function checkField(spec, value, path2, errors) {
+function compileSpec(spec) {
+  return {
+    spec,
+    fields: spec.kind === "object" ? compileFields(spec.fields) : [],
+    items: spec.kind === "array" ? compileSpec(spec.items) : null
+  };
+}
+function compileFields(fields) {
+  const out = [];
+  for (const name in fields) {
+    if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
+    const def = fields[name];
+    if (def) out.push({ name, required: def.required, check: compileSpec(def.spec) });
+  }
+  return out;
+}
+var COMPILED_ENVELOPE = compileFields(ENVELOPE_FIELDS);
+var COMPILED_PROPERTIES = {};
+for (const type in PROPERTIES) {
+  if (Object.prototype.hasOwnProperty.call(PROPERTIES, type))
+    COMPILED_PROPERTIES[type] = compileFields(PROPERTIES[type]);
+}
+function checkField(compiled, value, path2, errors) {
+  const spec = compiled.spec;
   switch (spec.kind) {
     case "string":
       checkString(spec, value, path2, errors);
@@ -76632,7 +76705,7 @@ function checkField(spec, value, path2, errors) {
         errors.push(`${path2}: ${parsed.reason}`);
         return value;
       }
-      if (compareMoney(parsed.value, "0") < 0) {
+      if (parsed.value.charAt(0) === "-") {
         errors.push(`${path2}: must not be negative`);
         return value;
       }
@@ -76643,7 +76716,7 @@ function checkField(spec, value, path2, errors) {
         errors.push(`${path2}: must be an object, got ${describe(value)}`);
         return value;
       }
-      checkFields(spec.fields, value, path2, errors);
+      checkFields(compiled.fields, value, path2, errors);
       return value;
     case "array": {
       if (Object.prototype.toString.call(value) !== "[object Array]") {
@@ -76654,25 +76727,25 @@ function checkField(spec, value, path2, errors) {
       if (items.length < spec.minItems) errors.push(`${path2}: needs at least ${spec.minItems} item(s)`);
       if (items.length > spec.maxItems) errors.push(`${path2}: more than ${spec.maxItems} items`);
       for (let i = 0; i < items.length && i < spec.maxItems; i++) {
-        items[i] = checkField(spec.items, items[i], `${path2}[${i}]`, errors);
+        items[i] = checkField(compiled.items, items[i], path2 + "[" + i + "]", errors);
       }
       return items;
     }
   }
 }
 function checkFields(fields, target, path2, errors) {
-  for (const name in fields) {
-    if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
-    const def = fields[name];
-    if (!def) continue;
-    const fieldPath = path2 ? `${path2}.${name}` : name;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i];
+    const name = field.name;
     const value = Object.prototype.hasOwnProperty.call(target, name) ? target[name] : void 0;
     if (value === void 0 || value === null) {
-      if (def.required)
+      if (field.required) {
+        const fieldPath = path2 ? path2 + "." + name : name;
         errors.push(value === null ? `${fieldPath}: must not be null` : `${fieldPath}: is required`);
+      }
       continue;
     }
-    target[name] = checkField(def.spec, target[name], fieldPath, errors);
+    target[name] = checkField(field.check, value, path2 ? path2 + "." + name : name, errors);
   }
 }
 function utf8Length(text2) {
@@ -76688,15 +76761,20 @@ function fail(errors) {
   const more = errors.length > shown.length ? ` (+${errors.length - shown.length} more)` : "";
   return { ok: false, reason: shown.join("; ") + more, errors };
 }
-function validateEvent(input, nowMs) {
+function validate4(input, nowMs, owned) {
   if (!isPlainObject(input)) return fail([`event: must be a JSON object, got ${describe(input)}`]);
   const errors = [];
-  const event = copyJson(input, 0, "", errors);
-  if (errors.length) return fail(errors);
-  checkFields(ENVELOPE_FIELDS, event, "", errors);
+  let event;
+  if (owned) {
+    event = input;
+  } else {
+    event = copyJson(input, 0, "", errors);
+    if (errors.length) return fail(errors);
+  }
+  checkFields(COMPILED_ENVELOPE, event, "", errors);
   const type = event.event_type;
   if (isPlainObject(event.properties) && Object.prototype.hasOwnProperty.call(PROPERTIES, type)) {
-    checkFields(PROPERTIES[type], event.properties, "properties", errors);
+    checkFields(COMPILED_PROPERTIES[type], event.properties, "properties", errors);
   }
   if ((event.user_id === null || event.user_id === void 0) && (event.anonymous_id === null || event.anonymous_id === void 0)) {
     errors.push("anonymous_id: is required when user_id is null or absent");
@@ -76721,7 +76799,7 @@ function validateEvent(input, nowMs) {
   return { ok: true, event, eventTimeUtc, eventTimeMs };
 }
 function parseAndValidate(payload, nowMs) {
-  if (utf8Length(payload) > LIMITS.maxPayloadBytes) {
+  if (payload.length * 3 > LIMITS.maxPayloadBytes && utf8Length(payload) > LIMITS.maxPayloadBytes) {
     return fail([`payload: larger than ${LIMITS.maxPayloadBytes} bytes`]);
   }
   let parsed;
@@ -76730,7 +76808,7 @@ function parseAndValidate(payload, nowMs) {
   } catch {
     return fail(["payload: not valid JSON"]);
   }
-  return validateEvent(parsed, nowMs);
+  return validate4(parsed, nowMs, isPlainText(payload));
 }
 
 // apps/producer/src/malformed.ts
@@ -76933,6 +77011,28 @@ function goldenCases() {
     ["null properties", mutate2("page_view", (e) => e.properties = null)]
   ];
   for (const [name, payload] of refusedNulls) add(`refused: ${name}`, payload);
+  const nested = (levels, leaf) => {
+    let value = leaf;
+    for (let i = 0; i < levels; i++) value = { x: value };
+    return value;
+  };
+  const edges = [
+    ["(accepted) nesting at the limit", mutate2("page_view", (e) => e.extra = nested(15, 1))],
+    ["nesting one past the limit, scalar leaf", mutate2("page_view", (e) => e.extra = nested(16, 1))],
+    [
+      "(accepted) 17 brackets, shallow",
+      mutate2("purchase", (e) => e.extra = [[], [], [], [], [], [], [], [], [], [], []])
+    ],
+    [
+      "(accepted) __proto__ name without own fields",
+      mutate2("page_view", (e) => e.context = JSON.parse('{"__proto__": {"country": "XX"}}'))
+    ],
+    ["(accepted) dollar inside a value", mutate2("search", (e) => e.properties.query = "under $50")],
+    ["raw C1 control", mutate2("search", (e) => e.properties.query = "shoes\x85")],
+    ["escaped newline in a name", mutate2("search", (e) => e.extra = JSON.parse('{"a\\nb": 1}'))]
+  ];
+  for (const [name, payload] of edges)
+    add(name.startsWith("(accepted)") ? name.slice(11) : `refused: ${name}`, payload);
   return cases;
 }
 

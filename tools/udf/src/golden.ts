@@ -156,5 +156,30 @@ export function goldenCases(): GoldenCase[] {
     ["null properties", mutate("page_view", (e) => (e.properties = null))],
   ];
   for (const [name, payload] of refusedNulls) add(`refused: ${name}`, payload);
+
+  // Edges of the validator's in-place fast path (packages/events/src/validate.ts, isPlainText): each must
+  // give what the copying path gives.
+  const nested = (levels: number, leaf: unknown) => {
+    let value: unknown = leaf;
+    for (let i = 0; i < levels; i++) value = { x: value };
+    return value;
+  };
+  const edges: [string, string][] = [
+    ["(accepted) nesting at the limit", mutate("page_view", (e) => (e.extra = nested(15, 1)))],
+    ["nesting one past the limit, scalar leaf", mutate("page_view", (e) => (e.extra = nested(16, 1)))],
+    [
+      "(accepted) 17 brackets, shallow",
+      mutate("purchase", (e) => (e.extra = [[], [], [], [], [], [], [], [], [], [], []])),
+    ],
+    [
+      "(accepted) __proto__ name without own fields",
+      mutate("page_view", (e) => (e.context = JSON.parse('{"__proto__": {"country": "XX"}}'))),
+    ],
+    ["(accepted) dollar inside a value", mutate("search", (e) => (e.properties.query = "under $50"))],
+    ["raw C1 control", mutate("search", (e) => (e.properties.query = "shoes\u0085"))],
+    ["escaped newline in a name", mutate("search", (e) => (e.extra = JSON.parse('{"a\\nb": 1}')))],
+  ];
+  for (const [name, payload] of edges)
+    add(name.startsWith("(accepted)") ? name.slice(11) : `refused: ${name}`, payload);
   return cases;
 }
