@@ -56,6 +56,9 @@ if ((${#missing[@]} > 0)); then
 fi
 
 # ---------------------------------------------------------------- Pub/Sub emulator (preinstalled)
+# Checked in parallel with the installs below: `gcloud version` alone takes seconds.
+check_pubsub() {
+local t0 SDK_ROOT pubsub_version
 t0=$(now)
 SDK_ROOT="$(dirname "$(dirname "$(readlink -f "$(command -v gcloud)")")")"
 if [[ ! -x "${SDK_ROOT}/platform/pubsub-emulator/bin/cloud-pubsub-emulator" ]]; then
@@ -67,6 +70,7 @@ if [[ "${pubsub_version}" != "${PUBSUB_EMULATOR_EXPECTED}" ]]; then
   say "pubsub:   WARNING found emulator ${pubsub_version:-unknown}, tested with ${PUBSUB_EMULATOR_EXPECTED}"
 fi
 say "pubsub:   gcloud emulator ${pubsub_version:-unknown} present ($(($(now) - t0))s)"
+}
 
 # ---------------------------------------------------------------- FerretDB
 install_ferretdb() {
@@ -147,6 +151,9 @@ fi
 # what is still running every 15 s so a first install never looks hung.
 local started pids=() names=() status=0 i
 started=$(now)
+check_pubsub &
+pids+=($!)
+names+=("pubsub (emulator check)")
 install_ferretdb &
 pids+=($!)
 names+=("mongodb (FerretDB)")
@@ -165,7 +172,7 @@ done
 for i in "${!pids[@]}"; do
   wait "${pids[i]}" || status=1
 done
-((status == 0)) || die "a stand-in failed to install (see the messages above)"
+((status == 0)) || die "a stand-in failed to install or check (see the messages above)"
 say "stand-ins ready in $(($(now) - started))s"
 }
 
