@@ -76646,7 +76646,7 @@ function checkString(spec, value, path2, errors) {
       if (!UUID.test(value)) errors.push(`${path2}: must be a UUID`);
       break;
     case "rfc3339":
-      if (!parseRfc3339(value)) errors.push(`${path2}: must be an RFC 3339 timestamp with offset`);
+      if (!parseTime(value)) errors.push(`${path2}: must be an RFC 3339 timestamp with offset`);
       break;
     case "country":
       if (!Object.prototype.hasOwnProperty.call(COUNTRY_CODES, value))
@@ -76663,6 +76663,14 @@ function checkString(spec, value, path2, errors) {
         );
       break;
   }
+}
+var lastTime;
+function parseTime(text2) {
+  const cached = lastTime;
+  if (cached && cached.text === text2) return cached.parsed;
+  const parsed = parseRfc3339(text2);
+  lastTime = { text: text2, parsed };
+  return parsed;
 }
 function compileSpec(spec) {
   return {
@@ -76784,7 +76792,7 @@ function validate4(input, nowMs, owned) {
   }
   let eventTimeUtc = "";
   let eventTimeMs = 0;
-  const parsedTime = typeof event.event_time === "string" ? parseRfc3339(event.event_time) : null;
+  const parsedTime = typeof event.event_time === "string" ? parseTime(event.event_time) : null;
   if (parsedTime) {
     eventTimeUtc = parsedTime.utc;
     eventTimeMs = parsedTime.epochMs;

@@ -13,7 +13,7 @@ import {
   PROPERTIES,
   SCHEMA_VERSION,
 } from "./spec";
-import { parseRfc3339 } from "./time";
+import { type ParsedTime, parseRfc3339 } from "./time";
 import type { ShopEvent } from "./types";
 
 export interface ValidEvent {
@@ -139,7 +139,7 @@ function checkString(
       if (!UUID.test(value)) errors.push(`${path}: must be a UUID`);
       break;
     case "rfc3339":
-      if (!parseRfc3339(value)) errors.push(`${path}: must be an RFC 3339 timestamp with offset`);
+      if (!parseTime(value)) errors.push(`${path}: must be an RFC 3339 timestamp with offset`);
       break;
     case "country":
       if (!Object.prototype.hasOwnProperty.call(COUNTRY_CODES, value))
@@ -156,6 +156,18 @@ function checkString(
         );
       break;
   }
+}
+
+// event_time is parsed by its format check and again for the acceptance window: the second parse reuses
+// the first. One immutable object holds text and result, replaced by a single assignment, so concurrent
+// callers (if an engine were ever shared between threads) can only miss the cache, never mix two events.
+let lastTime: { text: string; parsed: ParsedTime | null } | undefined;
+function parseTime(text: string): ParsedTime | null {
+  const cached = lastTime;
+  if (cached && cached.text === text) return cached.parsed;
+  const parsed = parseRfc3339(text);
+  lastTime = { text, parsed };
+  return parsed;
 }
 
 /**
@@ -325,7 +337,7 @@ function validate(input: unknown, nowMs: number, owned: boolean): ValidationResu
   }
   let eventTimeUtc = "";
   let eventTimeMs = 0;
-  const parsedTime = typeof event.event_time === "string" ? parseRfc3339(event.event_time) : null;
+  const parsedTime = typeof event.event_time === "string" ? parseTime(event.event_time) : null;
   if (parsedTime) {
     eventTimeUtc = parsedTime.utc;
     eventTimeMs = parsedTime.epochMs;
