@@ -5,8 +5,9 @@
 #   MongoDB  -> FerretDB (go install, pinned)               -> .local/bin/ferretdb
 #   BigQuery -> bqemulator (PyPI, pinned full dependency set) -> .local/venv/bin/bqemulator
 #
-# Idempotent: a component whose stamp file matches the pinned version is skipped.
-# Works unattended (CI=true, no stdin). Tool noise goes to .local/install.log.
+# Idempotent: a component whose stamp file matches the pinned version is skipped. FerretDB and bqemulator
+# are independent and install in parallel, with a progress line every 15 s while they run.
+# Works unattended (CI=true, no stdin). Tool noise goes to .local/install-<component>.log.
 set -euo pipefail
 
 # The whole script is one function so that bash parses it completely before running it
@@ -25,11 +26,10 @@ BIN="${LOCAL}/bin"
 VENV="${LOCAL}/venv"
 DUCKDB_HOME="${LOCAL}/duckdb-home"
 STAMPS="${LOCAL}/stamps"
-LOG="${LOCAL}/install.log"
+LOG="${LOCAL}/install.log" # reassigned per component below
 REQUIREMENTS="${SCRIPT_DIR}/requirements-bqemulator.txt"
 
 mkdir -p "${BIN}" "${STAMPS}"
-: >"${LOG}"
 
 say() { printf '[stack] %s\n' "$*"; }
 die() {
@@ -56,6 +56,9 @@ if ((${#missing[@]} > 0)); then
 fi
 
 # ---------------------------------------------------------------- Pub/Sub emulator (preinstalled)
+# Checked in parallel with the installs below: `gcloud version` alone takes seconds.
+check_pubsub() {
+local t0 SDK_ROOT pubsub_version
 t0=$(now)
 SDK_ROOT="$(dirname "$(dirname "$(readlink -f "$(command -v gcloud)")")")"
 if [[ ! -x "${SDK_ROOT}/platform/pubsub-emulator/bin/cloud-pubsub-emulator" ]]; then
@@ -67,8 +70,13 @@ if [[ "${pubsub_version}" != "${PUBSUB_EMULATOR_EXPECTED}" ]]; then
   say "pubsub:   WARNING found emulator ${pubsub_version:-unknown}, tested with ${PUBSUB_EMULATOR_EXPECTED}"
 fi
 say "pubsub:   gcloud emulator ${pubsub_version:-unknown} present ($(($(now) - t0))s)"
+}
 
 # ---------------------------------------------------------------- FerretDB
+install_ferretdb() {
+LOG="${LOCAL}/install-ferretdb.log"
+: >"${LOG}"
+local t0 stamp
 t0=$(now)
 stamp="${STAMPS}/ferretdb"
 if [[ -x "${BIN}/ferretdb" && "$(cat "${stamp}" 2>/dev/null || true)" == "${FERRETDB_VERSION}" ]]; then
@@ -97,8 +105,13 @@ else
   echo "${FERRETDB_VERSION}" >"${stamp}"
   say "mongodb:  FerretDB ${FERRETDB_VERSION} installed in $(($(now) - t0))s"
 fi
+}
 
 # ---------------------------------------------------------------- bqemulator
+install_bqemulator() {
+LOG="${LOCAL}/install-bqemulator.log"
+: >"${LOG}"
+local t0 stamp want duckdb_version ext_dir src got
 t0=$(now)
 stamp="${STAMPS}/bqemulator"
 want="${BQEMULATOR_VERSION} $(sha256sum "${REQUIREMENTS}" | cut -c1-16)"
@@ -131,6 +144,36 @@ else
   echo "${want}" >"${stamp}"
   say "bigquery: bqemulator ${BQEMULATOR_VERSION} installed in $(($(now) - t0))s"
 fi
+}
+
+# ---------------------------------------------------------------- both, in parallel
+# Each installer runs in a background subshell (its own log, its own exit status); the foreground prints
+# what is still running every 15 s so a first install never looks hung.
+local started pids=() names=() status=0 i
+started=$(now)
+check_pubsub &
+pids+=($!)
+names+=("pubsub (emulator check)")
+install_ferretdb &
+pids+=($!)
+names+=("mongodb (FerretDB)")
+install_bqemulator &
+pids+=($!)
+names+=("bigquery (bqemulator)")
+local ticks=0 running
+while :; do
+  running=()
+  for i in "${!pids[@]}"; do kill -0 "${pids[i]}" 2>/dev/null && running+=("${names[i]}"); done
+  ((${#running[@]} == 0)) && break
+  ((ticks > 0 && ticks % 30 == 0)) && say "... still installing: ${running[*]} ($(($(now) - started))s)"
+  ticks=$((ticks + 1))
+  sleep 0.5
+done
+for i in "${!pids[@]}"; do
+  wait "${pids[i]}" || status=1
+done
+((status == 0)) || die "a stand-in failed to install or check (see the messages above)"
+say "stand-ins ready in $(($(now) - started))s"
 }
 
 main "$@"

@@ -26912,7 +26912,7 @@ var require_src4 = __commonJS({
       }
       return new URL(exports2.BASE_PATH, baseUrl).href;
     }
-    function validate4(options) {
+    function validate5(options) {
       Object.keys(options).forEach((key) => {
         switch (key) {
           case "params":
@@ -26943,7 +26943,7 @@ var require_src4 = __commonJS({
       if (typeof options === "string") {
         metadataKey += `/${options}`;
       } else {
-        validate4(options);
+        validate5(options);
         if (options.property) {
           metadataKey += `/${options.property}`;
         }
@@ -27402,8 +27402,8 @@ var require_options = __commonJS({
   "node_modules/@google-cloud/storage/node_modules/google-auth-library/build/src/options.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.validate = validate4;
-    function validate4(options) {
+    exports2.validate = validate5;
+    function validate5(options) {
       const vpairs = [
         { invalid: "uri", expected: "url" },
         { invalid: "json", expected: "data" },
@@ -76198,6 +76198,118 @@ var CURRENCY_CODES = toLookup(
   "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF XTS YER ZAR ZMW ZWG"
 );
 
+// packages/events/src/spec.ts
+var SCHEMA_VERSION = "1";
+var EVENT_TYPES = [
+  "page_view",
+  "product_view",
+  "search",
+  "add_to_cart",
+  "remove_from_cart",
+  "checkout_started",
+  "purchase",
+  "refund"
+];
+var DEVICES = ["desktop", "mobile", "tablet"];
+var LIMITS = {
+  /** Largest money amount accepted in any field (exclusive of sign); BigQuery NUMERIC holds far more. */
+  maxMoney: "1000000000",
+  /** NUMERIC scale: digits after the decimal point. */
+  moneyScale: 9,
+  maxQuantity: 1e5,
+  maxItems: 500,
+  maxStringLength: 2048,
+  maxIdLength: 128,
+  maxPayloadBytes: 262144,
+  /** Events older than this are refused (the aggregates accept lateness up to 24 h; beyond a week it is a bug). */
+  maxEventAgeMs: 7 * 24 * 3600 * 1e3,
+  /** Clock skew tolerated for events stamped in the future. */
+  maxFutureSkewMs: 5 * 60 * 1e3,
+  /** Aggregates stay exact for events arriving up to this late. */
+  lateArrivalWindowMs: 24 * 3600 * 1e3
+};
+var str = (doc, maxLength) => ({
+  kind: "string",
+  doc,
+  maxLength: maxLength ?? LIMITS.maxStringLength
+});
+var id = (doc) => ({ kind: "string", doc, maxLength: LIMITS.maxIdLength });
+var money = (doc) => ({ kind: "money", doc });
+var currency = { kind: "string", format: "currency", doc: "ISO 4217 currency code, upper case" };
+var quantity = {
+  kind: "integer",
+  min: 1,
+  max: LIMITS.maxQuantity,
+  doc: "Units, an integer >= 1"
+};
+var req = (spec) => ({ spec, required: true });
+var opt = (spec) => ({ spec, required: false });
+var CONTEXT_FIELDS = {
+  page_url: opt(str("URL of the page the event happened on")),
+  referrer: opt(str("Referring URL")),
+  user_agent: opt(str("Browser user agent")),
+  country: opt({ kind: "string", format: "country", doc: "ISO 3166-1 alpha-2 country code, upper case" }),
+  device: opt({ kind: "string", enum: DEVICES, doc: "desktop, mobile or tablet" })
+};
+var LINE_ITEM_FIELDS = {
+  product_id: req(id("Catalog product identifier")),
+  category: req(str("Product category", 256)),
+  price: req(money("Unit price, exact decimal (JSON number or decimal string)")),
+  quantity: req(quantity)
+};
+var productFields = {
+  product_id: req(id("Catalog product identifier")),
+  category: req(str("Product category", 256)),
+  price: req(money("Unit price, exact decimal (JSON number or decimal string)")),
+  currency: req(currency),
+  quantity: req(quantity)
+};
+var lineItems = {
+  kind: "array",
+  items: { kind: "object", fields: LINE_ITEM_FIELDS, doc: "A line item" },
+  minItems: 1,
+  maxItems: LIMITS.maxItems,
+  doc: "Line items"
+};
+var PROPERTIES = {
+  page_view: {},
+  product_view: productFields,
+  search: {
+    query: req(str("Search text", 512)),
+    results_count: req({ kind: "integer", min: 0, max: 1e9, doc: "Number of results shown" })
+  },
+  add_to_cart: productFields,
+  remove_from_cart: productFields,
+  checkout_started: {
+    cart_id: req(id("Cart identifier")),
+    items: req(lineItems),
+    value: req(money("Cart value, exact decimal")),
+    currency: req(currency)
+  },
+  purchase: {
+    order_id: req(id("Order identifier")),
+    items: req(lineItems),
+    revenue: req(money("Order revenue, exact decimal")),
+    currency: req(currency)
+  },
+  refund: {
+    order_id: req(id("Order identifier of the refunded purchase")),
+    amount: req(money("Refunded amount, exact decimal")),
+    currency: req(currency)
+  }
+};
+var ENVELOPE_FIELDS = {
+  event_id: req({ kind: "string", format: "uuid", doc: "UUID chosen by the producer; the idempotency key" }),
+  event_type: req({ kind: "string", enum: EVENT_TYPES, doc: "One of the event types" }),
+  event_time: req({ kind: "string", format: "rfc3339", doc: "When it happened: RFC 3339 with offset" }),
+  schema_version: req({ kind: "string", format: "schema_version", doc: 'Wire format version, "1"' }),
+  session_id: req(id("Browser session identifier")),
+  user_id: opt(id("Signed-in user; null or absent for anonymous visitors")),
+  anonymous_id: opt(id("Device identifier; required (not null) when user_id is null or absent")),
+  context: opt({ kind: "object", fields: CONTEXT_FIELDS, doc: "Where the event happened" }),
+  properties: req({ kind: "object", fields: {}, doc: "Per-type properties (see PROPERTIES)" })
+};
+
 // packages/events/src/examples.ts
 var context = {
   page_url: "https://shop.example/p/sku-1001",
@@ -76258,122 +76370,34 @@ var EXAMPLE_EVENTS = {
   }
 };
 var EXAMPLE_LIST = Object.values(EXAMPLE_EVENTS);
-
-// packages/events/src/spec.ts
-var SCHEMA_VERSION = "1";
-var EVENT_TYPES = [
-  "page_view",
-  "product_view",
-  "search",
-  "add_to_cart",
-  "remove_from_cart",
-  "checkout_started",
-  "purchase",
-  "refund"
-];
-var DEVICES = ["desktop", "mobile", "tablet"];
-var LIMITS = {
-  /** Largest money amount accepted in any field (exclusive of sign); BigQuery NUMERIC holds far more. */
-  maxMoney: "1000000000",
-  /** NUMERIC scale: digits after the decimal point. */
-  moneyScale: 9,
-  maxQuantity: 1e5,
-  maxItems: 500,
-  maxStringLength: 2048,
-  maxIdLength: 128,
-  maxPayloadBytes: 262144,
-  /** Events older than this are refused (the aggregates accept lateness up to 24 h; beyond a week it is a bug). */
-  maxEventAgeMs: 7 * 24 * 3600 * 1e3,
-  /** Clock skew tolerated for events stamped in the future. */
-  maxFutureSkewMs: 5 * 60 * 1e3,
-  /** Aggregates stay exact for events arriving up to this late. */
-  lateArrivalWindowMs: 24 * 3600 * 1e3
-};
-var str = (doc, maxLength) => ({
-  kind: "string",
-  doc,
-  maxLength: maxLength ?? LIMITS.maxStringLength
-});
-var id = (doc) => ({ kind: "string", doc, maxLength: LIMITS.maxIdLength });
-var money = (doc) => ({ kind: "money", doc });
-var currency = { kind: "string", format: "currency", doc: "ISO 4217 currency code, upper case" };
-var quantity = {
-  kind: "integer",
-  min: 1,
-  max: LIMITS.maxQuantity,
-  doc: "Units, an integer >= 1"
-};
-var req = (spec) => ({ spec, required: true });
-var opt = (spec) => ({ spec, required: false });
-var CONTEXT_FIELDS = {
-  page_url: opt(str("URL of the page the event happened on")),
-  referrer: { spec: str("Referring URL"), required: false, nullable: true },
-  user_agent: opt(str("Browser user agent")),
-  country: opt({ kind: "string", format: "country", doc: "ISO 3166-1 alpha-2 country code, upper case" }),
-  device: opt({ kind: "string", enum: DEVICES, doc: "desktop, mobile or tablet" })
-};
-var LINE_ITEM_FIELDS = {
-  product_id: req(id("Catalog product identifier")),
-  category: req(str("Product category", 256)),
-  price: req(money("Unit price, exact decimal (JSON number or decimal string)")),
-  quantity: req(quantity)
-};
-var productFields = {
-  product_id: req(id("Catalog product identifier")),
-  category: req(str("Product category", 256)),
-  price: req(money("Unit price, exact decimal (JSON number or decimal string)")),
-  currency: req(currency),
-  quantity: req(quantity)
-};
-var lineItems = {
-  kind: "array",
-  items: { kind: "object", fields: LINE_ITEM_FIELDS, doc: "A line item" },
-  minItems: 1,
-  maxItems: LIMITS.maxItems,
-  doc: "Line items"
-};
-var PROPERTIES = {
-  page_view: {},
-  product_view: productFields,
-  search: {
-    query: req(str("Search text", 512)),
-    results_count: req({ kind: "integer", min: 0, max: 1e9, doc: "Number of results shown" })
-  },
-  add_to_cart: productFields,
-  remove_from_cart: productFields,
-  checkout_started: {
-    cart_id: req(id("Cart identifier")),
-    items: req(lineItems),
-    value: req(money("Cart value, exact decimal")),
-    currency: req(currency)
-  },
-  purchase: {
-    order_id: req(id("Order identifier")),
-    items: req(lineItems),
-    revenue: req(money("Order revenue, exact decimal")),
-    currency: req(currency)
-  },
-  refund: {
-    order_id: req(id("Order identifier of the refunded purchase")),
-    amount: req(money("Refunded amount, exact decimal")),
-    currency: req(currency)
+function nullOptionals(fields, target, keep) {
+  for (const name of Object.keys(fields)) {
+    const def = fields[name];
+    if (!def.required && keep.indexOf(name) < 0) {
+      target[name] = null;
+      continue;
+    }
+    const value = target[name];
+    if (def.spec.kind === "object" && value && typeof value === "object") {
+      nullOptionals(def.spec.fields, value, []);
+    } else if (def.spec.kind === "array" && def.spec.items.kind === "object" && Array.isArray(value)) {
+      for (const item of value) nullOptionals(def.spec.items.fields, item, []);
+    }
   }
-};
-var ENVELOPE_FIELDS = {
-  event_id: req({ kind: "string", format: "uuid", doc: "UUID chosen by the producer; the idempotency key" }),
-  event_type: req({ kind: "string", enum: EVENT_TYPES, doc: "One of the event types" }),
-  event_time: req({ kind: "string", format: "rfc3339", doc: "When it happened: RFC 3339 with offset" }),
-  schema_version: req({ kind: "string", format: "schema_version", doc: 'Wire format version, "1"' }),
-  session_id: req(id("Browser session identifier")),
-  user_id: {
-    spec: id("Signed-in user; null or absent for anonymous visitors"),
-    required: false,
-    nullable: true
-  },
-  anonymous_id: opt(id("Device identifier; required when user_id is null")),
-  context: opt({ kind: "object", fields: CONTEXT_FIELDS, doc: "Where the event happened" }),
-  properties: req({ kind: "object", fields: {}, doc: "Per-type properties (see PROPERTIES)" })
-};
+}
+function exampleWithOptionalNulls(type, variant) {
+  const event = JSON.parse(JSON.stringify(EXAMPLE_EVENTS[type]));
+  if (variant === "signed-in") {
+    event.user_id = "user-42";
+    nullOptionals(ENVELOPE_FIELDS, event, ["user_id"]);
+  } else {
+    event.anonymous_id = "anon-9c2e";
+    event.context = { ...context };
+    nullOptionals(ENVELOPE_FIELDS, event, ["anonymous_id", "context"]);
+  }
+  nullOptionals(PROPERTIES[type], event.properties, []);
+  return event;
+}
 
 // packages/events/src/money.ts
 var DECIMAL_PATTERN = /^(-)?(\d+)(?:\.(\d+))?$/;
@@ -76389,7 +76413,7 @@ function parseMoney(input) {
   } else {
     return { ok: false, reason: "must be a JSON number or a decimal string" };
   }
-  const expanded = expandExponent(text2);
+  const expanded = text2.indexOf("e") < 0 && text2.indexOf("E") < 0 ? text2 : expandExponent(text2);
   if (expanded === null) return { ok: false, reason: `is not a decimal amount: ${JSON.stringify(text2)}` };
   const match = DECIMAL_PATTERN.exec(expanded);
   if (!match) return { ok: false, reason: `is not a decimal amount: ${JSON.stringify(text2)}` };
@@ -76400,7 +76424,7 @@ function parseMoney(input) {
   }
   const integer = stripLeadingZeros(match[2] || "0");
   const value = canonical(sign, integer, fraction);
-  if (compareMoney(absMoney(value), LIMITS.maxMoney) > 0) {
+  if (integer.length >= LIMITS.maxMoney.length && compareMoney(absMoney(value), LIMITS.maxMoney) > 0) {
     return { ok: false, reason: `exceeds the maximum amount ${LIMITS.maxMoney}` };
   }
   return { ok: true, value };
@@ -76506,6 +76530,21 @@ function daysInMonth(year, month) {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
+function daysFromCivil(year, month, day) {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+var MS_PER_DAY = 864e5;
+var MAX_TIME_VALUE = 864e13;
+var THREE_DIGITS = [];
+for (let i = 0; i < 1e3; i++) THREE_DIGITS.push((i < 10 ? "00" : i < 100 ? "0" : "") + i);
+function pad2(value) {
+  return THREE_DIGITS[value].substring(1);
+}
 function pad(value, width) {
   let text2 = String(value);
   while (text2.length < width) text2 = `0${text2}`;
@@ -76532,13 +76571,39 @@ function parseRfc3339(text2) {
   const fraction = `${m[7] || ""}000000`;
   const millis = +fraction.substring(0, 3);
   const extraMicros = +fraction.substring(3, 6);
-  const epochMs = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 6e4;
+  const epochMs = daysFromCivil(year, month, day) * MS_PER_DAY + hour * 36e5 + minute * 6e4 + second * 1e3 + millis - offsetMinutes * 6e4;
   if (year < 1e3) return null;
   return { epochMs, extraMicros, utc: formatUtc(epochMs, extraMicros) };
 }
 function formatUtc(epochMs, extraMicros) {
+  const micros = extraMicros || 0;
+  if (Math.floor(epochMs) === epochMs && Math.abs(epochMs) <= MAX_TIME_VALUE && Math.floor(micros) === micros && micros >= 0 && micros < 1e3) {
+    return formatWholeMs(epochMs, micros);
+  }
   const d = new Date(epochMs);
   return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(d.getUTCMilliseconds(), 3)}${pad(extraMicros || 0, 3)}Z`;
+}
+function formatWholeMs(epochMs, extraMicros) {
+  const days = Math.floor(epochMs / MS_PER_DAY);
+  let rest = epochMs - days * MS_PER_DAY;
+  const hour = Math.floor(rest / 36e5);
+  rest -= hour * 36e5;
+  const minute = Math.floor(rest / 6e4);
+  rest -= minute * 6e4;
+  const second = Math.floor(rest / 1e3);
+  const millis = rest - second * 1e3;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return (year >= 1e3 && year <= 9999 ? pad2(Math.floor(year / 100)) + pad2(year % 100) : pad(year, 4)) + "-" + pad2(month) + "-" + pad2(day) + "T" + pad2(hour) + ":" + pad2(minute) + ":" + pad2(second) + "." + THREE_DIGITS[millis] + THREE_DIGITS[extraMicros] + "Z";
 }
 
 // packages/events/src/validate.ts
@@ -76547,6 +76612,15 @@ var FORBIDDEN_CHARS = (
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\uFFFD]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/
 );
+function isPlainText(text2) {
+  let openings = 0;
+  for (let i = 0; i < text2.length; i++) {
+    const code = text2.charCodeAt(i);
+    if (code > 126 || code === 92 || code === 36) return false;
+    if (code === 123 || code === 91) openings++;
+  }
+  return openings <= MAX_DEPTH && text2.indexOf("__proto__") < 0;
+}
 var MAX_DEPTH = 16;
 var MAX_REPORTED_ERRORS = 5;
 function isPlainObject(value) {
@@ -76610,7 +76684,7 @@ function checkString(spec, value, path2, errors) {
       if (!UUID.test(value)) errors.push(`${path2}: must be a UUID`);
       break;
     case "rfc3339":
-      if (!parseRfc3339(value)) errors.push(`${path2}: must be an RFC 3339 timestamp with offset`);
+      if (!parseTime(value)) errors.push(`${path2}: must be an RFC 3339 timestamp with offset`);
       break;
     case "country":
       if (!Object.prototype.hasOwnProperty.call(COUNTRY_CODES, value))
@@ -76628,7 +76702,38 @@ function checkString(spec, value, path2, errors) {
       break;
   }
 }
-function checkField(spec, value, path2, errors) {
+var lastTime;
+function parseTime(text2) {
+  const cached = lastTime;
+  if (cached && cached.text === text2) return cached.parsed;
+  const parsed = parseRfc3339(text2);
+  lastTime = { text: text2, parsed };
+  return parsed;
+}
+function compileSpec(spec) {
+  return {
+    spec,
+    fields: spec.kind === "object" ? compileFields(spec.fields) : [],
+    items: spec.kind === "array" ? compileSpec(spec.items) : null
+  };
+}
+function compileFields(fields) {
+  const out = [];
+  for (const name in fields) {
+    if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
+    const def = fields[name];
+    if (def) out.push({ name, required: def.required, check: compileSpec(def.spec) });
+  }
+  return out;
+}
+var COMPILED_ENVELOPE = compileFields(ENVELOPE_FIELDS);
+var COMPILED_PROPERTIES = {};
+for (const type in PROPERTIES) {
+  if (Object.prototype.hasOwnProperty.call(PROPERTIES, type))
+    COMPILED_PROPERTIES[type] = compileFields(PROPERTIES[type]);
+}
+function checkField(compiled, value, path2, errors) {
+  const spec = compiled.spec;
   switch (spec.kind) {
     case "string":
       checkString(spec, value, path2, errors);
@@ -76646,7 +76751,7 @@ function checkField(spec, value, path2, errors) {
         errors.push(`${path2}: ${parsed.reason}`);
         return value;
       }
-      if (compareMoney(parsed.value, "0") < 0) {
+      if (parsed.value.charAt(0) === "-") {
         errors.push(`${path2}: must not be negative`);
         return value;
       }
@@ -76657,7 +76762,7 @@ function checkField(spec, value, path2, errors) {
         errors.push(`${path2}: must be an object, got ${describe(value)}`);
         return value;
       }
-      checkFields(spec.fields, value, path2, errors);
+      checkFields(compiled.fields, value, path2, errors);
       return value;
     case "array": {
       if (Object.prototype.toString.call(value) !== "[object Array]") {
@@ -76668,28 +76773,25 @@ function checkField(spec, value, path2, errors) {
       if (items.length < spec.minItems) errors.push(`${path2}: needs at least ${spec.minItems} item(s)`);
       if (items.length > spec.maxItems) errors.push(`${path2}: more than ${spec.maxItems} items`);
       for (let i = 0; i < items.length && i < spec.maxItems; i++) {
-        items[i] = checkField(spec.items, items[i], `${path2}[${i}]`, errors);
+        items[i] = checkField(compiled.items, items[i], path2 + "[" + i + "]", errors);
       }
       return items;
     }
   }
 }
 function checkFields(fields, target, path2, errors) {
-  for (const name in fields) {
-    if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
-    const def = fields[name];
-    if (!def) continue;
-    const fieldPath = path2 ? `${path2}.${name}` : name;
-    const present = Object.prototype.hasOwnProperty.call(target, name) && target[name] !== void 0;
-    if (!present) {
-      if (def.required) errors.push(`${fieldPath}: is required`);
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i];
+    const name = field.name;
+    const value = Object.prototype.hasOwnProperty.call(target, name) ? target[name] : void 0;
+    if (value === void 0 || value === null) {
+      if (field.required) {
+        const fieldPath = path2 ? path2 + "." + name : name;
+        errors.push(value === null ? `${fieldPath}: must not be null` : `${fieldPath}: is required`);
+      }
       continue;
     }
-    if (target[name] === null) {
-      if (!def.nullable) errors.push(`${fieldPath}: must not be null`);
-      continue;
-    }
-    target[name] = checkField(def.spec, target[name], fieldPath, errors);
+    target[name] = checkField(field.check, value, path2 ? path2 + "." + name : name, errors);
   }
 }
 function utf8Length(text2) {
@@ -76705,17 +76807,22 @@ function fail(errors) {
   const more = errors.length > shown.length ? ` (+${errors.length - shown.length} more)` : "";
   return { ok: false, reason: shown.join("; ") + more, errors };
 }
-function validateEvent(input, nowMs) {
+function validate4(input, nowMs, owned) {
   if (!isPlainObject(input)) return fail([`event: must be a JSON object, got ${describe(input)}`]);
   const errors = [];
-  const event = copyJson(input, 0, "", errors);
-  if (errors.length) return fail(errors);
-  checkFields(ENVELOPE_FIELDS, event, "", errors);
+  let event;
+  if (owned) {
+    event = input;
+  } else {
+    event = copyJson(input, 0, "", errors);
+    if (errors.length) return fail(errors);
+  }
+  checkFields(COMPILED_ENVELOPE, event, "", errors);
   const type = event.event_type;
   if (isPlainObject(event.properties) && Object.prototype.hasOwnProperty.call(PROPERTIES, type)) {
-    checkFields(PROPERTIES[type], event.properties, "properties", errors);
+    checkFields(COMPILED_PROPERTIES[type], event.properties, "properties", errors);
   }
-  if ((event.user_id === null || event.user_id === void 0) && event.anonymous_id === void 0) {
+  if ((event.user_id === null || event.user_id === void 0) && (event.anonymous_id === null || event.anonymous_id === void 0)) {
     errors.push("anonymous_id: is required when user_id is null or absent");
   }
   if (type === "refund" && isPlainObject(event.properties) && event.properties.amount === "0") {
@@ -76723,7 +76830,7 @@ function validateEvent(input, nowMs) {
   }
   let eventTimeUtc = "";
   let eventTimeMs = 0;
-  const parsedTime = typeof event.event_time === "string" ? parseRfc3339(event.event_time) : null;
+  const parsedTime = typeof event.event_time === "string" ? parseTime(event.event_time) : null;
   if (parsedTime) {
     eventTimeUtc = parsedTime.utc;
     eventTimeMs = parsedTime.epochMs;
@@ -76738,7 +76845,7 @@ function validateEvent(input, nowMs) {
   return { ok: true, event, eventTimeUtc, eventTimeMs };
 }
 function parseAndValidate(payload, nowMs) {
-  if (utf8Length(payload) > LIMITS.maxPayloadBytes) {
+  if (payload.length * 3 > LIMITS.maxPayloadBytes && utf8Length(payload) > LIMITS.maxPayloadBytes) {
     return fail([`payload: larger than ${LIMITS.maxPayloadBytes} bytes`]);
   }
   let parsed;
@@ -76747,7 +76854,7 @@ function parseAndValidate(payload, nowMs) {
   } catch {
     return fail(["payload: not valid JSON"]);
   }
-  return validateEvent(parsed, nowMs);
+  return validate4(parsed, nowMs, isPlainText(payload));
 }
 
 // apps/producer/src/malformed.ts
@@ -76935,6 +77042,43 @@ function goldenCases() {
     ["long string", mutate2("page_view", (e) => e.anonymous_id = "a".repeat(5e3))]
   ];
   for (const [name, payload] of refused) add(`refused: ${name}`, payload);
+  for (const type of EVENT_TYPES) {
+    for (const variant of ["signed-in", "anonymous"]) {
+      add(
+        `valid ${type}, ${variant}, every optional field null`,
+        JSON.stringify(exampleWithOptionalNulls(type, variant))
+      );
+    }
+  }
+  const refusedNulls = [
+    ["user_id and anonymous_id null", mutate2("page_view", (e) => e.anonymous_id = null)],
+    ["null currency", mutate2("refund", (e) => e.properties.currency = null)],
+    ["null item price", mutate2("purchase", (e) => e.properties.items[0].price = null)],
+    ["null properties", mutate2("page_view", (e) => e.properties = null)]
+  ];
+  for (const [name, payload] of refusedNulls) add(`refused: ${name}`, payload);
+  const nested = (levels, leaf) => {
+    let value = leaf;
+    for (let i = 0; i < levels; i++) value = { x: value };
+    return value;
+  };
+  const edges = [
+    ["(accepted) nesting at the limit", mutate2("page_view", (e) => e.extra = nested(15, 1))],
+    ["nesting one past the limit, scalar leaf", mutate2("page_view", (e) => e.extra = nested(16, 1))],
+    [
+      "(accepted) 17 brackets, shallow",
+      mutate2("purchase", (e) => e.extra = [[], [], [], [], [], [], [], [], [], [], []])
+    ],
+    [
+      "(accepted) __proto__ name without own fields",
+      mutate2("page_view", (e) => e.context = JSON.parse('{"__proto__": {"country": "XX"}}'))
+    ],
+    ["(accepted) dollar inside a value", mutate2("search", (e) => e.properties.query = "under $50")],
+    ["raw C1 control", mutate2("search", (e) => e.properties.query = "shoes\x85")],
+    ["escaped newline in a name", mutate2("search", (e) => e.extra = JSON.parse('{"a\\nb": 1}'))]
+  ];
+  for (const [name, payload] of edges)
+    add(name.startsWith("(accepted)") ? name.slice(11) : `refused: ${name}`, payload);
   return cases;
 }
 

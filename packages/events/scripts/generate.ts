@@ -12,6 +12,7 @@ import {
   buildJsonSchema,
   EVENT_TYPES,
   EXAMPLE_EVENTS,
+  exampleWithOptionalNulls,
 } from "../src";
 
 const repoRoot = join(__dirname, "..", "..", "..");
@@ -29,6 +30,14 @@ function examplesDoc(): string {
     "number or a decimal string; unknown fields (like `coupon` on the purchase) are kept.",
     "",
     ...sections,
+    "## Optional fields sent as null",
+    "",
+    "A client that serialises absent optional fields as JSON `null` is accepted: `null` means absent.",
+    "Both variants below are accepted for every type (packages/events/test/validate.test.ts, and the UDF",
+    "golden cases in Node and Nashorn).",
+    "",
+    `\`\`\`json\n${JSON.stringify(exampleWithOptionalNulls("purchase", "signed-in"), null, 2)}\n\`\`\`\n`,
+    `\`\`\`json\n${JSON.stringify(exampleWithOptionalNulls("page_view", "anonymous"), null, 2)}\n\`\`\`\n`,
   ].join("\n");
 }
 

@@ -1,5 +1,5 @@
 /** One valid example of every event type: used by the docs generator and the tests. */
-import type { EventType } from "./spec";
+import { ENVELOPE_FIELDS, type EventType, type FieldDef, type FieldMap, PROPERTIES } from "./spec";
 import type { EventOf, ShopEvent } from "./types";
 
 const context = {
@@ -64,3 +64,42 @@ export const EXAMPLE_EVENTS: { [T in EventType]: EventOf<T> } = {
 };
 
 export const EXAMPLE_LIST: ShopEvent[] = Object.values(EXAMPLE_EVENTS) as ShopEvent[];
+
+type Loose = Record<string, unknown>;
+
+/** Sets every optional field declared in `fields` to null, recursing into the objects and arrays left. */
+function nullOptionals(fields: FieldMap, target: Loose, keep: readonly string[]) {
+  for (const name of Object.keys(fields)) {
+    const def = fields[name] as FieldDef;
+    if (!def.required && keep.indexOf(name) < 0) {
+      target[name] = null;
+      continue;
+    }
+    const value = target[name];
+    if (def.spec.kind === "object" && value && typeof value === "object") {
+      nullOptionals(def.spec.fields, value as Loose, []);
+    } else if (def.spec.kind === "array" && def.spec.items.kind === "object" && Array.isArray(value)) {
+      for (const item of value) nullOptionals(def.spec.items.fields, item as Loose, []);
+    }
+  }
+}
+
+/**
+ * The example of `type` as a client that serialises absent optional fields as JSON null would send it,
+ * built from the spec so a new optional field is covered without editing this:
+ * - "signed-in": user_id set, every other optional field null (anonymous_id, context);
+ * - "anonymous": user_id null, anonymous_id set, context present with every field in it null.
+ */
+export function exampleWithOptionalNulls(type: EventType, variant: "signed-in" | "anonymous"): Loose {
+  const event = JSON.parse(JSON.stringify(EXAMPLE_EVENTS[type])) as Loose;
+  if (variant === "signed-in") {
+    event.user_id = "user-42";
+    nullOptionals(ENVELOPE_FIELDS, event, ["user_id"]);
+  } else {
+    event.anonymous_id = "anon-9c2e";
+    event.context = { ...context };
+    nullOptionals(ENVELOPE_FIELDS, event, ["anonymous_id", "context"]);
+  }
+  nullOptionals(PROPERTIES[type], event.properties as Loose, []);
+  return event;
+}

@@ -3,7 +3,7 @@
  * workers (and their Dataflow UDFs), the tests, the benchmarks and the generators behind Terraform.
  */
 export { COUNTRY_CODES, CURRENCY_CODES } from "./codes";
-export { EXAMPLE_EVENTS, EXAMPLE_LIST } from "./examples";
+export { EXAMPLE_EVENTS, EXAMPLE_LIST, exampleWithOptionalNulls } from "./examples";
 export { buildAvroSchema } from "./generate/avro";
 export { buildDeadLetterTableSchema, buildEventsTableSchema } from "./generate/bigquery";
 export { buildJsonSchema } from "./generate/json-schema";

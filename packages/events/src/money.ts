@@ -26,7 +26,8 @@ export function parseMoney(input: unknown): MoneyResult {
   } else {
     return { ok: false, reason: "must be a JSON number or a decimal string" };
   }
-  const expanded = expandExponent(text);
+  // Without an "e" the exponent pattern cannot match: skip the regex (the UDF's hot path).
+  const expanded = text.indexOf("e") < 0 && text.indexOf("E") < 0 ? text : expandExponent(text);
   if (expanded === null) return { ok: false, reason: `is not a decimal amount: ${JSON.stringify(text)}` };
   const match = DECIMAL_PATTERN.exec(expanded);
   if (!match) return { ok: false, reason: `is not a decimal amount: ${JSON.stringify(text)}` };
@@ -37,7 +38,8 @@ export function parseMoney(input: unknown): MoneyResult {
   }
   const integer = stripLeadingZeros(match[2] || "0");
   const value = canonical(sign, integer, fraction);
-  if (compareMoney(absMoney(value), LIMITS.maxMoney) > 0) {
+  // Fewer integer digits than the maximum cannot exceed it; only the rest needs the exact comparison.
+  if (integer.length >= LIMITS.maxMoney.length && compareMoney(absMoney(value), LIMITS.maxMoney) > 0) {
     return { ok: false, reason: `exceeds the maximum amount ${LIMITS.maxMoney}` };
   }
   return { ok: true, value };

@@ -51,11 +51,13 @@ export type FieldSpec =
 
 export type StringFormat = "uuid" | "rfc3339" | "country" | "currency" | "schema_version";
 
+/**
+ * A declared field. An optional field may be absent or an explicit JSON `null`: both mean "not given"
+ * (clients that serialise absent fields as null are common). A required field refuses `null`.
+ */
 export interface FieldDef {
   spec: FieldSpec;
   required: boolean;
-  /** `null` is an accepted value (distinct from the field being absent). */
-  nullable?: boolean;
 }
 
 export type FieldMap = Record<string, FieldDef>;
@@ -79,7 +81,7 @@ const opt = (spec: FieldSpec): FieldDef => ({ spec, required: false });
 
 export const CONTEXT_FIELDS: FieldMap = {
   page_url: opt(str("URL of the page the event happened on")),
-  referrer: { spec: str("Referring URL"), required: false, nullable: true },
+  referrer: opt(str("Referring URL")),
   user_agent: opt(str("Browser user agent")),
   country: opt({ kind: "string", format: "country", doc: "ISO 3166-1 alpha-2 country code, upper case" }),
   device: opt({ kind: "string", enum: DEVICES, doc: "desktop, mobile or tablet" }),
@@ -143,12 +145,8 @@ export const ENVELOPE_FIELDS: FieldMap = {
   event_time: req({ kind: "string", format: "rfc3339", doc: "When it happened: RFC 3339 with offset" }),
   schema_version: req({ kind: "string", format: "schema_version", doc: 'Wire format version, "1"' }),
   session_id: req(id("Browser session identifier")),
-  user_id: {
-    spec: id("Signed-in user; null or absent for anonymous visitors"),
-    required: false,
-    nullable: true,
-  },
-  anonymous_id: opt(id("Device identifier; required when user_id is null")),
+  user_id: opt(id("Signed-in user; null or absent for anonymous visitors")),
+  anonymous_id: opt(id("Device identifier; required (not null) when user_id is null or absent")),
   context: opt({ kind: "object", fields: CONTEXT_FIELDS, doc: "Where the event happened" }),
   properties: req({ kind: "object", fields: {}, doc: "Per-type properties (see PROPERTIES)" }),
 };

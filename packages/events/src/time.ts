@@ -21,6 +21,29 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil): no Date object. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+const MS_PER_DAY = 86400000;
+/** The range of ECMAScript time values; formatUtc leaves anything else to Date. */
+const MAX_TIME_VALUE = 8.64e15;
+
+// "000".."999": formatting numbers is slow in Nashorn (double to string); a table lookup is not.
+const THREE_DIGITS: string[] = [];
+for (let i = 0; i < 1000; i++) THREE_DIGITS.push((i < 10 ? "00" : i < 100 ? "0" : "") + i);
+
+/** pad(value, 2) for an integer in 0..99. */
+function pad2(value: number): string {
+  return (THREE_DIGITS[value] as string).substring(1);
+}
+
 function pad(value: number, width: number): string {
   let text = String(value);
   while (text.length < width) text = `0${text}`;
@@ -50,7 +73,14 @@ export function parseRfc3339(text: string): ParsedTime | null {
   const fraction = `${m[7] || ""}000000`;
   const millis = +fraction.substring(0, 3);
   const extraMicros = +fraction.substring(3, 6);
-  const epochMs = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60000;
+  // Date.UTC's arithmetic without a Date object (Date is slow in Nashorn); identical for these inputs.
+  const epochMs =
+    daysFromCivil(year, month, day) * MS_PER_DAY +
+    hour * 3600000 +
+    minute * 60000 +
+    second * 1000 +
+    millis -
+    offsetMinutes * 60000;
   // Date.UTC maps years 0-99 to 1900+; contract years are four digits, so reject the ambiguous range.
   if (year < 1000) return null;
   return { epochMs, extraMicros, utc: formatUtc(epochMs, extraMicros) };
@@ -58,10 +88,61 @@ export function parseRfc3339(text: string): ParsedTime | null {
 
 /** Formats epoch milliseconds (+ optional microseconds) as 2026-11-26T10:15:00.123456Z. */
 export function formatUtc(epochMs: number, extraMicros?: number): string {
+  const micros = extraMicros || 0;
+  if (
+    Math.floor(epochMs) === epochMs &&
+    Math.abs(epochMs) <= MAX_TIME_VALUE &&
+    Math.floor(micros) === micros &&
+    micros >= 0 &&
+    micros < 1000
+  ) {
+    return formatWholeMs(epochMs, micros);
+  }
   const d = new Date(epochMs);
   return (
     `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}` +
     `T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}` +
     `.${pad(d.getUTCMilliseconds(), 3)}${pad(extraMicros || 0, 3)}Z`
+  );
+}
+
+/** formatUtc for a whole number of milliseconds, by H. Hinnant's civil_from_days instead of a Date. */
+function formatWholeMs(epochMs: number, extraMicros: number): string {
+  const days = Math.floor(epochMs / MS_PER_DAY);
+  let rest = epochMs - days * MS_PER_DAY;
+  const hour = Math.floor(rest / 3600000);
+  rest -= hour * 3600000;
+  const minute = Math.floor(rest / 60000);
+  rest -= minute * 60000;
+  const second = Math.floor(rest / 1000);
+  const millis = rest - second * 1000;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return (
+    (year >= 1000 && year <= 9999 ? pad2(Math.floor(year / 100)) + pad2(year % 100) : pad(year, 4)) +
+    "-" +
+    pad2(month) +
+    "-" +
+    pad2(day) +
+    "T" +
+    pad2(hour) +
+    ":" +
+    pad2(minute) +
+    ":" +
+    pad2(second) +
+    "." +
+    THREE_DIGITS[millis] +
+    (THREE_DIGITS[extraMicros] as string) +
+    "Z"
   );
 }

@@ -1,19 +1,19 @@
 /**
  * TypeScript shapes of contract v1 (see spec.ts for the declaration the validator enforces).
  * Money fields are `Money`: a JSON number or decimal string on the wire, a canonical decimal string
- * after validation.
+ * after validation. Optional fields may be absent or `null` (both mean "not given").
  */
 import type { EventType } from "./spec";
 
 export type Money = string | number;
 
 export interface EventContext {
-  page_url?: string;
+  page_url?: string | null;
   referrer?: string | null;
-  user_agent?: string;
+  user_agent?: string | null;
   /** ISO 3166-1 alpha-2 */
-  country?: string;
-  device?: "desktop" | "mobile" | "tablet";
+  country?: string | null;
+  device?: "desktop" | "mobile" | "tablet" | null;
   [unknown: string]: unknown;
 }
 
@@ -66,8 +66,8 @@ export interface EventEnvelope<T extends EventType> {
   schema_version: "1";
   session_id: string;
   user_id?: string | null;
-  anonymous_id?: string;
-  context?: EventContext;
+  anonymous_id?: string | null;
+  context?: EventContext | null;
   properties: PropertiesByType[T];
   [unknown: string]: unknown;
 }

@@ -3,7 +3,7 @@
  * runs in the local workers and, bundled, as the Dataflow JavaScript UDF in Nashorn.
  */
 import { COUNTRY_CODES, CURRENCY_CODES } from "./codes";
-import { compareMoney, parseMoney } from "./money";
+import { parseMoney } from "./money";
 import {
   ENVELOPE_FIELDS,
   type EventType,
@@ -13,7 +13,7 @@ import {
   PROPERTIES,
   SCHEMA_VERSION,
 } from "./spec";
-import { parseRfc3339 } from "./time";
+import { type ParsedTime, parseRfc3339 } from "./time";
 import type { ShopEvent } from "./types";
 
 export interface ValidEvent {
@@ -39,6 +39,29 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 const FORBIDDEN_CHARS =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\uFFFD]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * Whether a freshly parsed payload can be validated in place, without copyJson, judged from its text in
+ * one pass: copyJson would report nothing and copy it unchanged when the text has
+ *  - no character through which a string could fail FORBIDDEN_CHARS or a name could start with "$":
+ *    nothing above "~" (C1, surrogates, U+FFFD and all other non-ASCII), no backslash (every escape), no
+ *    "$". Raw C0 controls need no look: JSON.parse refuses them inside strings (V8 and Nashorn alike), and
+ *    outside strings they are whitespace;
+ *  - at most MAX_DEPTH "{" and "[" in all (nesting cannot exceed their count);
+ *  - no "__proto__" (the copy turns such a name into a prototype).
+ * Anything else takes the slow path, which produces the exact reasons. A loop, not a regex: a character
+ * class reaching above U+00FF makes Nashorn's regex engine try every position, which costs as much as
+ * the JSON.parse itself.
+ */
+function isPlainText(text: string): boolean {
+  let openings = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 126 || code === 92 || code === 36) return false;
+    if (code === 123 || code === 91) openings++;
+  }
+  return openings <= MAX_DEPTH && text.indexOf("__proto__") < 0;
+}
+
 const MAX_DEPTH = 16;
 const MAX_REPORTED_ERRORS = 5;
 
@@ -116,7 +139,7 @@ function checkString(
       if (!UUID.test(value)) errors.push(`${path}: must be a UUID`);
       break;
     case "rfc3339":
-      if (!parseRfc3339(value)) errors.push(`${path}: must be an RFC 3339 timestamp with offset`);
+      if (!parseTime(value)) errors.push(`${path}: must be an RFC 3339 timestamp with offset`);
       break;
     case "country":
       if (!Object.prototype.hasOwnProperty.call(COUNTRY_CODES, value))
@@ -135,8 +158,63 @@ function checkString(
   }
 }
 
+// event_time is parsed by its format check and again for the acceptance window: the second parse reuses
+// the first. One immutable object holds text and result, replaced by a single assignment, so concurrent
+// callers (if an engine were ever shared between threads) can only miss the cache, never mix two events.
+let lastTime: { text: string; parsed: ParsedTime | null } | undefined;
+function parseTime(text: string): ParsedTime | null {
+  const cached = lastTime;
+  if (cached && cached.text === text) return cached.parsed;
+  const parsed = parseRfc3339(text);
+  lastTime = { text, parsed };
+  return parsed;
+}
+
+/**
+ * The spec as arrays, built once: walking a FieldMap with for..in on every event costs more in Nashorn
+ * than the checks themselves. Same fields, same order (declaration order), so the same reasons.
+ */
+interface CompiledField {
+  name: string;
+  required: boolean;
+  check: CompiledSpec;
+}
+interface CompiledSpec {
+  spec: FieldSpec;
+  /** Declared fields of an object spec. */
+  fields: CompiledField[];
+  /** Item spec of an array spec. */
+  items: CompiledSpec | null;
+}
+
+function compileSpec(spec: FieldSpec): CompiledSpec {
+  return {
+    spec,
+    fields: spec.kind === "object" ? compileFields(spec.fields) : [],
+    items: spec.kind === "array" ? compileSpec(spec.items) : null,
+  };
+}
+
+function compileFields(fields: FieldMap): CompiledField[] {
+  const out: CompiledField[] = [];
+  for (const name in fields) {
+    if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
+    const def = fields[name];
+    if (def) out.push({ name, required: def.required, check: compileSpec(def.spec) });
+  }
+  return out;
+}
+
+const COMPILED_ENVELOPE = compileFields(ENVELOPE_FIELDS);
+const COMPILED_PROPERTIES: Record<string, CompiledField[]> = {};
+for (const type in PROPERTIES) {
+  if (Object.prototype.hasOwnProperty.call(PROPERTIES, type))
+    COMPILED_PROPERTIES[type] = compileFields(PROPERTIES[type as EventType]);
+}
+
 /** Validates `value` against `spec`; returns the normalised value (money canonical) or undefined. */
-function checkField(spec: FieldSpec, value: unknown, path: string, errors: string[]): unknown {
+function checkField(compiled: CompiledSpec, value: unknown, path: string, errors: string[]): unknown {
+  const spec = compiled.spec;
   switch (spec.kind) {
     case "string":
       checkString(spec, value, path, errors);
@@ -154,7 +232,8 @@ function checkField(spec: FieldSpec, value: unknown, path: string, errors: strin
         errors.push(`${path}: ${parsed.reason}`);
         return value;
       }
-      if (compareMoney(parsed.value, "0") < 0) {
+      // A canonical amount is negative exactly when it starts with "-" (zero is never "-0").
+      if (parsed.value.charAt(0) === "-") {
         errors.push(`${path}: must not be negative`);
         return value;
       }
@@ -165,7 +244,7 @@ function checkField(spec: FieldSpec, value: unknown, path: string, errors: strin
         errors.push(`${path}: must be an object, got ${describe(value)}`);
         return value;
       }
-      checkFields(spec.fields, value, path, errors);
+      checkFields(compiled.fields, value, path, errors);
       return value;
     case "array": {
       if (Object.prototype.toString.call(value) !== "[object Array]") {
@@ -176,7 +255,7 @@ function checkField(spec: FieldSpec, value: unknown, path: string, errors: strin
       if (items.length < spec.minItems) errors.push(`${path}: needs at least ${spec.minItems} item(s)`);
       if (items.length > spec.maxItems) errors.push(`${path}: more than ${spec.maxItems} items`);
       for (let i = 0; i < items.length && i < spec.maxItems; i++) {
-        items[i] = checkField(spec.items, items[i], `${path}[${i}]`, errors);
+        items[i] = checkField(compiled.items as CompiledSpec, items[i], path + "[" + i + "]", errors);
       }
       return items;
     }
@@ -184,22 +263,25 @@ function checkField(spec: FieldSpec, value: unknown, path: string, errors: strin
 }
 
 /** Checks declared fields in place (normalising money); unknown fields are left untouched. */
-function checkFields(fields: FieldMap, target: Record<string, unknown>, path: string, errors: string[]) {
-  for (const name in fields) {
-    if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
-    const def = fields[name];
-    if (!def) continue;
-    const fieldPath = path ? `${path}.${name}` : name;
-    const present = Object.prototype.hasOwnProperty.call(target, name) && target[name] !== undefined;
-    if (!present) {
-      if (def.required) errors.push(`${fieldPath}: is required`);
+function checkFields(
+  fields: CompiledField[],
+  target: Record<string, unknown>,
+  path: string,
+  errors: string[],
+) {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as CompiledField;
+    const name = field.name;
+    const value = Object.prototype.hasOwnProperty.call(target, name) ? target[name] : undefined;
+    // An explicit null for an optional field means absent; it is kept in the event as sent.
+    if (value === undefined || value === null) {
+      if (field.required) {
+        const fieldPath = path ? path + "." + name : name;
+        errors.push(value === null ? `${fieldPath}: must not be null` : `${fieldPath}: is required`);
+      }
       continue;
     }
-    if (target[name] === null) {
-      if (!def.nullable) errors.push(`${fieldPath}: must not be null`);
-      continue;
-    }
-    target[name] = checkField(def.spec, target[name], fieldPath, errors);
+    target[name] = checkField(field.check, value, path ? path + "." + name : name, errors);
   }
 }
 
@@ -224,17 +306,30 @@ function fail(errors: string[]): InvalidEvent {
  * @param nowMs the clock used to refuse events from the far past or future (injected: keeps this pure)
  */
 export function validateEvent(input: unknown, nowMs: number): ValidationResult {
+  return validate(input, nowMs, false);
+}
+
+/** @param owned the input was just parsed from text isPlainText accepted: validated in place, not copied */
+function validate(input: unknown, nowMs: number, owned: boolean): ValidationResult {
   if (!isPlainObject(input)) return fail([`event: must be a JSON object, got ${describe(input)}`]);
   const errors: string[] = [];
-  const event = copyJson(input, 0, "", errors) as Record<string, unknown>;
-  if (errors.length) return fail(errors);
+  let event: Record<string, unknown>;
+  if (owned) {
+    event = input;
+  } else {
+    event = copyJson(input, 0, "", errors) as Record<string, unknown>;
+    if (errors.length) return fail(errors);
+  }
 
-  checkFields(ENVELOPE_FIELDS, event, "", errors);
+  checkFields(COMPILED_ENVELOPE, event, "", errors);
   const type = event.event_type as EventType;
   if (isPlainObject(event.properties) && Object.prototype.hasOwnProperty.call(PROPERTIES, type)) {
-    checkFields(PROPERTIES[type], event.properties, "properties", errors);
+    checkFields(COMPILED_PROPERTIES[type] as CompiledField[], event.properties, "properties", errors);
   }
-  if ((event.user_id === null || event.user_id === undefined) && event.anonymous_id === undefined) {
+  if (
+    (event.user_id === null || event.user_id === undefined) &&
+    (event.anonymous_id === null || event.anonymous_id === undefined)
+  ) {
     errors.push("anonymous_id: is required when user_id is null or absent");
   }
   if (type === "refund" && isPlainObject(event.properties) && event.properties.amount === "0") {
@@ -242,7 +337,7 @@ export function validateEvent(input: unknown, nowMs: number): ValidationResult {
   }
   let eventTimeUtc = "";
   let eventTimeMs = 0;
-  const parsedTime = typeof event.event_time === "string" ? parseRfc3339(event.event_time) : null;
+  const parsedTime = typeof event.event_time === "string" ? parseTime(event.event_time) : null;
   if (parsedTime) {
     eventTimeUtc = parsedTime.utc;
     eventTimeMs = parsedTime.epochMs;
@@ -262,7 +357,8 @@ export function validateEvent(input: unknown, nowMs: number): ValidationResult {
  * so every input, however broken, ends as either a valid event or a dead-letter reason.
  */
 export function parseAndValidate(payload: string, nowMs: number): ValidationResult {
-  if (utf8Length(payload) > LIMITS.maxPayloadBytes) {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: only long payloads need counting.
+  if (payload.length * 3 > LIMITS.maxPayloadBytes && utf8Length(payload) > LIMITS.maxPayloadBytes) {
     return fail([`payload: larger than ${LIMITS.maxPayloadBytes} bytes`]);
   }
   let parsed: unknown;
@@ -272,5 +368,5 @@ export function parseAndValidate(payload: string, nowMs: number): ValidationResu
     // The engine's own message differs between V8 and Nashorn; a fixed reason keeps outputs identical.
     return fail(["payload: not valid JSON"]);
   }
-  return validateEvent(parsed, nowMs);
+  return validate(parsed, nowMs, isPlainText(payload));
 }

@@ -27,3 +27,57 @@ describe("parseRfc3339", () => {
     expect(formatUtc(Date.UTC(2026, 10, 26, 9, 5, 3, 7), 42)).toBe("2026-11-26T09:05:03.007042Z");
   });
 });
+
+describe("Date-free arithmetic (the UDF's fast path) agrees with Date", () => {
+  const dateFormat = (ms: number, micros: number) => {
+    const d = new Date(ms);
+    const p = (v: number, w: number) => String(v).padStart(w, "0");
+    return `${p(d.getUTCFullYear(), 4)}-${p(d.getUTCMonth() + 1, 2)}-${p(d.getUTCDate(), 2)}T${p(d.getUTCHours(), 2)}:${p(d.getUTCMinutes(), 2)}:${p(d.getUTCSeconds(), 2)}.${p(d.getUTCMilliseconds(), 3)}${p(micros, 3)}Z`;
+  };
+
+  it("formats every instant like Date does, across leap years, centuries and negative epochs", () => {
+    let seed = 12345;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const edges = [
+      0,
+      -1,
+      86399999,
+      86400000,
+      Date.UTC(2000, 1, 29),
+      Date.UTC(1900, 2, 1) - 1,
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(1000, 0, 1),
+    ];
+    for (let i = 0; i < 20000; i++) edges.push(Math.floor((random() * 2 - 1) * 253402300799999));
+    for (const ms of edges) {
+      const micros = Math.floor(random() * 1000);
+      expect([ms, formatUtc(ms, micros)]).toEqual([ms, dateFormat(ms, micros)]);
+    }
+  });
+
+  it("parses every date like Date.UTC does", () => {
+    for (let year = 1000; year <= 9999; year += 7) {
+      for (const [month, day] of [
+        [1, 1],
+        [2, 28],
+        [3, 1],
+        [12, 31],
+      ] as const) {
+        const text = `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}T13:14:15.678-09:30`;
+        expect([text, parseRfc3339(text)?.epochMs]).toEqual([
+          text,
+          Date.UTC(year, month - 1, day, 13, 14, 15, 678) + 570 * 60000,
+        ]);
+      }
+    }
+  });
+
+  it("keeps Date's behaviour outside the fast path's range", () => {
+    expect(formatUtc(1.5)).toBe(formatUtc(1));
+    expect(formatUtc(0, 1000)).toBe("1970-01-01T00:00:00.0001000Z");
+    expect(formatUtc(9e15)).toContain("NaN");
+  });
+});

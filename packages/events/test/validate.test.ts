@@ -1,10 +1,12 @@
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import {
+  buildAvroSchema,
   buildJsonSchema,
   EVENT_TYPES,
   EXAMPLE_EVENTS,
   EXAMPLE_LIST,
+  exampleWithOptionalNulls,
   parseAndValidate,
   validateEvent,
 } from "../src";
@@ -156,10 +158,39 @@ describe("validateEvent", () => {
       /^event: a field name contains control/,
     ],
     ["a null session", mutate("page_view", (e) => (e.session_id = null)), /session_id: must not be null/],
+    [
+      "a null user_id and a null anonymous_id",
+      mutate("page_view", (e) => (e.anonymous_id = null)),
+      /anonymous_id: is required when user_id is null or absent/,
+    ],
+    [
+      "a null required property",
+      mutate("refund", (e) => (e.properties.currency = null)),
+      /properties.currency: must not be null/,
+    ],
+    [
+      "a null line-item field",
+      mutate("purchase", (e) => (e.properties.items[1].quantity = null)),
+      /properties.items\[1\].quantity: must not be null/,
+    ],
+    ["null properties", mutate("page_view", (e) => (e.properties = null)), /^properties: must not be null$/],
   ])("refuses %s with a reason", (_name, input, reason) => {
     const result = validateEvent(input, NOW);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+
+  describe.each(["signed-in", "anonymous"] as const)("every optional field null (%s)", (variant) => {
+    it.each(EVENT_TYPES.map((t) => [t]))("accepts %s and keeps the nulls as sent", (type) => {
+      const input = exampleWithOptionalNulls(type, variant);
+      const result = validateEvent(clone(input), NOW);
+      if (!result.ok) throw new Error(result.reason);
+      expect(result.event.context === null || typeof result.event.context === "object").toBe(true);
+      // Nothing dropped, nothing added: null means absent to the contract, the stores keep what was sent.
+      expect(Object.keys(result.event).sort()).toEqual(Object.keys(input).sort());
+      if (variant === "signed-in") expect(result.event).toMatchObject({ anonymous_id: null, context: null });
+      else expect(result.event).toMatchObject({ user_id: null, context: { referrer: null, country: null } });
+    });
   });
 
   it("reports several problems, capped, with a count of the rest", () => {
@@ -195,6 +226,35 @@ describe("generated JSON Schema", () => {
     for (const event of EXAMPLE_LIST) expect(schemaValidate(event)).toBe(true);
   });
 
+  it("accepts every optional field as null, as the validator does", () => {
+    for (const type of EVENT_TYPES) {
+      for (const variant of ["signed-in", "anonymous"] as const) {
+        const event = exampleWithOptionalNulls(type, variant);
+        expect([type, variant, schemaValidate(event), schemaValidate.errors]).toEqual([
+          type,
+          variant,
+          true,
+          null,
+        ]);
+      }
+    }
+  });
+
+  it("refuses null for required fields and a null anonymous_id without a user_id", () => {
+    const bad = [
+      { ...clone(EXAMPLE_EVENTS.page_view), anonymous_id: null },
+      { ...clone(EXAMPLE_EVENTS.page_view), session_id: null },
+      {
+        ...clone(EXAMPLE_EVENTS.refund),
+        properties: { ...EXAMPLE_EVENTS.refund.properties, currency: null },
+      },
+    ];
+    for (const event of bad) {
+      expect(validateEvent(clone(event), NOW).ok).toBe(false);
+      expect(schemaValidate(clone(event))).toBe(false);
+    }
+  });
+
   it("refuses the structural mistakes the validator refuses", () => {
     const bad = [
       { ...clone(EXAMPLE_EVENTS.page_view), event_type: "nope" },
@@ -210,5 +270,26 @@ describe("generated JSON Schema", () => {
       expect(validateEvent(JSON.parse(JSON.stringify(event)), NOW).ok).toBe(false);
       expect(schemaValidate(JSON.parse(JSON.stringify(event)))).toBe(false);
     }
+  });
+});
+
+describe("generated Avro schema", () => {
+  type AvroField = { name: string; type: unknown; default?: unknown };
+  const fieldsOf = (record: { fields: AvroField[] }) => new Map(record.fields.map((f) => [f.name, f]));
+
+  it("makes every optional field a union with null, defaulting to null", () => {
+    const schema = buildAvroSchema() as unknown as { fields: AvroField[] };
+    const envelope = fieldsOf(schema);
+    for (const name of ["user_id", "anonymous_id", "context"]) {
+      const field = envelope.get(name);
+      expect(Array.isArray(field?.type) && (field.type as unknown[])[0] === "null").toBe(true);
+      expect(field?.default).toBeNull();
+    }
+    const contextUnion = envelope.get("context")?.type as unknown[];
+    const context = contextUnion[1] as { fields: AvroField[] };
+    for (const field of context.fields) {
+      expect([field.name, (field.type as unknown[])[0], field.default]).toEqual([field.name, "null", null]);
+    }
+    expect(envelope.get("session_id")?.type).toBe("string");
   });
 });

@@ -3,12 +3,16 @@
  *   npm start -- --duration 60 --rate 200 [--seed N] --faults default|none [--fresh]
  * Without --seed each run simulates new shoppers (a fresh seed, printed so the run can be repeated);
  * the same seed republishes the same event IDs, which the stores treat as duplicates.
- * Ctrl-C once: stop producing, drain, summarise, clean up. Twice: stop now (still no process left behind).
+ * Ctrl-C once: stop producing, keep the workers running until both subscriptions are empty and the
+ * aggregates are refreshed (with progress), summarise, then stop the stand-ins. Twice: stop at once and say
+ * how many messages are abandoned (still no process left behind).
+ * --profile test|bench and --report FILE (the summary as JSON) serve the tests.
  */
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatLocalStatus, loadSloCatalog, localStatus } from "@shopstream/slo";
 import { LatencyHistogram } from "@shopstream/telemetry";
-import { type PipelineSummary, runPipeline } from "./pipeline";
+import { type PipelineSummary, RunAbandoned, runPipeline } from "./pipeline";
 
 function parse() {
   const { values } = parseArgs({
@@ -18,6 +22,8 @@ function parse() {
       seed: { type: "string" },
       faults: { type: "string", default: "default" },
       fresh: { type: "boolean", default: false },
+      profile: { type: "string", default: "dev" },
+      report: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -35,12 +41,16 @@ function parse() {
   };
   if (values.faults !== "default" && values.faults !== "none")
     throw new Error(`--faults must be default or none`);
+  if (!["dev", "test", "bench"].includes(values.profile))
+    throw new Error(`--profile must be dev, test or bench, got "${values.profile}"`);
   return {
     durationS: positive("duration", values.duration),
     rate: positive("rate", values.rate),
     seed: values.seed === undefined ? 1 + (Date.now() % 1_000_000_000) : positive("seed", values.seed),
     faults: values.faults as "default" | "none",
     fresh: values.fresh,
+    profile: values.profile as "dev" | "test" | "bench",
+    report: values.report,
   };
 }
 
@@ -67,7 +77,7 @@ function printSummary(summary: PipelineSummary): void {
   const validUnique = t.published - t.malformed - t.duplicates;
   console.log("\n=== summary ===");
   console.log(
-    `elapsed ${(summary.elapsedMs / 1000).toFixed(1)} s; drained: ${summary.drained ? "yes" : "NO (backlog left in Pub/Sub)"}`,
+    `elapsed ${(summary.elapsedMs / 1000).toFixed(1)} s; drained: ${summary.drained ? "yes" : "NO (backlog left in Pub/Sub)"}; aggregates refreshed: ${summary.aggregatesRefreshed ? "yes" : "NO"}`,
   );
   console.log(
     `published messages      ${t.published} (${t.duplicates} duplicate publishes, ${t.late} late, ${t.malformed} malformed)`,
@@ -118,25 +128,42 @@ function printSloStatus(summary: PipelineSummary): void {
 }
 
 async function main(): Promise<void> {
-  const args = parse();
-  const abort = new AbortController();
+  const { report, ...args } = parse();
+  const stop = new AbortController();
+  const force = new AbortController();
   let interrupts = 0;
   process.on("SIGINT", () => {
     interrupts++;
-    if (interrupts === 1) abort.abort();
-    else process.exit(130); // the exit handlers still kill every child
+    if (interrupts === 1) {
+      console.log(
+        "\nCtrl-C: the producer stops; the workers drain and refresh the aggregates (Ctrl-C again: stop now)",
+      );
+      stop.abort();
+    } else if (interrupts === 2) {
+      force.abort();
+    } else {
+      process.exit(130); // the exit handlers still kill every child
+    }
   });
-  process.on("SIGTERM", () => abort.abort());
-  const summary = await runPipeline({
-    ...args,
-    profile: "dev",
-    progressEveryMs: 2000,
-    drainTimeoutMs: 120000,
-    print: (line) => console.log(line),
-    signal: abort.signal,
-  });
-  printSummary(summary);
-  process.exitCode = summary.drained ? 0 : 1;
+  process.on("SIGTERM", () => stop.abort());
+  try {
+    const summary = await runPipeline({
+      ...args,
+      progressEveryMs: 2000,
+      drainTimeoutMs: 120000,
+      print: (line) => console.log(line),
+      signal: stop.signal,
+      forceSignal: force.signal,
+    });
+    printSummary(summary);
+    if (report) writeFileSync(report, `${JSON.stringify({ ...summary, abandoned: null }, null, 2)}\n`);
+    process.exitCode = summary.drained && summary.aggregatesRefreshed ? 0 : 1;
+  } catch (error) {
+    if (!(error instanceof RunAbandoned)) throw error;
+    console.log(`\n${error.message}`);
+    if (report) writeFileSync(report, `${JSON.stringify({ abandoned: error.abandoned }, null, 2)}\n`);
+    process.exitCode = 130;
+  }
 }
 
 main().catch((error) => {

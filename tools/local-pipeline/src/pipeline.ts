@@ -8,6 +8,7 @@ import { type AggregateDefinition, createBigQuery, loadAggregates } from "@shops
 import { BIGQUERY, MONGODB, PLATFORM_NAMES, PUBSUB, readConfig } from "@shopstream/config";
 import { type Stack, type StackOptions, startStack } from "@shopstream/stack";
 import { MongoClient } from "mongodb";
+import { type Backlog, type DrainOutcome, describeBacklog, drainBacklogs } from "./drain";
 import { ENTRY, RUN_DIR } from "./paths";
 import { type PipelineTotals, progressLine, totals } from "./progress";
 import { ensurePubSubTopology } from "./provision";
@@ -21,10 +22,16 @@ export interface PipelineOptions {
   profile: StackOptions["profile"];
   fresh: boolean;
   progressEveryMs: number;
-  /** How long to wait after the producer stops for the workers to catch up. */
+  /**
+   * After the producer stops, the workers run until both backlogs are empty; this bounds only a drain that
+   * makes no progress (a stuck stand-in): it gives up after this long without the backlog shrinking.
+   */
   drainTimeoutMs: number;
   print: (line: string) => void;
+  /** First Ctrl-C: stop producing, then drain everything and refresh the aggregates. */
   signal?: AbortSignal;
+  /** Second Ctrl-C: stop at once, reporting how many messages are abandoned. */
+  forceSignal?: AbortSignal;
   /** Called every second while producing and draining (benchmarks sample memory here). */
   onSample?: (supervisor: Supervisor, elapsedMs: number) => void;
 }
@@ -37,8 +44,22 @@ export interface PipelineSummary {
   warehouseDistinctEvents: number;
   aggregates: Record<string, Record<string, unknown>[]>;
   drained: boolean;
+  /** Whether the analytics worker stopped cleanly, which refreshes every dirty aggregate window. */
+  aggregatesRefreshed: boolean;
   elapsedMs: number;
 }
+
+/** Thrown when a second Ctrl-C stopped the run before it drained: no summary, just what was abandoned. */
+export class RunAbandoned extends Error {
+  constructor(readonly abandoned: Backlog) {
+    super(`stopped at once: abandoned ${describeBacklog(abandoned)} still in the subscriptions`);
+  }
+}
+
+const backlogOf = (t: PipelineTotals): Backlog => ({
+  ingestion: t.backlogIngestion,
+  analytics: t.backlogAnalytics,
+});
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -115,35 +136,62 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
       options.progressEveryMs,
     );
     const sampler = setInterval(() => options.onSample?.(supervisor, Date.now() - started), 1000);
+    let outcome: DrainOutcome;
     try {
-      while (!producerExited && !options.signal?.aborted) await sleep(100);
-      if (options.signal?.aborted) {
-        print("interrupted: stopping the producer, then draining the workers...");
-        await supervisor.stop("producer", 10000);
+      while (!producerExited && !options.signal?.aborted && !options.forceSignal?.aborted) await sleep(100);
+      if (!producerExited) {
+        print("interrupted: stopping the producer; the workers keep going until everything is stored...");
+        await supervisor.stop("producer", options.forceSignal?.aborted ? 0 : 10000);
       }
       const code = await producerDone;
       if (code !== 0 && !options.signal?.aborted)
         print(`! producer exited with code ${code}; see ${runDir}/producer.log`);
-      const drainDeadline = Date.now() + options.drainTimeoutMs;
-      let t = totals(supervisor);
-      while (
-        (t.backlogIngestion > 0 || t.backlogAnalytics > 0) &&
-        Date.now() < drainDeadline &&
-        !options.signal?.aborted
-      ) {
-        await sleep(250);
-        t = totals(supervisor);
-      }
+      // Let the producer's last metrics message arrive: the backlog is published minus acked.
+      await sleep(200);
+      clearInterval(ticker);
+      outcome = await drainBacklogs({
+        backlog: () => backlogOf(totals(supervisor)),
+        ...(options.forceSignal ? { force: options.forceSignal } : {}),
+        stallTimeoutMs: options.drainTimeoutMs,
+        progressEveryMs: options.progressEveryMs,
+        print,
+      });
     } finally {
       clearInterval(ticker);
       clearInterval(sampler);
     }
+    if (!outcome.drained && outcome.reason === "forced") {
+      print(`stopping now: abandoning ${describeBacklog(outcome.abandoned)} still in the subscriptions`);
+      supervisor.killAllNow();
+      throw new RunAbandoned(outcome.abandoned);
+    }
+    if (!outcome.drained) {
+      print(
+        `! the backlog has not shrunk for ${Math.round(options.drainTimeoutMs / 1000)} s; giving up on ${describeBacklog(outcome.abandoned)}`,
+      );
+    }
     const final = totals(supervisor);
     print(progressLine(Date.now() - started, final));
-    print("stopping workers (SIGTERM: they drain in-flight work)...");
-    await supervisor.stopAll();
+    print("stopping workers (SIGTERM: they finish in-flight work; analytics refreshes the aggregates)...");
+    const stopped = supervisor.stopAll(120000);
+    const forced = new Promise<"forced">((resolve) => {
+      if (options.forceSignal?.aborted) resolve("forced");
+      options.forceSignal?.addEventListener("abort", () => resolve("forced"), { once: true });
+    });
+    const codes = await Promise.race([stopped, forced]);
+    if (codes === "forced") {
+      print("stopping now: the workers are killed before they finish (aggregates may be stale)");
+      supervisor.killAllNow();
+      throw new RunAbandoned(backlogOf(totals(supervisor)));
+    }
+    const aggregatesRefreshed = codes.analytics === 0;
+    print(
+      aggregatesRefreshed
+        ? "aggregates refreshed"
+        : `! the analytics worker exited with ${codes.analytics}: aggregates may be stale (see ${runDir}/analytics.log)`,
+    );
     const summary = await summarize(stack, config, final, started);
-    return summary;
+    return { ...summary, aggregatesRefreshed };
   } finally {
     supervisor.killAllNow();
     process.removeListener("exit", killOnExit);
@@ -167,7 +215,7 @@ async function summarize(
   config: { MONGODB_DATABASE: string; MONGODB_COLLECTION: string; BIGQUERY_DATASET: string },
   final: PipelineTotals,
   started: number,
-): Promise<PipelineSummary> {
+): Promise<Omit<PipelineSummary, "aggregatesRefreshed">> {
   const mongo = new MongoClient(stack.env.MONGODB_URI);
   const bigquery = createBigQuery({
     projectId: stack.env.GOOGLE_CLOUD_PROJECT,

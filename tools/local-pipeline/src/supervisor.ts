@@ -44,6 +44,9 @@ export class Supervisor {
       execArgv: ["--import", "tsx"],
       env: spec.env,
       stdio: ["ignore", "pipe", "pipe", "ipc"],
+      // Its own process group: a Ctrl-C in the terminal reaches the main job only, which decides how the
+      // children stop (the producer first, the workers after the drain); exit handlers still kill them.
+      detached: true,
     });
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
@@ -120,20 +123,24 @@ export class Supervisor {
     this.children.get(name)?.process.kill(signal);
   }
 
-  /** SIGTERM (drain), then SIGKILL after `graceMs`. */
-  async stop(name: string, graceMs = 30000): Promise<void> {
+  /** SIGTERM (drain), then SIGKILL after `graceMs`; resolves with the exit code (null: killed by a signal). */
+  async stop(name: string, graceMs = 30000): Promise<number | null> {
     const child = this.children.get(name);
-    if (!child) return;
+    if (!child) return null;
     child.stopping = true;
-    if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+    if (child.process.exitCode !== null || child.process.signalCode !== null) return child.process.exitCode;
     child.process.kill("SIGTERM");
     const timer = setTimeout(() => child.process.kill("SIGKILL"), graceMs);
-    await child.exited;
+    const code = await child.exited;
     clearTimeout(timer);
+    return code;
   }
 
-  async stopAll(graceMs = 30000): Promise<void> {
-    await Promise.all([...this.children.keys()].map((name) => this.stop(name, graceMs)));
+  /** Stops every child; resolves with each one's exit code. */
+  async stopAll(graceMs = 30000): Promise<Record<string, number | null>> {
+    const names = [...this.children.keys()];
+    const codes = await Promise.all(names.map((name) => this.stop(name, graceMs)));
+    return Object.fromEntries(names.map((name, i) => [name, codes[i] ?? null]));
   }
 
   /** Last-resort cleanup for process.on('exit'): synchronous SIGKILL of anything still running. */

@@ -3,7 +3,7 @@
  * type, normalisation, an exact duplicate, late and early events at the edges of the acceptance window, every
  * malformed kind the producer injects, and the validator's refusals.
  */
-import { EVENT_TYPES, EXAMPLE_EVENTS } from "@shopstream/events";
+import { EVENT_TYPES, EXAMPLE_EVENTS, exampleWithOptionalNulls } from "@shopstream/events";
 import { MALFORMED_MAKERS } from "@shopstream/producer/src/malformed";
 import { Random } from "@shopstream/producer/src/random";
 
@@ -139,5 +139,47 @@ export function goldenCases(): GoldenCase[] {
     ["long string", mutate("page_view", (e) => (e.anonymous_id = "a".repeat(5000)))],
   ];
   for (const [name, payload] of refused) add(`refused: ${name}`, payload);
+
+  // Clients that serialise absent optional fields as JSON null: null means absent, required fields refuse it.
+  for (const type of EVENT_TYPES) {
+    for (const variant of ["signed-in", "anonymous"] as const) {
+      add(
+        `valid ${type}, ${variant}, every optional field null`,
+        JSON.stringify(exampleWithOptionalNulls(type, variant)),
+      );
+    }
+  }
+  const refusedNulls: [string, string][] = [
+    ["user_id and anonymous_id null", mutate("page_view", (e) => (e.anonymous_id = null))],
+    ["null currency", mutate("refund", (e) => (e.properties.currency = null))],
+    ["null item price", mutate("purchase", (e) => (e.properties.items[0].price = null))],
+    ["null properties", mutate("page_view", (e) => (e.properties = null))],
+  ];
+  for (const [name, payload] of refusedNulls) add(`refused: ${name}`, payload);
+
+  // Edges of the validator's in-place fast path (packages/events/src/validate.ts, isPlainText): each must
+  // give what the copying path gives.
+  const nested = (levels: number, leaf: unknown) => {
+    let value: unknown = leaf;
+    for (let i = 0; i < levels; i++) value = { x: value };
+    return value;
+  };
+  const edges: [string, string][] = [
+    ["(accepted) nesting at the limit", mutate("page_view", (e) => (e.extra = nested(15, 1)))],
+    ["nesting one past the limit, scalar leaf", mutate("page_view", (e) => (e.extra = nested(16, 1)))],
+    [
+      "(accepted) 17 brackets, shallow",
+      mutate("purchase", (e) => (e.extra = [[], [], [], [], [], [], [], [], [], [], []])),
+    ],
+    [
+      "(accepted) __proto__ name without own fields",
+      mutate("page_view", (e) => (e.context = JSON.parse('{"__proto__": {"country": "XX"}}'))),
+    ],
+    ["(accepted) dollar inside a value", mutate("search", (e) => (e.properties.query = "under $50"))],
+    ["raw C1 control", mutate("search", (e) => (e.properties.query = "shoes\u0085"))],
+    ["escaped newline in a name", mutate("search", (e) => (e.extra = JSON.parse('{"a\\nb": 1}')))],
+  ];
+  for (const [name, payload] of edges)
+    add(name.startsWith("(accepted)") ? name.slice(11) : `refused: ${name}`, payload);
   return cases;
 }

@@ -51,6 +51,11 @@ export class NashornRunner {
     this.lines.on("line", (line) => this.queue.shift()?.(line));
   }
 
+  /** Process id of the JVM (benchmarks read its CPU time). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Starts the JVM and waits until Nashorn is loaded. */
   static async start(home = NASHORN_HOME): Promise<NashornRunner> {
     const runner = new NashornRunner(home);

@@ -1,7 +1,7 @@
 /**
  * Parity in the engine that runs the UDFs: standalone Nashorn 15.4 on the machine's JDK. Every golden case
  * gives the same output string, or the same dead-letter reason, as the TypeScript transform in Node.
- * Needs the harness (bash tools/nashorn/install.sh, part of npm run setup).
+ * Needs the harness (bash tools/nashorn/install.sh, part of npm run setup:test).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { parseAndValidate, validateEvent } from "@shopstream/events";
 import { UDF_SPECS } from "../src/apps";
 import { buildUdf } from "../src/build";
 import { goldenFile, renderGolden } from "../src/cli";
@@ -103,5 +104,26 @@ describe.each(UDF_SPECS.map((s) => [s.app]))("%s UDF bundle", (app) => {
       kind: "error",
       message: "event_time: older than the 7-day acceptance window",
     });
+  });
+});
+
+describe("the validator's in-place fast path", () => {
+  // parseAndValidate validates a freshly parsed payload in place when its text allows (isPlainText);
+  // validateEvent always copies first. Both must agree on every golden payload, edges included.
+  it("gives what the copying path gives on every golden payload", () => {
+    const differences: string[] = [];
+    for (const c of goldenCases()) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(c.payload);
+      } catch {
+        continue;
+      }
+      if (c.payload.length > 100000) continue;
+      const fast = parseAndValidate(c.payload, c.nowMs);
+      const copied = validateEvent(parsed, c.nowMs);
+      if (JSON.stringify(fast) !== JSON.stringify(copied)) differences.push(c.name);
+    }
+    expect(differences).toEqual([]);
   });
 });

@@ -47,7 +47,8 @@ function record(name: string, fields: Record<string, FieldDef>, doc: string, for
     doc,
     fields: Object.entries(fields).map(([field, def]) => {
       const type = avroType(def.spec, field);
-      const optional = forceOptional || !def.required || def.nullable;
+      // Optional fields are unions with null (default null): absent and explicit null read the same.
+      const optional = forceOptional || !def.required;
       return optional
         ? { name: field, type: ["null", type], default: null, doc: def.spec.doc }
         : { name: field, type, doc: def.spec.doc };

@@ -53,7 +53,8 @@ function objectSchema(fields: FieldMap, description: string): JsonSchema {
   const required: string[] = [];
   for (const [name, def] of Object.entries(fields)) {
     const schema = fieldSchema(def.spec);
-    properties[name] = def.nullable ? { anyOf: [schema, { type: "null" }] } : schema;
+    // An optional field may be an explicit null, which means absent.
+    properties[name] = def.required ? schema : { anyOf: [schema, { type: "null" }] };
     if (def.required) required.push(name);
   }
   // Unknown fields are part of the contract's forward compatibility: kept, never refused.
@@ -67,9 +68,10 @@ export function buildJsonSchema(): JsonSchema {
     if: { properties: { event_type: { const: type } } },
     then: { properties: { properties: objectSchema(PROPERTIES[type], `Properties of ${type}`) } },
   }));
+  // Without a user_id (absent or null), anonymous_id must be given and not null.
   const anonymousRule = {
     if: { properties: { user_id: { type: "null" } } },
-    then: { required: ["anonymous_id"] },
+    then: { required: ["anonymous_id"], properties: { anonymous_id: { type: "string" } } },
   };
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -79,7 +81,10 @@ export function buildJsonSchema(): JsonSchema {
     allOf: [
       ...perType,
       anonymousRule,
-      { if: { not: { required: ["user_id"] } }, then: { required: ["anonymous_id"] } },
+      {
+        if: { not: { required: ["user_id"] } },
+        then: { required: ["anonymous_id"], properties: { anonymous_id: { type: "string" } } },
+      },
     ],
   };
 }
