@@ -218,7 +218,8 @@ export class AggregateRefresher {
         if (this.timer) tick(Math.max(this.options.intervalMs, 2 * (this.clock() - started)));
       }, delayMs);
     };
-    tick(this.options.intervalMs);
+    // Minutes recovered from the journal are recomputed at once: they may have been stale for a while.
+    tick(this.dirty.size > 0 ? 0 : this.options.intervalMs);
   }
 
   async stop(): Promise<void> {
