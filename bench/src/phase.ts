@@ -101,11 +101,15 @@ export async function runPhase(options: {
     .filter(Number.isFinite);
   const final = samples[samples.length - 1];
   const lastPublish = samples.find((s) => s.acked.producer === final?.acked.producer);
-  const drainedAt = samples.find(
-    (s) =>
-      (s.acked.ingestion ?? 0) >= (final?.acked.producer ?? Number.POSITIVE_INFINITY) &&
-      (s.acked.analytics ?? 0) >= (final?.acked.producer ?? Number.POSITIVE_INFINITY),
-  );
+  // The pipeline samples every second until both backlogs are empty, then stops the workers: the drain
+  // ends at the first sample where both workers acknowledged everything published, or at the last sample
+  // (the worker's final counters may not have been reported before it stopped).
+  const drainedAt =
+    samples.find(
+      (s) =>
+        (s.acked.ingestion ?? 0) >= (final?.acked.producer ?? Number.POSITIVE_INFINITY) &&
+        (s.acked.analytics ?? 0) >= (final?.acked.producer ?? Number.POSITIVE_INFINITY),
+    ) ?? (summary.drained ? final : undefined);
   return {
     rate: options.rate,
     durationS: options.durationS,
