@@ -23,7 +23,14 @@ locals {
 
   # Aggregates are defined once, as SQL files with a declarative header (apps/analytics/sql/aggregates/*.sql,
   # read by the local worker too): `-- aggregate:`, `-- description:`, `-- window_column:`, `-- grain:`,
-  # `-- columns: name TYPE, ...`; the SELECT is every line that is not a `--` comment.
+  # `-- columns: name TYPE, ...`, optionally `-- reads: <stage>`; the SELECT is every line that is not a
+  # `--` comment. A stage (apps/analytics/sql/stages/*.sql, `-- stage: <name>`) is an intermediate SELECT
+  # over `events` that an aggregate reads: the local worker keeps it as a table, here it is a CTE.
+  stage_selects = {
+    for f in fileset("${path.module}/${var.analytics_sql_dir}", "stages/*.sql") :
+    trimspace(regex("(?m)^-- stage: (.+)$", file("${path.module}/${var.analytics_sql_dir}/${f}"))[0]) =>
+    trimspace(join("\n", [for line in split("\n", file("${path.module}/${var.analytics_sql_dir}/${f}")) : line if !startswith(line, "--")]))
+  }
   aggregate_files = {
     for f in fileset("${path.module}/${var.analytics_sql_dir}", "aggregates/*.sql") :
     f => file("${path.module}/${var.analytics_sql_dir}/${f}")
@@ -40,6 +47,10 @@ locals {
         }
       ]
       select = trimspace(join("\n", [for line in split("\n", text) : line if !startswith(line, "--")]))
+      stages = [
+        for name in [split(" ", trimspace(try(regex("(?m)^-- reads: (.+)$", text)[0], "events")))[0]] :
+        { name = name, select = local.stage_selects[name] } if name != "events"
+      ]
     }
   }
 

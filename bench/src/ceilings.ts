@@ -7,14 +7,18 @@ import { createBigQuery, ensureWarehouse, toWarehouseRow } from "@shopstream/ana
 import { PLATFORM_NAMES } from "@shopstream/config";
 import { toRawDocument } from "@shopstream/ingestion";
 import { NO_FAULTS, ShopSimulator } from "@shopstream/producer";
-import type { StackEnv } from "@shopstream/stack";
+import { BIGQUERY_GRPC_OFFSET, type StackEnv } from "@shopstream/stack";
 import { BSON, MongoClient } from "mongodb";
+import { measureStorageWrite, STORAGE_WRITE_NOTE } from "./storage-write";
 
 export interface Ceiling {
   stage: string;
   operations: number;
   seconds: number;
   perSecond: number;
+  /** Whether the pipeline goes through this path (the "slowest ceiling" is taken among those). */
+  usedByPipeline: boolean;
+  note?: string;
 }
 
 function payloads(count: number): string[] {
@@ -26,7 +30,7 @@ async function timed(stage: string, operations: number, work: () => Promise<void
   const started = process.hrtime.bigint();
   await work();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { stage, operations, seconds, perSecond: operations / seconds };
+  return { stage, operations, seconds, perSecond: operations / seconds, usedByPipeline: true };
 }
 
 export async function measureCeilings(
@@ -107,6 +111,41 @@ export async function measureCeilings(
       }
     }),
   );
-  log(`  bigquery: ${Math.round(results.at(-1)?.perSecond ?? 0)} rows/s`);
+  log(`  bigquery insertAll: ${Math.round(results.at(-1)?.perSecond ?? 0)} rows/s`);
+
+  const port = Number(new URL(env.BIGQUERY_API_ENDPOINT).port);
+  try {
+    const written = await measureStorageWrite(
+      {
+        bigquery,
+        projectId: env.GOOGLE_CLOUD_PROJECT,
+        grpcHost: "127.0.0.1",
+        grpcPort: port + BIGQUERY_GRPC_OFFSET,
+        dataset,
+      },
+      rows.slice(0, bqCount) as unknown as Record<string, unknown>[],
+    );
+    results.push({
+      stage: "bigquery Storage Write (committed stream, offsets, 500)",
+      operations: written.rows,
+      seconds: written.seconds,
+      perSecond: written.rows / written.seconds,
+      usedByPipeline: false,
+      note: STORAGE_WRITE_NOTE,
+    });
+    log(
+      `  bigquery Storage Write: ${Math.round(results.at(-1)?.perSecond ?? 0)} rows/s (${STORAGE_WRITE_NOTE})`,
+    );
+  } catch (error) {
+    log(`  bigquery Storage Write: failed (${error instanceof Error ? error.message : String(error)})`);
+    results.push({
+      stage: "bigquery Storage Write (committed stream, offsets, 500)",
+      operations: 0,
+      seconds: 0,
+      perSecond: Number.NaN,
+      usedByPipeline: false,
+      note: `failed: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
   return results;
 }

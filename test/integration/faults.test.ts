@@ -150,6 +150,52 @@ describe("fault: a worker SIGKILLed mid-batch and restarted", () => {
   });
 });
 
+describe("fault: the analytics worker SIGKILLed after storing events, before refreshing the aggregates", () => {
+  let harness: Harness;
+  let supervisor: Supervisor | undefined;
+
+  beforeAll(async () => {
+    harness = await createHarness("stale");
+  });
+  afterAll(async () => {
+    await supervisor?.stopAll(10000);
+    supervisor?.killAllNow();
+    await harness?.close();
+  });
+
+  it("recomputes on restart exactly what the killed worker stored since its last refresh", async () => {
+    // A refresh interval of an hour: neither incarnation refreshes on its timer during the test, so only
+    // the restarted worker's recovery of the journalled dirty minutes can make the aggregates right.
+    supervisor = await startChildWorkers(harness, LOG_DIR, { AGGREGATE_REFRESH_MS: "3600000" });
+    const sup = supervisor;
+    const { emissions, truth } = dataset(202, 1500, 0);
+    const deliveries = emissions.filter((e) => e.kind === "event").length;
+    await publishAll(harness, emissions);
+    // Everything stored and acknowledged (so nothing is left for the emulator to strand on the kill).
+    await waitUntil(
+      async () =>
+        (sup.counters("analytics").acked ?? 0) >= deliveries &&
+        (await storeCounts(harness)).warehouseDistinct === truth.length,
+      120000,
+      () => `analytics did not store the batch: ${JSON.stringify(sup.counters("analytics"))}`,
+    );
+    await sleep(2000); // let the client flush its acknowledgements
+    const before = await readAggregates(harness);
+    expect(Object.values(before).every((rows) => rows.length === 0)).toBe(true);
+    expect(sup.counters("analytics").aggregate_refreshes ?? 0).toBe(0);
+
+    sup.kill("analytics", "SIGKILL");
+    await waitUntil(
+      () => sup.restarts("analytics") >= 1,
+      60000,
+      () => `analytics restarts: ${sup.restarts("analytics")}`,
+    );
+    await expectNothingLostNothingDoubled(harness, emissions);
+    expect(sup.restarts("analytics")).toBe(1);
+    expect(sup.restarts("ingestion")).toBe(0);
+  });
+});
+
 describe("fault: the MongoDB stand-in stopped for 30 s, then back", () => {
   let harness: Harness;
   const stack = attachStack({ profile: "test" });

@@ -217,14 +217,21 @@ export function workerEnv(harness: Harness): NodeJS.ProcessEnv {
   };
 }
 
-/** Starts both workers as supervised child processes (restarted on crash) and waits until they report. */
-export async function startChildWorkers(harness: Harness, logDir: string): Promise<Supervisor> {
+/**
+ * Starts both workers as supervised child processes (restarted on crash, with the same environment) and
+ * waits until they report. `env` overrides the workers' environment (e.g. AGGREGATE_REFRESH_MS).
+ */
+export async function startChildWorkers(
+  harness: Harness,
+  logDir: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Supervisor> {
   const supervisor = new Supervisor(() => {});
   for (const name of ["ingestion", "analytics"] as const) {
     supervisor.start({
       name,
       script: WORKER_ENTRY[name],
-      env: workerEnv(harness),
+      env: { ...workerEnv(harness), ...env },
       restart: true,
       logFile: join(logDir, `${harness.names.database}-${name}.log`),
     });

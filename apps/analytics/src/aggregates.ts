@@ -1,8 +1,9 @@
 /**
  * The aggregates, defined once as SQL in apps/analytics/sql/. Each file is one SELECT over `events`
- * (the deduplicated window from deduped_events.sql) with a header that declares its table: name,
- * window column, grain and columns. The local worker recomputes dirty windows with it; Terraform
- * builds the production scheduled query from the same files.
+ * (the deduplicated window from deduped_events.sql) or over a stage (sql/stages/, itself a SELECT over
+ * `events`), with a header that declares its table: name, window column, grain and columns. The local
+ * worker maintains the tables incrementally with them (refresher.ts); Terraform builds the production
+ * scheduled query from the same files, recomputing each window whole.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +17,10 @@ export interface AggregateColumn {
 
 export interface AggregateDefinition {
   name: string;
+  /** What the SELECT reads: `events` (the deduplicated window) or the name of a stage. */
+  reads: string;
+  /** The stage it reads, when `reads` is not `events`. */
+  stage?: StageDefinition;
   description: string;
   windowColumn: string;
   grain: "minute" | "day";
@@ -25,12 +30,26 @@ export interface AggregateDefinition {
   file: string;
 }
 
+/**
+ * An intermediate table an aggregate reads instead of `events`, kept locally by merging partial
+ * recomputes on its key: every non-key column combines with MAX, so recomputing only the dirty minutes
+ * and merging is exact (a flag, once 1, stays 1). In production it is a CTE of the aggregate's query.
+ */
+export interface StageDefinition extends AggregateDefinition {
+  key: string[];
+  combine: "max";
+}
+
 const COLUMN_TYPES = new Set(["TIMESTAMP", "STRING", "INT64", "NUMERIC"]);
 
 function header(text: string, key: string, file: string): string {
-  const match = new RegExp(`^-- ${key}: (.+)$`, "m").exec(text);
-  if (!match?.[1]) throw new Error(`${file}: missing "-- ${key}: ..." header line`);
-  return match[1].trim();
+  const value = optionalHeader(text, key);
+  if (value === undefined) throw new Error(`${file}: missing "-- ${key}: ..." header line`);
+  return value;
+}
+
+function optionalHeader(text: string, key: string): string | undefined {
+  return new RegExp(`^-- ${key}: (.+)$`, "m").exec(text)?.[1]?.trim();
 }
 
 export function parseAggregate(text: string, file: string): AggregateDefinition {
@@ -56,6 +75,7 @@ export function parseAggregate(text: string, file: string): AggregateDefinition 
     .trim();
   return {
     name: header(text, "aggregate", file),
+    reads: (optionalHeader(text, "reads") ?? "events").split(/\s/)[0] as string,
     description: header(text, "description", file),
     windowColumn,
     grain,
@@ -65,11 +85,52 @@ export function parseAggregate(text: string, file: string): AggregateDefinition 
   };
 }
 
+export function parseStage(text: string, file: string): StageDefinition {
+  const stage = parseAggregate(text.replace(/^-- stage: /m, "-- aggregate: "), file);
+  const key = header(text, "key", file)
+    .split(",")
+    .map((name) => name.trim());
+  for (const name of key)
+    if (!stage.columns.some((c) => c.name === name))
+      throw new Error(`${file}: key column ${name} is not declared`);
+  if (!key.includes(stage.windowColumn)) throw new Error(`${file}: key must include ${stage.windowColumn}`);
+  const combine = header(text, "combine", file);
+  if (combine !== "max") throw new Error(`${file}: combine must be max, got ${combine}`);
+  if (stage.reads !== "events") throw new Error(`${file}: a stage reads events, not ${stage.reads}`);
+  return { ...stage, key, combine };
+}
+
+function sqlFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((file) => file.endsWith(".sql"))
+      .sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+}
+
+export function loadStages(dir = SQL_DIR): StageDefinition[] {
+  return sqlFiles(join(dir, "stages")).map((file) =>
+    parseStage(readFileSync(join(dir, "stages", file), "utf8"), file),
+  );
+}
+
 export function loadAggregates(dir = SQL_DIR): AggregateDefinition[] {
-  return readdirSync(join(dir, "aggregates"))
-    .filter((file) => file.endsWith(".sql"))
-    .sort()
-    .map((file) => parseAggregate(readFileSync(join(dir, "aggregates", file), "utf8"), file));
+  const stages = new Map(loadStages(dir).map((stage) => [stage.name, stage]));
+  return sqlFiles(join(dir, "aggregates")).map((file) => {
+    const aggregate = parseAggregate(readFileSync(join(dir, "aggregates", file), "utf8"), file);
+    if (aggregate.reads === "events") return aggregate;
+    const stage = stages.get(aggregate.reads);
+    if (!stage)
+      throw new Error(
+        `${file}: reads ${aggregate.reads}, which is neither events nor a stage in sql/stages/`,
+      );
+    if (stage.grain !== aggregate.grain)
+      throw new Error(`${file}: grain ${aggregate.grain} differs from its stage's (${stage.grain})`);
+    return { ...aggregate, stage };
+  });
 }
 
 export function loadDedupedEvents(dir = SQL_DIR): string {
@@ -80,14 +141,22 @@ export function loadDedupedEvents(dir = SQL_DIR): string {
     .trim();
 }
 
-/** The full SELECT of an aggregate for a dataset: WITH events AS (deduped window) <select>. */
+/**
+ * The full SELECT of an aggregate over the window @window_start..@window_end, recomputed whole:
+ * WITH events AS (deduped window)[, <stage> AS (<stage select>)] <select>. Terraform composes the same.
+ */
 export function composeAggregateQuery(
   aggregate: AggregateDefinition,
   dataset: string,
   dedupedEvents = loadDedupedEvents(),
 ): string {
+  const stage = aggregate.stage ? `,\n${aggregate.stage.name} AS (\n${aggregate.stage.select}\n)` : "";
+  return fillDataset(`WITH events AS (\n${dedupedEvents}\n)${stage}\n${aggregate.select}`, dataset);
+}
+
+export function fillDataset(sql: string, dataset: string): string {
   // biome-ignore lint/suspicious/noTemplateCurlyInString: ${dataset} is the SQL files' placeholder (Terraform templatefile syntax)
-  return `WITH events AS (\n${dedupedEvents}\n)\n${aggregate.select}`.split("${dataset}").join(dataset);
+  return sql.split("${dataset}").join(dataset);
 }
 
 /** Widens [from, to) to whole grain units (aggregates are recomputed per whole minute or day). */

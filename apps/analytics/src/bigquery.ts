@@ -10,6 +10,8 @@ import type { AggregateDefinition } from "./aggregates";
 
 export const EVENTS_TABLE = "events";
 export const DEAD_LETTER_TABLE = "events_deadletter";
+/** Local refresher state: the dirty minutes of the refresh under way (refresher.ts). */
+export const DIRTY_MINUTES_TABLE = "refresh_dirty_minutes";
 
 export interface BigQueryConnection {
   projectId: string;
@@ -117,7 +119,10 @@ export async function ensureWarehouse(
       fields: buildDeadLetterTableSchema() as TableField[],
       partitionBy: "dead_lettered_at",
     },
-    ...aggregates.map((a) => ({ name: a.name, fields: aggregateSchema(a) })),
+    { name: DIRTY_MINUTES_TABLE, fields: [{ name: "minute", type: "TIMESTAMP", mode: "REQUIRED" }] },
+    ...[
+      ...new Map(aggregates.flatMap((a) => (a.stage ? [a.stage, a] : [a])).map((t) => [t.name, t])).values(),
+    ].map((a) => ({ name: a.name, fields: aggregateSchema(a) })),
   ];
   for (const table of tables) {
     const [tableExists] = await ds.table(table.name).exists();

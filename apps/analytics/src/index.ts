@@ -5,17 +5,22 @@ export {
   composeAggregateQuery,
   loadAggregates,
   loadDedupedEvents,
+  loadStages,
   parseAggregate,
+  parseStage,
   SQL_DIR,
+  type StageDefinition,
 } from "./aggregates";
 export {
   BigQueryDeadLetterSink,
   createBigQuery,
   DEAD_LETTER_TABLE,
+  DIRTY_MINUTES_TABLE,
   EVENTS_TABLE,
   EventsTableSink,
   ensureWarehouse,
 } from "./bigquery";
-export { AggregateRefresher } from "./refresher";
+export { DirtyJournal, defaultStateDir, journalPath } from "./journal";
+export { AggregateRefresher, buildRefreshStatements, groupRanges } from "./refresher";
 export { toWarehouseRow } from "./transform";
 export { type AnalyticsWorkerOptions, type RunningAnalyticsWorker, startAnalyticsWorker } from "./worker";

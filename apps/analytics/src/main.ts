@@ -3,10 +3,11 @@
  *   tsx apps/analytics/src/main.ts
  */
 import { PubSub } from "@google-cloud/pubsub";
-import { BIGQUERY, GOOGLE_CLOUD, int, PUBSUB, readConfig } from "@shopstream/config";
+import { BIGQUERY, GOOGLE_CLOUD, int, PUBSUB, readConfig, str } from "@shopstream/config";
 import { createLogger, reportToParent, StageMetrics } from "@shopstream/telemetry";
 import { drainOnSignals } from "@shopstream/worker";
 import { createBigQuery } from "./bigquery";
+import { defaultStateDir, journalPath } from "./journal";
 import { startAnalyticsWorker } from "./worker";
 
 export const ANALYTICS_CONFIG = {
@@ -16,6 +17,10 @@ export const ANALYTICS_CONFIG = {
   BATCH_SIZE: int("Rows per BigQuery insertAll request", 500, 1, 10000),
   AGGREGATE_REFRESH_MS: int("How often dirty aggregate windows are recomputed", 2000, 100, 3600000),
   MAX_OUTSTANDING_MESSAGES: int("Flow control: messages leased at once (bounds memory)", 4000, 1, 100000),
+  ANALYTICS_STATE_DIR: str(
+    "Directory of the dirty-minute journal, so a restarted worker recomputes what it stored before dying",
+    defaultStateDir(),
+  ),
 };
 
 async function main(): Promise<void> {
@@ -34,6 +39,12 @@ async function main(): Promise<void> {
     dataset: config.BIGQUERY_DATASET,
     subscription: config.ANALYTICS_SUBSCRIPTION,
     refreshIntervalMs: config.AGGREGATE_REFRESH_MS,
+    journalPath: journalPath(config.ANALYTICS_STATE_DIR, {
+      endpoint: config.BIGQUERY_EMULATOR_HOST,
+      projectId: config.GOOGLE_CLOUD_PROJECT,
+      dataset: config.BIGQUERY_DATASET,
+      subscription: config.ANALYTICS_SUBSCRIPTION,
+    }),
     batchSize: config.BATCH_SIZE,
     maxOutstandingMessages: config.MAX_OUTSTANDING_MESSAGES,
     metrics,

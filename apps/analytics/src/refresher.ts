@@ -1,63 +1,169 @@
 /**
- * Keeps the aggregate tables current locally: rows stored since the last refresh mark a dirty time
- * range; every interval each aggregate's rows in that range (widened to whole minutes or days) are
- * deleted and recomputed from the deduplicated events. Recomputing instead of incrementing is what
- * makes duplicates count once and late events (up to 24 h, any amount) land exactly.
+ * Keeps the aggregate tables current locally. Every stored row marks its event-time minute dirty; every
+ * interval the dirty minutes (and only those) are recomputed from the deduplicated events, one MERGE per
+ * table, all in one script:
+ * - a minute aggregate replaces its rows of the dirty minutes (MERGE ... ON FALSE: delete the window's
+ *   rows and insert the recomputed ones in one statement, so a reader sees the old or the new rows);
+ * - a stage (sql/stages/) merges the dirty minutes' partial result on its key with MAX, which is exact
+ *   because its columns only go up (a session that reached checkout stays there);
+ * - a day aggregate reading a stage replaces its rows of the dirty days from the stage, never rescanning
+ *   the day's events.
+ * Recomputing instead of incrementing is what makes duplicates count once and late events (up to 24 h,
+ * any amount) land exactly. Dirty minutes are journalled before the rows are acknowledged, so a killed
+ * worker recomputes them when it starts again (journal.ts).
  */
 import type { BigQuery } from "@google-cloud/bigquery";
 import type { Logger, StageMetrics } from "@shopstream/telemetry";
-import {
-  type AggregateDefinition,
-  alignWindow,
-  composeAggregateQuery,
-  loadDedupedEvents,
-} from "./aggregates";
+import { type AggregateDefinition, fillDataset, loadDedupedEvents, type StageDefinition } from "./aggregates";
+import { DIRTY_MINUTES_TABLE, EVENTS_TABLE } from "./bigquery";
+import type { DirtyJournal } from "./journal";
+
+export const MINUTE_MS = 60000;
 
 export interface RefresherOptions {
   bigquery: BigQuery;
   dataset: string;
   aggregates: AggregateDefinition[];
   intervalMs: number;
-  /**
-   * Late events (older than recentWindowMs when stored) are recomputed every lateIntervalMs instead of
-   * every intervalMs: they scatter over up to a day, so their range is wide and costly, while the recent
-   * range is a few minutes. Default 10 x intervalMs.
-   */
-  lateIntervalMs?: number;
-  recentWindowMs?: number;
   logger: Logger;
   metrics: StageMetrics;
+  /** Where dirty minutes survive a crash; without one they live only in memory. */
+  journal?: DirtyJournal;
   clock?: () => number;
 }
 
-/** A dirty event-time range, both ends inclusive; empty when from > to. */
-class DirtyRange {
-  from = Number.POSITIVE_INFINITY;
-  to = Number.NEGATIVE_INFINITY;
-
-  add(time: number): void {
-    if (time < this.from) this.from = time;
-    if (time > this.to) this.to = time;
+/** Contiguous runs of units (sorted, unique start times) as [start, end) ranges. */
+export function groupRanges(units: number[], unitMs: number): { start: number; end: number }[] {
+  const ranges: { start: number; end: number }[] = [];
+  for (const unit of units) {
+    const last = ranges[ranges.length - 1];
+    if (last && last.end === unit) last.end = unit + unitMs;
+    else ranges.push({ start: unit, end: unit + unitMs });
   }
+  return ranges;
+}
 
-  get empty(): boolean {
-    return this.from > this.to;
-  }
+/*
+ * The dirty minutes of one refresh are streamed into DIRTY_MINUTES_TABLE (insertAll, no SQL) and the
+ * statements read them from there: the stand-in spends most of a statement's time parsing its SQL text
+ * (sqlglot), so a list of literals repeated in every statement made a refresh cost grow with the minutes.
+ * Every bound derives from that table, so rows left by a refresh that failed half-way are recomputed too.
+ */
+function dirtyUnits(dataset: string, grain: "minute" | "day"): string {
+  const minutes = `\`${dataset}.${DIRTY_MINUTES_TABLE}\``;
+  return grain === "minute"
+    ? `(SELECT minute FROM ${minutes})`
+    : `(SELECT DISTINCT TIMESTAMP_TRUNC(minute, DAY) FROM ${minutes})`;
+}
 
-  /** Empties the range, returning what it held. */
-  take(): { from: number; to: number } | undefined {
-    if (this.empty) return undefined;
-    const taken = { from: this.from, to: this.to };
-    this.from = Number.POSITIVE_INFINITY;
-    this.to = Number.NEGATIVE_INFINITY;
-    return taken;
+function dirtySpan(dataset: string, grain: "minute" | "day"): { start: string; end: string } {
+  const minutes = `\`${dataset}.${DIRTY_MINUTES_TABLE}\``;
+  return grain === "minute"
+    ? {
+        start: `(SELECT MIN(minute) FROM ${minutes})`,
+        end: `(SELECT TIMESTAMP_ADD(MAX(minute), INTERVAL 1 MINUTE) FROM ${minutes})`,
+      }
+    : {
+        start: `(SELECT TIMESTAMP_TRUNC(MIN(minute), DAY) FROM ${minutes})`,
+        end: `(SELECT TIMESTAMP_ADD(TIMESTAMP_TRUNC(MAX(minute), DAY), INTERVAL 1 DAY) FROM ${minutes})`,
+      };
+}
+
+/** `events` restricted to the dirty grain units, deduplicated by the one definition in deduped_events.sql. */
+function dirtyEventsCte(dataset: string, deduped: string, grain: "minute" | "day"): string {
+  const span = dirtySpan(dataset, grain);
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the SQL files' placeholder
+  const table = "`${dataset}.events`";
+  if (!deduped.includes(table)) throw new Error(`deduped_events.sql must read ${table}`);
+  const window = deduped
+    .split(table)
+    .join("dirty_events")
+    .split("@window_start")
+    .join(span.start)
+    .split("@window_end")
+    .join(span.end);
+  return fillDataset(
+    [
+      "dirty_events AS (",
+      `  SELECT * FROM \`${dataset}.${EVENTS_TABLE}\``,
+      `  WHERE event_time >= ${span.start} AND event_time < ${span.end}`,
+      `  AND TIMESTAMP_TRUNC(event_time, ${grain.toUpperCase()}) IN ${dirtyUnits(dataset, grain)}`,
+      "),",
+      `events AS (\n${window}\n)`,
+    ].join("\n"),
+    dataset,
+  );
+}
+
+function insertClause(table: AggregateDefinition): string {
+  const columns = table.columns.map((c) => c.name);
+  return `WHEN NOT MATCHED THEN INSERT (${columns.join(", ")}) VALUES (${columns.map((c) => `source.${c}`).join(", ")})`;
+}
+
+/** Replaces the rows of the dirty units with the recomputed ones, in one statement. */
+function replaceStatement(table: AggregateDefinition, dataset: string, source: string): string {
+  return [
+    `MERGE \`${dataset}.${table.name}\` AS target`,
+    `USING (\n${source}\n) AS source`,
+    "ON FALSE",
+    `WHEN NOT MATCHED BY SOURCE AND target.${table.windowColumn} IN ${dirtyUnits(dataset, table.grain)} THEN DELETE`,
+    insertClause(table),
+  ].join("\n");
+}
+
+/** Merges a partial recompute into a stage on its key, each other column combined with MAX. */
+function stageStatement(stage: StageDefinition, dataset: string, source: string): string {
+  const values = stage.columns.filter((c) => !stage.key.includes(c.name)).map((c) => c.name);
+  return [
+    `MERGE \`${dataset}.${stage.name}\` AS target`,
+    `USING (\n${source}\n) AS source`,
+    `ON ${stage.key.map((k) => `target.${k} = source.${k}`).join(" AND ")}`,
+    `WHEN MATCHED THEN UPDATE SET ${values.map((c) => `${c} = GREATEST(target.${c}, source.${c})`).join(", ")}`,
+    insertClause(stage),
+  ].join("\n");
+}
+
+/**
+ * The statements that bring every table up to date for the minutes in DIRTY_MINUTES_TABLE, stages first
+ * (their readers follow in the same script), then empty that table.
+ */
+export function buildRefreshStatements(
+  aggregates: AggregateDefinition[],
+  dataset: string,
+  deduped = loadDedupedEvents(),
+): string[] {
+  const stages = new Map<string, StageDefinition>();
+  for (const aggregate of aggregates) if (aggregate.stage) stages.set(aggregate.stage.name, aggregate.stage);
+  const statements: string[] = [];
+  for (const stage of stages.values()) {
+    const source = `WITH ${dirtyEventsCte(dataset, deduped, "minute")}\n${stage.select}`;
+    statements.push(stageStatement(stage, dataset, source));
   }
+  for (const aggregate of aggregates) {
+    let source: string;
+    if (aggregate.stage) {
+      const stage = aggregate.stage;
+      source = [
+        `WITH ${stage.name} AS (`,
+        `  SELECT * FROM \`${dataset}.${stage.name}\``,
+        `  WHERE ${stage.windowColumn} IN ${dirtyUnits(dataset, stage.grain)}`,
+        ")",
+        aggregate.select,
+      ].join("\n");
+    } else {
+      // A minute aggregate reads only the dirty minutes; a day aggregate over events (none today) would
+      // have to read its dirty days whole, which is why the funnel reads a stage instead.
+      source = `WITH ${dirtyEventsCte(dataset, deduped, aggregate.grain)}\n${aggregate.select}`;
+    }
+    statements.push(replaceStatement(aggregate, dataset, source));
+  }
+  statements.push(`DELETE FROM \`${dataset}.${DIRTY_MINUTES_TABLE}\` WHERE TRUE`);
+  return statements;
 }
 
 export class AggregateRefresher {
-  private readonly recent = new DirtyRange();
-  private readonly late = new DirtyRange();
-  private lastLateRefresh = 0;
+  /** Dirty minute -> when it was first marked since its last recompute (for the staleness figure). */
+  private dirty = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly deduped = loadDedupedEvents();
@@ -65,16 +171,36 @@ export class AggregateRefresher {
 
   constructor(private readonly options: RefresherOptions) {
     this.clock = options.clock ?? Date.now;
+    const recovered = options.journal?.load() ?? [];
+    if (recovered.length > 0) {
+      const now = this.clock();
+      for (const minute of recovered) this.dirty.set(minute, now);
+      options.logger.info(`recomputing ${recovered.length} minutes stored before the last stop`, {
+        minutes: groupRanges(recovered, MINUTE_MS).length,
+      });
+    }
   }
 
-  /** Records that events with these times were stored. */
+  /** Records that events with these times were stored (call before acknowledging them). */
   markDirty(eventTimesMs: number[]): void {
-    const recentSince = this.clock() - (this.options.recentWindowMs ?? 5 * 60000);
-    for (const time of eventTimesMs) (time >= recentSince ? this.recent : this.late).add(time);
+    const now = this.clock();
+    const added: number[] = [];
+    for (const time of eventTimesMs) {
+      const minute = Math.floor(time / MINUTE_MS) * MINUTE_MS;
+      if (this.dirty.has(minute)) continue;
+      this.dirty.set(minute, now);
+      added.push(minute);
+    }
+    if (added.length > 0) this.options.journal?.append(added);
   }
 
   get pending(): boolean {
-    return !this.recent.empty || !this.late.empty;
+    return this.dirty.size > 0;
+  }
+
+  /** The dirty minutes, sorted (for logs and tests). */
+  get dirtyMinutes(): number[] {
+    return [...this.dirty.keys()].sort((a, b) => a - b);
   }
 
   /**
@@ -86,15 +212,14 @@ export class AggregateRefresher {
     const tick = (delayMs: number) => {
       this.timer = setTimeout(async () => {
         const started = this.clock();
-        const lateDue =
-          started - this.lastLateRefresh >= (this.options.lateIntervalMs ?? 10 * this.options.intervalMs);
-        await this.refresh(lateDue).catch((error) =>
+        await this.refreshNow().catch((error) =>
           this.options.logger.warn("aggregate refresh failed; will retry", { error: String(error) }),
         );
         if (this.timer) tick(Math.max(this.options.intervalMs, 2 * (this.clock() - started)));
       }, delayMs);
     };
-    tick(this.options.intervalMs);
+    // Minutes recovered from the journal are recomputed at once: they may have been stale for a while.
+    tick(this.dirty.size > 0 ? 0 : this.options.intervalMs);
   }
 
   async stop(): Promise<void> {
@@ -104,32 +229,13 @@ export class AggregateRefresher {
     await this.refreshNow();
   }
 
-  /** Recomputes every dirty range now, recent and late (serialised: one refresh at a time). */
-  refreshNow(): Promise<void> {
-    return this.refresh(true);
-  }
-
-  private async refresh(includeLate: boolean): Promise<void> {
+  /** Recomputes every dirty minute now (serialised: one refresh at a time). */
+  async refreshNow(): Promise<void> {
     while (this.running) await this.running;
-    const ranges = [this.recent.take()];
-    if (includeLate) {
-      ranges.push(this.late.take());
-      this.lastLateRefresh = this.clock();
-    }
-    const work = async () => {
-      for (const range of ranges) {
-        if (!range) continue;
-        try {
-          await this.recompute(range.from, range.to);
-        } catch (error) {
-          // Nothing lost: the range goes back and is retried on the next tick.
-          this.late.add(range.from);
-          this.late.add(range.to);
-          throw error;
-        }
-      }
-    };
-    this.running = work();
+    if (this.dirty.size === 0) return;
+    const taken = this.dirty;
+    this.dirty = new Map();
+    this.running = this.recompute(taken);
     try {
       await this.running;
     } finally {
@@ -137,24 +243,36 @@ export class AggregateRefresher {
     }
   }
 
-  /** Recomputes every aggregate over [fromMs, toMs] (both inclusive event times). */
-  async recompute(fromMs: number, toMs: number): Promise<void> {
-    const { bigquery, dataset, aggregates, metrics } = this.options;
-    for (const aggregate of aggregates) {
-      const { start, end } = alignWindow(fromMs, toMs, aggregate.grain);
-      const params = { window_start: start, window_end: end };
-      const table = `\`${dataset}.${aggregate.name}\``;
-      const column = aggregate.windowColumn;
-      await bigquery.query({
-        query: `DELETE FROM ${table} WHERE ${column} >= @window_start AND ${column} < @window_end`,
-        params,
-      });
-      const columns = aggregate.columns.map((c) => c.name).join(", ");
-      await bigquery.query({
-        query: `INSERT INTO ${table} (${columns})\n${composeAggregateQuery(aggregate, dataset, this.deduped)}`,
-        params,
-      });
+  private async recompute(taken: Map<number, number>): Promise<void> {
+    const { bigquery, dataset, aggregates, metrics, journal } = this.options;
+    const minutes = [...taken.keys()].sort((a, b) => a - b);
+    try {
+      await bigquery
+        .dataset(dataset)
+        .table(DIRTY_MINUTES_TABLE)
+        .insert(minutes.map((minute) => ({ minute: new Date(minute).toISOString() })));
+      const statements = buildRefreshStatements(aggregates, dataset, this.deduped);
+      await bigquery.query({ query: `${statements.join(";\n")};` });
+    } catch (error) {
+      // Nothing lost: the minutes go back (keeping their first-marked time) and are retried next tick.
+      for (const [minute, since] of taken) {
+        const later = this.dirty.get(minute);
+        this.dirty.set(minute, later === undefined ? since : Math.min(since, later));
+      }
+      throw error;
     }
+    // Only minutes marked during this refresh stay journalled.
+    journal?.replace(this.dirtyMinutes);
+    const now = this.clock();
+    let oldest = now;
+    for (const since of taken.values()) oldest = Math.min(oldest, since);
     metrics.add("aggregate_refreshes");
+    metrics.add("aggregate_minutes_refreshed", minutes.length);
+    // How far the aggregates trailed the stored events at this refresh (the bench reads it).
+    metrics.counters.aggregate_staleness_ms = now - oldest;
+    metrics.counters.aggregate_staleness_max_ms = Math.max(
+      metrics.get("aggregate_staleness_max_ms"),
+      now - oldest,
+    );
   }
 }

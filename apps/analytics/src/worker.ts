@@ -6,6 +6,7 @@ import type { Logger, StageMetrics } from "@shopstream/telemetry";
 import { type RunningWorker, resolveTuning, startSubscriber, type WorkerTuning } from "@shopstream/worker";
 import { loadAggregates } from "./aggregates";
 import { BigQueryDeadLetterSink, EventsTableSink, ensureWarehouse } from "./bigquery";
+import { DirtyJournal } from "./journal";
 import { AggregateRefresher } from "./refresher";
 import { toWarehouseRow } from "./transform";
 
@@ -17,6 +18,8 @@ export interface AnalyticsWorkerOptions extends Partial<WorkerTuning> {
   metrics: StageMetrics;
   logger: Logger;
   refreshIntervalMs?: number;
+  /** Path of the dirty-minute journal (journal.ts); without it a killed worker leaves stale aggregates. */
+  journalPath?: string;
 }
 
 export interface RunningAnalyticsWorker extends RunningWorker {
@@ -31,6 +34,7 @@ export async function startAnalyticsWorker(options: AnalyticsWorkerOptions): Pro
     dataset: options.dataset,
     aggregates,
     intervalMs: options.refreshIntervalMs ?? 2000,
+    journal: options.journalPath ? new DirtyJournal(options.journalPath) : undefined,
     logger: options.logger,
     metrics: options.metrics,
   });

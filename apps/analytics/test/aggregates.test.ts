@@ -1,4 +1,11 @@
-import { alignWindow, composeAggregateQuery, loadAggregates, parseAggregate } from "../src";
+import {
+  alignWindow,
+  composeAggregateQuery,
+  loadAggregates,
+  loadStages,
+  parseAggregate,
+  parseStage,
+} from "../src";
 
 describe("aggregate definitions", () => {
   const aggregates = loadAggregates();
@@ -22,6 +29,30 @@ describe("aggregate definitions", () => {
       expect(positions.every((p) => p >= 0)).toBe(true);
       expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     }
+  });
+
+  it("resolves the stage the funnel reads, and recomputes it inline in the whole-window query", () => {
+    const funnel = aggregates.find((a) => a.name === "funnel_daily");
+    expect(funnel?.reads).toBe("session_stages_daily");
+    expect(funnel?.stage?.key).toEqual(["day", "session_id"]);
+    expect(loadStages().map((s) => s.name)).toEqual(["session_stages_daily"]);
+    const query = composeAggregateQuery(funnel as NonNullable<typeof funnel>, "ds");
+    expect(query).toMatch(
+      /^WITH events AS \([\s\S]*\),\nsession_stages_daily AS \(\nSELECT[\s\S]*FROM events\n[\s\S]*\)\nSELECT[\s\S]*FROM session_stages_daily/,
+    );
+    for (const aggregate of aggregates.filter((a) => a !== funnel)) expect(aggregate.reads).toBe("events");
+  });
+
+  it("refuses a stage without a MAX-combinable key, and an aggregate reading an unknown stage", () => {
+    const stage = (extra: string) =>
+      `-- stage: s\n-- description: d\n-- grain: day\n-- window_column: day\n-- columns: day TIMESTAMP, k STRING, f INT64\n${extra}SELECT 1`;
+    expect(() => parseStage(stage("-- key: k\n-- combine: max\n"), "s.sql")).toThrow(
+      /s.sql: key must include day/,
+    );
+    expect(() => parseStage(stage("-- key: day, k\n-- combine: sum\n"), "s.sql")).toThrow(
+      /combine must be max/,
+    );
+    expect(parseStage(stage("-- key: day, k\n-- combine: max\n"), "s.sql").key).toEqual(["day", "k"]);
   });
 
   it("reads events only through the deduplicated window", () => {

@@ -21,7 +21,7 @@ locals {
   # events up to 24 h late are counted. Delete + insert run in one transaction: readers see the old or the
   # new rows of the window, never a mix, and re-running a schedule is idempotent.
   aggregate_scripts = {
-    for name, a in var.aggregates : name => join("\n", [
+    for name, a in var.aggregates : name => join("\n", concat([
       "-- Managed by Terraform (terraform/modules/bigquery) from apps/analytics/sql. Do not edit in the console.",
       "DECLARE _agg_window_start TIMESTAMP DEFAULT TIMESTAMP_TRUNC(TIMESTAMP_SUB(@run_time, INTERVAL ${var.aggregate_lookback_hours} HOUR), DAY);",
       "DECLARE _agg_window_end TIMESTAMP DEFAULT TIMESTAMP_ADD(TIMESTAMP_TRUNC(@run_time, ${upper(a.grain)}), INTERVAL 1 ${upper(a.grain)});",
@@ -31,10 +31,14 @@ locals {
       "WITH events AS (",
       local.deduped_events,
       ")",
+      ], [
+      # Stages the aggregate reads (apps/analytics/sql/stages), recomputed inline over the same window.
+      for s in a.stages : ",\n${s.name} AS (\n${trimsuffix(trimspace(s.select), ";")}\n)"
+      ], [
       trimsuffix(trimspace(a.select), ";"),
       ";",
       "COMMIT TRANSACTION;",
-    ])
+    ]))
   }
 }
 

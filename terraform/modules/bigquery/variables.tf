@@ -103,7 +103,7 @@ variable "dead_letter_expiration_days" {
 }
 
 variable "aggregates" {
-  description = "Aggregates keyed by table name, as declared by the headers of apps/analytics/sql/aggregates/*.sql: `select` is one SELECT over `events` (the deduplicated window), `window_column` the TIMESTAMP bucket column, `grain` `minute` or `day`, `columns` the output schema."
+  description = "Aggregates keyed by table name, as declared by the headers of apps/analytics/sql/aggregates/*.sql: `select` is one SELECT over `events` (the deduplicated window) or over its `stages`, `window_column` the TIMESTAMP bucket column, `grain` `minute` or `day`, `columns` the output schema, `stages` the intermediate SELECTs over `events` (apps/analytics/sql/stages/*.sql) it reads, each added to the query as a CTE of that name."
   type = map(object({
     description   = string
     select        = string
@@ -113,6 +113,10 @@ variable "aggregates" {
       name = string
       type = string
     }))
+    stages = optional(list(object({
+      name   = string
+      select = string
+    })), [])
   }))
   default = {}
 

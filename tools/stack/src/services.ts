@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { StackPaths } from "./paths";
 import { BIGQUERY_GRPC_OFFSET, type ServiceName } from "./ports";
 import { bigqueryProbe, mongoProbe, type Probe, pubsubProbe } from "./readiness";
@@ -69,9 +70,12 @@ export const SPECS: Readonly<Record<ServiceName, ServiceSpec>> = {
   bigquery: {
     title: "bqemulator (BigQuery REST + gRPC, DuckDB)",
     binary: (ctx) => ctx.paths.bqemulatorBin,
+    // Started through tools/stack/bqemulator-launch.py, which switches off the whole-table copy bqemulator
+    // makes after every write for time travel (unused here): otherwise every insert costs as much as the table.
     command: (ctx) => ({
-      cmd: ctx.paths.bqemulatorBin,
+      cmd: join(ctx.paths.local, "venv", "bin", "python"),
       args: [
+        join(ctx.paths.repo, "tools", "stack", "bqemulator-launch.py"),
         "start",
         "--rest-host=127.0.0.1",
         `--rest-port=${ctx.port}`,

@@ -2,14 +2,14 @@
 -- description: Sessions per UTC day reaching each funnel step (a session active across midnight counts on both days).
 -- window_column: day
 -- grain: day
--- reads: events (deduplicated window, see ../deduped_events.sql)
+-- reads: session_stages_daily (see ../stages/session_stages_daily.sql)
 -- columns: day TIMESTAMP, sessions INT64, product_view_sessions INT64, add_to_cart_sessions INT64, checkout_sessions INT64, purchase_sessions INT64
 SELECT
-  TIMESTAMP_TRUNC(event_time, DAY) AS day,
-  COUNT(DISTINCT session_id) AS sessions,
-  COUNT(DISTINCT CASE WHEN event_type = 'product_view' THEN session_id END) AS product_view_sessions,
-  COUNT(DISTINCT CASE WHEN event_type = 'add_to_cart' THEN session_id END) AS add_to_cart_sessions,
-  COUNT(DISTINCT CASE WHEN event_type = 'checkout_started' THEN session_id END) AS checkout_sessions,
-  COUNT(DISTINCT CASE WHEN event_type = 'purchase' THEN session_id END) AS purchase_sessions
-FROM events
+  day,
+  COUNT(*) AS sessions,
+  SUM(product_view) AS product_view_sessions,
+  SUM(add_to_cart) AS add_to_cart_sessions,
+  SUM(checkout_started) AS checkout_sessions,
+  SUM(purchase) AS purchase_sessions
+FROM session_stages_daily
 GROUP BY 1

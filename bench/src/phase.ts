@@ -1,0 +1,129 @@
+/**
+ * One measured run of the whole local pipeline (producer and both workers as processes, default faults):
+ * sustained rate per stage over the middle 60% of the run, RSS middle third vs last third, end-to-end
+ * latency, how far the aggregates trail the stored events, and how long the drain took.
+ */
+import { runPipeline, type Supervisor } from "@shopstream/local-pipeline";
+import { median, reconciliationOf } from "./stats";
+
+interface Sample {
+  t: number;
+  emitted: number;
+  acked: Record<string, number>;
+  rssMb: Record<string, number>;
+  stalenessMs: number;
+  refreshes: number;
+}
+
+export interface PhaseResult {
+  rate: number;
+  durationS: number;
+  producerEmittedPerSecond: number;
+  pipelineEventsPerSecond: number;
+  stages: {
+    stage: string;
+    eventsPerSecond: number;
+    rssMbMiddle: number;
+    rssMbEnd: number;
+    rssGrowthPct: number;
+  }[];
+  latencyMs: { p50: number; p95: number; p99: number };
+  aggregateStalenessMs: { median: number; max: number };
+  aggregateRefreshes: number;
+  /** Seconds from the producer's last publish to both backlogs empty; NaN when it never drained. */
+  drainSeconds: number;
+  reconciliation: ReturnType<typeof reconciliationOf>;
+}
+
+const STAGES = ["producer", "ingestion", "analytics"] as const;
+
+export async function runPhase(options: {
+  durationS: number;
+  rate: number;
+  seed: number;
+  log: (line: string) => void;
+  progressEveryMs?: number;
+  signal?: AbortSignal;
+}): Promise<PhaseResult & { samples: Sample[] }> {
+  const samples: Sample[] = [];
+  const summary = await runPipeline({
+    durationS: options.durationS,
+    rate: options.rate,
+    seed: options.seed,
+    faults: "default",
+    profile: "bench",
+    fresh: true,
+    progressEveryMs: options.progressEveryMs ?? 5000,
+    drainTimeoutMs: 300000,
+    print: options.log,
+    signal: options.signal,
+    onSample: (supervisor: Supervisor, elapsedMs: number) => {
+      const rss = (name: string) => (supervisor.snapshot(name)?.rssBytes ?? 0) / 1048576;
+      const analytics = supervisor.snapshot("analytics")?.counters ?? {};
+      samples.push({
+        t: elapsedMs / 1000,
+        emitted: supervisor.counters("producer").emitted ?? 0,
+        acked: {
+          producer: supervisor.counters("producer").published ?? 0,
+          ingestion: supervisor.counters("ingestion").acked ?? 0,
+          analytics: supervisor.counters("analytics").acked ?? 0,
+        },
+        rssMb: Object.fromEntries(STAGES.map((s) => [s, rss(s)])),
+        stalenessMs: analytics.aggregate_staleness_ms ?? Number.NaN,
+        refreshes: analytics.aggregate_refreshes ?? 0,
+      });
+    },
+  });
+
+  const active = samples.filter((s) => (s.acked.producer ?? 0) > 0);
+  const producing = active.filter((s) => s.t <= (active[0]?.t ?? 0) + options.durationS);
+  const from = producing[Math.floor(producing.length * 0.2)];
+  const to = producing[Math.floor(producing.length * 0.8)];
+  const slope = (value: (s: Sample) => number) =>
+    from && to && to.t > from.t ? (value(to) - value(from)) / (to.t - from.t) : Number.NaN;
+  const stages = STAGES.map((stage) => {
+    const rss = active.map((s) => s.rssMb[stage] ?? 0).filter((v) => v > 0);
+    const third = Math.max(1, Math.floor(rss.length / 3));
+    const middle = median(rss.slice(third, 2 * third));
+    const last = median(rss.slice(-third));
+    return {
+      stage,
+      eventsPerSecond: slope((s) => s.acked[stage] ?? 0),
+      rssMbMiddle: middle,
+      rssMbEnd: last,
+      rssGrowthPct: ((last - middle) / middle) * 100,
+    };
+  });
+  // Staleness while producing, after warm-up (the first refreshes include start-up).
+  const staleness = producing
+    .slice(Math.floor(producing.length * 0.2))
+    .map((s) => s.stalenessMs)
+    .filter(Number.isFinite);
+  const final = samples[samples.length - 1];
+  const lastPublish = samples.find((s) => s.acked.producer === final?.acked.producer);
+  // The pipeline samples every second until both backlogs are empty, then stops the workers: the drain
+  // ends at the first sample where both workers acknowledged everything published, or at the last sample
+  // (the worker's final counters may not have been reported before it stopped).
+  const drainedAt =
+    samples.find(
+      (s) =>
+        (s.acked.ingestion ?? 0) >= (final?.acked.producer ?? Number.POSITIVE_INFINITY) &&
+        (s.acked.analytics ?? 0) >= (final?.acked.producer ?? Number.POSITIVE_INFINITY),
+    ) ?? (summary.drained ? final : undefined);
+  return {
+    rate: options.rate,
+    durationS: options.durationS,
+    producerEmittedPerSecond: slope((s) => s.emitted),
+    pipelineEventsPerSecond: Math.min(
+      ...stages.filter((s) => s.stage !== "producer").map((s) => s.eventsPerSecond),
+    ),
+    stages,
+    latencyMs: { p50: summary.totals.p50, p95: summary.totals.p95, p99: summary.totals.p99 },
+    aggregateStalenessMs: { median: median(staleness), max: Math.max(...staleness) },
+    aggregateRefreshes: final?.refreshes ?? 0,
+    drainSeconds:
+      summary.drained && drainedAt && lastPublish ? Math.max(0, drainedAt.t - lastPublish.t) : Number.NaN,
+    reconciliation: reconciliationOf(summary),
+    samples,
+  };
+}
