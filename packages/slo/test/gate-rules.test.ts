@@ -87,6 +87,25 @@ describe("4. coverage and volume", () => {
     expect(e.reasons.join()).toMatch(/insufficient history: 6\.\d% of 30d observed/);
   });
 
+  test("a month of history with long quiet periods is history, not insufficient (staging gets traffic one hour a day)", () => {
+    // no traffic, no Pub/Sub points: 23 of 24 hours have no minute at all; 1.8 M clean events in 30 days
+    const busyHour = (ago: number) => ago % 1440 < 60;
+    const sparse = (minutes: MinuteCounts) => {
+      for (const at of [...minutes.keys()]) if (!busyHour((END - at) / MINUTE)) minutes.delete(at);
+      return minutes;
+    };
+    const report = evaluateCatalog(
+      catalog,
+      data({ "processing-success": sparse(clean()), "processing-latency": sparse(clean()) }),
+      END,
+    );
+    const e = by(report, "processing-success");
+    // before: 4.2% "coverage" (minutes with traffic) -> insufficient history -> warn, which prod's
+    // fail-on-warn turns into a promotion blocked for as long as staging stays quiet (forever)
+    expect(e.status).toBe("measured");
+    expect(e.score).toBe("pass");
+  });
+
   test("one event a minute: a single failure is not a page-level burn", () => {
     const success = minutesOf(MONTH, (ago) => ({ good: ago === 6 ? 0 : 1, total: 1 }));
     const report = evaluateCatalog(
