@@ -42,6 +42,8 @@ export interface CustomMetric {
   samplePeriodSeconds: number;
   /** Delay between a point's end time and its visibility: the writer's own lag plus ingestion. */
   ingestDelaySeconds: number;
+  /** DISTRIBUTION only: the explicit bucket bounds every writer uses (a distribution_cut range must sit on them). */
+  bucketBounds?: readonly number[];
 }
 
 const DEPLOYMENT: CustomMetricLabel = {
@@ -132,6 +134,7 @@ export const CUSTOM_METRICS: readonly CustomMetric[] = [
     writer: "reconciliation job (apps/reconciler)",
     samplePeriodSeconds: 60,
     ingestDelaySeconds: 900,
+    bucketBounds: EVENT_LATENCY_BOUNDS_SECONDS,
   },
 ];
 
