@@ -25,6 +25,9 @@ export interface Inputs {
   deployMarkers: { release: string; deployedAtMs: number }[];
 }
 
+/** A resource-name prefix; it is substituted into Monitoring filters, so nothing else may pass. */
+const NAME_PREFIX = /^[a-z][a-z0-9-]*$/;
+
 /** Reads and validates every input; throws one error listing every problem. */
 export function readInputs(
   read: InputReader,
@@ -45,7 +48,7 @@ export function readInputs(
   const resolved = resolveEnvironment(environment, declaration);
   if (resolved.problem) problems.push(resolved.problem);
   const namePrefix = read("name-prefix") || resolved.names?.prefix || "";
-  if (!/^[a-z][a-z0-9-]*$/.test(namePrefix))
+  if (!NAME_PREFIX.test(namePrefix))
     problems.push(`name-prefix must be lower-case letters, digits and hyphens, got "${namePrefix}"`);
   const dir = read("slo-dir") || "policies/slo";
   const sloDir = isAbsolute(dir) ? dir : join(workspace, dir);
@@ -70,15 +73,17 @@ export function readInputs(
       problems.push(
         `target-project-id must be the target environment's Google Cloud project ID, got "${targetProject}"`,
       );
-    if (!/^[a-z][a-z0-9-]{0,20}$/.test(targetEnvironment))
+    // The target's names come from the platform declaration, like the source's (never a default here).
+    const resolvedTarget = resolveEnvironment(targetEnvironment, declaration);
+    if (resolvedTarget.problem)
+      problems.push(`target-environment (set with target-project-id): ${resolvedTarget.problem}`);
+    const targetPrefix = read("target-name-prefix") || resolvedTarget.names?.prefix || "";
+    // The prefix goes into Monitoring filters: anything but a resource name could rewrite them.
+    if (!NAME_PREFIX.test(targetPrefix))
       problems.push(
-        `target-environment must be set with target-project-id (e.g. prod), got "${targetEnvironment}"`,
+        `target-name-prefix must be lower-case letters, digits and hyphens, got "${targetPrefix}"`,
       );
-    target = {
-      projectId: targetProject,
-      environment: targetEnvironment,
-      namePrefix: read("target-name-prefix") || `shopstream-${targetEnvironment}`,
-    };
+    target = { projectId: targetProject, environment: targetEnvironment, namePrefix: targetPrefix };
   }
   const changeKind = read("change-kind") || "change";
   if (changeKind !== "change" && changeKind !== "fix")

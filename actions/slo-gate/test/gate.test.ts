@@ -45,6 +45,18 @@ describe("inputs", () => {
       /mode must be "gate" or "audit"[\s\S]*project-id must be a Google Cloud project ID[\s\S]*fail-on-warn must be true or false[\s\S]*evaluation-time must be an RFC 3339 time/,
     );
   });
+
+  test("the target's prefix comes from the platform declaration and cannot rewrite the Monitoring filters", () => {
+    const target = { "target-project-id": "shop-prod-123456", "target-environment": "prod" };
+    expect(readInputs(inputs(target), REPO, 0).target?.namePrefix).toBe("shopstream-prod");
+    // before: accepted as is, so the target's budget was read from whatever the filter then matched
+    expect(() =>
+      readInputs(inputs({ ...target, "target-name-prefix": 'x" OR metric.type = "y' }), REPO, 0),
+    ).toThrow(/target-name-prefix must be lower-case letters, digits and hyphens/);
+    expect(() => readInputs(inputs({ ...target, "target-environment": "qa" }), REPO, 0)).toThrow(
+      /target-environment \(set with target-project-id\)/,
+    );
+  });
 });
 
 describe("slo-gate against a fake Cloud Monitoring", () => {

@@ -61,6 +61,10 @@ export function distributionCut(
   const total = Number((d.count ?? 0).toString());
   const bounds = d.bucketOptions?.explicitBuckets?.bounds;
   if (!bounds || counts.length === 0) return null;
+  // The API keeps sum(bucketCounts) = count (Distribution, google/api/distribution.proto); a point that
+  // breaks it (NaN, negative, or more events in buckets than counted) is bad data, never a good minute.
+  if (counts.some((c) => !Number.isFinite(c) || c < 0)) return null;
+  if (counts.reduce((a, c) => a + c, 0) !== total) return null;
   let good = 0;
   // bucket 0 is (-inf, b0), bucket i is [b(i-1), b(i)), the last is [b(n-1), +inf)
   counts.forEach((c, i) => {

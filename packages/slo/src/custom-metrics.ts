@@ -10,7 +10,9 @@
  * (custom.googleapis.com) metrics cannot be DELTA; a request-based `distribution_cut` SLO needs a
  * DISTRIBUTION that is DELTA or CUMULATIVE (hashicorp/terraform-provider-google
  * website/docs/r/monitoring_slo.html.markdown, `distribution_filter`). So the latency distribution is
- * CUMULATIVE, and each write starts a new interval (a reset): start = the window's start, end = its end.
+ * CUMULATIVE, and each write starts a new interval (a reset): start = 1 ms after the window's start, end =
+ * its end. A reset's new start must be at least a millisecond after the previous point's end (Cloud
+ * Monitoring API reference, TimeInterval), and back-to-back windows share that instant.
  */
 import type { protos } from "@google-cloud/monitoring";
 
@@ -40,6 +42,8 @@ export interface CustomMetric {
   samplePeriodSeconds: number;
   /** Delay between a point's end time and its visibility: the writer's own lag plus ingestion. */
   ingestDelaySeconds: number;
+  /** DISTRIBUTION only: the explicit bucket bounds every writer uses (a distribution_cut range must sit on them). */
+  bucketBounds?: readonly number[];
 }
 
 const DEPLOYMENT: CustomMetricLabel = {
@@ -122,7 +126,7 @@ export const CUSTOM_METRICS: readonly CustomMetric[] = [
     type: "custom.googleapis.com/shopstream/pipeline/event_latency",
     displayName: "Event latency, publish to stored",
     description:
-      "Per-event latency from Pub/Sub publish time to the store's write time, as an explicit-bucket distribution (bounds in EVENT_LATENCY_BOUNDS_SECONDS). One point per minute of publish time: start = the minute's start, end = its end (CUMULATIVE, each point a reset), all of a closed reconciliation window's minutes written when the window closes. Written by apps/reconciler; the processing-latency SLO is a distribution_cut over it and the availability verdict reads it per minute.",
+      "Per-event latency from Pub/Sub publish time to the store's write time, as an explicit-bucket distribution (bounds in EVENT_LATENCY_BOUNDS_SECONDS). One point per minute of publish time: start = 1 ms after the minute's start (a reset must start after the previous point's end), end = the minute's end (CUMULATIVE, each point a reset), all of a closed reconciliation window's minutes written when the window closes. Written by apps/reconciler; the processing-latency SLO is a distribution_cut over it and the availability verdict reads it per minute.",
     metricKind: "CUMULATIVE",
     valueType: "DISTRIBUTION",
     unit: "s",
@@ -130,6 +134,7 @@ export const CUSTOM_METRICS: readonly CustomMetric[] = [
     writer: "reconciliation job (apps/reconciler)",
     samplePeriodSeconds: 60,
     ingestDelaySeconds: 900,
+    bucketBounds: EVENT_LATENCY_BOUNDS_SECONDS,
   },
 ];
 

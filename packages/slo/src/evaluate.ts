@@ -53,7 +53,7 @@ export interface SloEvaluation {
   /** Where this SLO's evaluation ends: the evaluation time minus its visibility delay, to the minute. */
   endMs: number;
   period: WindowResult;
-  /** Minutes with data / minutes in the rolling period. */
+  /** History: from the first minute with data to the end, as a share of the rolling period. */
   coverage: number;
   budgetRemaining: number | null;
   alerts: AlertResult[];
@@ -102,6 +102,21 @@ export function evaluateWindow(
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+/**
+ * Share of the rolling period the data covers: from the first minute with usable data to `endMs`. Quiet
+ * minutes inside that span count as observed: Pub/Sub writes no point for a minute without traffic, so
+ * counting only minutes with traffic would keep an environment that is busy one hour a day (staging)
+ * "insufficient" forever. Too few events is `gate.minEvents`'s business, not coverage's.
+ */
+function history(minutes: MinuteCounts, endMs: number, periodSeconds: number): number {
+  const startMs = endMs - periodSeconds * 1000;
+  let first = Number.POSITIVE_INFINITY;
+  for (const [at, c] of minutes)
+    if (at > startMs && at <= endMs && at < first && c.total > 0 && validCounts(c)) first = at;
+  if (!Number.isFinite(first)) return 0;
+  return Math.min(1, (endMs - first + 60_000) / (periodSeconds * 1000));
+}
+
 /** True when any minute up to `endMs` has usable data. */
 function everMeasured(minutes: MinuteCounts, endMs: number): boolean {
   for (const [at, c] of minutes) if (at <= endMs && c.total > 0 && validCounts(c)) return true;
@@ -117,7 +132,7 @@ export function evaluateSlo(
 ): SloEvaluation {
   const minEvents = isRequestBased(slo) ? policy.gate.minEvents : 1;
   const period = evaluateWindow(minutes, endMs, slo.rollingPeriodSeconds, slo.goal, minEvents);
-  const coverage = period.minutes / (slo.rollingPeriodSeconds / 60);
+  const coverage = history(minutes, endMs, slo.rollingPeriodSeconds);
   const remaining = budgetRemaining(period.sli, slo.goal);
   const alerts = slo.alerts.map((alert) => {
     const long = evaluateWindow(minutes, endMs, alert.longWindowSeconds, slo.goal, minEvents);

@@ -319,6 +319,19 @@ function readSli(r: Reader, spec: Obj): Sli | undefined {
     if (l && l.latencyAtOrBelowSeconds !== true)
       r.fail(`${p}local`, "must be { latencyAtOrBelowSeconds: true } for a distribution-cut SLI");
     if (!metric || !range) return undefined;
+    // Cloud Monitoring estimates the events inside the range, interpolating inside a bucket the range
+    // cuts (DistributionCut: "the estimated count of values in the Distribution that fall within the
+    // specified min and max"); the gate counts whole buckets. They agree only on bucket bounds.
+    const bounds = CUSTOM_METRICS.find((m) => m.type === metric.metricType)?.bucketBounds;
+    for (const [key, value] of [
+      ["min", range.min],
+      ["max", range.max],
+    ] as const)
+      if (bounds && !(key === "min" && value === 0) && !bounds.includes(value))
+        r.fail(
+          `${p}range.${key}`,
+          `must be a bucket bound of ${metric.metricType} (${bounds.join(", ")}${key === "min" ? ", or 0" : ""}): Cloud Monitoring interpolates inside a bucket, the gate cannot`,
+        );
     return l ? { kind, metric, range, local: { latencyAtOrBelowSeconds: true } } : { kind, metric, range };
   }
   if (kind === "composite") {

@@ -29,19 +29,19 @@ export function budgetRemaining(periodSli: number | null, goal: number): number 
  */
 export type MinuteCounts = Map<number, { good: number; total: number; incomplete?: boolean }>;
 
-/** A minute's counts are usable: finite, non-negative, good <= total. */
+/**
+ * A minute's counts are usable: finite and non-negative. More good than total is NOT refused: the
+ * ack/publish ratio reads two independent counters, and a message published at :59 and acked at :01
+ * lands in different minutes, so a healthy minute often has a few more acks than publishes (and a
+ * backlog drained after an incident many more). Windows sum both counters and clamp the SLI at 1 (`sli`).
+ */
 export const validCounts = (c: { good: number; total: number; incomplete?: boolean }): boolean =>
-  !c.incomplete &&
-  Number.isFinite(c.good) &&
-  Number.isFinite(c.total) &&
-  c.good >= 0 &&
-  c.total >= 0 &&
-  c.good <= c.total;
+  !c.incomplete && Number.isFinite(c.good) && Number.isFinite(c.total) && c.good >= 0 && c.total >= 0;
 
 /**
  * Sums of good and total over the minutes ending in (endMs - seconds, endMs]. A minute with NaN, infinite
- * or negative counts (or more good than total) is left out and counted in `invalid`: it must never make a
- * window look better than it is.
+ * or negative counts is left out and counted in `invalid`: it must never make a window look better than
+ * it is.
  */
 export function windowCounts(
   minutes: MinuteCounts,

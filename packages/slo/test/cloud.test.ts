@@ -2,6 +2,7 @@ import { MetricServiceClient } from "@google-cloud/monitoring";
 import { counterSeries, distributionSeries, gaugeSeries } from "../../testkit/src/monitoring/scenarios";
 import { FakeMonitoringServer } from "../../testkit/src/monitoring/server";
 import {
+  distributionCut,
   EVENT_LATENCY_BOUNDS_SECONDS,
   exportAvailability,
   exportMongoConnections,
@@ -203,4 +204,24 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
       expect(fake.created).toHaveLength(0);
     },
   );
+});
+
+describe("distributionCut refuses points that break the Distribution contract", () => {
+  const range = { min: 0, max: 10 };
+  const point = (count: number, bucketCounts: number[]) => ({
+    distributionValue: {
+      count,
+      bucketOptions: { explicitBuckets: { bounds: [...EVENT_LATENCY_BOUNDS_SECONDS] } },
+      bucketCounts,
+    },
+  });
+  test("a consistent point: good = events in buckets inside the range", () => {
+    expect(distributionCut(point(10, histogram(7, 3)), range)).toEqual({ good: 7, total: 10 });
+  });
+  test("more events in the buckets than counted, NaN or negative bucket counts are bad data", () => {
+    // before: good 1000 of total 10 (SLI clamped to 1), good NaN, good -5: none refused
+    expect(distributionCut(point(10, histogram(1000)), range)).toBeNull();
+    expect(distributionCut(point(10, histogram(Number.NaN, 10)), range)).toBeNull();
+    expect(distributionCut(point(5, histogram(-5, 10)), range)).toBeNull();
+  });
 });

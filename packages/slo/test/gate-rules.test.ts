@@ -87,6 +87,25 @@ describe("4. coverage and volume", () => {
     expect(e.reasons.join()).toMatch(/insufficient history: 6\.\d% of 30d observed/);
   });
 
+  test("a month of history with long quiet periods is history, not insufficient (staging gets traffic one hour a day)", () => {
+    // no traffic, no Pub/Sub points: 23 of 24 hours have no minute at all; 1.8 M clean events in 30 days
+    const busyHour = (ago: number) => ago % 1440 < 60;
+    const sparse = (minutes: MinuteCounts) => {
+      for (const at of [...minutes.keys()]) if (!busyHour((END - at) / MINUTE)) minutes.delete(at);
+      return minutes;
+    };
+    const report = evaluateCatalog(
+      catalog,
+      data({ "processing-success": sparse(clean()), "processing-latency": sparse(clean()) }),
+      END,
+    );
+    const e = by(report, "processing-success");
+    // before: 4.2% "coverage" (minutes with traffic) -> insufficient history -> warn, which prod's
+    // fail-on-warn turns into a promotion blocked for as long as staging stays quiet (forever)
+    expect(e.status).toBe("measured");
+    expect(e.score).toBe("pass");
+  });
+
   test("one event a minute: a single failure is not a page-level burn", () => {
     const success = minutesOf(MONTH, (ago) => ({ good: ago === 6 ? 0 : 1, total: 1 }));
     const report = evaluateCatalog(
@@ -210,5 +229,23 @@ describe("budget spend attributed to releases (audit)", () => {
     expect(success3[0]).toBeCloseTo(0);
     expect(success3[1]).toBeCloseTo((1440 * 5) / (0.001 * 1000 * MONTH), 2);
     expect(success3[2]).toBeCloseTo(0);
+  });
+});
+
+describe("acks and publishes land in different minutes", () => {
+  test("a healthy pipeline whose acks straddle minute boundaries passes (more acks than publishes in a minute is not bad data)", () => {
+    // every event is acked about a second after its publish, so each minute's ack count is the
+    // publish count give or take the events near its boundaries: 97 in one minute, 103 in the next
+    const success = minutesOf(MONTH, (ago) => ({ good: ago % 2 === 0 ? 97 : 103, total: 100 }));
+    const report = evaluateCatalog(
+      catalog,
+      data({ "processing-success": success, "processing-latency": clean() }),
+      END,
+    );
+    const e = by(report, "processing-success");
+    // before: the 103-ack minutes were "invalid" and left out, the 97-ack ones counted: SLI 0.97, 30x burn
+    expect(e.reasons.join()).not.toMatch(/left out/);
+    expect(e.budgetRemaining).toBeGreaterThan(0.99);
+    expect(e.score).toBe("pass");
   });
 });

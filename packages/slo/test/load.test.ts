@@ -100,6 +100,26 @@ describe("loadSloCatalog", () => {
     );
   });
 
+  test("a distribution cut must sit on the distribution's bucket bounds (Cloud Monitoring interpolates, the gate cannot)", () => {
+    // before: 15 s loaded; the gate counted events up to 10 s, the Cloud Monitoring SLO an estimate up to 15 s
+    const between = copyDeclarations((f, t) =>
+      f === "processing-latency.yaml"
+        ? t.replace("range: { min: 0, max: 10 }", "range: { min: 0, max: 15 }")
+        : t,
+    );
+    expect(() => loadSloCatalog(between)).toThrow(
+      /processing-latency\.yaml: spec\.sli\.range\.max must be a bucket bound of custom\.googleapis\.com\/shopstream\/pipeline\/event_latency/,
+    );
+    const onBound = copyDeclarations((f, t) =>
+      f === "processing-latency.yaml"
+        ? t.replace("range: { min: 0, max: 10 }", "range: { min: 0, max: 20 }")
+        : t,
+    );
+    expect(loadSloCatalog(onBound).slos.find((s) => s.name === "processing-latency")?.sli).toMatchObject({
+      range: { min: 0, max: 20 },
+    });
+  });
+
   test("an SLO can override the policy's alerts", () => {
     const dir = copyDeclarations((f, t) =>
       f === "processing-latency.yaml"

@@ -60,7 +60,7 @@ export function distributionSeries(
     const pointEnd = end - ago * MINUTE;
     points.push({
       endMs: pointEnd,
-      startMs: pointEnd - MINUTE,
+      startMs: pointEnd - MINUTE + 1, // a reset starts 1 ms after the previous point's end (TimeInterval)
       value: c.reduce((a, b) => a + b, 0),
       distribution: { bounds: [...bounds], counts: c },
     });
