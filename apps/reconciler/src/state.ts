@@ -1,0 +1,93 @@
+/**
+ * The reconciliation's memory: an append-only BigQuery table with one row per reconciled window and
+ * deployment. The watermark is the latest window end; re-running a window appends the same values again
+ * (harmless: readers take the latest row per window), and the table doubles as the audit trail an
+ * operator queries to see what was missing when. BigQuery rather than MongoDB: the job needs no write
+ * access to the store it checks, and DML INSERT (not streaming) keeps the rows immediately consistent.
+ */
+import type { BigQuery, TableField } from "@google-cloud/bigquery";
+import type { Window } from "./windows";
+
+export const STATE_TABLE_SCHEMA: TableField[] = [
+  { name: "deployment", type: "STRING", mode: "REQUIRED", description: "Name prefix of the deployment" },
+  { name: "window_start", type: "TIMESTAMP", mode: "REQUIRED", description: "Window start (inclusive)" },
+  { name: "window_end", type: "TIMESTAMP", mode: "REQUIRED", description: "Window end (exclusive)" },
+  { name: "missing_mongodb", type: "INT64", mode: "REQUIRED", description: "In BigQuery, not in MongoDB" },
+  { name: "missing_bigquery", type: "INT64", mode: "REQUIRED", description: "In MongoDB, not in BigQuery" },
+  { name: "dead_lettered_mongodb", type: "INT64", mode: "REQUIRED", description: "Ingestion dead letters" },
+  { name: "dead_lettered_bigquery", type: "INT64", mode: "REQUIRED", description: "Analytics dead letters" },
+  {
+    name: "missing_sample",
+    type: "STRING",
+    mode: "NULLABLE",
+    description: "Up to N missing event_ids, JSON",
+  },
+  { name: "reconciled_at", type: "TIMESTAMP", mode: "REQUIRED", description: "When the job wrote the row" },
+];
+
+export interface WindowResult {
+  window: Window;
+  missing: { mongodb: number; bigquery: number };
+  deadLettered: { mongodb: number; bigquery: number };
+  /** event_ids for replay: missing in MongoDB (bounded), missing in BigQuery (bounded). */
+  sample: { mongodb: string[]; bigquery: string[] };
+}
+
+function timestampMs(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const raw =
+    typeof value === "object" && "value" in (value as object) ? (value as { value: unknown }).value : value;
+  const ms = raw instanceof Date ? raw.getTime() : Date.parse(String(raw));
+  if (!Number.isFinite(ms))
+    throw new Error(`the state table returned an unreadable timestamp ${String(raw)}`);
+  return ms;
+}
+
+/** The state table of one deployment. `qualifiedTable` is `dataset.table` or `project.dataset.table`. */
+export class ReconciliationState {
+  constructor(
+    private readonly bigquery: BigQuery,
+    private readonly qualifiedTable: string,
+    private readonly deployment: string,
+  ) {}
+
+  /** Creates the table when it does not exist (local runs; in Google Cloud Terraform creates it). */
+  async ensure(): Promise<void> {
+    const parts = this.qualifiedTable.split(".");
+    const [datasetId, tableId] = parts.slice(-2) as [string, string];
+    const dataset = this.bigquery.dataset(datasetId);
+    const [exists] = await dataset.table(tableId).exists();
+    if (!exists) await dataset.createTable(tableId, { schema: { fields: STATE_TABLE_SCHEMA } });
+  }
+
+  /** End of the last reconciled window, or null when this deployment never ran. */
+  async watermark(): Promise<number | null> {
+    const [[row]] = await this.bigquery.query({
+      query: `SELECT MAX(window_end) AS watermark FROM \`${this.qualifiedTable}\` WHERE deployment = @deployment`,
+      params: { deployment: this.deployment },
+    });
+    return timestampMs((row as { watermark?: unknown } | undefined)?.watermark);
+  }
+
+  /** Appends one window's result (DML INSERT: visible to the next run at once, unlike streaming). */
+  async record(result: WindowResult, nowMs: number): Promise<void> {
+    await this.bigquery.query({
+      query:
+        `INSERT INTO \`${this.qualifiedTable}\` (deployment, window_start, window_end, missing_mongodb, ` +
+        "missing_bigquery, dead_lettered_mongodb, dead_lettered_bigquery, missing_sample, reconciled_at) " +
+        "VALUES (@deployment, @start, @end, @missing_mongodb, @missing_bigquery, @dead_mongodb, @dead_bigquery, " +
+        "@sample, @now)",
+      params: {
+        deployment: this.deployment,
+        start: new Date(result.window.startMs),
+        end: new Date(result.window.endMs),
+        missing_mongodb: result.missing.mongodb,
+        missing_bigquery: result.missing.bigquery,
+        dead_mongodb: result.deadLettered.mongodb,
+        dead_bigquery: result.deadLettered.bigquery,
+        sample: JSON.stringify(result.sample),
+        now: new Date(nowMs),
+      },
+    });
+  }
+}
