@@ -5,7 +5,7 @@
 #   hashicorp/google       built (pinned commit below; cold build ~8-11 min on 2 cores, ~180 MB binary)
 #   hashicorp/google-beta  NOT available (the Go proxy refuses the module: 403) -> dataflow, root not validated
 #   mongodb/mongodbatlas   NOT available (the Go proxy refuses the module: 403) -> mongodb, root not validated
-# So this validates modules/pubsub, modules/bigquery, modules/monitoring (and their examples) and bootstrap.
+# So this validates modules/pubsub, modules/bigquery, modules/monitoring, modules/jobs (and their examples) and bootstrap.
 # Usage: bash tools/terraform/validate.sh        (slow on first run; the binary is cached in .local/)
 set -euo pipefail
 
@@ -44,11 +44,13 @@ mkdir -p "${work}/packages/events" "${work}/apps/analytics"
 cp -r "${REPO}/terraform" "${work}/terraform"
 cp -r "${REPO}/packages/events/generated" "${work}/packages/events/generated"
 cp -r "${REPO}/apps/analytics/sql" "${work}/apps/analytics/sql"
+mkdir -p "${work}/apps/reconciler" && cp "${REPO}/apps/reconciler/state-schema.json" "${work}/apps/reconciler/"
 
 roots=(
   modules/pubsub modules/pubsub/examples/basic
   modules/bigquery modules/bigquery/examples/basic
   modules/monitoring modules/monitoring/examples/basic
+  modules/jobs modules/jobs/examples/basic
   bootstrap
 )
 failed=0

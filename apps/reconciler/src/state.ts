@@ -6,24 +6,11 @@
  * access to the store it checks, and DML INSERT (not streaming) keeps the rows immediately consistent.
  */
 import type { BigQuery, TableField } from "@google-cloud/bigquery";
+import stateSchema from "../state-schema.json";
 import type { Window } from "./windows";
 
-export const STATE_TABLE_SCHEMA: TableField[] = [
-  { name: "deployment", type: "STRING", mode: "REQUIRED", description: "Name prefix of the deployment" },
-  { name: "window_start", type: "TIMESTAMP", mode: "REQUIRED", description: "Window start (inclusive)" },
-  { name: "window_end", type: "TIMESTAMP", mode: "REQUIRED", description: "Window end (exclusive)" },
-  { name: "missing_mongodb", type: "INT64", mode: "REQUIRED", description: "In BigQuery, not in MongoDB" },
-  { name: "missing_bigquery", type: "INT64", mode: "REQUIRED", description: "In MongoDB, not in BigQuery" },
-  { name: "dead_lettered_mongodb", type: "INT64", mode: "REQUIRED", description: "Ingestion dead letters" },
-  { name: "dead_lettered_bigquery", type: "INT64", mode: "REQUIRED", description: "Analytics dead letters" },
-  {
-    name: "missing_sample",
-    type: "STRING",
-    mode: "NULLABLE",
-    description: "Up to N missing event_ids, JSON",
-  },
-  { name: "reconciled_at", type: "TIMESTAMP", mode: "REQUIRED", description: "When the job wrote the row" },
-];
+/** The state table's schema, read by Terraform too (terraform/modules/jobs, `state_table_schema_json`). */
+export const STATE_TABLE_SCHEMA: TableField[] = stateSchema as TableField[];
 
 export interface WindowResult {
   window: Window;
