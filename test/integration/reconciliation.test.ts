@@ -7,6 +7,9 @@
  * to the fake Cloud Monitoring gRPC server. A second run with the same clock reconciles nothing (resumes
  * from its watermark).
  */
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { MetricServiceClient } from "@google-cloud/monitoring";
 import {
   RECONCILIATION_METRICS,
@@ -20,6 +23,9 @@ import { dataset, publishAll, truthOf, waitForStores } from "../support/faults";
 import { createHarness, type Harness } from "../support/pipeline-harness";
 
 jest.setTimeout(600000);
+
+const REPO = join(__dirname, "..", "..");
+const run = promisify(execFile);
 
 const LOST = 7;
 const HOUR = 3600_000;
@@ -123,5 +129,55 @@ describe("reconciliation: MongoDB loses writes", () => {
     const again = await reconcile(options);
     expect(again.windows).toEqual([]);
     expect(monitoring.created).toHaveLength(writes);
+  });
+
+  it("runs as the bundled job: node dist/reconciler.js reconcile writes the metrics and exits 0", async () => {
+    // The container's entry point is this bundle (apps/reconciler/Dockerfile); build it as the workflow does.
+    await run("npx", ["--no-install", "tsx", "apps/reconciler/scripts/bundle.ts"], { cwd: REPO });
+    const before = monitoring.created.length;
+    const { stderr } = await run(
+      process.execPath,
+      [join(REPO, "apps/reconciler/dist/reconciler.js"), "reconcile"],
+      {
+        cwd: REPO,
+        env: {
+          ...process.env,
+          LOG_LEVEL: "info",
+          MONITORING_EMULATOR_HOST: `127.0.0.1:${monitoring.port}`,
+          GOOGLE_CLOUD_PROJECT: "fake-project",
+          DEPLOYMENT: "it-bundle",
+          MONGODB_DATABASE: harness.names.database,
+          MONGODB_COLLECTION: "events_raw",
+          BIGQUERY_DATASET: harness.names.dataset,
+          STATE_TABLE: "reconciliation_bundle",
+          CREATE_STATE_TABLE: "true",
+          WINDOW_MINUTES: "1",
+          SETTLE_MINUTES: "0",
+          INITIAL_LOOKBACK_MINUTES: "30",
+          WINDOW_PAUSE_MS: "0",
+        },
+      },
+    );
+    expect(stderr).toMatch(/done: \d+ window\(s\) reconciled/);
+    const written = monitoring.created
+      .slice(before)
+      .filter((c) => c.series.metricLabels?.deployment === "it-bundle");
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.length % 6).toBe(0); // 3 metrics x 2 stores per window
+    const missing = written.filter(
+      (c) =>
+        c.series.metricType === RECONCILIATION_METRICS.missing && c.series.metricLabels?.store === "mongodb",
+    );
+    // The lost events of the first test that fall in the last 30 closed minutes; nothing else differs.
+    expect(missing.reduce((sum, c) => sum + (c.series.points[0]?.value ?? 0), 0)).toBeLessThanOrEqual(LOST);
+    expect(
+      written
+        .filter(
+          (c) =>
+            c.series.metricType === RECONCILIATION_METRICS.missing &&
+            c.series.metricLabels?.store === "bigquery",
+        )
+        .every((c) => c.series.points[0]?.value === 0),
+    ).toBe(true);
   });
 });

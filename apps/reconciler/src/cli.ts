@@ -6,6 +6,7 @@
  */
 import { BigQuery } from "@google-cloud/bigquery";
 import { MetricServiceClient } from "@google-cloud/monitoring";
+import { credentials } from "@grpc/grpc-js";
 import { describeConfig, readConfig } from "@shopstream/config";
 import { createLogger } from "@shopstream/telemetry";
 import { MongoClient } from "mongodb";
@@ -14,6 +15,7 @@ import { exportSlis } from "./export-slis";
 import { reconcile } from "./reconcile";
 import { ReconciliationState } from "./state";
 import type { DeadLetterSource } from "./stores";
+import { validatePlan } from "./windows";
 
 const HELP = `Usage: shopstream-reconciler <command>
 
@@ -43,9 +45,31 @@ function bigqueryClient(config: {
   });
 }
 
+function monitoringClient(config: { GOOGLE_CLOUD_PROJECT: string; MONITORING_EMULATOR_HOST: string }) {
+  const projectId = config.GOOGLE_CLOUD_PROJECT;
+  if (config.MONITORING_EMULATOR_HOST === "none") return new MetricServiceClient({ projectId });
+  const [host, port] = config.MONITORING_EMULATOR_HOST.split(":");
+  if (!host || !port || !/^\d+$/.test(port))
+    throw new Error(`MONITORING_EMULATOR_HOST must be host:port, got "${config.MONITORING_EMULATOR_HOST}"`);
+  // google-gax uses sslCreds as the channel credentials and then skips Google authentication.
+  return new MetricServiceClient({
+    projectId,
+    servicePath: host,
+    port: Number(port),
+    sslCreds: credentials.createInsecure(),
+  });
+}
+
 async function runReconcile(): Promise<void> {
   const logger = createLogger("reconciler");
   const config = readConfig(RECONCILE_CONFIG);
+  const plan = {
+    windowMs: config.WINDOW_MINUTES * 60_000,
+    settleMs: config.SETTLE_MINUTES * 60_000,
+    maxWindows: config.MAX_WINDOWS_PER_RUN,
+    initialLookbackMs: config.INITIAL_LOOKBACK_MINUTES * 60_000,
+  };
+  validatePlan(plan); // before connecting to anything
   const bigquery = bigqueryClient(config);
   const dataset = config.BIGQUERY_DATASET;
   const state = new ReconciliationState(bigquery, `${dataset}.${config.STATE_TABLE}`, config.DEPLOYMENT);
@@ -64,7 +88,7 @@ async function runReconcile(): Promise<void> {
     appName: "shopstream-reconciler",
     serverSelectionTimeoutMS: 15000,
   });
-  const monitoring = new MetricServiceClient({ projectId: config.GOOGLE_CLOUD_PROJECT });
+  const monitoring = monitoringClient(config);
   try {
     await mongo.connect();
     const summary = await reconcile({
@@ -77,12 +101,7 @@ async function runReconcile(): Promise<void> {
       deadLetters,
       state,
       writer: monitoring,
-      plan: {
-        windowMs: config.WINDOW_MINUTES * 60_000,
-        settleMs: config.SETTLE_MINUTES * 60_000,
-        maxWindows: config.MAX_WINDOWS_PER_RUN,
-        initialLookbackMs: config.INITIAL_LOOKBACK_MINUTES * 60_000,
-      },
+      plan,
       sampleSize: config.MISSING_SAMPLE_SIZE,
       pauseBetweenWindowsMs: config.WINDOW_PAUSE_MS,
       logger,
@@ -104,7 +123,7 @@ async function runExport(): Promise<void> {
         serverSelectionTimeoutMS: 15000,
       })
     : undefined;
-  const monitoring = new MetricServiceClient({ projectId: config.GOOGLE_CLOUD_PROJECT });
+  const monitoring = monitoringClient(config);
   try {
     await mongo?.connect();
     await exportSlis({

@@ -1,8 +1,15 @@
 /** The jobs' configuration, from the environment (Cloud Run job env vars; see README for the table). */
 import { BIGQUERY, bool, GOOGLE_CLOUD, int, MONGODB, oneOf, str } from "@shopstream/config";
 
+/** Local runs only: a plaintext Cloud Monitoring gRPC endpoint (e.g. the testkit fake), host:port. */
+const MONITORING_EMULATOR_HOST = str(
+  "Cloud Monitoring gRPC endpoint override, host:port, plaintext (local fakes); 'none' for Google's API",
+  "none",
+);
+
 export const RECONCILE_CONFIG = {
   ...GOOGLE_CLOUD,
+  MONITORING_EMULATOR_HOST,
   MONGODB_URI: MONGODB.MONGODB_URI,
   MONGODB_DATABASE: MONGODB.MONGODB_DATABASE,
   MONGODB_COLLECTION: MONGODB.MONGODB_COLLECTION,
@@ -55,6 +62,7 @@ export const RECONCILE_CONFIG = {
 
 export const EXPORT_CONFIG = {
   ...GOOGLE_CLOUD,
+  MONITORING_EMULATOR_HOST,
   MONGODB_URI: MONGODB.MONGODB_URI,
   DEPLOYMENT: RECONCILE_CONFIG.DEPLOYMENT,
   SLO_DIR: str(

@@ -43,16 +43,27 @@ export class ReconciliationState {
     const parts = this.qualifiedTable.split(".");
     const [datasetId, tableId] = parts.slice(-2) as [string, string];
     const dataset = this.bigquery.dataset(datasetId);
-    const [exists] = await dataset.table(tableId).exists();
-    if (!exists) await dataset.createTable(tableId, { schema: { fields: STATE_TABLE_SCHEMA } });
+    try {
+      const [exists] = await dataset.table(tableId).exists();
+      if (!exists) await dataset.createTable(tableId, { schema: { fields: STATE_TABLE_SCHEMA } });
+    } catch (error) {
+      throw new Error(`creating the state table ${this.qualifiedTable} failed: ${String(error)}`);
+    }
   }
 
   /** End of the last reconciled window, or null when this deployment never ran. */
   async watermark(): Promise<number | null> {
-    const [[row]] = await this.bigquery.query({
-      query: `SELECT MAX(window_end) AS watermark FROM \`${this.qualifiedTable}\` WHERE deployment = @deployment`,
-      params: { deployment: this.deployment },
-    });
+    const [[row]] = await this.bigquery
+      .query({
+        query: `SELECT MAX(window_end) AS watermark FROM \`${this.qualifiedTable}\` WHERE deployment = @deployment`,
+        params: { deployment: this.deployment },
+      })
+      .catch((error: unknown) => {
+        throw new Error(
+          `reading the watermark of ${this.deployment} from ${this.qualifiedTable} failed (does the table exist, ` +
+            `and may this identity read it?): ${String(error)}`,
+        );
+      });
     return timestampMs((row as { watermark?: unknown } | undefined)?.watermark);
   }
 
