@@ -144,7 +144,6 @@ describe("reconciliation: MongoDB loses writes", () => {
           ...process.env,
           LOG_LEVEL: "info",
           MONITORING_EMULATOR_HOST: `127.0.0.1:${monitoring.port}`,
-          GOOGLE_CLOUD_PROJECT: "fake-project",
           DEPLOYMENT: "it-bundle",
           MONGODB_DATABASE: harness.names.database,
           MONGODB_COLLECTION: "events_raw",
