@@ -46,7 +46,7 @@ locals {
       goal                = s.goal
       rolling_period_days = s.rolling_period_days
       sli = merge(s.sli, {
-        for k in ["good_filter", "bad_filter", "total_filter", "metric_filter"] :
+        for k in ["good_filter", "bad_filter", "total_filter", "metric_filter", "distribution_filter"] :
         k => replace(s.sli[k], "{name_prefix}", local.name_prefix) if lookup(s.sli, k, null) != null
       })
       alerts      = s.alerts
@@ -217,6 +217,7 @@ module "monitoring" {
   slack_page_channel             = var.slack_page_channel
   slack_ticket_channel           = var.slack_ticket_channel
   slos                           = local.slos
+  custom_metrics                 = jsondecode(file("${path.module}/${var.custom_metrics_file}"))
   runbook_base_url               = var.runbook_base_url
   pubsub_subscription_names      = module.pubsub.subscription_names
   dead_letter_subscription_names = module.pubsub.dead_letter_subscription_names

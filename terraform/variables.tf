@@ -220,6 +220,12 @@ variable "slo_declaration_file" {
   default     = "../policies/slo/generated/terraform-slos.json"
 }
 
+variable "custom_metrics_file" {
+  description = "JSON list of custom metric descriptors generated from packages/slo/src/custom-metrics.ts (npx tsx packages/slo/scripts/generate.ts). The monitoring module creates them before the SLOs and alerts that read them. Never edit it by hand."
+  type        = string
+  default     = "../policies/slo/generated/terraform-custom-metrics.json"
+}
+
 variable "runbook_base_url" {
   description = "Base URL that alert runbook paths (docs/runbooks/*.md) are appended to in alert documentation, e.g. `https://github.com/OWNER/REPO/blob/main`; null keeps repository-relative paths."
   type        = string

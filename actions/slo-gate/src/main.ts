@@ -5,23 +5,34 @@
 import * as core from "@actions/core";
 import { MetricServiceClient } from "@google-cloud/monitoring";
 import {
+  attributeBudget,
   auditCatalog,
   auditReport,
   evaluateCatalog,
+  evaluateRelease,
+  evaluateTargetBudget,
   gateReport,
   loadSloCatalog,
   readCatalogMinutes,
   reportMarkdown,
+  type Score,
   type SloReport,
   type TimeSeriesLister,
+  worst,
 } from "../../../packages/slo/src";
 import { type InputReader, readInputs } from "./inputs";
+
+/** The Monitoring client as the action uses it; `auth` is checked before the first call. */
+export type GateClient = TimeSeriesLister & {
+  close(): Promise<void>;
+  auth?: { getClient(): Promise<unknown> };
+};
 
 /** What run() can be given instead of the real world (tests). */
 export interface RunDeps {
   read?: InputReader;
   /** Creates the Monitoring client; default `new MetricServiceClient()` (Application Default Credentials). */
-  createClient?: () => TimeSeriesLister & { close(): Promise<void> };
+  createClient?: () => GateClient;
   now?: () => number;
   workspace?: string;
 }
@@ -36,6 +47,8 @@ export async function evaluate(
   const catalog = loadSloCatalog(inputs.sloDir);
   const client = (deps.createClient ?? (() => new MetricServiceClient()))();
   try {
+    // the real client authenticates with Application Default Credentials; test clients bring their own
+    if (!deps.createClient) await checkCredentials(client, inputs.projectId);
     core.info(
       `reading ${catalog.slos.length} SLOs of ${inputs.environment} (${inputs.projectId}) from Cloud Monitoring`,
     );
@@ -44,29 +57,109 @@ export async function evaluate(
       namePrefix: inputs.namePrefix,
       endMs: inputs.evaluationMs,
     });
-    const endMs = Math.floor(inputs.evaluationMs / 60000) * 60000;
-    const report =
-      inputs.mode === "gate"
-        ? gateReport(evaluateCatalog(catalog, data, endMs), inputs.environment)
-        : auditReport(auditCatalog(catalog, data, endMs), inputs.environment);
+    if (inputs.mode === "audit") {
+      const report = auditReport(auditCatalog(catalog, data, inputs.evaluationMs), inputs.environment);
+      if (inputs.deployMarkers.length > 0)
+        report.attribution = attributeBudget(catalog, data, inputs.evaluationMs, inputs.deployMarkers);
+      return { report, failed: undefined };
+    }
+    const gate = evaluateCatalog(catalog, data, inputs.evaluationMs);
+    const report = gateReport(gate, inputs.environment);
+    const blocking = (score: Score) => score === "fail" || (score === "warn" && inputs.failOnWarn);
+    const why: string[] = report.rows
+      .filter((r) => r.counted !== false && blocking(r.score))
+      .map((r) => `${r.name} (${r.notes.join("; ")})`);
+    if (inputs.deployedAtMs !== undefined) {
+      const release = evaluateRelease(catalog, data, inputs.evaluationMs, inputs.deployedAtMs, gate);
+      const notes = release.rows.flatMap((r) => r.reasons.map((x) => `${r.name}: ${x}`));
+      report.release = { deployedAt: release.deployedAt, score: release.score, notes };
+      if (blocking(release.score)) why.push(`release since ${release.deployedAt} (${notes.join("; ")})`);
+    }
+    if (inputs.target) {
+      core.info(`reading the budget of the target ${inputs.target.environment} (${inputs.target.projectId})`);
+      const targetData = await readCatalogMinutes(client, catalog, {
+        projectId: inputs.target.projectId,
+        namePrefix: inputs.target.namePrefix,
+        endMs: inputs.evaluationMs,
+      });
+      const verdict = evaluateTargetBudget(
+        evaluateCatalog(catalog, targetData, inputs.evaluationMs),
+        inputs.target.environment,
+        inputs.changeKind,
+      );
+      report.target = { environment: verdict.environment, score: verdict.score, notes: verdict.reasons };
+      if (blocking(verdict.score)) why.push(verdict.reasons.join("; "));
+    }
+    report.score = worst([report.score, report.release?.score ?? "pass", report.target?.score ?? "pass"]);
     let failed: string | undefined;
-    if (
-      inputs.mode === "gate" &&
-      (report.score === "fail" || (report.score === "warn" && inputs.failOnWarn))
-    ) {
-      const bad = report.rows.filter((r) => r.score === "fail" || (inputs.failOnWarn && r.score === "warn"));
-      failed = `SLO gate ${report.score} for ${inputs.environment}: ${bad
-        .map((r) => `${r.name} (${r.notes.join("; ")})`)
-        .join(", ")}. Promotion blocked; see the job summary and the runbooks.`;
+    if (blocking(report.score)) {
+      failed = `SLO gate ${report.score} for ${inputs.environment}: ${why.join(", ")}. Promotion blocked; see the job summary and the runbooks.`;
+      if (inputs.overrideReason) {
+        report.override = {
+          reason: inputs.overrideReason,
+          requestedBy: process.env.GITHUB_ACTOR ?? "unknown",
+          blockedScore: report.score,
+        };
+        core.warning(`SLO gate OVERRIDDEN (${inputs.overrideReason}); it would have blocked: ${failed}`);
+        failed = undefined;
+      }
     }
     return { report, failed };
   } finally {
-    await client.close();
+    // a failing close must not hide the error that got us here
+    await client
+      .close()
+      .catch((error: unknown) => core.debug(`closing the Monitoring client: ${firstLine(error)}`));
   }
+}
+
+/**
+ * Fails early, with what to do, when no Google credentials are available. Without this the client library
+ * creates its gRPC stub in a background promise whose rejection nobody handles, and the step dies with a
+ * stack trace, no ::error:: line and no outputs.
+ */
+async function checkCredentials(client: GateClient, projectId: string): Promise<void> {
+  if (!client.auth) return;
+  try {
+    await client.auth.getClient();
+  } catch (error) {
+    throw new Error(
+      `no Google Cloud credentials to read Cloud Monitoring of ${projectId}: run google-github-actions/auth (Workload Identity Federation) before this step with an identity that has roles/monitoring.viewer on ${projectId} (${firstLine(error)})`,
+    );
+  }
+}
+
+const firstLine = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+
+/** The message of a failure, with the fix for the errors a user can act on. */
+export function explain(error: unknown): string {
+  const message = firstLine(error);
+  const code = (error as { code?: unknown })?.code;
+  if (code === 7 || /PERMISSION_DENIED/.test(message))
+    return `Cloud Monitoring refused the read: ${message}. Grant roles/monitoring.viewer on the project to the identity google-github-actions/auth signs in as.`;
+  if (code === 16 || /UNAUTHENTICATED/.test(message))
+    return `Cloud Monitoring did not accept the credentials: ${message}. Check the google-github-actions/auth step (workload identity provider and service account).`;
+  if (code === 4 || code === 14 || /DEADLINE_EXCEEDED|UNAVAILABLE/.test(message))
+    return `Cloud Monitoring was unreachable: ${message}. Re-run the job; if it persists, check status.cloud.google.com.`;
+  return `slo-gate: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+let failed = false;
+/** Ends the step in exactly one ::error:: line (a later failure, e.g. a stray rejection, is logged only). */
+export function failOnce(error: unknown): void {
+  if (failed) {
+    core.info(`(after the failure above) ${firstLine(error)}`);
+    return;
+  }
+  failed = true;
+  core.setOutput("score", "error");
+  core.setFailed(explain(error));
 }
 
 /** The action's entry point: one try/catch ending in core.setFailed. */
 export async function run(deps: RunDeps = {}): Promise<void> {
+  failed = false;
   try {
     const { report, failed } = await evaluate(deps);
     const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
@@ -74,12 +167,13 @@ export async function run(deps: RunDeps = {}): Promise<void> {
       ? `${server}/${process.env.GITHUB_REPOSITORY}/blob/${process.env.GITHUB_SHA ?? "main"}/`
       : "";
     core.setOutput("score", report.score);
+    core.setOutput("overridden", report.override ? "true" : "false");
     core.setOutput("report", JSON.stringify(report));
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(reportMarkdown(report, base)).write();
     for (const row of report.rows)
       core.info(`${row.score.padEnd(4)} ${row.name}: ${row.notes.join("; ") || "ok"}`);
     if (failed) core.setFailed(failed);
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    failOnce(error);
   }
 }

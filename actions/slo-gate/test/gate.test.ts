@@ -3,13 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MetricServiceClient } from "@google-cloud/monitoring";
 import { status } from "@grpc/grpc-js";
-import { FakeMonitoringServer } from "../../../packages/testkit/src/monitoring/server";
+import { FakeMonitoringServer, type FakeSeries } from "../../../packages/testkit/src/monitoring/server";
 import { readInputs } from "../src/inputs";
 import { evaluate, run } from "../src/main";
 import { END, FIXTURE_DIR, PREFIX, type Scenario, scenarioSeries } from "./scenarios";
 
 process.env.METADATA_SERVER_DETECTION = "none";
 const REPO = join(__dirname, "..", "..", "..");
+// @actions/core's summary remembers the first GITHUB_STEP_SUMMARY path it sees: one file for every test
+const SUMMARY = join(mkdtempSync(join(tmpdir(), "slo-gate-summary-")), "summary.md");
 
 const inputs = (extra: Record<string, string> = {}) => {
   const values: Record<string, string> = {
@@ -66,7 +68,8 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     clients = [];
   });
 
-  const gate = async (scenario: Scenario, extra: Record<string, string> = {}, days = 4) => {
+  // 8 days: above gate.minCoverage (25% of 30 days), so the verdict is about burn, not history
+  const gate = async (scenario: Scenario, extra: Record<string, string> = {}, days = 8) => {
     fake.series.push(...scenarioSeries(scenario, days));
     return evaluate({ read: inputs(extra), createClient, workspace: REPO });
   };
@@ -84,7 +87,7 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     const success = report.rows.find((r) => r.name === "processing-success")!;
     expect(success.sli).toBe(1);
     expect(success.budgetRemaining).toBe(1);
-    // four reads: good + total, latency, connections; composite computed from them
+    // four reads: good + total, latency distribution, connections; composite computed from them
     expect(fake.requests).toHaveLength(4);
     for (const r of fake.requests) {
       expect(r.name).toBe("projects/shop-staging-1234");
@@ -95,11 +98,33 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     expect(fake.requests.map((r) => `${r.perSeriesAligner}/${r.crossSeriesReducer}`).sort()).toEqual([
       "ALIGN_DELTA/REDUCE_SUM",
       "ALIGN_DELTA/REDUCE_SUM",
-      "ALIGN_MEAN/REDUCE_MAX",
-      "ALIGN_MEAN/REDUCE_SUM",
+      "ALIGN_DELTA/REDUCE_SUM",
+      "ALIGN_SUM/REDUCE_SUM",
     ]);
+    // each read ends at its SLO's visibility horizon
+    const ends = Object.fromEntries(
+      fake.requests.map((r) => [r.filter.split('metric.type = "')[1]?.split('"')[0], (END - r.endMs) / 1000]),
+    );
+    expect(ends).toEqual({
+      "pubsub.googleapis.com/subscription/ack_message_count": 240,
+      "pubsub.googleapis.com/topic/send_message_operation_count": 240,
+      "custom.googleapis.com/shopstream/pipeline/event_latency": 900,
+      "custom.googleapis.com/shopstream/mongodb/connections": 180,
+    });
     // all client connections closed
     expect(clients).toHaveLength(1);
+  });
+
+  test("ingestion delay: publishes of the last 3 minutes whose acks are not visible yet do not fail a healthy pipeline", async () => {
+    fake.series.push(...scenarioSeries("pass", 8));
+    // Monitoring has the newest minutes' publishes but not yet their acks (both ack series)
+    for (const s of fake.series)
+      if (s.metricType.endsWith("ack_message_count"))
+        s.points = s.points.filter((p) => p.endMs < END - 3 * 60_000);
+    const { report, failed } = await evaluate({ read: inputs(), createClient, workspace: REPO });
+    // before: those minutes counted as all bad (0 of 2000): a fast burn, promotion blocked
+    expect(report.rows.find((r) => r.name === "processing-success")).toMatchObject({ score: "pass", sli: 1 });
+    expect(failed).toBeUndefined();
   });
 
   test("warn: a slow burn warns but does not block, unless fail-on-warn", async () => {
@@ -125,16 +150,21 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     expect(success.score).toBe("fail");
     expect(success.burnRates["1h"]).toBeCloseTo(20);
     expect(success.burnRates["5m"]).toBeCloseTo(20);
-    // the composite sees the bad minutes too
-    expect(report.rows.find((r) => r.name === "overall-availability")!.score).toBe("fail");
+    // 2% failing is 98% per minute: still available (minuteThreshold 95%), as its goal allows
+    expect(report.rows.find((r) => r.name === "overall-availability")!.score).toBe("pass");
     expect(failed).toMatch(/Promotion blocked/);
   });
 
-  test("missing: no time series at all scores the policy's missingData (warn)", async () => {
+  test("missing: nothing ever measured blocks, except SLOs declared neverMeasured: exclude", async () => {
     const { report, failed } = await gate("missing");
-    expect(report.rows.every((r) => r.score === "warn" && r.sli === null)).toBe(true);
-    expect(report.rows[0]?.notes[0]).toMatch(/no data/);
-    expect(failed).toBeUndefined();
+    expect(report.rows.map((r) => [r.name, r.score, r.counted])).toEqual([
+      ["mongodb-connections", "pass", false],
+      ["overall-availability", "fail", true],
+      ["processing-latency", "fail", true],
+      ["processing-success", "fail", true],
+    ]);
+    expect(report.rows[0]?.notes[0]).toMatch(/NOT MEASURED/);
+    expect(failed).toMatch(/Promotion blocked/);
   });
 
   test("audit mode: budgets, trends and too-loose objectives over a full (7-day) period", async () => {
@@ -150,7 +180,13 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
       );
     fake.series.push(...scenarioSeries("pass", 7));
     const { report } = await evaluate({
-      read: inputs({ mode: "audit", "slo-dir": dir }),
+      read: inputs({
+        mode: "audit",
+        "slo-dir": dir,
+        "deploy-markers": JSON.stringify([
+          { release: "v7", deployedAt: new Date(END - 2 * 86400_000).toISOString() },
+        ]),
+      }),
       createClient,
       workspace: REPO,
     });
@@ -159,12 +195,15 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     expect(latency.verdict).toBe("too-loose");
     expect(latency.suggestedGoal).toBeGreaterThan(0.95);
     expect(latency.trend).toMatch(/steady: 0\.00x over the last 3d/);
+    expect(report.attribution).toEqual([
+      expect.objectContaining({ release: "v7", spent: expect.objectContaining({ "processing-success": 0 }) }),
+    ]);
   }, 30000);
 
   test("run(): outputs, job summary, and setFailed on a failing gate", async () => {
     const dir = mkdtempSync(join(tmpdir(), "slo-gate-"));
     const out = join(dir, "output");
-    const summary = join(dir, "summary.md");
+    const summary = SUMMARY;
     writeFileSync(out, "");
     writeFileSync(summary, "");
     const saved = { ...process.env };
@@ -190,6 +229,65 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
       process.exitCode = 0;
     }
   });
+
+  test("target budget exhausted blocks a change; an approved override lets it through, recorded everywhere", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "slo-gate-override-"));
+    const out = join(dir, "output");
+    const summary = SUMMARY;
+    writeFileSync(out, "");
+    writeFileSync(summary, "");
+    const saved = { ...process.env };
+    Object.assign(process.env, { GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary, GITHUB_ACTOR: "alice" });
+    // source (staging) healthy; target (prod) spent 4 days at 10x: budget exhausted
+    fake.series.push(...scenarioSeries("pass", 8));
+    const prod = (s: FakeSeries): FakeSeries => ({
+      ...s,
+      resourceLabels: Object.fromEntries(
+        Object.entries(s.resourceLabels ?? {}).map(([k, v]) => [k, v.replace(PREFIX, "shopstream-prod")]),
+      ),
+      metricLabels: Object.fromEntries(
+        Object.entries(s.metricLabels ?? {}).map(([k, v]) => [k, v.replace(PREFIX, "shopstream-prod")]),
+      ),
+      points:
+        s.metricType.endsWith("ack_message_count") && !s.metricLabels?.stream
+          ? s.points.map((p, i) => (i > 1440 && i < 5 * 1440 ? { ...p, value: p.value - 20 } : p))
+          : s.points,
+    });
+    fake.series.push(...scenarioSeries("pass", 8).map(prod));
+    const target = { "target-project-id": "shop-prod-123456", "target-environment": "prod" };
+    try {
+      const blocked = await evaluate({ read: inputs(target), createClient, workspace: REPO });
+      expect(blocked.report.target).toMatchObject({ environment: "prod", score: "fail" });
+      expect(blocked.failed).toMatch(/prod has no error budget left \(processing-success\)/);
+      const fix = await evaluate({
+        read: inputs({ ...target, "change-kind": "fix" }),
+        createClient,
+        workspace: REPO,
+      });
+      expect(fix.failed).toBeUndefined();
+
+      await run({
+        read: inputs({ ...target, "override-reason": "P0: checkout is down, fix #123" }),
+        createClient,
+        workspace: REPO,
+      });
+      expect(process.exitCode).not.toBe(1);
+      const outputs = readFileSync(out, "utf8");
+      expect(outputs).toMatch(/overridden<<[\s\S]*true/);
+      const report = JSON.parse(/report<<(\S+)\n([\s\S]*?)\n\1/.exec(outputs)?.[2] ?? "{}");
+      expect(report.override).toEqual({
+        reason: "P0: checkout is down, fix #123",
+        requestedBy: "alice",
+        blockedScore: "fail",
+      });
+      expect(readFileSync(summary, "utf8")).toMatch(
+        /\*\*OVERRIDDEN\*\* by alice .* Reason: P0: checkout is down, fix #123/,
+      );
+    } finally {
+      process.env = saved;
+      process.exitCode = 0;
+    }
+  }, 60_000);
 
   test("a Monitoring error (permission denied) fails the step with the API's message", async () => {
     fake.failure = {

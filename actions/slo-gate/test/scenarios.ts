@@ -1,7 +1,11 @@
 /** Fake Cloud Monitoring series for the declared SLOs: pass, warn (slow burn), fail (fast burn), missing. */
 import { join } from "node:path";
-import { loadSloCatalog, type MetricSelector } from "../../../packages/slo/src";
-import { counterSeries, gaugeSeries } from "../../../packages/testkit/src/monitoring/scenarios";
+import { EVENT_LATENCY_BOUNDS_SECONDS, loadSloCatalog, type MetricSelector } from "../../../packages/slo/src";
+import {
+  counterSeries,
+  distributionSeries,
+  gaugeSeries,
+} from "../../../packages/testkit/src/monitoring/scenarios";
 import type { FakeSeries } from "../../../packages/testkit/src/monitoring/server";
 
 export const PREFIX = "shopstream-staging";
@@ -10,19 +14,27 @@ export const END = Date.UTC(2025, 0, 31, 12, 0, 0);
 export const FIXTURE_DIR = join(__dirname, "..", "..", "..", "packages", "slo", "test", "fixtures", "slo");
 const catalog = loadSloCatalog(FIXTURE_DIR);
 
-const resolve = (s: MetricSelector) => {
+export const resolve = (s: MetricSelector) => {
   const fill = (l: Record<string, string>) =>
     Object.fromEntries(Object.entries(l).map(([k, v]) => [k, v.replace("{name_prefix}", PREFIX)]));
   return { ...s, resourceLabels: fill(s.resourceLabels), metricLabels: fill(s.metricLabels) };
 };
-const sli = (name: string) => catalog.slos.find((s) => s.name === name)!.sli;
+export const sli = (name: string) => catalog.slos.find((s) => s.name === name)!.sli;
 
 export type Scenario = "pass" | "warn" | "fail" | "missing";
 
+/** A latency histogram with `onTime` events under 1 s and `late` ones in [60, 120) s. */
+export const latencyCounts = (onTime: number, late = 0): number[] => {
+  const counts = new Array(EVENT_LATENCY_BOUNDS_SECONDS.length + 1).fill(0);
+  counts[2] = onTime;
+  counts[9] = late;
+  return counts;
+};
+
 /**
- * `days` of per-minute data. Success: failures per 1000 events by scenario (warn:
- * 1.5 per 1000 over the last 3 days = 1.5x burn; fail: 20 per 1000 over the last hour = 20x). Latency (system
- * lag) 2 s; connections split over two hosts, 20 each.
+ * `days` of per-minute data. Success: failures per 1000 events by scenario (warn: 1.5 per 1000 over the
+ * last 3 days = 1.5x burn; fail: 20 per 1000 over the last hour = 20x). Latency: 2000 events a minute,
+ * all on time. Connections split over two hosts, 20 each.
  */
 export function scenarioSeries(scenario: Scenario, days = 4): FakeSeries[] {
   if (scenario === "missing") return [];
@@ -32,12 +44,13 @@ export function scenarioSeries(scenario: Scenario, days = 4): FakeSeries[] {
   const connections = sli("mongodb-connections");
   if (
     success.kind !== "ratio" ||
-    latency.kind !== "windows-in-range" ||
+    latency.kind !== "distribution-cut" ||
     connections.kind !== "windows-in-range"
   )
     throw new Error("unexpected SLI kinds");
+  // the success SLO is read up to END - 240 s: shift the bad minutes so the windows see whole hours
   const bad = (ago: number) =>
-    scenario === "warn" && ago < 3 * 1440 ? 1.5 : scenario === "fail" && ago < 60 ? 20 : 0;
+    scenario === "warn" && ago < 3 * 1440 + 4 ? 1.5 : scenario === "fail" && ago < 64 ? 20 : 0;
   const host = (h: string) => ({
     ...resolve(connections.metric),
     metricLabels: { ...resolve(connections.metric).metricLabels, host: h },
@@ -47,7 +60,9 @@ export function scenarioSeries(scenario: Scenario, days = 4): FakeSeries[] {
     counterSeries(resolve(success.total), END, minutes, () => 2000),
     counterSeries(resolve(success.good), END, minutes, (ago) => 1200 - 2 * bad(ago)),
     counterSeries({ ...resolve(success.good), metricLabels: { stream: "2" } }, END, minutes, () => 800),
-    gaugeSeries(resolve(latency.metric), END, minutes, () => 2),
+    distributionSeries(resolve(latency.metric), END, minutes, EVENT_LATENCY_BOUNDS_SECONDS, () =>
+      latencyCounts(2000),
+    ),
     gaugeSeries(host("a"), END, minutes, () => 20),
     gaugeSeries(host("b"), END, minutes, () => 20),
   ];

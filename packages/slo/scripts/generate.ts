@@ -1,30 +1,50 @@
 /**
- * Writes policies/slo/generated/terraform-slos.json (the Terraform monitoring module's `slos` input) from
- * policies/slo/*.yaml. `--check` fails when the committed file is stale (wire into `npm run check`).
+ * Writes the Terraform inputs generated from the single declarations:
+ *   policies/slo/generated/terraform-slos.json            the monitoring module's `slos` (policies/slo/*.yaml)
+ *   policies/slo/generated/terraform-custom-metrics.json  its `custom_metrics` (src/custom-metrics.ts)
+ * `--check` fails when a committed file is stale (wired into `npm run check`).
  *   tsx packages/slo/scripts/generate.ts [--check]
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { DEFAULT_SLO_DIR, loadSloCatalog, REPO_ROOT, terraformSlosJson } from "../src";
+import {
+  DEFAULT_SLO_DIR,
+  loadSloCatalog,
+  REPO_ROOT,
+  terraformCustomMetricsJson,
+  terraformSlosJson,
+} from "../src";
 
-/** The generated file, relative to the repository root (terraform/variables.tf names it too). */
+/** The generated files, relative to the repository root (terraform/variables.tf names them too). */
 export const TERRAFORM_SLOS_FILE = join(DEFAULT_SLO_DIR, "generated", "terraform-slos.json");
+export const TERRAFORM_CUSTOM_METRICS_FILE = join(
+  DEFAULT_SLO_DIR,
+  "generated",
+  "terraform-custom-metrics.json",
+);
 
-const text = terraformSlosJson(loadSloCatalog());
-const name = relative(REPO_ROOT, TERRAFORM_SLOS_FILE);
-let current = "";
-try {
-  current = readFileSync(TERRAFORM_SLOS_FILE, "utf8");
-} catch {
-  // missing: stale
+const outputs: [string, string][] = [
+  [TERRAFORM_SLOS_FILE, terraformSlosJson(loadSloCatalog())],
+  [TERRAFORM_CUSTOM_METRICS_FILE, terraformCustomMetricsJson()],
+];
+let stale = 0;
+for (const [file, text] of outputs) {
+  const name = relative(REPO_ROOT, file);
+  let current = "";
+  try {
+    current = readFileSync(file, "utf8");
+  } catch {
+    // missing: stale
+  }
+  if (current === text) {
+    console.log(`${name} is up to date`);
+  } else if (process.argv.includes("--check")) {
+    console.error(`${name} is stale: run npx tsx packages/slo/scripts/generate.ts`);
+    stale++;
+  } else {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    console.log(`wrote ${name}`);
+  }
 }
-if (current === text) {
-  console.log(`${name} is up to date`);
-} else if (process.argv.includes("--check")) {
-  console.error(`${name} is stale: run npx tsx packages/slo/scripts/generate.ts`);
-  process.exit(1);
-} else {
-  mkdirSync(dirname(TERRAFORM_SLOS_FILE), { recursive: true });
-  writeFileSync(TERRAFORM_SLOS_FILE, text);
-  console.log(`wrote ${name}`);
-}
+if (stale > 0) process.exit(1);

@@ -5,7 +5,7 @@
  */
 import type { SloCatalog } from "./declaration";
 import { formatDuration } from "./duration";
-import { compositeMinutes, evaluateCatalog, type SloEvaluation } from "./evaluate";
+import { evaluateCatalog, type SloEvaluation, sloMinutes } from "./evaluate";
 import { burnRate, type MinuteCounts, sli, windowCounts } from "./math";
 
 export type AuditVerdict = "too-tight" | "too-loose" | "ok" | "no-data";
@@ -44,11 +44,10 @@ export function auditCatalog(
   const { audit } = catalog.policy;
   const findings = gate.evaluations.map((evaluation): AuditFinding => {
     const { slo } = evaluation;
-    const minutes =
-      slo.sli.kind === "composite" ? compositeMinutes(slo, data, catalog) : (data.get(slo.name) ?? new Map());
+    const minutes = sloMinutes(slo, data, catalog, evaluation.endMs);
     const w = audit.trendWindowSeconds;
-    const cur = windowCounts(minutes, endMs, w);
-    const prev = windowCounts(minutes, endMs - w * 1000, w);
+    const cur = windowCounts(minutes, evaluation.endMs, w);
+    const prev = windowCounts(minutes, evaluation.endMs - w * 1000, w);
     const current = burnRate(sli(cur.good, cur.total), slo.goal);
     const previous = burnRate(sli(prev.good, prev.total), slo.goal);
     const direction =
@@ -81,9 +80,11 @@ export function auditCatalog(
     }
     const consumed = 1 - remaining;
     if (consumed < audit.tooLooseBudgetConsumed && evaluation.coverage >= audit.minCoverage) {
-      // Tighten so the achieved error rate would use about half of the new budget.
+      // Tighten so the achieved error rate would use about half of the new budget, but shrink the budget by
+      // at most maxTighteningFactor per audit (one clean month is not evidence for 0.9999).
       const candidate = floorGoal(1 - 2 * (1 - achieved));
-      const suggestedGoal = Math.min(0.9999, candidate);
+      const cap = floorGoal(1 - (1 - slo.goal) / audit.maxTighteningFactor);
+      const suggestedGoal = Math.min(0.9999, candidate, cap);
       if (suggestedGoal > slo.goal)
         return {
           evaluation,

@@ -1,16 +1,26 @@
 /**
- * Reads the SLIs from Cloud Monitoring: one ListTimeSeries per metric selector over the longest window
- * needed, aligned per minute, so every window (5 min ... 30 days) is summed from the same minutes.
- * Ratio SLIs: ALIGN_DELTA + REDUCE_SUM of good and total. Windows SLIs: the declared aligner/reducer, a
- * minute is 1 good of 1 when the value lies in range.
+ * Reads the SLIs from Cloud Monitoring: one ListTimeSeries per metric selector, aligned per minute, so
+ * every window (5 min ... 30 days) is summed from the same minutes. Each SLO is read up to its own
+ * visibility horizon (now minus its metrics' documented delay; evaluate.ts evaluationEnd).
+ *  - ratio: ALIGN_DELTA + REDUCE_SUM of good and total; a minute missing either series is no data
+ *    (kept as `incomplete` when it had traffic, so a composite sees traffic without data);
+ *  - windows-in-range: ALIGN_MEAN + REDUCE_MEAN (aggregate mean) or ALIGN_SUM + REDUCE_SUM (sum), exactly
+ *    what metric_mean_in_range / metric_sum_in_range compute; once the metric has arrived, a minute
+ *    without a point is bad (data that stops arriving is bad);
+ *  - distribution-cut: ALIGN_DELTA + REDUCE_SUM of the distribution; good = events in buckets inside the
+ *    range, total = all events (Cloud Monitoring's distribution_cut).
+ * Points with NaN, infinite or negative values are refused where they enter: the minute is left out and
+ * counted as invalid.
  */
 import type { protos } from "@google-cloud/monitoring";
-import type { MetricSelector, SloCatalog, SloDefinition } from "./declaration";
+import type { DistributionCutSli, MetricSelector, SloCatalog, SloDefinition } from "./declaration";
+import { evaluationEnd } from "./evaluate";
 import { renderFilter } from "./filter";
 import type { MinuteCounts } from "./math";
 
 type ListRequest = protos.google.monitoring.v3.IListTimeSeriesRequest;
 type TimeSeries = protos.google.monitoring.v3.ITimeSeries;
+type TypedValue = protos.google.monitoring.v3.ITypedValue;
 
 /** The one method of MetricServiceClient the reader needs (a real client, or a stub in tests). */
 export interface TimeSeriesLister {
@@ -22,17 +32,17 @@ export interface ReadOptions {
   projectId: string;
   /** Replaces `{name_prefix}` in label values, e.g. `shopstream-prod`. */
   namePrefix: string;
-  /** Evaluation time (epoch ms); rounded down to the minute. */
+  /** Evaluation time (epoch ms); each SLO is read up to this minus its visibility delay. */
   endMs: number;
   /** How far back to read; default the longest rolling period of the catalog. */
   lookbackSeconds?: number;
 }
 
-const ALIGNERS = { delta: "ALIGN_DELTA", mean: "ALIGN_MEAN", max: "ALIGN_MAX" } as const;
-const REDUCERS = { sum: "REDUCE_SUM", mean: "REDUCE_MEAN", max: "REDUCE_MAX" } as const;
+const ALIGNERS = { delta: "ALIGN_DELTA", mean: "ALIGN_MEAN", sum: "ALIGN_SUM" } as const;
+const REDUCERS = { sum: "REDUCE_SUM", mean: "REDUCE_MEAN" } as const;
 
 /** A point's numeric value, whatever its value type (int64 arrives as a string or a Long). */
-export function pointValue(value: protos.google.monitoring.v3.ITypedValue | null | undefined): number | null {
+export function pointValue(value: TypedValue | null | undefined): number | null {
   if (!value) return null;
   if (value.doubleValue !== undefined && value.doubleValue !== null) return Number(value.doubleValue);
   if (value.int64Value !== undefined && value.int64Value !== null) return Number(value.int64Value.toString());
@@ -40,15 +50,37 @@ export function pointValue(value: protos.google.monitoring.v3.ITypedValue | null
   return null;
 }
 
+/** good (events inside [min, max]) and total of a distribution point; buckets must lie inside the range. */
+export function distributionCut(
+  value: TypedValue | null | undefined,
+  range: DistributionCutSli["range"],
+): { good: number; total: number } | null {
+  const d = value?.distributionValue;
+  if (!d) return null;
+  const counts = (d.bucketCounts ?? []).map((c) => Number(c.toString()));
+  const total = Number((d.count ?? 0).toString());
+  const bounds = d.bucketOptions?.explicitBuckets?.bounds;
+  if (!bounds || counts.length === 0) return null;
+  let good = 0;
+  // bucket 0 is (-inf, b0), bucket i is [b(i-1), b(i)), the last is [b(n-1), +inf)
+  counts.forEach((c, i) => {
+    // the underflow bucket holds values below b0; latencies are never negative, so it starts at range.min
+    const lower = i === 0 ? range.min : (bounds[i - 1] as number);
+    const upper = i < bounds.length ? (bounds[i] as number) : Number.POSITIVE_INFINITY;
+    if (lower >= range.min && upper <= range.max) good += c;
+  });
+  return { good, total };
+}
+
 const seconds = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: 0 });
 
-async function perMinute(
+async function listPerMinute(
   client: TimeSeriesLister,
   selector: MetricSelector,
   aligner: keyof typeof ALIGNERS,
   reducer: keyof typeof REDUCERS,
   o: Required<ReadOptions>,
-): Promise<Map<number, number>> {
+): Promise<TimeSeries[]> {
   const [series] = await client.listTimeSeries({
     name: `projects/${o.projectId}`,
     filter: renderFilter(selector, o.namePrefix),
@@ -60,19 +92,34 @@ async function perMinute(
     },
     view: "FULL",
   });
-  const out = new Map<number, number>();
-  for (const s of series) {
+  return series;
+}
+
+/** Numeric per-minute values; NaN, infinite and negative values are refused (returned as `invalid`). */
+async function perMinute(
+  client: TimeSeriesLister,
+  selector: MetricSelector,
+  aligner: keyof typeof ALIGNERS,
+  reducer: keyof typeof REDUCERS,
+  o: Required<ReadOptions>,
+): Promise<{ values: Map<number, number>; invalid: Set<number> }> {
+  const values = new Map<number, number>();
+  const invalid = new Set<number>();
+  for (const s of await listPerMinute(client, selector, aligner, reducer, o)) {
     for (const p of s.points ?? []) {
       const end = Number(p.interval?.endTime?.seconds ?? 0) * 1000;
       const v = pointValue(p.value);
-      if (v === null || !end) continue;
-      out.set(end, (out.get(end) ?? 0) + v);
+      if (v === null || !end || end > o.endMs) continue;
+      if (!Number.isFinite(v) || v < 0) invalid.add(end);
+      else values.set(end, (values.get(end) ?? 0) + v);
     }
   }
-  return out;
+  return { values, invalid };
 }
 
-/** Per-minute counts of one non-composite SLO. */
+const INVALID = { good: Number.NaN, total: Number.NaN };
+
+/** Per-minute counts of one non-composite SLO, up to `options.endMs` (already its visibility horizon). */
 export async function readSloMinutes(
   client: TimeSeriesLister,
   slo: SloDefinition,
@@ -85,32 +132,70 @@ export async function readSloMinutes(
       perMinute(client, sli.good, "delta", "sum", options),
       perMinute(client, sli.total, "delta", "sum", options),
     ]);
-    for (const at of new Set([...good.keys(), ...total.keys()]))
-      minutes.set(at, { good: good.get(at) ?? 0, total: total.get(at) ?? 0 });
+    for (const at of new Set([
+      ...good.values.keys(),
+      ...total.values.keys(),
+      ...good.invalid,
+      ...total.invalid,
+    ])) {
+      if (good.invalid.has(at) || total.invalid.has(at)) minutes.set(at, INVALID);
+      else {
+        const g = good.values.get(at);
+        const t = total.values.get(at);
+        if (g !== undefined && t !== undefined) minutes.set(at, { good: g, total: t });
+        else if (t !== undefined && t > 0) minutes.set(at, { good: 0, total: t, incomplete: true });
+      }
+    }
   } else if (sli.kind === "windows-in-range") {
-    const values = await perMinute(client, sli.metric, sli.aligner, sli.reducer, options);
+    const { values, invalid } = await perMinute(client, sli.metric, sli.aggregate, sli.aggregate, options);
+    for (const at of invalid) minutes.set(at, INVALID);
     for (const [at, v] of values)
       minutes.set(at, { good: v >= sli.range.min && v <= sli.range.max ? 1 : 0, total: 1 });
+    // Once the metric has arrived, a missing minute is bad: its writer or its source stopped.
+    const first = Math.min(...minutes.keys());
+    for (let at = first; Number.isFinite(first) && at <= options.endMs; at += 60_000)
+      if (!minutes.has(at)) minutes.set(at, { good: 0, total: 1 });
+  } else if (sli.kind === "distribution-cut") {
+    for (const s of await listPerMinute(client, sli.metric, "delta", "sum", options)) {
+      for (const p of s.points ?? []) {
+        const end = Number(p.interval?.endTime?.seconds ?? 0) * 1000;
+        if (!end || end > options.endMs) continue;
+        const cut = distributionCut(p.value, sli.range);
+        if (!cut || !Number.isFinite(cut.total) || cut.total < 0) minutes.set(end, INVALID);
+        else {
+          const previous = minutes.get(end);
+          minutes.set(
+            end,
+            previous ? { good: previous.good + cut.good, total: previous.total + cut.total } : cut,
+          );
+        }
+      }
+    }
   } else {
     throw new Error(`${slo.name} is composite: it is computed from its components, not read`);
   }
   return minutes;
 }
 
-/** Per-minute counts of every non-composite SLO of the catalog (composites derive from these). */
+/**
+ * Per-minute counts of every non-composite SLO of the catalog (composites derive from these), each read
+ * up to the evaluation time minus its visibility delay.
+ */
 export async function readCatalogMinutes(
   client: TimeSeriesLister,
   catalog: SloCatalog,
   options: ReadOptions,
 ): Promise<Map<string, MinuteCounts>> {
-  const o: Required<ReadOptions> = {
-    ...options,
-    endMs: Math.floor(options.endMs / 60000) * 60000,
-    lookbackSeconds: options.lookbackSeconds ?? Math.max(...catalog.slos.map((s) => s.rollingPeriodSeconds)),
-  };
+  const lookbackSeconds =
+    options.lookbackSeconds ?? Math.max(...catalog.slos.map((s) => s.rollingPeriodSeconds));
   const data = new Map<string, MinuteCounts>();
   for (const slo of catalog.slos) {
     if (slo.sli.kind === "composite") continue;
+    const o: Required<ReadOptions> = {
+      ...options,
+      endMs: evaluationEnd(slo, options.endMs),
+      lookbackSeconds,
+    };
     data.set(slo.name, await readSloMinutes(client, slo, o));
   }
   return data;

@@ -28,23 +28,38 @@ export interface RatioSli {
   local?: { good: LocalCounter; total: LocalCounter };
 }
 
-/** Share of windows whose aligned value lies in [min, max] (windows-based SLI, metric mean in range). */
+/**
+ * Share of windows whose value lies in [min, max] (windows-based SLI). `aggregate` is what Cloud
+ * Monitoring can express: `mean` = metric_mean_in_range (the window's values averaged across series),
+ * `sum` = metric_sum_in_range (summed across series); the gate reads the same (ALIGN_MEAN+REDUCE_MEAN or
+ * ALIGN_SUM+REDUCE_SUM), so Terraform and the gate agree.
+ */
 export interface WindowsInRangeSli {
   kind: "windows-in-range";
   metric: MetricSelector;
-  /** Per-series aligner within a window. */
-  aligner: "mean" | "max";
-  /** How series (several jobs, several hosts) are combined into one value per window. */
-  reducer: "mean" | "max" | "sum";
+  aggregate: "mean" | "sum";
   windowSeconds: number;
   range: { min: number; max: number };
-  /** Locally: share of events whose latency is at most range.max seconds, or one sample of a gauge. */
-  local?: { latencyAtOrBelowSeconds: true } | { gauge: LocalGauge };
+  /** Locally: one sample of a gauge. */
+  local?: { gauge: LocalGauge };
 }
 
 /**
- * A window is good when every component SLO with data in it is up in it: good/total of the component
- * within the window is at least minuteThreshold (a windows component's minute is 1 or 0).
+ * Request-based SLI over a DISTRIBUTION metric (Cloud Monitoring distribution_cut): good = events whose
+ * value lies in [min, max], total = all events. Used for per-event latency.
+ */
+export interface DistributionCutSli {
+  kind: "distribution-cut";
+  metric: MetricSelector;
+  range: { min: number; max: number };
+  /** Locally: share of events whose publish -> stored latency is at most range.max seconds. */
+  local?: { latencyAtOrBelowSeconds: true };
+}
+
+/**
+ * A minute is good when every component is up in it: good/total of each component within the minute is at
+ * least minuteThreshold. A minute in which one component saw traffic and another has no data is bad (a
+ * silent pipeline is not available); a minute in which no component has data is not counted.
  */
 export interface CompositeSli {
   kind: "composite";
@@ -55,7 +70,7 @@ export interface CompositeSli {
   metric: MetricSelector;
 }
 
-export type Sli = RatioSli | WindowsInRangeSli | CompositeSli;
+export type Sli = RatioSli | WindowsInRangeSli | DistributionCutSli | CompositeSli;
 
 /** One multi-window burn-rate alert (and gate) rule. */
 export interface BurnRateAlert {
@@ -77,6 +92,19 @@ export interface SloDefinition {
   alerts: BurnRateAlert[];
   /** Repository-relative path of the runbook (docs/runbooks/...). */
   runbook: string;
+  /**
+   * What the gate does when the SLO has no data at all over its rolling period (its source is not
+   * deployed or its writer never ran): `exclude` shows it as NOT MEASURED and leaves it out of the verdict;
+   * `fail` blocks (the promotion needs this evidence). Data that stops arriving once it has arrived is
+   * not "never measured": those minutes are bad.
+   */
+  neverMeasured: "exclude" | "fail";
+  /**
+   * How long after a minute ends its inputs are all visible in Cloud Monitoring (the largest documented
+   * delay of the SLI's metrics, src/builtin-metrics.ts and src/custom-metrics.ts). Every evaluation ends
+   * at now minus this, so metrics still being ingested never count as missing or bad.
+   */
+  visibilityDelaySeconds: number;
   /** Declaration file, relative to the repository root (for messages). */
   file: string;
 }
@@ -87,12 +115,25 @@ export interface ErrorBudgetPolicy {
   gate: {
     failBudgetRemaining: number;
     warnBudgetRemaining: number;
-    missingData: "pass" | "warn" | "fail";
+    /** Below this share of the rolling period observed, the verdict is "insufficient history". */
+    minCoverage: number;
+    insufficientHistory: "pass" | "warn" | "fail";
+    /** A request-based window with fewer events has no burn rate (one failure in 3 events is noise). */
+    minEvents: number;
+    /** Release-aware criteria over the candidate's own time in the source environment. */
+    release: {
+      /** Absolute: the burn rate since the deploy must not exceed this. */
+      maxBurnRate: number;
+      /** Relative: nor this many times the burn rate over the same span before the deploy (when > 1x). */
+      relativeFactor: number;
+    };
   };
   audit: {
     tooLooseBudgetConsumed: number;
     minCoverage: number;
     trendWindowSeconds: number;
+    /** A suggested tighter goal shrinks the error budget by at most this factor per audit (10 = one nine). */
+    maxTighteningFactor: number;
   };
 }
 

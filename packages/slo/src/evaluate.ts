@@ -2,10 +2,15 @@
  * Multi-window evaluation and gate scoring. Input: per-minute good/total counts per SLO (from Cloud
  * Monitoring via cloud.ts, or anything else); output: SLI, budget and burn rates per window and a
  * Keptn-style pass / warn / fail score per SLO and overall.
+ *
+ * Rules (docs/slos.md): each SLO is evaluated up to now minus its metrics' visibility delay; an SLO never
+ * measured is excluded (shown loudly) or fails, as its declaration says; below gate.minCoverage of the
+ * rolling period the verdict is "insufficient history"; a request-based window with fewer than
+ * gate.minEvents events has no burn rate; burn-rate rules are scored whatever the period result is.
  */
 import type { BurnRateAlert, ErrorBudgetPolicy, SloCatalog, SloDefinition } from "./declaration";
 import { formatDuration } from "./duration";
-import { budgetRemaining, burnRate, type MinuteCounts, sli, windowCounts } from "./math";
+import { budgetRemaining, burnRate, type MinuteCounts, sli, validCounts, windowCounts } from "./math";
 
 export type Score = "pass" | "warn" | "fail";
 
@@ -22,8 +27,12 @@ export interface WindowResult {
   total: number;
   /** Minutes of the window that had data. */
   minutes: number;
+  /** Minutes left out because their counts were NaN, infinite or negative. */
+  invalid: number;
   sli: number | null;
   burnRate: number | null;
+  /** True when the window had data but too few events for a burn rate (gate.minEvents). */
+  lowVolume: boolean;
 }
 
 /** One burn-rate rule evaluated: firing when both windows burn faster than the threshold. */
@@ -34,15 +43,23 @@ export interface AlertResult {
   firing: boolean;
 }
 
+/** measured; never measured (no data at all); or measured over too little of the rolling period. */
+export type SloStatus = "measured" | "not-measured" | "insufficient-history";
+
 /** Everything the gate and the audit know about one SLO. */
 export interface SloEvaluation {
   slo: SloDefinition;
+  status: SloStatus;
+  /** Where this SLO's evaluation ends: the evaluation time minus its visibility delay, to the minute. */
+  endMs: number;
   period: WindowResult;
   /** Minutes with data / minutes in the rolling period. */
   coverage: number;
   budgetRemaining: number | null;
   alerts: AlertResult[];
   score: Score;
+  /** False when the SLO is left out of the overall verdict (never measured, `neverMeasured: exclude`). */
+  counted: boolean;
   reasons: string[];
 }
 
@@ -53,33 +70,58 @@ export interface GateReport {
   evaluations: SloEvaluation[];
 }
 
-/** Evaluates one window of per-minute counts ending at `endMs`. */
+/** The minute an SLO's evaluation ends at: `evaluationMs` minus its visibility delay, floored to a minute. */
+export function evaluationEnd(slo: SloDefinition, evaluationMs: number): number {
+  return Math.floor((evaluationMs - slo.visibilityDelaySeconds * 1000) / 60_000) * 60_000;
+}
+
+/** Request-based SLIs count events; windows-based ones count minutes (one event per minute). */
+export const isRequestBased = (slo: SloDefinition): boolean =>
+  slo.sli.kind === "ratio" || slo.sli.kind === "distribution-cut";
+
+/** Evaluates one window of per-minute counts ending at `endMs`; `minEvents` below which no burn rate. */
 export function evaluateWindow(
   minutes: MinuteCounts,
   endMs: number,
   seconds: number,
   goal: number,
+  minEvents = 1,
 ): WindowResult {
   const c = windowCounts(minutes, endMs, seconds);
-  const value = sli(c.good, c.total);
-  return { seconds, label: formatDuration(seconds), ...c, sli: value, burnRate: burnRate(value, goal) };
+  const lowVolume = c.total > 0 && c.total < minEvents;
+  const value = lowVolume ? null : sli(c.good, c.total);
+  return {
+    seconds,
+    label: formatDuration(seconds),
+    ...c,
+    sli: value,
+    burnRate: burnRate(value, goal),
+    lowVolume,
+  };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-/** Evaluates one SLO: rolling-period SLI and budget, every burn-rate rule, and the gate score. */
+/** True when any minute up to `endMs` has usable data. */
+function everMeasured(minutes: MinuteCounts, endMs: number): boolean {
+  for (const [at, c] of minutes) if (at <= endMs && c.total > 0 && validCounts(c)) return true;
+  return false;
+}
+
+/** Evaluates one SLO at `endMs` (already shifted by its visibility delay; see evaluationEnd). */
 export function evaluateSlo(
   slo: SloDefinition,
   minutes: MinuteCounts,
   policy: ErrorBudgetPolicy,
   endMs: number,
 ): SloEvaluation {
-  const period = evaluateWindow(minutes, endMs, slo.rollingPeriodSeconds, slo.goal);
+  const minEvents = isRequestBased(slo) ? policy.gate.minEvents : 1;
+  const period = evaluateWindow(minutes, endMs, slo.rollingPeriodSeconds, slo.goal, minEvents);
   const coverage = period.minutes / (slo.rollingPeriodSeconds / 60);
   const remaining = budgetRemaining(period.sli, slo.goal);
   const alerts = slo.alerts.map((alert) => {
-    const long = evaluateWindow(minutes, endMs, alert.longWindowSeconds, slo.goal);
-    const short = evaluateWindow(minutes, endMs, alert.shortWindowSeconds, slo.goal);
+    const long = evaluateWindow(minutes, endMs, alert.longWindowSeconds, slo.goal, minEvents);
+    const short = evaluateWindow(minutes, endMs, alert.shortWindowSeconds, slo.goal, minEvents);
     const firing =
       long.burnRate !== null &&
       short.burnRate !== null &&
@@ -89,75 +131,116 @@ export function evaluateSlo(
   });
   const reasons: string[] = [];
   const scores: Score[] = [];
-  if (remaining === null) {
-    scores.push(policy.gate.missingData);
-    reasons.push(`no data over ${period.label} (missing data scores ${policy.gate.missingData})`);
-  } else {
-    if (remaining <= policy.gate.failBudgetRemaining) {
-      scores.push("fail");
-      reasons.push(
-        `error budget ${remaining <= 0 ? "exhausted" : "nearly exhausted"}: ${pct(remaining)} left`,
-      );
-    } else if (remaining < policy.gate.warnBudgetRemaining) {
-      scores.push("warn");
-      reasons.push(
-        `only ${pct(remaining)} of the error budget left (warn below ${pct(policy.gate.warnBudgetRemaining)})`,
-      );
-    }
-    for (const a of alerts.filter((x) => x.firing)) {
-      scores.push(a.alert.severity === "page" ? "fail" : "warn");
-      reasons.push(
-        `${a.alert.name}: burning ${a.long.burnRate?.toFixed(1)}x over ${a.long.label} and ${a.short.burnRate?.toFixed(1)}x over ${a.short.label} (> ${a.alert.burnRate}x)`,
-      );
-    }
+  const base = { slo, endMs, period, coverage, budgetRemaining: remaining, alerts };
+
+  if (!everMeasured(minutes, endMs)) {
+    const fail = slo.neverMeasured === "fail";
+    reasons.push(
+      fail
+        ? `NOT MEASURED: no data over ${period.label}; this SLO must be measured before a promotion (neverMeasured: fail)`
+        : `NOT MEASURED: no data over ${period.label}; not scored until its source is deployed (neverMeasured: exclude)`,
+    );
+    return { ...base, status: "not-measured", score: fail ? "fail" : "pass", counted: fail, reasons };
   }
-  return { slo, period, coverage, budgetRemaining: remaining, alerts, score: worst(scores), reasons };
+
+  // Burn-rate rules first, independently of the period result (a NaN or missing period must not hide a
+  // page-level burn).
+  for (const a of alerts.filter((x) => x.firing)) {
+    scores.push(a.alert.severity === "page" ? "fail" : "warn");
+    reasons.push(
+      `${a.alert.name}: burning ${a.long.burnRate?.toFixed(1)}x over ${a.long.label} and ${a.short.burnRate?.toFixed(1)}x over ${a.short.label} (> ${a.alert.burnRate}x)`,
+    );
+  }
+  if (remaining === null) {
+    scores.push("warn");
+    reasons.push(
+      period.lowVolume
+        ? `only ${period.total} events over ${period.label} (fewer than gate.minEvents = ${minEvents}): no SLI`
+        : `no usable data over ${period.label}`,
+    );
+  } else if (remaining <= policy.gate.failBudgetRemaining) {
+    scores.push("fail");
+    reasons.push(`error budget ${remaining <= 0 ? "exhausted" : "nearly exhausted"}: ${pct(remaining)} left`);
+  } else if (remaining < policy.gate.warnBudgetRemaining) {
+    scores.push("warn");
+    reasons.push(
+      `only ${pct(remaining)} of the error budget left (warn below ${pct(policy.gate.warnBudgetRemaining)})`,
+    );
+  }
+  if (period.invalid > 0)
+    reasons.push(`${period.invalid} minute(s) with NaN, infinite or negative counts left out`);
+  let status: SloStatus = "measured";
+  if (coverage < policy.gate.minCoverage) {
+    status = "insufficient-history";
+    scores.push(policy.gate.insufficientHistory);
+    reasons.push(
+      `insufficient history: ${pct(coverage)} of ${period.label} observed (gate.minCoverage ${pct(policy.gate.minCoverage)})`,
+    );
+  }
+  return { ...base, status, score: worst(scores), counted: true, reasons };
 }
 
 /**
- * Per-minute verdicts of a composite SLO: a minute counts 1 good of 1 when every component with data in
- * it is up in it (good/total >= the composite's minuteThreshold), 0 of 1 when one is not, and is absent
- * when no component has data.
+ * Per-minute verdicts of a composite SLO. A minute counts 1 good of 1 when every component has data in
+ * it and each component's good/total reaches the composite's minuteThreshold; 0 of 1 when one falls short
+ * or when one component saw traffic and another has no data (a silent pipeline is not available); it is
+ * absent when no component has data. Minutes after `endMs` (not yet visible for every component) are
+ * left out.
  */
 export function compositeMinutes(
   slo: SloDefinition,
   data: Map<string, MinuteCounts>,
-  catalog: SloCatalog,
+  _catalog: SloCatalog,
+  endMs = Number.POSITIVE_INFINITY,
 ): MinuteCounts {
   if (slo.sli.kind !== "composite") throw new Error(`${slo.name} is not composite`);
   const threshold = slo.sli.minuteThreshold;
+  const parts = slo.sli.components.map(
+    (name) => data.get(name) ?? new Map<number, { good: number; total: number }>(),
+  );
+  const at = new Set<number>();
+  for (const minutes of parts) for (const m of minutes.keys()) if (m <= endMs) at.add(m);
   const out: MinuteCounts = new Map();
-  for (const name of slo.sli.components) {
-    const component = catalog.slos.find((s) => s.name === name);
-    const minutes = data.get(name);
-    if (!component || !minutes) continue;
-    for (const [at, c] of minutes) {
-      if (!(c.total > 0)) continue;
-      const good = c.good / c.total >= threshold ? 1 : 0;
-      const previous = out.get(at);
-      out.set(at, { good: previous ? Math.min(previous.good, good) : good, total: 1 });
-    }
+  for (const m of at) {
+    const counts = parts.map((minutes) => minutes.get(m));
+    const traffic = counts.some((c) => c !== undefined && c.total > 0);
+    if (!traffic) continue;
+    const good = counts.every(
+      (c) => c !== undefined && validCounts(c) && c.total > 0 && c.good / c.total >= threshold,
+    );
+    out.set(m, { good: good ? 1 : 0, total: 1 });
   }
   return out;
 }
 
+/** Per-minute counts an SLO is evaluated over (composites are computed from their components). */
+export function sloMinutes(
+  slo: SloDefinition,
+  data: Map<string, MinuteCounts>,
+  catalog: SloCatalog,
+  endMs: number,
+): MinuteCounts {
+  return slo.sli.kind === "composite"
+    ? compositeMinutes(slo, data, catalog, endMs)
+    : (data.get(slo.name) ?? new Map());
+}
+
 /**
- * Evaluates every SLO of the catalog at `endMs`. `data` holds per-minute counts of the non-composite
- * SLOs (an SLO missing from it has no data); composites are computed from their components.
+ * Evaluates every SLO of the catalog at `evaluationMs` (each ends at its own visibility horizon). `data`
+ * holds per-minute counts of the non-composite SLOs (an SLO missing from it has no data).
  */
 export function evaluateCatalog(
   catalog: SloCatalog,
   data: Map<string, MinuteCounts>,
-  endMs: number,
+  evaluationMs: number,
 ): GateReport {
   const evaluations = catalog.slos.map((slo) => {
-    const minutes =
-      slo.sli.kind === "composite" ? compositeMinutes(slo, data, catalog) : (data.get(slo.name) ?? new Map());
-    return evaluateSlo(slo, minutes, catalog.policy, endMs);
+    const endMs = evaluationEnd(slo, evaluationMs);
+    return evaluateSlo(slo, sloMinutes(slo, data, catalog, endMs), catalog.policy, endMs);
   });
   return {
-    evaluatedAt: new Date(endMs).toISOString(),
-    score: worst(evaluations.map((e) => e.score)),
+    evaluatedAt: new Date(evaluationMs).toISOString(),
+    score: worst(evaluations.filter((e) => e.counted).map((e) => e.score)),
     evaluations,
   };
 }

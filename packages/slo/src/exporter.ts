@@ -2,14 +2,15 @@
  * The SLI exporter: the two SLIs Cloud Monitoring cannot see by itself, written as custom metrics once a
  * minute (run it from a scheduler; see docs/slos.md):
  *  - MongoDB connections: `serverStatus().connections.current` (MongoDB Atlas has no native Cloud
- *    Monitoring metrics) as a DOUBLE gauge on the `mongodb-connections` SLO's metric;
+ *    Monitoring metrics) as an INT64 gauge on the `mongodb-connections` SLO's metric;
  *  - overall availability: the composite per-minute verdict (every component good), as a BOOL gauge on
  *    the composite SLO's metric, computed by the same code as the gate.
  */
 import type { protos } from "@google-cloud/monitoring";
 import { readCatalogMinutes, type TimeSeriesLister } from "./cloud";
+import { customTimeSeries } from "./custom-metrics";
 import type { MetricSelector, SloCatalog } from "./declaration";
-import { compositeMinutes } from "./evaluate";
+import { compositeMinutes, evaluationEnd } from "./evaluate";
 import { NAME_PREFIX_PLACEHOLDER } from "./filter";
 
 /** The one method of MetricServiceClient the exporter writes with. */
@@ -29,23 +30,16 @@ export interface ExportOptions {
   nowMs: number;
 }
 
-function series(
-  selector: MetricSelector,
-  o: ExportOptions,
-  value: protos.google.monitoring.v3.ITypedValue,
-): protos.google.monitoring.v3.ITimeSeries {
-  const labels = (l: Record<string, string>) =>
-    Object.fromEntries(
-      Object.entries(l).map(([k, v]) => [k, v.split(NAME_PREFIX_PLACEHOLDER).join(o.namePrefix)]),
-    );
+/** The selector's metric labels with `{name_prefix}` filled in. */
+function labelsOf(selector: MetricSelector, o: ExportOptions): Record<string, string> {
   if (selector.resourceType !== "global")
     throw new Error(`custom SLI metrics are written on the global resource, not ${selector.resourceType}`);
-  return {
-    metric: { type: selector.metricType, labels: labels(selector.metricLabels) },
-    resource: { type: "global", labels: { project_id: o.projectId } },
-    metricKind: "GAUGE",
-    points: [{ interval: { endTime: { seconds: Math.floor(o.nowMs / 1000), nanos: 0 } }, value }],
-  };
+  return Object.fromEntries(
+    Object.entries(selector.metricLabels).map(([k, v]) => [
+      k,
+      v.split(NAME_PREFIX_PLACEHOLDER).join(o.namePrefix),
+    ]),
+  );
 }
 
 function selectorOf(
@@ -69,16 +63,22 @@ export async function exportMongoConnections(
   const status = await admin.command({ serverStatus: 1 });
   const current = status.connections?.current;
   if (typeof current !== "number") throw new Error("serverStatus has no connections.current");
-  await writer.createTimeSeries({
-    name: `projects/${o.projectId}`,
-    timeSeries: [series(selectorOf(catalog, sloName, "windows-in-range"), o, { doubleValue: current })],
+  const selector = selectorOf(catalog, sloName, "windows-in-range");
+  // customTimeSeries refuses NaN, negative and fractional counts before anything is written
+  const series = customTimeSeries(selector.metricType, current, {
+    projectId: o.projectId,
+    labels: labelsOf(selector, o),
+    endMs: o.nowMs,
   });
+  await writer.createTimeSeries({ name: `projects/${o.projectId}`, timeSeries: [series] });
   return current;
 }
 
 /**
- * Writes the composite verdict of the last complete minute; returns it, or null (nothing written) when
- * no component had data in that minute.
+ * Writes the composite verdict of the newest minute whose inputs are all visible (the evaluation time
+ * minus the composite's visibility delay, the largest of its components'); returns it, or null (nothing
+ * written) when no component had data in that minute. Scoring the minute that just ended would count
+ * metrics still being ingested as missing.
  */
 export async function exportAvailability(
   client: TimeSeriesLister & TimeSeriesWriter,
@@ -88,15 +88,28 @@ export async function exportAvailability(
 ): Promise<boolean | null> {
   const slo = catalog.slos.find((s) => s.name === sloName);
   if (!slo) throw new Error(`the catalog has no SLO named ${sloName}`);
-  const minuteEnd = Math.floor(o.nowMs / 60000) * 60000;
-  const data = await readCatalogMinutes(client, catalog, { ...o, endMs: minuteEnd, lookbackSeconds: 60 });
-  const verdict = compositeMinutes(slo, data, catalog).get(minuteEnd);
+  const minuteEnd = evaluationEnd(slo, o.nowMs);
+  // read each component up to the same minute (its own delay is at most the composite's)
+  const data = await readCatalogMinutes(
+    client,
+    {
+      ...catalog,
+      slos: catalog.slos.map((s) => ({ ...s, visibilityDelaySeconds: slo.visibilityDelaySeconds })),
+    },
+    { ...o, endMs: o.nowMs, lookbackSeconds: 60 },
+  );
+  const verdict = compositeMinutes(slo, data, catalog, minuteEnd).get(minuteEnd);
   if (!verdict) return null;
   const available = verdict.good === 1;
+  const selector = selectorOf(catalog, sloName, "composite");
   await client.createTimeSeries({
     name: `projects/${o.projectId}`,
     timeSeries: [
-      series(selectorOf(catalog, sloName, "composite"), { ...o, nowMs: minuteEnd }, { boolValue: available }),
+      customTimeSeries(selector.metricType, available, {
+        projectId: o.projectId,
+        labels: labelsOf(selector, o),
+        endMs: minuteEnd,
+      }),
     ],
   });
   return available;

@@ -6,6 +6,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
+import { builtinMetric } from "./builtin-metrics";
+import { CUSTOM_METRICS } from "./custom-metrics";
 import type {
   BurnRateAlert,
   ErrorBudgetPolicy,
@@ -191,7 +193,31 @@ function readPolicy(r: Reader, spec: Obj): ErrorBudgetPolicy | undefined {
     fraction,
     "a fraction from 0 to 1",
   );
-  const missingData = r.oneOf(gate, "missingData", "spec.gate.", ["pass", "warn", "fail"] as const);
+  const minCoverage = r.num(gate, "minCoverage", "spec.gate.", fraction, "a fraction from 0 to 1");
+  const insufficientHistory = r.oneOf(gate, "insufficientHistory", "spec.gate.", [
+    "pass",
+    "warn",
+    "fail",
+  ] as const);
+  const minEvents = r.num(
+    gate,
+    "minEvents",
+    "spec.gate.",
+    (n) => Number.isInteger(n) && n >= 1,
+    "an integer >= 1",
+  );
+  const release = r.obj(gate, "release", "spec.gate.");
+  const maxBurnRate = release
+    ? r.num(release, "maxBurnRate", "spec.gate.release.", (n) => n > 0, "a positive number")
+    : undefined;
+  const relativeFactor = release
+    ? r.num(release, "relativeFactor", "spec.gate.release.", (n) => n >= 1, "a number >= 1")
+    : undefined;
+  if (gate.missingData !== undefined)
+    r.fail(
+      "spec.gate.missingData",
+      "is replaced by spec.neverMeasured in each SLO file (exclude or fail) and gate.minCoverage (docs/slos.md, Missing data)",
+    );
   const tooLooseBudgetConsumed = r.num(
     audit,
     "tooLooseBudgetConsumed",
@@ -199,23 +225,42 @@ function readPolicy(r: Reader, spec: Obj): ErrorBudgetPolicy | undefined {
     fraction,
     "a fraction from 0 to 1",
   );
-  const minCoverage = r.num(audit, "minCoverage", "spec.audit.", fraction, "a fraction from 0 to 1");
+  const auditMinCoverage = r.num(audit, "minCoverage", "spec.audit.", fraction, "a fraction from 0 to 1");
   const trendWindowSeconds = r.duration(audit, "trendWindow", "spec.audit.");
+  const maxTighteningFactor = r.num(
+    audit,
+    "maxTighteningFactor",
+    "spec.audit.",
+    (n) => n > 1,
+    "a number > 1",
+  );
   if (
     failBudgetRemaining === undefined ||
     warnBudgetRemaining === undefined ||
-    !missingData ||
-    tooLooseBudgetConsumed === undefined ||
     minCoverage === undefined ||
-    !trendWindowSeconds
+    !insufficientHistory ||
+    minEvents === undefined ||
+    maxBurnRate === undefined ||
+    relativeFactor === undefined ||
+    tooLooseBudgetConsumed === undefined ||
+    auditMinCoverage === undefined ||
+    !trendWindowSeconds ||
+    maxTighteningFactor === undefined
   )
     return undefined;
   if (warnBudgetRemaining < failBudgetRemaining)
     return r.fail("spec.gate.warnBudgetRemaining", "must be at least failBudgetRemaining");
   return {
     burnRateAlerts,
-    gate: { failBudgetRemaining, warnBudgetRemaining, missingData },
-    audit: { tooLooseBudgetConsumed, minCoverage, trendWindowSeconds },
+    gate: {
+      failBudgetRemaining,
+      warnBudgetRemaining,
+      minCoverage,
+      insufficientHistory,
+      minEvents,
+      release: { maxBurnRate, relativeFactor },
+    },
+    audit: { tooLooseBudgetConsumed, minCoverage: auditMinCoverage, trendWindowSeconds, maxTighteningFactor },
   };
 }
 
@@ -223,7 +268,12 @@ function readSli(r: Reader, spec: Obj): Sli | undefined {
   const sli = r.obj(spec, "sli", "spec.");
   if (!sli) return undefined;
   const p = "spec.sli.";
-  const kind = r.oneOf(sli, "kind", p, ["ratio", "windows-in-range", "composite"] as const);
+  const kind = r.oneOf(sli, "kind", p, [
+    "ratio",
+    "windows-in-range",
+    "distribution-cut",
+    "composite",
+  ] as const);
   if (kind === "ratio") {
     const good = r.selector(sli, "good", p);
     const total = r.selector(sli, "total", p);
@@ -239,28 +289,37 @@ function readSli(r: Reader, spec: Obj): Sli | undefined {
   }
   if (kind === "windows-in-range") {
     const metric = r.selector(sli, "metric", p);
-    const aligner = r.oneOf(sli, "aligner", p, ["mean", "max"] as const);
-    const reducer = r.oneOf(sli, "reducer", p, ["mean", "max", "sum"] as const);
+    // Cloud Monitoring's windows-based SLIs average (metric_mean_in_range) or sum (metric_sum_in_range)
+    // across series; nothing else can be expressed, so nothing else is accepted (the gate would compute
+    // an SLI that the Terraform SLO does not).
+    if (sli.aligner !== undefined || sli.reducer !== undefined)
+      r.fail(
+        `${p}${sli.aligner !== undefined ? "aligner" : "reducer"}`,
+        "is not supported: use aggregate: mean (metric_mean_in_range) or aggregate: sum (metric_sum_in_range), the two windows-based SLIs Cloud Monitoring can express",
+      );
+    const aggregate = r.oneOf(sli, "aggregate", p, ["mean", "sum"] as const);
     const windowSeconds = r.duration(sli, "window", p);
-    const range = r.obj(sli, "range", p);
-    const min = range ? r.num(range, "min", `${p}range.`, () => true, "a number") : undefined;
-    const max = range ? r.num(range, "max", `${p}range.`, () => true, "a number") : undefined;
-    if (min !== undefined && max !== undefined && min >= max) r.fail(`${p}range`, "min must be below max");
+    const range = readRange(r, sli, p);
     if (windowSeconds !== undefined && windowSeconds % 60 !== 0)
       r.fail(`${p}window`, "must be whole minutes");
     const l = r.obj(sli, "local", p, true);
-    let local: WindowsLocal | undefined;
+    let local: { gauge: LocalGauge } | undefined;
     if (l) {
-      if (l.latencyAtOrBelowSeconds === true) local = { latencyAtOrBelowSeconds: true };
-      else {
-        const gauge = r.oneOf(l, "gauge", `${p}local.`, LOCAL_GAUGES);
-        if (gauge) local = { gauge };
-      }
+      const gauge = r.oneOf(l, "gauge", `${p}local.`, LOCAL_GAUGES);
+      if (gauge) local = { gauge };
     }
-    if (!metric || !aligner || !reducer || !windowSeconds || min === undefined || max === undefined)
-      return undefined;
-    const out = { kind, metric, aligner, reducer, windowSeconds, range: { min, max } } as const;
+    if (!metric || !aggregate || !windowSeconds || !range) return undefined;
+    const out = { kind, metric, aggregate, windowSeconds, range } as const;
     return local ? { ...out, local } : out;
+  }
+  if (kind === "distribution-cut") {
+    const metric = r.selector(sli, "metric", p);
+    const range = readRange(r, sli, p);
+    const l = r.obj(sli, "local", p, true);
+    if (l && l.latencyAtOrBelowSeconds !== true)
+      r.fail(`${p}local`, "must be { latencyAtOrBelowSeconds: true } for a distribution-cut SLI");
+    if (!metric || !range) return undefined;
+    return l ? { kind, metric, range, local: { latencyAtOrBelowSeconds: true } } : { kind, metric, range };
   }
   if (kind === "composite") {
     const components = sli.components;
@@ -279,7 +338,31 @@ function readSli(r: Reader, spec: Obj): Sli | undefined {
   }
   return undefined;
 }
-type WindowsLocal = { latencyAtOrBelowSeconds: true } | { gauge: LocalGauge };
+
+function readRange(r: Reader, sli: Obj, p: string): { min: number; max: number } | undefined {
+  const range = r.obj(sli, "range", p);
+  const min = range ? r.num(range, "min", `${p}range.`, () => true, "a number") : undefined;
+  const max = range ? r.num(range, "max", `${p}range.`, () => true, "a number") : undefined;
+  if (min === undefined || max === undefined) return undefined;
+  if (min >= max) return r.fail(`${p}range`, "min must be below max");
+  return { min, max };
+}
+
+/** Metric selectors an SLI reads directly (a composite reads its components). */
+export function sliSelectors(sli: Sli): MetricSelector[] {
+  if (sli.kind === "ratio") return [sli.good, sli.total];
+  if (sli.kind === "composite") return [];
+  return [sli.metric];
+}
+
+/** The documented visibility delay of one metric, or a problem when it is neither recorded nor catalogued. */
+function metricDelay(type: string): number | string {
+  const builtin = builtinMetric(type);
+  if (builtin) return builtin.visibilityDelaySeconds;
+  const custom = CUSTOM_METRICS.find((m) => m.type === type);
+  if (custom) return custom.ingestDelaySeconds;
+  return `${type} is neither a recorded built-in metric (packages/slo/src/builtin-metrics.ts) nor in the custom-metric catalogue (packages/slo/src/custom-metrics.ts): record it with its documented visibility delay`;
+}
 
 function readSlo(r: Reader, name: string, metadata: Obj, spec: Obj, policy: ErrorBudgetPolicy | undefined) {
   const displayName = r.str(metadata, "displayName", "metadata.");
@@ -302,12 +385,39 @@ function readSlo(r: Reader, name: string, metadata: Obj, spec: Obj, policy: Erro
   const sli = readSli(r, spec);
   const alerts = spec.alerts === undefined ? policy?.burnRateAlerts : r.alerts(spec.alerts, "spec.alerts");
   const runbook = r.str(spec, "runbook", "spec.", /^docs\/runbooks\/[a-z0-9-]+\.md$/);
-  if (!displayName || goal === undefined || !rollingPeriodSeconds || !sli || !alerts || !runbook)
+  const neverMeasured = r.oneOf(spec, "neverMeasured", "spec.", ["exclude", "fail"] as const);
+  let visibilityDelaySeconds = 0;
+  for (const selector of sli ? sliSelectors(sli) : []) {
+    const delay = metricDelay(selector.metricType);
+    if (typeof delay === "string") r.fail("spec.sli", delay);
+    else visibilityDelaySeconds = Math.max(visibilityDelaySeconds, delay);
+  }
+  if (
+    !displayName ||
+    goal === undefined ||
+    !rollingPeriodSeconds ||
+    !sli ||
+    !alerts ||
+    !runbook ||
+    !neverMeasured
+  )
     return undefined;
   for (const a of alerts)
     if (a.longWindowSeconds > rollingPeriodSeconds)
       r.fail("spec.alerts", `${a.name}: longWindow is longer than the rolling period`);
-  return { name, displayName, description, goal, rollingPeriodSeconds, sli, alerts, runbook, file: r.file };
+  return {
+    name,
+    displayName,
+    description,
+    goal,
+    rollingPeriodSeconds,
+    sli,
+    alerts,
+    runbook,
+    neverMeasured,
+    visibilityDelaySeconds,
+    file: r.file,
+  };
 }
 
 /**
@@ -354,12 +464,29 @@ export function loadSloCatalog(dir: string = DEFAULT_SLO_DIR): SloCatalog {
   if (docs.filter((x) => x.kind === "SLO").length === 0) problems.push(`${dir}: declares no SLO`);
   for (const slo of slos) {
     if (slo.sli.kind !== "composite") continue;
+    const parts: SloDefinition[] = [];
     for (const c of slo.sli.components) {
       const target = slos.find((s) => s.name === c);
       if (!target && !seen.has(c)) problems.push(`${slo.file}: spec.sli.components names unknown SLO "${c}"`);
       else if (target?.sli.kind === "composite")
         problems.push(`${slo.file}: spec.sli.components: "${c}" is itself composite (one level only)`);
+      else if (target) parts.push(target);
     }
+    // A composite minute is good only when every component is; it cannot promise more than its weakest
+    // component, nor demand more per minute than that component's own objective.
+    const weakest = parts.reduce<SloDefinition | undefined>(
+      (w, c) => (!w || c.goal < w.goal ? c : w),
+      undefined,
+    );
+    if (weakest && slo.goal > weakest.goal)
+      problems.push(
+        `${slo.file}: spec.objective.goal ${slo.goal} is above its component ${weakest.name}'s goal ${weakest.goal}: a composite of ANDed components cannot be met more often than its weakest one; lower it to at most ${weakest.goal}`,
+      );
+    if (weakest && slo.sli.minuteThreshold > weakest.goal)
+      problems.push(
+        `${slo.file}: spec.sli.minuteThreshold ${slo.sli.minuteThreshold} is above component ${weakest.name}'s goal ${weakest.goal}: a minute in which every component meets its own objective must count as available`,
+      );
+    slo.visibilityDelaySeconds = Math.max(0, ...parts.map((c) => c.visibilityDelaySeconds));
   }
   if (problems.length > 0 || !policy) throw new SloDeclarationError(problems);
   return { policy, slos };

@@ -61,7 +61,7 @@ export function localStatus(catalog: SloCatalog, observed: LocalObservations): L
             }
           : statusOf(slo, sli(good, total), `${good} ${s.local.good} / ${total} ${s.local.total}`),
       );
-    } else if ("latencyAtOrBelowSeconds" in s.local) {
+    } else if (s.kind === "distribution-cut") {
       const share = observed.latencyShareAtOrBelow(s.range.max * 1000);
       results.set(
         slo.name,

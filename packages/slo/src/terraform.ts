@@ -14,8 +14,14 @@ export interface TerraformSlo {
   goal: number;
   rolling_period_days: number;
   sli: {
-    type: "request_ratio" | "windows_good_bad" | "windows_mean_in_range";
+    type:
+      | "request_ratio"
+      | "request_distribution_cut"
+      | "windows_good_bad"
+      | "windows_mean_in_range"
+      | "windows_sum_in_range";
     good_filter?: string;
+    distribution_filter?: string;
     total_filter?: string;
     metric_filter?: string;
     range_min?: number;
@@ -30,9 +36,17 @@ function sliOf(slo: SloDefinition): TerraformSlo["sli"] {
   const s = slo.sli;
   if (s.kind === "ratio")
     return { type: "request_ratio", good_filter: renderFilter(s.good), total_filter: renderFilter(s.total) };
+  if (s.kind === "distribution-cut")
+    return {
+      type: "request_distribution_cut",
+      distribution_filter: renderFilter(s.metric),
+      range_min: s.range.min,
+      range_max: s.range.max,
+    };
   if (s.kind === "windows-in-range")
     return {
-      type: "windows_mean_in_range",
+      // the only two windows-based SLIs Cloud Monitoring can express; the loader refuses anything else
+      type: s.aggregate === "sum" ? "windows_sum_in_range" : "windows_mean_in_range",
       metric_filter: renderFilter(s.metric),
       range_min: s.range.min,
       range_max: s.range.max,

@@ -1,13 +1,48 @@
 import { MetricServiceClient } from "@google-cloud/monitoring";
-import { counterSeries, gaugeSeries } from "../../testkit/src/monitoring/scenarios";
+import { counterSeries, distributionSeries, gaugeSeries } from "../../testkit/src/monitoring/scenarios";
 import { FakeMonitoringServer } from "../../testkit/src/monitoring/server";
-import { exportAvailability, exportMongoConnections, readCatalogMinutes } from "../src";
+import {
+  EVENT_LATENCY_BOUNDS_SECONDS,
+  exportAvailability,
+  exportMongoConnections,
+  readCatalogMinutes,
+} from "../src";
 import { fixtureCatalog } from "./helpers";
 
 process.env.METADATA_SERVER_DETECTION = "none";
 const catalog = fixtureCatalog();
 const END = Date.UTC(2025, 0, 31, 12, 0, 0);
+const MINUTE = 60_000;
 const PREFIX = "shopstream-dev";
+
+const topic = {
+  metricType: "pubsub.googleapis.com/topic/send_message_operation_count",
+  resourceType: "pubsub_topic",
+  resourceLabels: { topic_id: `${PREFIX}-events` },
+};
+const subscription = {
+  metricType: "pubsub.googleapis.com/subscription/ack_message_count",
+  resourceType: "pubsub_subscription",
+  resourceLabels: { subscription_id: `${PREFIX}-events-ingestion` },
+};
+const latencyMetric = {
+  metricType: "custom.googleapis.com/shopstream/pipeline/event_latency",
+  resourceType: "global",
+  metricLabels: { deployment: PREFIX, store: "mongodb" },
+};
+const connectionsMetric = (host: string) => ({
+  metricType: "custom.googleapis.com/shopstream/mongodb/connections",
+  resourceType: "global",
+  metricLabels: { deployment: PREFIX, host } as Record<string, string>,
+});
+/** Latency histogram: `fast` events under 1 s, `at10` in [10, 20) s, `slow` in [60, 120) s. */
+const histogram = (fast: number, at10 = 0, slow = 0) => {
+  const counts = new Array(EVENT_LATENCY_BOUNDS_SECONDS.length + 1).fill(0);
+  counts[2] = fast; // [0.5, 1)
+  counts[6] = at10; // [10, 20)
+  counts[9] = slow; // [60, 120)
+  return counts;
+};
 
 describe("Cloud Monitoring reader and SLI exporter against the fake server", () => {
   const fake = new FakeMonitoringServer();
@@ -20,52 +55,21 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
     await client.close();
     await fake.stop();
   });
-
-  test("reads per-minute good/total for ratio and windows SLIs", async () => {
+  beforeEach(() => {
     fake.series.length = 0;
+    fake.created.length = 0;
+    fake.requests.length = 0;
+  });
+
+  test("ratio SLIs end at the visibility horizon; a minute missing either series is no data", async () => {
     fake.series.push(
-      counterSeries(
-        {
-          metricType: "pubsub.googleapis.com/topic/send_message_operation_count",
-          resourceType: "pubsub_topic",
-          resourceLabels: { topic_id: `${PREFIX}-events` },
-        },
-        END,
-        10,
-        () => 100,
-      ),
-      counterSeries(
-        {
-          metricType: "pubsub.googleapis.com/subscription/ack_message_count",
-          resourceType: "pubsub_subscription",
-          resourceLabels: { subscription_id: `${PREFIX}-events-ingestion` },
-        },
-        END,
-        10,
-        (ago) => (ago === 3 ? 90 : 100),
-      ),
-      gaugeSeries(
-        {
-          metricType: "dataflow.googleapis.com/job/system_lag",
-          resourceType: "dataflow_job",
-          resourceLabels: { job_name: `${PREFIX}-ingestion` },
-        },
-        END,
-        10,
-        (ago) => (ago === 2 ? 42 : 3),
-      ),
-      // another environment's job must not be read
-      gaugeSeries(
-        {
-          metricType: "dataflow.googleapis.com/job/system_lag",
-          resourceType: "dataflow_job",
-          resourceLabels: { job_name: "shopstream-prod-ingestion" },
-        },
-        END,
-        10,
-        () => 999,
+      counterSeries(topic, END, 30, () => 100),
+      // acks of the newest 3 minutes are not visible yet (ingestion delay), minute 10 has no ack point
+      counterSeries(subscription, END, 30, (ago) =>
+        ago < 3 || ago === 10 ? Number.NaN : ago === 6 ? 90 : 100,
       ),
     );
+    fake.series[1]!.points = fake.series[1]!.points.filter((p) => !Number.isNaN(p.value));
     const data = await readCatalogMinutes(client, catalog, {
       projectId: "p-dev-123",
       namePrefix: PREFIX,
@@ -73,17 +77,71 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
       lookbackSeconds: 3600,
     });
     const success = data.get("processing-success")!;
-    expect(success.size).toBe(10);
-    expect(success.get(END - 3 * 60_000)).toEqual({ good: 90, total: 100 });
-    const latency = data.get("processing-latency")!;
-    expect(latency.get(END - 2 * 60_000)).toEqual({ good: 0, total: 1 });
-    expect(latency.get(END)).toEqual({ good: 1, total: 1 });
-    expect(data.get("mongodb-connections")!.size).toBe(0);
+    // read only up to END - 240 s: nothing of minutes 0-3 ago
+    expect(Math.max(...success.keys())).toBe(END - 4 * MINUTE);
+    const request = fake.requests.find((r) => r.filter.includes("ack_message_count"))!;
+    expect(request.endMs).toBe(END - 4 * MINUTE);
+    expect(success.get(END - 6 * MINUTE)).toEqual({ good: 90, total: 100 });
+    // published, no acks: kept as traffic without data (composite), never as 0 good of 100
+    expect(success.get(END - 10 * MINUTE)).toEqual({ good: 0, total: 100, incomplete: true });
   });
 
-  test("exports MongoDB connections and the availability verdict as custom metrics", async () => {
-    fake.series.length = 0;
-    fake.created.length = 0;
+  test("latency is a distribution cut: events at or below 10 s over events stored, busy minutes weigh more", async () => {
+    fake.series.push(
+      // a quiet minute all late, a busy minute all on time: per event 1000 of 1001 are on time
+      distributionSeries(latencyMetric, END, 60, EVENT_LATENCY_BOUNDS_SECONDS, (ago) =>
+        ago === 20 ? histogram(0, 0, 1) : ago === 21 ? histogram(1000) : ago === 22 ? histogram(7, 3) : null,
+      ),
+      distributionSeries(
+        { ...latencyMetric, metricLabels: { deployment: PREFIX, store: "bigquery" } },
+        END,
+        60,
+        EVENT_LATENCY_BOUNDS_SECONDS,
+        () => histogram(0, 0, 50),
+      ),
+    );
+    const data = await readCatalogMinutes(client, catalog, {
+      projectId: "p",
+      namePrefix: PREFIX,
+      endMs: END,
+      lookbackSeconds: 3600,
+    });
+    const latency = data.get("processing-latency")!;
+    expect(latency.get(END - 20 * MINUTE)).toEqual({ good: 0, total: 1 });
+    expect(latency.get(END - 21 * MINUTE)).toEqual({ good: 1000, total: 1000 });
+    // [10, 20) is above the 10 s bound: late
+    expect(latency.get(END - 22 * MINUTE)).toEqual({ good: 7, total: 10 });
+    expect(latency.size).toBe(3); // the BigQuery store's series is not this SLO's
+    const request = fake.requests.find((r) => r.filter.includes("event_latency"))!;
+    expect([request.perSeriesAligner, request.crossSeriesReducer]).toEqual(["ALIGN_DELTA", "REDUCE_SUM"]);
+  });
+
+  test("windows SLIs: summed like metric_sum_in_range; NaN refused; a metric that stops arriving is bad", async () => {
+    fake.series.push(
+      gaugeSeries(connectionsMetric("a"), END, 60, (ago) =>
+        ago < 30 ? Number.NaN : ago === 40 ? Number.NaN : 60,
+      ),
+      gaugeSeries(connectionsMetric("b"), END, 60, () => 30),
+    );
+    // the writer stopped 30 minutes ago on host a and b
+    for (const s of fake.series) s.points = s.points.filter((p) => p.endMs < END - 29 * MINUTE);
+    const data = await readCatalogMinutes(client, catalog, {
+      projectId: "p",
+      namePrefix: PREFIX,
+      endMs: END,
+      lookbackSeconds: 3600,
+    });
+    const connections = data.get("mongodb-connections")!;
+    const request = fake.requests.find((r) => r.filter.includes("connections"))!;
+    expect([request.perSeriesAligner, request.crossSeriesReducer]).toEqual(["ALIGN_SUM", "REDUCE_SUM"]);
+    expect(connections.get(END - 45 * MINUTE)).toEqual({ good: 1, total: 1 }); // 60 + 30 = 90 < 100
+    expect(connections.get(END - 40 * MINUTE)?.good).toBeNaN(); // NaN point: refused, not summed
+    // minutes after the last point, up to the horizon (END - 180 s), are bad
+    for (let ago = 4; ago < 29; ago++)
+      expect(connections.get(END - ago * MINUTE)).toEqual({ good: 0, total: 1 });
+  });
+
+  test("exports MongoDB connections; availability is written for the newest minute whose inputs are visible", async () => {
     const admin = { command: async () => ({ connections: { current: 37, available: 800 } }) };
     await expect(
       exportMongoConnections(admin, client, catalog, {
@@ -97,17 +155,26 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
       metricLabels: { deployment: PREFIX },
       resourceType: "global",
       resourceLabels: { project_id: "p-dev-123" },
-      valueType: "DOUBLE",
+      valueType: "INT64",
       points: [{ value: 37 }],
     });
-    // the connections point just written makes the last minute available
+    // success and latency data up to END; latency is visible only 900 s after a minute ends
+    fake.series.push(
+      counterSeries(topic, END, 30, () => 100),
+      counterSeries(subscription, END, 30, () => 100),
+      distributionSeries(latencyMetric, END, 30, EVENT_LATENCY_BOUNDS_SECONDS, (ago) =>
+        ago === 15 ? histogram(50, 50) : histogram(100),
+      ),
+    );
+    const now = END + 5000;
     await expect(
-      exportAvailability(client, catalog, { projectId: "p-dev-123", namePrefix: PREFIX, nowMs: END + 5000 }),
-    ).resolves.toBe(true);
+      exportAvailability(client, catalog, { projectId: "p-dev-123", namePrefix: PREFIX, nowMs: now }),
+    ).resolves.toBe(false);
+    // the minute written is END - 15 min (now - 900 s), not the minute that just ended
     expect(fake.created[1]?.series).toMatchObject({
       metricType: "custom.googleapis.com/shopstream/pipeline/available",
       valueType: "BOOL",
-      points: [{ endMs: END, value: 1 }],
+      points: [{ endMs: END - 15 * MINUTE, value: 0 }],
     });
     await expect(
       exportMongoConnections({ command: async () => ({}) }, client, catalog, {
@@ -117,4 +184,23 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
       }),
     ).rejects.toThrow(/no connections\.current/);
   });
+
+  test.each([Number.NaN, -1])(
+    "refuses to write a connection count of %p (nothing reaches Monitoring)",
+    async (bad) => {
+      await expect(
+        exportMongoConnections(
+          { command: async () => ({ connections: { current: bad } }) },
+          client,
+          catalog,
+          {
+            projectId: "p-dev-123",
+            namePrefix: PREFIX,
+            nowMs: END,
+          },
+        ),
+      ).rejects.toThrow(/connections .*finite number >= 0/);
+      expect(fake.created).toHaveLength(0);
+    },
+  );
 });

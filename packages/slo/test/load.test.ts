@@ -10,7 +10,7 @@ describe("loadSloCatalog", () => {
     expect(slos.map((s) => [s.name, s.sli.kind])).toEqual([
       ["mongodb-connections", "windows-in-range"],
       ["overall-availability", "composite"],
-      ["processing-latency", "windows-in-range"],
+      ["processing-latency", "distribution-cut"],
       ["processing-success", "ratio"],
     ]);
   });
@@ -26,9 +26,15 @@ describe("loadSloCatalog", () => {
     ]);
     expect(byName["processing-success"]).toMatchObject({ goal: 0.999, rollingPeriodSeconds: 30 * 86400 });
     expect(byName["processing-latency"]?.goal).toBe(0.95);
-    expect(byName["processing-latency"]?.sli).toMatchObject({ kind: "windows-in-range", range: { max: 10 } });
+    expect(byName["processing-latency"]?.sli).toMatchObject({ kind: "distribution-cut", range: { max: 10 } });
     expect(byName["mongodb-connections"]?.goal).toBe(0.99);
-    expect(byName["overall-availability"]).toMatchObject({ goal: 0.9999, rollingPeriodSeconds: 30 * 86400 });
+    expect(byName["overall-availability"]).toMatchObject({ goal: 0.95, rollingPeriodSeconds: 30 * 86400 });
+    // each SLO ends its evaluations at its metrics' documented visibility delay
+    expect(byName["processing-success"]?.visibilityDelaySeconds).toBe(240);
+    expect(byName["processing-latency"]?.visibilityDelaySeconds).toBe(900);
+    expect(byName["overall-availability"]?.visibilityDelaySeconds).toBe(900);
+    expect(byName["mongodb-connections"]?.neverMeasured).toBe("exclude");
+    expect(byName["processing-success"]?.neverMeasured).toBe("fail");
     expect(policy.burnRateAlerts.map((a) => [a.name, a.severity, a.burnRate])).toEqual([
       ["fast-burn", "page", 14.4],
       ["medium-burn", "page", 6],
@@ -40,9 +46,9 @@ describe("loadSloCatalog", () => {
   test("names the file and the field of every problem, all at once", () => {
     const dir = copyDeclarations((file, text) => {
       if (file === "processing-success.yaml") return text.replace("goal: 0.999", "goal: 1.5");
-      if (file === "processing-latency.yaml") return text.replace("window: 1m", "window: 90 seconds");
+      if (file === "mongodb-connections.yaml") return text.replace("window: 1m", "window: 90 seconds");
       if (file === "overall-availability.yaml")
-        return text.replace("mongodb-connections]", "mongo-connections]");
+        return text.replace("processing-latency]", "processing-latencies]");
       return text;
     });
     let error: unknown;
@@ -58,9 +64,9 @@ describe("loadSloCatalog", () => {
         expect.stringMatching(
           /processing-success\.yaml: spec\.objective\.goal must be a number strictly between 0 and 1, got 1\.5/,
         ),
-        expect.stringMatching(/processing-latency\.yaml: spec\.sli\.window "90 seconds" is not a duration/),
+        expect.stringMatching(/mongodb-connections\.yaml: spec\.sli\.window "90 seconds" is not a duration/),
         expect.stringMatching(
-          /overall-availability\.yaml: spec\.sli\.components names unknown SLO "mongo-connections"/,
+          /overall-availability\.yaml: spec\.sli\.components names unknown SLO "processing-latencies"/,
         ),
       ]),
     );
@@ -106,6 +112,85 @@ describe("loadSloCatalog", () => {
     const latency = loadSloCatalog(dir).slos.find((s) => s.name === "processing-latency");
     expect(latency?.alerts).toEqual([
       { name: "only", severity: "ticket", longWindowSeconds: 86400, shortWindowSeconds: 7200, burnRate: 2 },
+    ]);
+  });
+});
+
+describe("declarations Cloud Monitoring could not honour are refused at load time", () => {
+  const problems = (edit: (file: string, text: string) => string) => {
+    try {
+      loadSloCatalog(copyDeclarations(edit));
+    } catch (error) {
+      return (error as SloDeclarationError).problems;
+    }
+    return [];
+  };
+
+  test("windows SLIs: only mean (metric_mean_in_range) or sum (metric_sum_in_range) across series", () => {
+    // today's declaration style: aligner/reducer with a max reducer Terraform silently turned into a mean
+    const found = problems((f, t) =>
+      f === "mongodb-connections.yaml"
+        ? t.replace(/aggregate: sum.*\n/, "aligner: mean\n    reducer: max\n")
+        : t,
+    );
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /mongodb-connections\.yaml: spec\.sli\.aligner is not supported: use aggregate: mean .* or aggregate: sum/,
+        ),
+      ]),
+    );
+    expect(
+      problems((f, t) =>
+        f === "mongodb-connections.yaml" ? t.replace("aggregate: sum", "aggregate: max") : t,
+      ),
+    ).toEqual([expect.stringMatching(/spec\.sli\.aggregate must be one of mean, sum, got "max"/)]);
+  });
+
+  test("a composite goal above its weakest component's is refused (99.99% over 95%)", () => {
+    const found = problems((f, t) =>
+      f === "overall-availability.yaml" ? t.replace("goal: 0.95", "goal: 0.9999") : t,
+    );
+    expect(found).toEqual([
+      expect.stringMatching(
+        /overall-availability\.yaml: spec\.objective\.goal 0\.9999 is above its component processing-latency's goal 0\.95/,
+      ),
+    ]);
+    expect(
+      problems((f, t) =>
+        f === "overall-availability.yaml" ? t.replace("minuteThreshold: 0.95", "minuteThreshold: 0.99") : t,
+      ),
+    ).toEqual([
+      expect.stringMatching(/minuteThreshold 0\.99 is above component processing-latency's goal 0\.95/),
+    ]);
+  });
+
+  test("every SLO decides its never-measured policy; a metric must be recorded or catalogued", () => {
+    expect(
+      problems((f, t) => (f === "processing-success.yaml" ? t.replace(/ {2}neverMeasured: fail\n/, "") : t)),
+    ).toEqual([
+      expect.stringMatching(/processing-success\.yaml: spec\.neverMeasured must be one of exclude, fail/),
+    ]);
+    expect(
+      problems((f, t) =>
+        f === "error-budget-policy.yaml"
+          ? t.replace("minCoverage: 0.25", "minCoverage: 0.25\n    missingData: warn")
+          : t,
+      ),
+    ).toEqual([expect.stringMatching(/spec\.gate\.missingData is replaced by spec\.neverMeasured/)]);
+    expect(
+      problems((f, t) =>
+        f === "processing-latency.yaml"
+          ? t.replace(
+              "metricType: custom.googleapis.com/shopstream/pipeline/event_latency",
+              "metricType: custom.googleapis.com/shopstream/pipeline/latency_v2",
+            )
+          : t,
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /custom\.googleapis\.com\/shopstream\/pipeline\/latency_v2 is neither a recorded built-in metric/,
+      ),
     ]);
   });
 });

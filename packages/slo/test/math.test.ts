@@ -23,11 +23,17 @@ describe("SLO math", () => {
 
   test("windows sum the minutes ending in (end - window, end]", () => {
     const minutes = minutesOf(10, (ago) => ({ good: ago, total: 10 }));
-    expect(windowCounts(minutes, END, 300)).toEqual({ good: 0 + 1 + 2 + 3 + 4, total: 50, minutes: 5 });
+    expect(windowCounts(minutes, END, 300)).toEqual({
+      good: 0 + 1 + 2 + 3 + 4,
+      total: 50,
+      minutes: 5,
+      invalid: 0,
+    });
     expect(windowCounts(minutes, END - 5 * MINUTE, 300)).toEqual({
       good: 5 + 6 + 7 + 8 + 9,
       total: 50,
       minutes: 5,
+      invalid: 0,
     });
   });
 });

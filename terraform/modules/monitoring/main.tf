@@ -29,6 +29,13 @@ locals {
   runbooks = {
     dataflow_failed = "${local.runbook_prefix}docs/runbooks/dataflow-job-failed.md"
     dead_letters    = "${local.runbook_prefix}docs/runbooks/dead-letters.md"
+    metric_absent   = "${local.runbook_prefix}docs/runbooks/metric-absent.md"
+    reconciliation  = "${local.runbook_prefix}docs/runbooks/reconciliation-drift.md"
+  }
+
+  reconciliation = {
+    missing = "custom.googleapis.com/shopstream/reconciliation/missing_events"
+    extra   = "custom.googleapis.com/shopstream/reconciliation/extra_events"
   }
 }
 
@@ -52,6 +59,35 @@ resource "google_monitoring_notification_channel" "slack" {
   }
 }
 
+# Descriptors of the custom metrics (declared once in packages/slo/src/custom-metrics.ts). Cloud Monitoring
+# refuses an SLO or alert policy whose filter names a metric with no descriptor, so the SLOs and the alerts
+# on these metrics depend on them.
+resource "google_monitoring_metric_descriptor" "custom" {
+  for_each = { for m in var.custom_metrics : m.type => m }
+
+  project      = var.project_id
+  type         = each.value.type
+  display_name = each.value.display_name
+  description  = each.value.description
+  metric_kind  = each.value.metric_kind
+  value_type   = each.value.value_type
+  unit         = each.value.unit
+
+  dynamic "labels" {
+    for_each = each.value.labels
+    content {
+      key         = labels.value.key
+      value_type  = labels.value.value_type
+      description = labels.value.description
+    }
+  }
+
+  metadata {
+    sample_period = each.value.sample_period
+    ingest_delay  = each.value.ingest_delay
+  }
+}
+
 resource "google_monitoring_custom_service" "pipeline" {
   project      = var.project_id
   service_id   = "${var.name_prefix}-${var.service_id}"
@@ -70,19 +106,37 @@ resource "google_monitoring_slo" "slo" {
   rolling_period_days = each.value.rolling_period_days
   user_labels         = local.user_labels
 
+  # An SLO over a custom metric is refused until the metric's descriptor exists.
+  depends_on = [google_monitoring_metric_descriptor.custom]
+
   dynamic "request_based_sli" {
-    for_each = each.value.sli.type == "request_ratio" ? [each.value.sli] : []
+    for_each = startswith(each.value.sli.type, "request_") ? [each.value.sli] : []
     content {
-      good_total_ratio {
-        good_service_filter  = request_based_sli.value.good_filter
-        bad_service_filter   = request_based_sli.value.bad_filter
-        total_service_filter = request_based_sli.value.total_filter
+      dynamic "good_total_ratio" {
+        for_each = request_based_sli.value.type == "request_ratio" ? [request_based_sli.value] : []
+        content {
+          good_service_filter  = good_total_ratio.value.good_filter
+          bad_service_filter   = good_total_ratio.value.bad_filter
+          total_service_filter = good_total_ratio.value.total_filter
+        }
+      }
+
+      # Per-event latency: the share of a DISTRIBUTION metric's values inside [range_min, range_max].
+      dynamic "distribution_cut" {
+        for_each = request_based_sli.value.type == "request_distribution_cut" ? [request_based_sli.value] : []
+        content {
+          distribution_filter = distribution_cut.value.distribution_filter
+          range {
+            min = distribution_cut.value.range_min
+            max = distribution_cut.value.range_max
+          }
+        }
       }
     }
   }
 
   dynamic "windows_based_sli" {
-    for_each = each.value.sli.type == "request_ratio" ? [] : [each.value.sli]
+    for_each = startswith(each.value.sli.type, "windows_") ? [each.value.sli] : []
     content {
       window_period          = windows_based_sli.value.window_period
       good_bad_metric_filter = windows_based_sli.value.type == "windows_good_bad" ? windows_based_sli.value.good_filter : null
@@ -94,6 +148,17 @@ resource "google_monitoring_slo" "slo" {
           range {
             min = metric_mean_in_range.value.range_min
             max = metric_mean_in_range.value.range_max
+          }
+        }
+      }
+
+      dynamic "metric_sum_in_range" {
+        for_each = windows_based_sli.value.type == "windows_sum_in_range" ? [windows_based_sli.value] : []
+        content {
+          time_series = metric_sum_in_range.value.metric_filter
+          range {
+            min = metric_sum_in_range.value.range_min
+            max = metric_sum_in_range.value.range_max
           }
         }
       }
@@ -199,6 +264,81 @@ resource "google_monitoring_alert_policy" "dead_letters" {
   }
 }
 
+# A metric an SLI or the reconciliation depends on has stopped arriving: its writer (SLI exporter,
+# reconciliation job) is down, so the SLO would silently lose data. One policy per custom metric.
+resource "google_monitoring_alert_policy" "metric_absent" {
+  for_each = var.metric_absence_alerts_enabled ? { for m in var.custom_metrics : m.type => m } : {}
+
+  project               = var.project_id
+  display_name          = "[${var.environment}] Metric stopped arriving: ${each.value.display_name}"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = [local.channels.ticket]
+  user_labels           = merge(local.user_labels, { severity = "ticket" })
+
+  conditions {
+    display_name = "No ${each.key} point for ${each.value.absent_after}"
+    condition_absent {
+      filter   = "resource.type = \"global\" AND metric.type = \"${each.key}\" AND metric.label.deployment = \"${var.name_prefix}\""
+      duration = each.value.absent_after
+      aggregations {
+        alignment_period   = each.value.sample_period
+        per_series_aligner = each.value.value_type == "DISTRIBUTION" ? "ALIGN_DELTA" : "ALIGN_COUNT"
+      }
+    }
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "No point of `${each.key}` for ${each.value.absent_after}: its writer stopped (${each.value.description}). SLOs reading it count the missing minutes as bad. Runbook: ${local.runbooks.metric_absent}"
+  }
+
+  depends_on = [google_monitoring_metric_descriptor.custom]
+}
+
+# The ack/publish proxy (processing-success) counts an event as good once it is acknowledged; the
+# reconciliation ground truth says whether it reached the stores. Events missing from a store (or extra in
+# it) mean the proxy is drifting from the truth: the SLO looks better than what shops see.
+resource "google_monitoring_alert_policy" "reconciliation_drift" {
+  count = contains([for m in var.custom_metrics : m.type], local.reconciliation.missing) ? 1 : 0
+
+  project               = var.project_id
+  display_name          = "[${var.environment}] Reconciliation: stores disagree with what was published"
+  combiner              = "OR"
+  severity              = "CRITICAL"
+  notification_channels = [local.channels.page]
+  user_labels           = merge(local.user_labels, { severity = "page" })
+
+  dynamic "conditions" {
+    for_each = { missing = local.reconciliation.missing, extra = local.reconciliation.extra }
+    content {
+      display_name = "${conditions.key} events > 0 in a closed window"
+      condition_threshold {
+        filter          = "resource.type = \"global\" AND metric.type = \"${conditions.value}\" AND metric.label.deployment = \"${var.name_prefix}\""
+        comparison      = "COMPARISON_GT"
+        threshold_value = 0
+        duration        = "0s"
+        aggregations {
+          alignment_period     = "300s"
+          per_series_aligner   = "ALIGN_MAX"
+          cross_series_reducer = "REDUCE_MAX"
+          group_by_fields      = ["metric.label.store"]
+        }
+        trigger {
+          count = 1
+        }
+      }
+    }
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "Reconciliation found events published but missing from a store (or stored but never published) in a closed window. The processing-success SLO (acks vs publishes) counted them as good: it is drifting from the ground truth. Runbook: ${local.runbooks.reconciliation}"
+  }
+
+  depends_on = [google_monitoring_metric_descriptor.custom]
+}
+
 resource "google_monitoring_dashboard" "pipeline" {
   project = var.project_id
   dashboard_json = jsonencode({
@@ -246,7 +386,16 @@ locals {
     for name, s in local.slos : name => {
       title = "SLI: ${s.display_name}"
       xyChart = {
-        dataSets = s.sli.type == "request_ratio" ? [
+        dataSets = s.sli.type == "request_distribution_cut" ? [{
+          plotType       = "HEATMAP"
+          legendTemplate = "per-event latency (good at or below ${s.sli.range_max})"
+          timeSeriesQuery = {
+            timeSeriesFilter = {
+              filter      = s.sli.distribution_filter
+              aggregation = { alignmentPeriod = "60s", perSeriesAligner = "ALIGN_DELTA", crossSeriesReducer = "REDUCE_SUM" }
+            }
+          }
+          }] : s.sli.type == "request_ratio" ? [
           for label, f in { good = s.sli.good_filter, bad = s.sli.bad_filter, total = s.sli.total_filter } : {
             plotType             = "LINE"
             legendTemplate       = label
@@ -259,19 +408,20 @@ locals {
           } if f != null
           ] : [{
             plotType       = "LINE"
-            legendTemplate = s.sli.type == "windows_mean_in_range" ? "value (good in range)" : "share of good windows"
+            legendTemplate = s.sli.type == "windows_good_bad" ? "share of good windows" : "value (good in range)"
             timeSeriesQuery = {
               timeSeriesFilter = {
-                filter = s.sli.type == "windows_mean_in_range" ? s.sli.metric_filter : s.sli.good_filter
+                filter = s.sli.type == "windows_good_bad" ? s.sli.good_filter : s.sli.metric_filter
+                # the same aggregation the SLO and the gate use
                 aggregation = {
                   alignmentPeriod    = s.sli.window_period
-                  perSeriesAligner   = s.sli.type == "windows_mean_in_range" ? "ALIGN_MEAN" : "ALIGN_FRACTION_TRUE"
-                  crossSeriesReducer = s.sli.type == "windows_mean_in_range" ? "REDUCE_MAX" : "REDUCE_MEAN"
+                  perSeriesAligner   = lookup({ windows_mean_in_range = "ALIGN_MEAN", windows_sum_in_range = "ALIGN_SUM" }, s.sli.type, "ALIGN_FRACTION_TRUE")
+                  crossSeriesReducer = lookup({ windows_mean_in_range = "REDUCE_MEAN", windows_sum_in_range = "REDUCE_SUM" }, s.sli.type, "REDUCE_MEAN")
                 }
               }
             }
         }]
-        thresholds = s.sli.type == "windows_mean_in_range" && s.sli.range_max != null ? [{ value = s.sli.range_max, color = "RED" }] : []
+        thresholds = contains(["windows_mean_in_range", "windows_sum_in_range"], s.sli.type) && s.sli.range_max != null ? [{ value = s.sli.range_max, color = "RED" }] : []
       }
     }
   }

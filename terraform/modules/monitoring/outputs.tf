@@ -19,10 +19,17 @@ output "alert_policy_names" {
     [for p in google_monitoring_alert_policy.burn_rate : p.name],
     [for p in google_monitoring_alert_policy.dataflow_failed : p.name],
     [for p in google_monitoring_alert_policy.dead_letters : p.name],
+    [for p in google_monitoring_alert_policy.metric_absent : p.name],
+    [for p in google_monitoring_alert_policy.reconciliation_drift : p.name],
   )
 }
 
 output "dashboard_id" {
   description = "ID of the pipeline dashboard."
   value       = google_monitoring_dashboard.pipeline.id
+}
+
+output "custom_metric_types" {
+  description = "Types of the custom metric descriptors created here (writers need them to exist before writing)."
+  value       = [for d in google_monitoring_metric_descriptor.custom : d.type]
 }

@@ -40,8 +40,10 @@ variable "slos" {
   description = <<-EOT
     SLOs to create, typically decoded from policies/slo/*.yaml. sli.type is one of:
     `request_ratio` (request_based_sli good_total_ratio: two of good_filter / bad_filter / total_filter),
+    `request_distribution_cut` (request_based_sli distribution_cut: distribution_filter with range_min/range_max),
     `windows_good_bad` (windows_based_sli good_bad_metric_filter: good_filter is a boolean time series),
-    `windows_mean_in_range` (windows_based_sli metric_mean_in_range: metric_filter with range_min/range_max).
+    `windows_mean_in_range` (windows_based_sli metric_mean_in_range: metric_filter with range_min/range_max),
+    `windows_sum_in_range` (windows_based_sli metric_sum_in_range: metric_filter with range_min/range_max).
     The root generates this list from policies/slo/*.yaml (packages/slo); alerts[].name keys the policy.
     Each alert is a multi-window burn-rate policy: it fires when the burn rate exceeds threshold over both
     long_window and short_window; severity `page` goes to the paging channel, `ticket` to the ticket channel.
@@ -52,14 +54,15 @@ variable "slos" {
     goal                = number
     rolling_period_days = optional(number, 28)
     sli = object({
-      type          = string
-      good_filter   = optional(string)
-      bad_filter    = optional(string)
-      total_filter  = optional(string)
-      metric_filter = optional(string)
-      range_min     = optional(number)
-      range_max     = optional(number)
-      window_period = optional(string, "60s")
+      type                = string
+      good_filter         = optional(string)
+      bad_filter          = optional(string)
+      total_filter        = optional(string)
+      metric_filter       = optional(string)
+      distribution_filter = optional(string)
+      range_min           = optional(number)
+      range_max           = optional(number)
+      window_period       = optional(string, "60s")
     })
     alerts = optional(list(object({
       name         = optional(string)
@@ -82,8 +85,8 @@ variable "slos" {
   }
 
   validation {
-    condition     = alltrue([for s in var.slos : contains(["request_ratio", "windows_good_bad", "windows_mean_in_range"], s.sli.type)])
-    error_message = "sli.type must be request_ratio, windows_good_bad or windows_mean_in_range."
+    condition     = alltrue([for s in var.slos : contains(["request_ratio", "request_distribution_cut", "windows_good_bad", "windows_mean_in_range", "windows_sum_in_range"], s.sli.type)])
+    error_message = "sli.type must be request_ratio, request_distribution_cut, windows_good_bad, windows_mean_in_range or windows_sum_in_range."
   }
 
   validation {
@@ -101,6 +104,42 @@ variable "slos" {
   validation {
     condition     = length(distinct([for s in var.slos : s.name])) == length(var.slos)
     error_message = "SLO names must be unique."
+  }
+}
+
+variable "custom_metrics" {
+  description = "Custom metric descriptors to create before the SLOs and alerts that read them; the root passes policies/slo/generated/terraform-custom-metrics.json (generated from packages/slo/src/custom-metrics.ts). metric_kind GAUGE or CUMULATIVE (user-defined metrics cannot be DELTA)."
+  type = list(object({
+    type         = string
+    display_name = string
+    description  = string
+    metric_kind  = string
+    value_type   = string
+    unit         = optional(string)
+    labels = optional(list(object({
+      key         = string
+      value_type  = optional(string, "STRING")
+      description = optional(string)
+    })), [])
+    sample_period = optional(string, "60s")
+    ingest_delay  = optional(string, "180s")
+    absent_after  = optional(string, "1800s")
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for m in var.custom_metrics : startswith(m.type, "custom.googleapis.com/")])
+    error_message = "Custom metric types must start with custom.googleapis.com/."
+  }
+
+  validation {
+    condition     = alltrue([for m in var.custom_metrics : contains(["GAUGE", "CUMULATIVE"], m.metric_kind)])
+    error_message = "metric_kind must be GAUGE or CUMULATIVE: Cloud Monitoring does not accept DELTA for user-defined metrics."
+  }
+
+  validation {
+    condition     = length(distinct([for m in var.custom_metrics : m.type])) == length(var.custom_metrics)
+    error_message = "Custom metric types must be unique."
   }
 }
 
@@ -138,4 +177,10 @@ variable "labels" {
   description = "Labels applied as user labels on channels, services, SLOs and alert policies."
   type        = map(string)
   default     = {}
+}
+
+variable "metric_absence_alerts_enabled" {
+  description = "Alert (ticket) when a custom SLI or reconciliation metric stops arriving for its absent_after (its writer, the SLI exporter or the reconciliation job, stopped). Turn off only while those jobs are not deployed yet."
+  type        = bool
+  default     = true
 }

@@ -38,3 +38,32 @@ export function gaugeSeries(
 ): FakeSeries {
   return { ...counterSeries(selector, endMs, minutes, value), metricKind: "GAUGE", valueType: "DOUBLE" };
 }
+
+/**
+ * `minutes` one-minute CUMULATIVE DISTRIBUTION points (each a reset over its minute, as the reconciler
+ * writes per-event latency); `counts(minutesAgo)` gives the bucket counts over `bounds`, or null for no point.
+ */
+export function distributionSeries(
+  selector: SeriesSelector,
+  endMs: number,
+  minutes: number,
+  bounds: readonly number[],
+  counts: (minutesAgo: number) => number[] | null,
+): FakeSeries {
+  const end = Math.floor(endMs / MINUTE) * MINUTE;
+  const points = [];
+  for (let ago = 0; ago < minutes; ago++) {
+    const c = counts(ago);
+    if (!c) continue;
+    if (c.length !== bounds.length + 1)
+      throw new Error(`need ${bounds.length + 1} bucket counts, got ${c.length}`);
+    const pointEnd = end - ago * MINUTE;
+    points.push({
+      endMs: pointEnd,
+      startMs: pointEnd - MINUTE,
+      value: c.reduce((a, b) => a + b, 0),
+      distribution: { bounds: [...bounds], counts: c },
+    });
+  }
+  return { ...selector, metricKind: "CUMULATIVE", valueType: "DISTRIBUTION", points };
+}

@@ -12,10 +12,22 @@ import { dirname, join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 
-/** One sample of a series: its end time and value. DELTA points cover [endMs - periodMs, endMs]. */
+/** An explicit-bucket histogram (Cloud Monitoring Distribution with explicitBuckets). */
+export interface FakeDistribution {
+  bounds: number[];
+  /** bounds.length + 1 counts: (-inf, b0), [b0, b1), ..., [b(n-1), +inf). */
+  counts: number[];
+}
+
+/**
+ * One sample of a series: its end time and value. DELTA points cover [endMs - periodMs, endMs]; a
+ * DISTRIBUTION point has `distribution` (and `value` = its count).
+ */
 export interface FakePoint {
   endMs: number;
   value: number;
+  startMs?: number;
+  distribution?: FakeDistribution;
 }
 
 /** A stored time series, as Cloud Monitoring would hold it. */
@@ -25,7 +37,7 @@ export interface FakeSeries {
   resourceType: string;
   resourceLabels?: Record<string, string>;
   metricKind: "GAUGE" | "DELTA" | "CUMULATIVE";
-  valueType: "INT64" | "DOUBLE" | "BOOL";
+  valueType: "INT64" | "DOUBLE" | "BOOL" | "DISTRIBUTION";
   points: FakePoint[];
 }
 
@@ -116,6 +128,18 @@ function reduce(values: number[], how: string): number {
   if (how === "ALIGN_MIN" || how === "REDUCE_MIN") return Math.min(...values);
   if (how === "ALIGN_COUNT" || how === "REDUCE_COUNT") return values.length;
   return values.reduce((a, b) => a + b, 0); // ALIGN_DELTA, ALIGN_SUM, REDUCE_SUM
+}
+
+/** Element-wise sum of histograms with the same bounds (ALIGN_DELTA / REDUCE_SUM of distributions). */
+function mergeDistributions(list: FakeDistribution[]): FakeDistribution {
+  const first = list[0] as FakeDistribution;
+  for (const d of list)
+    if (JSON.stringify(d.bounds) !== JSON.stringify(first.bounds))
+      throw new Error("cannot aggregate distributions with different bucket bounds");
+  return {
+    bounds: first.bounds,
+    counts: first.counts.map((_, i) => list.reduce((a, d) => a + (d.counts[i] ?? 0), 0)),
+  };
 }
 
 /** The fake server. Put series in `series`, then `start()`; `requests` records every ListTimeSeries. */
@@ -220,7 +244,8 @@ export class FakeMonitoringServer {
 
     let selected = this.series.filter((s) => matches(s, clauses));
     // Per-series alignment: buckets (end - (k+1)p, end - kp], newest first, like the real API.
-    type Out = { series: FakeSeries; points: { endMs: number; startMs: number; value: number }[] };
+    type OutPoint = { endMs: number; startMs: number; value: number; distribution?: FakeDistribution };
+    type Out = { series: FakeSeries; points: OutPoint[] };
     let out: Out[] = selected.map((series) => {
       const inRange = series.points.filter((p) => p.endMs > startMs && p.endMs <= endMs);
       if (aligner === "ALIGN_NONE")
@@ -229,34 +254,63 @@ export class FakeMonitoringServer {
           points: inRange.map((p) => ({ ...p, startMs: p.endMs })).sort((a, b) => b.endMs - a.endMs),
         };
       const periodMs = alignmentPeriodS * 1000;
-      const buckets = new Map<number, number[]>();
+      const buckets = new Map<number, FakePoint[]>();
       for (const p of inRange) {
         const k = Math.floor((endMs - p.endMs) / periodMs);
         const bucketEnd = endMs - k * periodMs;
         const values = buckets.get(bucketEnd);
-        if (values) values.push(p.value);
-        else buckets.set(bucketEnd, [p.value]);
+        if (values) values.push(p);
+        else buckets.set(bucketEnd, [p]);
       }
+      if (series.valueType === "DISTRIBUTION" && aligner !== "ALIGN_DELTA")
+        throw new Error(`a DISTRIBUTION series can only be aligned with ALIGN_DELTA here, got ${aligner}`);
       const points = [...buckets.entries()]
         .sort((a, b) => b[0] - a[0])
-        .map(([end, values]) => ({ endMs: end, startMs: end - periodMs, value: reduce(values, aligner) }));
+        .map(([end, ps]): OutPoint => {
+          if (series.valueType !== "DISTRIBUTION")
+            return {
+              endMs: end,
+              startMs: end - periodMs,
+              value: reduce(
+                ps.map((p) => p.value),
+                aligner,
+              ),
+            };
+          const distribution = mergeDistributions(ps.map((p) => p.distribution as FakeDistribution));
+          return { endMs: end, startMs: end - periodMs, value: 0, distribution };
+        });
       return { series, points };
     });
     if (reducer !== "REDUCE_NONE" && out.length > 0) {
-      const byEnd = new Map<number, { startMs: number; values: number[] }>();
+      const byEnd = new Map<
+        number,
+        { startMs: number; values: number[]; distributions: FakeDistribution[] }
+      >();
       for (const o of out)
         for (const p of o.points) {
-          const entry = byEnd.get(p.endMs) ?? { startMs: p.startMs, values: [] };
+          const entry = byEnd.get(p.endMs) ?? { startMs: p.startMs, values: [], distributions: [] };
           entry.values.push(p.value);
+          if (p.distribution) entry.distributions.push(p.distribution);
           byEnd.set(p.endMs, entry);
         }
       const first = out[0] as Out;
+      if (first.series.valueType === "DISTRIBUTION" && reducer !== "REDUCE_SUM")
+        throw new Error(`DISTRIBUTION series can only be reduced with REDUCE_SUM here, got ${reducer}`);
       out = [
         {
           series: { ...first.series, metricLabels: {}, resourceLabels: {} },
           points: [...byEnd.entries()]
             .sort((a, b) => b[0] - a[0])
-            .map(([end, e]) => ({ endMs: end, startMs: e.startMs, value: reduce(e.values, reducer) })),
+            .map(([end, e]) =>
+              e.distributions.length > 0
+                ? {
+                    endMs: end,
+                    startMs: e.startMs,
+                    value: 0,
+                    distribution: mergeDistributions(e.distributions),
+                  }
+                : { endMs: end, startMs: e.startMs, value: reduce(e.values, reducer) },
+            ),
         },
       ];
     }
@@ -267,6 +321,23 @@ export class FakeMonitoringServer {
     const page = out.slice(offset, offset + this.pageSize);
     const next = offset + this.pageSize < out.length ? String(offset + this.pageSize) : "";
     const asDouble = aligner === "ALIGN_MEAN" || reducer === "REDUCE_MEAN";
+    const typed = (series: FakeSeries, p: OutPoint) => {
+      if (p.distribution) {
+        const count = p.distribution.counts.reduce((a, b) => a + b, 0);
+        return {
+          distributionValue: {
+            count: String(count),
+            bucketOptions: { explicitBuckets: { bounds: p.distribution.bounds } },
+            bucketCounts: p.distribution.counts.map(String),
+          },
+        };
+      }
+      return asDouble || series.valueType === "DOUBLE"
+        ? { doubleValue: p.value }
+        : series.valueType === "BOOL"
+          ? { boolValue: p.value > 0 }
+          : { int64Value: String(Math.round(p.value)) };
+    };
     return {
       timeSeries: page.map(({ series, points }) => ({
         metric: { type: series.metricType, labels: series.metricLabels ?? {} },
@@ -276,12 +347,7 @@ export class FakeMonitoringServer {
         valueType: asDouble ? "DOUBLE" : series.valueType,
         points: points.map((p) => ({
           interval: { startTime: toTimestamp(p.startMs), endTime: toTimestamp(p.endMs) },
-          value:
-            asDouble || series.valueType === "DOUBLE"
-              ? { doubleValue: p.value }
-              : series.valueType === "BOOL"
-                ? { boolValue: p.value > 0 }
-                : { int64Value: String(Math.round(p.value)) },
+          value: typed(series, p),
         })),
       })),
       nextPageToken: next,
@@ -301,20 +367,49 @@ export class FakeMonitoringServer {
       if ((ts.points ?? []).length !== 1) throw new Error("each time series must hold exactly one point");
       const point = ts.points[0];
       const v = point.value ?? {};
+      const d = v.value === "distributionValue" ? v.distributionValue : undefined;
+      const distribution: FakeDistribution | undefined = d
+        ? {
+            bounds: (d.bucketOptions?.explicitBuckets?.bounds ?? []).map(Number),
+            counts: (d.bucketCounts ?? []).map(Number),
+          }
+        : undefined;
+      if (
+        ts.metricKind === "CUMULATIVE" &&
+        !(toMs(point.interval?.startTime) < toMs(point.interval?.endTime))
+      )
+        throw new Error("a CUMULATIVE point needs a start time before its end time");
       const value =
         v.value === "boolValue"
           ? Number(v.boolValue)
           : v.value === "int64Value"
             ? Number(v.int64Value)
-            : Number(v.doubleValue ?? 0);
+            : distribution
+              ? distribution.counts.reduce((a, b) => a + b, 0)
+              : Number(v.doubleValue ?? 0);
       const series: FakeSeries = {
         metricType: ts.metric.type,
         metricLabels: ts.metric.labels ?? {},
         resourceType: ts.resource?.type ?? "global",
         resourceLabels: ts.resource?.labels ?? {},
         metricKind: ts.metricKind === "DELTA" || ts.metricKind === "CUMULATIVE" ? ts.metricKind : "GAUGE",
-        valueType: v.value === "boolValue" ? "BOOL" : v.value === "int64Value" ? "INT64" : "DOUBLE",
-        points: [{ endMs: toMs(point.interval?.endTime), value }],
+        valueType: distribution
+          ? "DISTRIBUTION"
+          : v.value === "boolValue"
+            ? "BOOL"
+            : v.value === "int64Value"
+              ? "INT64"
+              : "DOUBLE",
+        points: [
+          distribution
+            ? {
+                endMs: toMs(point.interval?.endTime),
+                startMs: toMs(point.interval?.startTime),
+                value,
+                distribution,
+              }
+            : { endMs: toMs(point.interval?.endTime), value },
+        ],
       };
       this.created.push({ name: request.name, series });
       const existing = this.series.find(

@@ -1,4 +1,5 @@
-# Minimal use of the monitoring module: Slack channels, one freshness SLO with the default burn-rate alerts.
+# Minimal use of the monitoring module: Slack channels, one freshness SLO with the default burn-rate alerts,
+# and a per-event latency SLO over a custom distribution metric whose descriptor the module creates first.
 # TF_VAR_slack_auth_token=... tofu apply -var project_id=YOUR_PROJECT
 terraform {
   required_version = ">= 1.6.0"
@@ -36,7 +37,32 @@ module "monitoring" {
 
   dataflow_job_names = { analytics = "shopstream-example-analytics" }
 
+  # In the product root this list is policies/slo/generated/terraform-custom-metrics.json.
+  custom_metrics = [
+    {
+      type         = "custom.googleapis.com/shopstream/pipeline/event_latency"
+      display_name = "Event latency"
+      description  = "Publish to stored latency per event (one point per minute, CUMULATIVE resets)."
+      metric_kind  = "CUMULATIVE"
+      value_type   = "DISTRIBUTION"
+      unit         = "s"
+      labels       = [{ key = "deployment", description = "Environment prefix." }]
+      absent_after = "1080s"
+    },
+  ]
+
   slos = [
+    {
+      name         = "event-latency"
+      display_name = "Events stored within 10 s"
+      goal         = 0.95
+      sli = {
+        type                = "request_distribution_cut"
+        distribution_filter = "resource.type = \"global\" AND metric.type = \"custom.googleapis.com/shopstream/pipeline/event_latency\" AND metric.label.deployment = \"shopstream-example\""
+        range_min           = 0
+        range_max           = 10
+      }
+    },
     {
       name         = "analytics-freshness"
       display_name = "Analytics freshness (system lag < 60 s)"

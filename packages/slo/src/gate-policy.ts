@@ -1,0 +1,198 @@
+/**
+ * The promotion policy around the per-SLO scores (Google's error-budget policy, Keptn's quality gates):
+ *  - release-aware: the candidate's own time in the source environment since its deploy, with an
+ *    absolute criterion (burn rate since the deploy <= gate.release.maxBurnRate -> else fail) and a
+ *    relative one (<= relativeFactor x the same span before the deploy when above 1x -> else warn), so a
+ *    fresh regression is caught before the 1 h / 6 h windows see it;
+ *  - the target's own budget: an exhausted budget in the target stops changes to it, except fixes;
+ *  - the override: recorded, never silent (the workflow requires its own protected-environment approval).
+ */
+import type { SloCatalog } from "./declaration";
+import { formatDuration } from "./duration";
+import {
+  evaluateWindow,
+  evaluationEnd,
+  type GateReport,
+  isRequestBased,
+  type Score,
+  sloMinutes,
+  type WindowResult,
+  worst,
+} from "./evaluate";
+import type { MinuteCounts } from "./math";
+
+/** One SLO judged over the candidate release's time in the source environment. */
+export interface ReleaseRow {
+  name: string;
+  sinceDeploy: WindowResult | null;
+  beforeDeploy: WindowResult | null;
+  score: Score;
+  reasons: string[];
+}
+
+/** The release-aware verdict. */
+export interface ReleaseVerdict {
+  deployedAt: string;
+  score: Score;
+  rows: ReleaseRow[];
+}
+
+/**
+ * Scores the candidate's own time in the source environment: from `deployedAtMs` (its deploy marker) to
+ * each SLO's visibility horizon, against the same span before the deploy. SLOs left out of the gate
+ * (never measured and excluded) are left out here too.
+ */
+export function evaluateRelease(
+  catalog: SloCatalog,
+  data: Map<string, MinuteCounts>,
+  evaluationMs: number,
+  deployedAtMs: number,
+  gate: GateReport,
+): ReleaseVerdict {
+  const { maxBurnRate, relativeFactor } = catalog.policy.gate.release;
+  const rows: ReleaseRow[] = [];
+  for (const slo of catalog.slos) {
+    const counted = gate.evaluations.find((e) => e.slo.name === slo.name);
+    if (!counted || counted.status === "not-measured") continue;
+    const end = evaluationEnd(slo, evaluationMs);
+    const spanSeconds = Math.floor((end - deployedAtMs) / 60_000) * 60;
+    if (spanSeconds < 60) {
+      rows.push({
+        name: slo.name,
+        sinceDeploy: null,
+        beforeDeploy: null,
+        score: "warn",
+        reasons: [
+          `release too fresh to judge: deployed ${formatDuration(Math.max(1, Math.round((evaluationMs - deployedAtMs) / 1000)))} ago, metrics visible only up to ${slo.visibilityDelaySeconds} s ago`,
+        ],
+      });
+      continue;
+    }
+    const minutes = sloMinutes(slo, data, catalog, end);
+    const minEvents = isRequestBased(slo) ? catalog.policy.gate.minEvents : 1;
+    const since = evaluateWindow(minutes, end, spanSeconds, slo.goal, minEvents);
+    const before = evaluateWindow(minutes, end - spanSeconds * 1000, spanSeconds, slo.goal, minEvents);
+    const reasons: string[] = [];
+    const scores: Score[] = [];
+    const b = since.burnRate;
+    if (b === null) {
+      reasons.push(
+        since.lowVolume
+          ? `${since.total} events since the deploy (fewer than gate.minEvents = ${minEvents}): no release verdict`
+          : "no data since the deploy",
+      );
+    } else {
+      if (b > maxBurnRate) {
+        scores.push("fail");
+        reasons.push(
+          `since the deploy (${since.label}) the budget burns ${b.toFixed(1)}x (absolute limit ${maxBurnRate}x)`,
+        );
+      }
+      if (b > 1 && before.burnRate !== null && b > relativeFactor * before.burnRate) {
+        scores.push("warn");
+        reasons.push(
+          `regression: ${b.toFixed(1)}x since the deploy against ${before.burnRate.toFixed(1)}x over the ${since.label} before it (relative limit ${relativeFactor}x)`,
+        );
+      }
+    }
+    rows.push({ name: slo.name, sinceDeploy: since, beforeDeploy: before, score: worst(scores), reasons });
+  }
+  return { deployedAt: new Date(deployedAtMs).toISOString(), score: worst(rows.map((r) => r.score)), rows };
+}
+
+/** The target environment's budget verdict. */
+export interface TargetVerdict {
+  environment: string;
+  score: Score;
+  exhausted: string[];
+  reasons: string[];
+}
+
+/**
+ * Google's error-budget policy: while a counted SLO of the target has no budget left, only fixes
+ * (`changeKind: fix`) may be promoted to it.
+ */
+export function evaluateTargetBudget(
+  target: GateReport,
+  environment: string,
+  changeKind: "change" | "fix",
+): TargetVerdict {
+  const exhausted = target.evaluations
+    .filter((e) => e.counted && e.budgetRemaining !== null && e.budgetRemaining <= 0)
+    .map((e) => e.slo.name);
+  if (exhausted.length === 0) return { environment, score: "pass", exhausted, reasons: [] };
+  if (changeKind === "fix")
+    return {
+      environment,
+      score: "pass",
+      exhausted,
+      reasons: [
+        `${environment} has no error budget left (${exhausted.join(", ")}); allowed because this is a fix`,
+      ],
+    };
+  return {
+    environment,
+    score: "fail",
+    exhausted,
+    reasons: [
+      `${environment} has no error budget left (${exhausted.join(", ")}): only fixes may be promoted to it until the budget recovers (change-kind: fix), or use the override`,
+    ],
+  };
+}
+
+/** A deploy marker: which release went live in the environment, and when. */
+export interface DeployMarker {
+  release: string;
+  deployedAtMs: number;
+}
+
+/** The error budget each release spent while it was live, per SLO. */
+export interface ReleaseSpend {
+  release: string;
+  deployedAt: string;
+  /** Share of the rolling period's error budget spent while live (0.25 = a quarter), per SLO; null without data. */
+  spent: Record<string, number | null>;
+}
+
+/**
+ * Attributes the error budget spent over each SLO's rolling period to the releases live at the time (from
+ * each marker to the next one, or to the SLO's visibility horizon). Bad events are counted per minute, so
+ * the shares of one SLO add up to its budget consumed within the markers' span.
+ */
+export function attributeBudget(
+  catalog: SloCatalog,
+  data: Map<string, MinuteCounts>,
+  evaluationMs: number,
+  markers: DeployMarker[],
+): ReleaseSpend[] {
+  const sorted = [...markers].sort((a, b) => a.deployedAtMs - b.deployedAtMs);
+  const out: ReleaseSpend[] = sorted.map((m) => ({
+    release: m.release,
+    deployedAt: new Date(m.deployedAtMs).toISOString(),
+    spent: {},
+  }));
+  for (const slo of catalog.slos) {
+    const end = evaluationEnd(slo, evaluationMs);
+    const start = end - slo.rollingPeriodSeconds * 1000;
+    const minutes = sloMinutes(slo, data, catalog, end);
+    const period = evaluateWindow(minutes, end, slo.rollingPeriodSeconds, slo.goal);
+    const allowedBad = (1 - slo.goal) * period.total;
+    sorted.forEach((marker, i) => {
+      const from = Math.max(start, marker.deployedAtMs);
+      const to = Math.min(end, sorted[i + 1]?.deployedAtMs ?? end);
+      const row = out[i] as ReleaseSpend;
+      if (!(allowedBad > 0) || to <= from) {
+        row.spent[slo.name] = allowedBad > 0 ? 0 : null;
+        return;
+      }
+      const w = evaluateWindow(
+        minutes,
+        Math.floor(to / 60_000) * 60_000,
+        Math.floor((to - from) / 60_000) * 60,
+        slo.goal,
+      );
+      row.spent[slo.name] = (w.total - w.good) / allowedBad;
+    });
+  }
+  return out;
+}

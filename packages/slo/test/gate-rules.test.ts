@@ -1,0 +1,214 @@
+/**
+ * The gate's verdicts in the situations of issue 12, each with the verdict a platform engineer expects.
+ * Every case failed (wrong verdict) on the code before the fix.
+ */
+import {
+  attributeBudget,
+  evaluateCatalog,
+  evaluateRelease,
+  evaluateTargetBudget,
+  type MinuteCounts,
+} from "../src";
+import { END, fixtureCatalog, MINUTE, minutesOf } from "./helpers";
+
+const catalog = fixtureCatalog();
+const MONTH = 30 * 1440;
+const clean = (minutes = MONTH, perMinute = 1000) =>
+  minutesOf(minutes, () => ({ good: perMinute, total: perMinute }));
+const data = (entries: Record<string, MinuteCounts>) => new Map(Object.entries(entries));
+const by = (report: ReturnType<typeof evaluateCatalog>, name: string) =>
+  report.evaluations.find((e) => e.slo.name === name)!;
+
+describe("1. missing data: decided per SLO", () => {
+  test("prod gate: an exporter not yet deployed shows NOT MEASURED and does not block", () => {
+    const report = evaluateCatalog(
+      catalog,
+      data({ "processing-success": clean(), "processing-latency": clean() }),
+      END,
+    );
+    const connections = by(report, "mongodb-connections");
+    expect(connections).toMatchObject({ status: "not-measured", counted: false });
+    expect(connections.reasons[0]).toMatch(/NOT MEASURED/);
+    // before: "warn" (missing data), which prod's fail-on-warn turned into a blocked promotion
+    expect(report.score).toBe("pass");
+  });
+
+  test("dev -> staging: a pipeline that never carried traffic is not waved through", () => {
+    const report = evaluateCatalog(catalog, data({ "mongodb-connections": clean(MONTH, 1) }), END);
+    expect(by(report, "processing-success")).toMatchObject({ status: "not-measured", score: "fail" });
+    // before: "warn", which dev -> staging (no fail-on-warn) let through
+    expect(report.score).toBe("fail");
+  });
+});
+
+describe("3. NaN and negative counts", () => {
+  test("a NaN good count in the newest minute during a 50x burn still fails", () => {
+    // 5% of events failing for the last hour = 50x burn of a 99.9% objective
+    const success = minutesOf(MONTH, (ago) =>
+      ago < 64 ? { good: 950, total: 1000 } : { good: 1000, total: 1000 },
+    );
+    const newest = END - 4 * MINUTE; // the newest minute the gate sees (240 s visibility delay)
+    success.set(newest, { good: Number.NaN, total: 1000 });
+    const report = evaluateCatalog(
+      catalog,
+      data({ "processing-success": success, "processing-latency": clean() }),
+      END,
+    );
+    const e = by(report, "processing-success");
+    expect(e.alerts.find((a) => a.alert.name === "fast-burn")?.firing).toBe(true);
+    expect(e.score).toBe("fail");
+    expect(e.reasons.join()).toMatch(/1 minute\(s\) with NaN, infinite or negative counts left out/);
+  });
+
+  test("a negative count cannot make a window look healthy", () => {
+    const success = minutesOf(MONTH, (ago) =>
+      ago < 64 ? { good: 950, total: 1000 } : { good: 1000, total: 1000 },
+    );
+    success.set(END - 5 * MINUTE, { good: 5000, total: -1 });
+    const e = by(
+      evaluateCatalog(catalog, data({ "processing-success": success, "processing-latency": clean() }), END),
+      "processing-success",
+    );
+    expect(e.score).toBe("fail");
+  });
+});
+
+describe("4. coverage and volume", () => {
+  test("two clean days of a 30-day objective: insufficient history, not pass", () => {
+    const report = evaluateCatalog(
+      catalog,
+      data({ "processing-success": clean(2 * 1440), "processing-latency": clean(2 * 1440) }),
+      END,
+    );
+    const e = by(report, "processing-success");
+    expect(e.coverage).toBeCloseTo(0.066, 2);
+    expect(e.status).toBe("insufficient-history");
+    expect(e.score).toBe("warn");
+    expect(e.reasons.join()).toMatch(/insufficient history: 6\.\d% of 30d observed/);
+  });
+
+  test("one event a minute: a single failure is not a page-level burn", () => {
+    const success = minutesOf(MONTH, (ago) => ({ good: ago === 6 ? 0 : 1, total: 1 }));
+    const report = evaluateCatalog(
+      catalog,
+      data({ "processing-success": success, "processing-latency": clean() }),
+      END,
+    );
+    const e = by(report, "processing-success");
+    const fast = e.alerts.find((a) => a.alert.name === "fast-burn")!;
+    expect(fast.long.lowVolume).toBe(true); // 60 events < gate.minEvents (100)
+    expect(fast.firing).toBe(false);
+    expect(e.score).toBe("pass");
+  });
+});
+
+describe("5. availability", () => {
+  test("one minute with 1.1% errors does not fail availability for the next half hour", () => {
+    const success = minutesOf(MONTH, (ago) => ({ good: ago === 10 ? 989 : 1000, total: 1000 }));
+    const report = evaluateCatalog(
+      catalog,
+      data({ "processing-success": success, "processing-latency": clean() }),
+      END,
+    );
+    expect(by(report, "overall-availability").score).toBe("pass");
+  });
+
+  test("a silent pipeline (published, nothing stored, no latency data) is unavailable", () => {
+    const latency = clean();
+    for (let ago = 0; ago < 90; ago++) latency.delete(END - ago * MINUTE);
+    const success = minutesOf(MONTH, (ago) =>
+      ago < 90 ? { good: 0, total: 1000, incomplete: true } : { good: 1000, total: 1000 },
+    );
+    const report = evaluateCatalog(
+      catalog,
+      data({ "processing-success": success, "processing-latency": latency }),
+      END,
+    );
+    const availability = by(report, "overall-availability");
+    expect(availability.alerts.find((a) => a.alert.name === "fast-burn")?.firing).toBe(true);
+    expect(availability.score).toBe("fail");
+  });
+});
+
+describe("gate policy: release-aware, target budget", () => {
+  // 1% of events failing since a deploy 50 minutes before the visibility horizon: 10x a 99.9% budget
+  const deployedAt = END - 4 * MINUTE - 50 * MINUTE;
+  const regression = () =>
+    data({
+      "processing-success": minutesOf(MONTH, (ago) =>
+        ago < 54 ? { good: 990, total: 1000 } : { good: 1000, total: 1000 },
+      ),
+      "processing-latency": clean(),
+    });
+
+  test("a fresh regression (1% errors, promoted within the hour) passes the windows but fails the release", () => {
+    const d = regression();
+    const gate = evaluateCatalog(catalog, d, END);
+    // the burn-rate windows alone let it through: 10x < 14.4x over 1 h, and the 6 h window is diluted
+    expect(by(gate, "processing-success").score).toBe("pass");
+    const release = evaluateRelease(catalog, d, END, deployedAt, gate);
+    const row = release.rows.find((r) => r.name === "processing-success")!;
+    expect(row.sinceDeploy?.burnRate).toBeCloseTo(10);
+    expect(row.score).toBe("fail");
+    expect(row.reasons.join()).toMatch(
+      /since the deploy \(50m\) the budget burns 10\.0x \(absolute limit 2x\)/,
+    );
+    expect(row.reasons.join()).toMatch(/regression: 10\.0x since the deploy against 0\.0x/);
+    expect(release.score).toBe("fail");
+  });
+
+  test("a release deployed after the visibility horizon is too fresh to judge (warn)", () => {
+    const d = regression();
+    const release = evaluateRelease(catalog, d, END, END - 2 * MINUTE, evaluateCatalog(catalog, d, END));
+    expect(release.rows.every((r) => r.score === "warn" && /too fresh/.test(r.reasons[0] ?? ""))).toBe(true);
+  });
+
+  test("an exhausted target budget stops changes, not fixes", () => {
+    const exhausted = data({
+      "processing-success": minutesOf(MONTH, (ago) =>
+        ago > 1440 && ago < 5 * 1440 ? { good: 990, total: 1000 } : { good: 1000, total: 1000 },
+      ),
+      "processing-latency": clean(),
+    });
+    const target = evaluateCatalog(catalog, exhausted, END);
+    expect(evaluateTargetBudget(target, "prod", "change")).toMatchObject({
+      score: "fail",
+      exhausted: ["processing-success"],
+    });
+    expect(evaluateTargetBudget(target, "prod", "fix").score).toBe("pass");
+    expect(
+      evaluateTargetBudget(
+        evaluateCatalog(catalog, data({ "processing-success": clean(), "processing-latency": clean() }), END),
+        "prod",
+        "change",
+      ).score,
+    ).toBe("pass");
+  });
+});
+
+describe("budget spend attributed to releases (audit)", () => {
+  test("each release is charged the bad events of the time it was live", () => {
+    // v1 live from 30 days ago, v2 from 10 days ago (0.5% errors for a day = 1/6 of a 30-day 99.9% budget),
+    // v3 from 2 days ago (clean)
+    const v2 = END - 10 * 1440 * MINUTE;
+    const v3 = END - 2 * 1440 * MINUTE;
+    const success = minutesOf(MONTH, (ago) =>
+      ago > 8 * 1440 && ago <= 9 * 1440 ? { good: 995, total: 1000 } : { good: 1000, total: 1000 },
+    );
+    const spend = attributeBudget(
+      catalog,
+      data({ "processing-success": success, "processing-latency": clean() }),
+      END,
+      [
+        { release: "v3", deployedAtMs: v3 },
+        { release: "v1", deployedAtMs: END - 40 * 1440 * MINUTE },
+        { release: "v2", deployedAtMs: v2 },
+      ],
+    );
+    expect(spend.map((s) => s.release)).toEqual(["v1", "v2", "v3"]);
+    const success3 = spend.map((s) => s.spent["processing-success"] as number);
+    expect(success3[0]).toBeCloseTo(0);
+    expect(success3[1]).toBeCloseTo((1440 * 5) / (0.001 * 1000 * MONTH), 2);
+    expect(success3[2]).toBeCloseTo(0);
+  });
+});
