@@ -4,10 +4,17 @@
 #                             tofu apply -var-file=environments/<env>.tfvars
 
 locals {
-  name_prefix = "${var.app_name}-${var.environment}"
+  # Resource names, locations and the Pub/Sub delivery policy are declared once, in
+  # packages/platform/platform.ts; packages/platform generates this environment's names into
+  # var.platform_file (checked fresh by `npm run check`). Nothing here builds a name by hand.
+  platform    = jsondecode(file("${path.module}/${var.platform_file}"))
+  names       = local.platform.environments[var.environment]
+  name_prefix = local.names.prefix
+  locations   = local.names.locations
+  delivery    = local.names.delivery
 
   labels = merge(var.labels, {
-    app         = var.app_name
+    app         = local.platform.app
     environment = var.environment
     managed-by  = "terraform"
   })
@@ -82,8 +89,22 @@ resource "google_project_service" "api" {
 module "pubsub" {
   source = "./modules/pubsub"
 
-  project_id                    = var.project_id
-  name_prefix                   = local.name_prefix
+  project_id = var.project_id
+  names = {
+    topic                    = local.names.pubsub.topic
+    schema                   = local.names.pubsub.schema
+    subscriptions            = local.names.pubsub.subscriptions
+    dead_letter_topics       = local.names.pubsub.dead_letter_topics
+    inspection_subscriptions = local.names.pubsub.inspection_subscriptions
+  }
+  subscriptions = {
+    for consumer in keys(local.names.pubsub.subscriptions) : consumer => {
+      ack_deadline_seconds  = local.delivery.ack_deadline_seconds
+      max_delivery_attempts = local.delivery.max_delivery_attempts
+      minimum_backoff       = local.delivery.minimum_backoff
+      maximum_backoff       = local.delivery.maximum_backoff
+    }
+  }
   avro_schema_definition        = file("${path.module}/${var.events_avro_schema_path}")
   enforce_topic_schema          = var.enforce_topic_schema
   publisher_members             = var.event_publishers
@@ -98,8 +119,13 @@ module "bigquery" {
   source = "./modules/bigquery"
 
   project_id                       = var.project_id
-  location                         = var.bigquery_location
-  dataset_prefix                   = replace(local.name_prefix, "-", "_")
+  location                         = local.locations.bigquery
+  raw_dataset_id                   = local.names.bigquery.raw_dataset
+  analytics_dataset_id             = local.names.bigquery.analytics_dataset
+  events_table_id                  = local.names.bigquery.events_table
+  dead_letter_tables               = local.names.bigquery.dead_letter_tables
+  aggregates_service_account_id    = local.names.service_accounts.aggregates
+  scheduled_query_name_prefix      = local.names.bigquery.scheduled_query_prefix
   events_table_schema_json         = file("${path.module}/${var.events_bigquery_schema_path}")
   events_partition_expiration_days = var.events_partition_expiration_days
   aggregates                       = local.aggregates
@@ -118,12 +144,16 @@ module "mongodb" {
   source = "./modules/mongodb"
 
   project_id                     = var.project_id
-  region                         = var.region
+  region                         = local.locations.region
   atlas_org_id                   = var.atlas_org_id
-  atlas_project_name             = local.name_prefix
-  atlas_region_name              = var.atlas_region_name
+  atlas_project_name             = local.names.mongodb.atlas_project
+  atlas_region_name              = local.locations.atlas_region
+  cluster_name                   = local.names.mongodb.cluster
+  database_name                  = local.names.mongodb.database
+  database_username              = local.names.mongodb.database_user
+  secret_ids                     = { uri = local.names.mongodb.uri_secret, password = local.names.mongodb.password_secret }
+  psc_endpoint_name              = local.names.network.psc_endpoint
   instance_size                  = var.atlas_instance_size
-  database_name                  = var.mongodb_database
   termination_protection_enabled = var.deletion_protection
   network_self_link              = google_compute_network.vpc.self_link
   subnetwork_self_link           = google_compute_subnetwork.workers.self_link
@@ -137,8 +167,10 @@ module "dataflow" {
   source = "./modules/dataflow"
 
   project_id                 = var.project_id
-  region                     = var.region
-  name_prefix                = local.name_prefix
+  region                     = local.locations.region
+  job_names                  = local.names.dataflow.jobs
+  service_account_ids        = local.names.dataflow.service_accounts
+  temp_bucket_name           = replace(local.names.dataflow.temp_bucket, "{project_id}", var.project_id)
   subnetwork_self_link       = google_compute_subnetwork.workers.self_link
   google_template_version    = var.dataflow_template_version
   udf_bucket_name            = var.udf_bucket_name
@@ -149,8 +181,8 @@ module "dataflow" {
 
   ingestion = {
     input_subscription_id = module.pubsub.subscription_ids["ingestion"]
-    mongodb_database      = var.mongodb_database
-    mongodb_collection    = var.mongodb_collection
+    mongodb_database      = local.names.mongodb.database
+    mongodb_collection    = local.names.mongodb.collection
     deadletter_table_spec = module.bigquery.dead_letter_table_specs["ingestion"]
     deadletter_dataset_id = module.bigquery.dead_letter_table_ids["ingestion"].dataset_id
     deadletter_table_id   = module.bigquery.dead_letter_table_ids["ingestion"].table_id
@@ -164,7 +196,7 @@ module "dataflow" {
     input_subscription_id = module.pubsub.subscription_ids["analytics"]
     output_table_spec     = module.bigquery.events_table_spec
     output_dataset_id     = module.bigquery.raw_dataset_id
-    output_table_id       = "events"
+    output_table_id       = local.names.bigquery.events_table
     deadletter_table_spec = module.bigquery.dead_letter_table_specs["analytics"]
     deadletter_table_id   = module.bigquery.dead_letter_table_ids["analytics"].table_id
     udf_gcs_path          = var.udfs["analytics"].gcs_path
@@ -212,6 +244,7 @@ module "monitoring" {
 
   project_id                     = var.project_id
   name_prefix                    = local.name_prefix
+  service_id                     = local.names.monitoring.service
   environment                    = var.environment
   slack_auth_token               = var.slack_auth_token
   slack_page_channel             = var.slack_page_channel

@@ -2,7 +2,7 @@
 
 resource "google_compute_network" "vpc" {
   project                 = var.project_id
-  name                    = "${local.name_prefix}-vpc"
+  name                    = local.names.network.vpc
   auto_create_subnetworks = false
   routing_mode            = "REGIONAL"
 
@@ -11,8 +11,8 @@ resource "google_compute_network" "vpc" {
 
 resource "google_compute_subnetwork" "workers" {
   project                  = var.project_id
-  name                     = "${local.name_prefix}-workers"
-  region                   = var.region
+  name                     = local.names.network.subnetwork
+  region                   = local.locations.region
   network                  = google_compute_network.vpc.id
   ip_cidr_range            = var.subnetwork_cidr
   private_ip_google_access = true
@@ -27,7 +27,7 @@ resource "google_compute_subnetwork" "workers" {
 # Dataflow workers exchange shuffle/streaming data on TCP 12345-12346; nothing else is opened.
 resource "google_compute_firewall" "dataflow_internal" {
   project     = var.project_id
-  name        = "${local.name_prefix}-dataflow-internal"
+  name        = local.names.network.dataflow_firewall
   network     = google_compute_network.vpc.id
   direction   = "INGRESS"
   priority    = 1000

@@ -47,3 +47,8 @@ output "monitoring_dashboard_id" {
   description = "Cloud Monitoring dashboard of the pipeline."
   value       = module.monitoring.dashboard_id
 }
+
+output "platform_names" {
+  description = "Every resource name of this environment as derived by packages/platform (for workflows and actions that prefer Terraform outputs to the declaration)."
+  value       = local.names
+}

@@ -1,12 +1,12 @@
 provider "google" {
   project        = var.project_id
-  region         = var.region
+  region         = local.locations.region
   default_labels = local.labels
 }
 
 provider "google-beta" {
   project        = var.project_id
-  region         = var.region
+  region         = local.locations.region
   default_labels = local.labels
 }
 

@@ -1,32 +1,22 @@
 variable "environment" {
-  description = "Environment this root is applied to: `dev`, `staging` or `prod`."
+  description = "Environment this root is applied to: a cloud environment of the platform declaration (packages/platform/platform.ts; `dev`, `staging` or `prod` as shipped)."
   type        = string
 
   validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "environment must be dev, staging or prod."
+    condition     = contains(keys(jsondecode(file("${path.module}/../packages/platform/generated/terraform-platform.json")).environments), var.environment)
+    error_message = "environment must be a cloud environment declared in packages/platform/platform.ts (run npm run generate:platform after adding one)."
   }
+}
+
+variable "platform_file" {
+  description = "Resource names, locations and delivery policy of every cloud environment, generated from packages/platform/platform.ts by `npm run generate:platform` (checked fresh by `npm run check`). Never edit names here: edit the declaration."
+  type        = string
+  default     = "../packages/platform/generated/terraform-platform.json"
 }
 
 variable "project_id" {
   description = "Google Cloud project of this environment (one project per environment)."
   type        = string
-}
-
-variable "region" {
-  description = "Google Cloud region of Pub/Sub consumers, Dataflow, the PSC endpoint and Atlas (e.g. `europe-west1`)."
-  type        = string
-}
-
-variable "bigquery_location" {
-  description = "BigQuery location of the datasets and scheduled queries (`EU`, `US` or a region)."
-  type        = string
-}
-
-variable "app_name" {
-  description = "Short application name used as the first part of every resource name."
-  type        = string
-  default     = "shopstream"
 }
 
 variable "labels" {
@@ -128,27 +118,10 @@ variable "atlas_org_id" {
   type        = string
 }
 
-variable "atlas_region_name" {
-  description = "Atlas name of `region` (e.g. `WESTERN_EUROPE` for europe-west1)."
-  type        = string
-}
-
 variable "atlas_instance_size" {
   description = "Atlas instance size (M10 or larger)."
   type        = string
   default     = "M10"
-}
-
-variable "mongodb_database" {
-  description = "MongoDB database the ingestion job writes to."
-  type        = string
-  default     = "shopstream"
-}
-
-variable "mongodb_collection" {
-  description = "MongoDB collection of raw events."
-  type        = string
-  default     = "events"
 }
 
 # ---- dataflow ----
@@ -215,7 +188,7 @@ variable "slack_ticket_channel" {
 }
 
 variable "slo_declaration_file" {
-  description = "JSON list of SLOs generated from policies/slo/*.yaml by packages/slo (npx tsx packages/slo/scripts/generate.ts); `{name_prefix}` in its filters becomes `<app_name>-<environment>`. Never edit SLOs here: edit policies/slo."
+  description = "JSON list of SLOs generated from policies/slo/*.yaml by packages/slo (npx tsx packages/slo/scripts/generate.ts); `{name_prefix}` in its filters becomes the environment's prefix from packages/platform (`<app>-<environment>`). Never edit SLOs here: edit policies/slo."
   type        = string
   default     = "../policies/slo/generated/terraform-slos.json"
 }

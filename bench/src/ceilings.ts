@@ -4,6 +4,7 @@
  */
 import { PubSub } from "@google-cloud/pubsub";
 import { createBigQuery, ensureWarehouse, toWarehouseRow } from "@shopstream/analytics";
+import { PLATFORM_NAMES } from "@shopstream/config";
 import { toRawDocument } from "@shopstream/ingestion";
 import { NO_FAULTS, ShopSimulator } from "@shopstream/producer";
 import type { StackEnv } from "@shopstream/stack";
@@ -89,7 +90,7 @@ export async function measureCeilings(
   const bigquery = createBigQuery({
     projectId: env.GOOGLE_CLOUD_PROJECT,
     emulatorHost: env.BIGQUERY_EMULATOR_HOST,
-    location: "US",
+    location: PLATFORM_NAMES.locations.bigquery,
   });
   const dataset = `bench_ceiling_${now}`;
   await ensureWarehouse(bigquery, dataset, []);

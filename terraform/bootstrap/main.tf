@@ -3,8 +3,11 @@
 # after it is applied by CI as the deploy service accounts.
 
 locals {
-  labels            = merge(var.labels, { app = var.app_name, managed-by = "terraform", component = "bootstrap" })
-  state_bucket_name = coalesce(var.state_bucket_name, "${var.admin_project_id}-${var.app_name}-tfstate")
+  # Names are declared once in packages/platform/platform.ts and generated into var.platform_file.
+  platform          = jsondecode(file("${path.module}/${var.platform_file}"))
+  app_name          = local.platform.app
+  labels            = merge(var.labels, { app = local.app_name, managed-by = "terraform", component = "bootstrap" })
+  state_bucket_name = coalesce(var.state_bucket_name, replace(local.platform.bootstrap.state_bucket, "{project_id}", var.admin_project_id))
 }
 
 resource "google_project_service" "admin" {
@@ -71,7 +74,7 @@ resource "google_storage_bucket" "udf" {
   for_each = var.environments
 
   project                     = each.value.project_id
-  name                        = "${each.value.project_id}-${var.app_name}-udf"
+  name                        = replace(local.platform.environments[each.key].bootstrap.udf_bucket, "{project_id}", each.value.project_id)
   location                    = var.region
   labels                      = merge(local.labels, { environment = each.key })
   uniform_bucket_level_access = true
@@ -100,8 +103,8 @@ resource "google_storage_bucket" "udf" {
 
 resource "google_iam_workload_identity_pool" "github" {
   project                   = var.admin_project_id
-  workload_identity_pool_id = "${var.app_name}-github"
-  display_name              = "GitHub Actions (${var.app_name})"
+  workload_identity_pool_id = local.platform.bootstrap.workload_identity_pool
+  display_name              = "GitHub Actions (${local.app_name})"
   description               = "OIDC tokens of GitHub Actions workflows in ${var.github_repository}."
 
   depends_on = [google_project_service.admin]
@@ -137,7 +140,7 @@ resource "google_service_account" "deploy" {
   for_each = var.environments
 
   project      = var.admin_project_id
-  account_id   = "${var.app_name}-deploy-${each.key}"
-  display_name = "Terraform deploy ${each.key} (${var.app_name})"
+  account_id   = local.platform.environments[each.key].bootstrap.deploy_service_account
+  display_name = "Terraform deploy ${each.key} (${local.app_name})"
   description  = "Impersonated by GitHub Actions jobs of ${var.github_repository} running in the `${each.value.github_environment}` environment."
 }

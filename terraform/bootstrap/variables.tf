@@ -8,10 +8,10 @@ variable "region" {
   type        = string
 }
 
-variable "app_name" {
-  description = "Short application name used in resource names."
+variable "platform_file" {
+  description = "Names of the platform and of every cloud environment, generated from packages/platform/platform.ts (`npm run generate:platform`). Never edit names here: edit the declaration."
   type        = string
-  default     = "shopstream"
+  default     = "../../packages/platform/generated/terraform-platform.json"
 }
 
 variable "github_repository" {
@@ -67,13 +67,13 @@ variable "environments" {
   }))
 
   validation {
-    condition     = alltrue([for k in keys(var.environments) : contains(["dev", "staging", "prod"], k)])
-    error_message = "Environment keys must be dev, staging or prod."
+    condition     = alltrue([for k in keys(var.environments) : contains(keys(jsondecode(file("${path.module}/../../packages/platform/generated/terraform-platform.json")).environments), k)])
+    error_message = "Environment keys must be cloud environments declared in packages/platform/platform.ts (dev, staging, prod as shipped)."
   }
 }
 
 variable "state_bucket_name" {
-  description = "Name of the Terraform state bucket; null derives `<admin_project_id>-<app_name>-tfstate`."
+  description = "Name of the Terraform state bucket; null takes the declaration's name (`<admin_project_id>-<app>-tfstate`, packages/platform)."
   type        = string
   default     = null
 }

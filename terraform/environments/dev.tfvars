@@ -1,9 +1,8 @@
 # Environment: dev. Every value an environment needs is here; modules hold no environment values.
 # Secrets are NOT set here: TF_VAR_slack_auth_token, MONGODB_ATLAS_CLIENT_ID/SECRET come from CI secrets.
-environment       = "dev"
-project_id        = "your-dev-project-id"
-region            = "europe-west1"
-bigquery_location = "EU"
+environment = "dev"
+project_id  = "your-dev-project-id"
+# Resource names, region and BigQuery/Atlas locations come from packages/platform/platform.ts (not set here).
 
 # From bootstrap outputs.
 deployer_service_account = "shopstream-deploy-dev@your-admin-project-id.iam.gserviceaccount.com"
@@ -29,7 +28,6 @@ deletion_protection              = false
 
 # MongoDB Atlas
 atlas_org_id        = "000000000000000000000000"
-atlas_region_name   = "WESTERN_EUROPE"
 atlas_instance_size = "M10"
 
 # Dataflow: UDF paths are written by the template-build action (content-addressed, promoted unchanged).

@@ -74,7 +74,7 @@ describe("bad input through the topic", () => {
     await waitForStores(harness, truth.length, corpus.length);
     mongoRecords = (await harness.mongo
       .db(harness.names.database)
-      .collection("events_deadletter")
+      .collection(harness.names.deadLetterCollection)
       .find()
       .toArray()) as unknown as Record_[];
     const [rows] = await harness.bigquery.query({

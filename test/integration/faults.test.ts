@@ -250,7 +250,7 @@ describe("fault: a flood of poison messages mixed with valid traffic", () => {
     await expectNothingLostNothingDoubled(harness, mixed);
     const records = await harness.mongo
       .db(harness.names.database)
-      .collection("events_deadletter")
+      .collection(harness.names.deadLetterCollection)
       .find({}, { projection: { reason: 1 } })
       .toArray();
     expect(records.filter((r) => !REASON_SHAPE.test(String(r.reason)))).toEqual([]);

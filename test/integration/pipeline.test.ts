@@ -59,7 +59,7 @@ describe("local pipeline end to end", () => {
   });
 
   it("stores exactly one raw document per valid event, with the event's fields", async () => {
-    const collection = harness.mongo.db(harness.names.database).collection("events_raw");
+    const collection = harness.mongo.db(harness.names.database).collection(harness.names.collection);
     expect(await collection.countDocuments()).toBe(truth.length);
     const ids = (await collection.find({}, { projection: { _id: 1 } }).toArray())
       .map((d) => String(d._id))
@@ -85,7 +85,7 @@ describe("local pipeline end to end", () => {
     );
     const records = await harness.mongo
       .db(harness.names.database)
-      .collection("events_deadletter")
+      .collection(harness.names.deadLetterCollection)
       .find()
       .toArray();
     expect(records).toHaveLength(malformed.length);
@@ -136,7 +136,7 @@ describe("local pipeline end to end", () => {
     await harness.publisher.flush();
     await harness.waitForAcks(acked + replay.length);
     await harness.workers.analytics?.refresher.refreshNow();
-    const collection = harness.mongo.db(harness.names.database).collection("events_raw");
+    const collection = harness.mongo.db(harness.names.database).collection(harness.names.collection);
     expect(await collection.countDocuments()).toBe(truth.length);
     const after = await harness.bigquery.query({
       query: `SELECT * FROM \`${harness.names.dataset}.orders_by_currency_minute\``,

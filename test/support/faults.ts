@@ -93,8 +93,8 @@ export async function storeCounts(harness: Harness): Promise<StoreCounts> {
     query: `SELECT COUNT(*) AS n FROM \`${ds}.events_deadletter\``,
   });
   return {
-    raw: await db.collection("events_raw").countDocuments(),
-    deadLetterRaw: await db.collection("events_deadletter").countDocuments(),
+    raw: await db.collection(harness.names.collection).countDocuments(),
+    deadLetterRaw: await db.collection(harness.names.deadLetterCollection).countDocuments(),
     warehouseDistinct: Number(events.d),
     warehouseRows: Number(events.n),
     deadLetterWarehouse: Number(dead.n),
@@ -192,7 +192,7 @@ export async function rawIds(harness: Harness): Promise<string[]> {
   return (
     await harness.mongo
       .db(harness.names.database)
-      .collection("events_raw")
+      .collection(harness.names.collection)
       .find({}, { projection: { _id: 1 } })
       .toArray()
   )
@@ -209,8 +209,8 @@ export function workerEnv(harness: Harness): NodeJS.ProcessEnv {
     INGESTION_SUBSCRIPTION: harness.names.ingestion,
     ANALYTICS_SUBSCRIPTION: harness.names.analytics,
     MONGODB_DATABASE: harness.names.database,
-    MONGODB_COLLECTION: "events_raw",
-    MONGODB_DEADLETTER_COLLECTION: "events_deadletter",
+    MONGODB_COLLECTION: harness.names.collection,
+    MONGODB_DEADLETTER_COLLECTION: harness.names.deadLetterCollection,
     BIGQUERY_DATASET: harness.names.dataset,
     AGGREGATE_REFRESH_MS: "500",
     BATCH_SIZE: "100",

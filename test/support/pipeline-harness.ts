@@ -7,13 +7,22 @@ import { PubSub } from "@google-cloud/pubsub";
 import { createBigQuery, type RunningAnalyticsWorker, startAnalyticsWorker } from "@shopstream/analytics";
 import { startIngestionWorker } from "@shopstream/ingestion";
 import { ensurePubSubTopology } from "@shopstream/local-pipeline";
+import { namesFor } from "@shopstream/platform";
 import { EventPublisher } from "@shopstream/producer";
 import { createLogger, StageMetrics } from "@shopstream/telemetry";
 import type { RunningWorker } from "@shopstream/worker";
 import { MongoClient } from "mongodb";
 
 export interface Harness {
-  names: { topic: string; ingestion: string; analytics: string; database: string; dataset: string };
+  names: {
+    topic: string;
+    ingestion: string;
+    analytics: string;
+    database: string;
+    dataset: string;
+    collection: string;
+    deadLetterCollection: string;
+  };
   pubsub: PubSub;
   mongo: MongoClient;
   bigquery: ReturnType<typeof createBigQuery>;
@@ -41,6 +50,9 @@ export function requireStackEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** The local environment's names and policy (packages/platform); each harness isolates its own copies. */
+const LOCAL = namesFor("local");
+
 export async function createHarness(label: string): Promise<Harness> {
   const env = requireStackEnv();
   const suffix = `${label}_${randomBytes(3).toString("hex")}`;
@@ -50,19 +62,21 @@ export async function createHarness(label: string): Promise<Harness> {
     analytics: `it-${suffix}-analytics`,
     database: `it_${suffix}`,
     dataset: `it_${suffix}`,
+    collection: LOCAL.mongodb.collection,
+    deadLetterCollection: LOCAL.mongodb.deadLetterCollection,
   };
   const pubsub = new PubSub({ projectId: env.GOOGLE_CLOUD_PROJECT });
   await ensurePubSubTopology(pubsub, {
     topic: names.topic,
     subscriptions: [names.ingestion, names.analytics],
-    maxDeliveryAttempts: 10,
+    delivery: LOCAL.delivery,
   });
   const mongo = new MongoClient(env.MONGODB_URI as string);
   await mongo.connect();
   const bigquery = createBigQuery({
     projectId: env.GOOGLE_CLOUD_PROJECT as string,
     emulatorHost: env.BIGQUERY_EMULATOR_HOST,
-    location: "US",
+    location: LOCAL.locations.bigquery,
   });
   const logger = createLogger(`it-${label}`, { ...env, LOG_LEVEL: env.LOG_LEVEL ?? "warn" });
   const harness: Harness = {
@@ -79,8 +93,8 @@ export async function createHarness(label: string): Promise<Harness> {
         mongo,
         subscription: names.ingestion,
         database: names.database,
-        collection: "events_raw",
-        deadLetterCollection: "events_deadletter",
+        collection: names.collection,
+        deadLetterCollection: names.deadLetterCollection,
         metrics: harness.metrics.ingestion,
         logger,
         batchSize: 200,

@@ -43,6 +43,8 @@ trap 'rm -rf "${work}"' EXIT
 mkdir -p "${work}/packages/events" "${work}/apps/analytics"
 cp -r "${REPO}/terraform" "${work}/terraform"
 cp -r "${REPO}/packages/events/generated" "${work}/packages/events/generated"
+mkdir -p "${work}/packages/platform"
+cp -r "${REPO}/packages/platform/generated" "${work}/packages/platform/generated"
 cp -r "${REPO}/apps/analytics/sql" "${work}/apps/analytics/sql"
 mkdir -p "${work}/apps/reconciler" && cp "${REPO}/apps/reconciler/state-schema.json" "${work}/apps/reconciler/"
 

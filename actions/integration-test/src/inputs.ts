@@ -1,5 +1,6 @@
 /** The action's inputs, read and validated once, with errors that say how to fix them. */
 import { isAbsolute, join } from "node:path";
+import { DECLARATION, type PlatformDeclaration, resolveEnvironment } from "@shopstream/platform";
 
 /** Reads one input (core.getInput in the action, a map in tests). */
 export type InputReader = (name: string) => string;
@@ -43,20 +44,25 @@ function seconds(
   return value;
 }
 
-/** Reads and validates every input; throws one error listing every problem. */
-export function readInputs(read: InputReader, workspace: string): Inputs {
+/**
+ * Reads and validates every input; throws one error listing every problem. Resource names come from the
+ * platform declaration for `environment` (packages/platform); the name inputs only override them.
+ */
+export function readInputs(
+  read: InputReader,
+  workspace: string,
+  declaration: PlatformDeclaration = DECLARATION,
+): Inputs {
   const problems: string[] = [];
   const projectId = read("project-id");
   if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(projectId))
     problems.push(
       `project-id must be a Google Cloud project ID (6-30 lower-case letters, digits, hyphens), got "${projectId}"; set it from a repository variable`,
     );
-  const environment = read("environment") || "dev";
-  if (!/^[a-z][a-z0-9-]{0,20}$/.test(environment))
-    problems.push(
-      `environment must be a short lower-case name like dev, staging or prod, got "${environment}"`,
-    );
-  const topic = read("topic") || "shop-events";
+  const environment = read("environment");
+  const { names, problem } = resolveEnvironment(environment, declaration);
+  if (problem) problems.push(problem);
+  const topic = read("topic") || names?.pubsub.topic || "";
   if (!NAME.test(topic) || topic.startsWith("goog"))
     problems.push(
       `topic must be a Pub/Sub topic ID (3-255 characters, starting with a letter), got "${topic}"`,
@@ -67,9 +73,9 @@ export function readInputs(read: InputReader, workspace: string): Inputs {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression shown to the user
       "mongodb-uri must be a MongoDB connection string (mongodb:// or mongodb+srv://); pass it from a secret: mongodb-uri: ${{ secrets.MONGODB_URI }}",
     );
-  const database = read("database") || "shop";
-  const collection = read("collection") || "events_raw";
-  const deadLetterCollection = read("dead-letter-collection") || "events_deadletter";
+  const database = read("database") || names?.mongodb.database || "";
+  const collection = read("collection") || names?.mongodb.collection || "";
+  const deadLetterCollection = read("dead-letter-collection") || names?.mongodb.deadLetterCollection || "";
   for (const [name, value] of [
     ["database", database],
     ["collection", collection],
@@ -77,10 +83,11 @@ export function readInputs(read: InputReader, workspace: string): Inputs {
   ] as const)
     if (!/^[A-Za-z0-9_-]{1,63}$/.test(value))
       problems.push(`${name} must be 1-63 letters, digits, underscores or hyphens, got "${value}"`);
-  const dataset = read("dataset") || "shop_analytics";
+  // The dataset holding `events` and the aggregates as the local analytics worker writes them.
+  const dataset = read("dataset") || names?.bigquery.analyticsDataset || "";
   if (!/^[A-Za-z0-9_]{1,1024}$/.test(dataset))
     problems.push(`dataset must be a BigQuery dataset ID (letters, digits, underscores), got "${dataset}"`);
-  const location = read("location") || "US";
+  const location = read("location") || names?.locations.bigquery || "";
   const timeoutMs = seconds(read, "timeout-seconds", 1800, problems, 10, 6 * 3600) * 1000;
   const pollMs = seconds(read, "poll-seconds", 5, problems, 0.1, 300) * 1000;
   const thresholdRaw = read("latency-threshold-ms") || "10000";

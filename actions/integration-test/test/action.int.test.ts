@@ -20,8 +20,8 @@ describe("integration-test action against the local stack", () => {
   const config = (h: Harness): RunnerConfig => ({
     topic: h.names.topic,
     database: h.names.database,
-    collection: "events_raw",
-    deadLetterCollection: "events_deadletter",
+    collection: h.names.collection,
+    deadLetterCollection: h.names.deadLetterCollection,
     dataset: h.names.dataset,
     timeoutMs: 120000,
     pollMs: 250,
@@ -82,9 +82,13 @@ describe("integration-test action against the local stack", () => {
 
     // Nothing of the run is left: raw, dead letters, events, dead-letter rows, aggregate rows.
     const db = harness.mongo.db(harness.names.database);
-    expect(await db.collection("events_raw").countDocuments({ integration_test_run: result.runId })).toBe(0);
     expect(
-      await db.collection("events_deadletter").countDocuments({ attributes: { $regex: result.runId } }),
+      await db.collection(harness.names.collection).countDocuments({ integration_test_run: result.runId }),
+    ).toBe(0);
+    expect(
+      await db
+        .collection(harness.names.deadLetterCollection)
+        .countDocuments({ attributes: { $regex: result.runId } }),
     ).toBe(0);
     const ds = harness.names.dataset;
     const count = async (query: string) =>
@@ -106,7 +110,7 @@ describe("integration-test action against the local stack", () => {
       liveEmissions.length + result.batch.events + result.batch.duplicates + result.batch.poison,
     );
     const liveIds = new Set(liveEmissions.flatMap((e) => (e.kind === "event" ? [e.event.event_id] : [])));
-    expect(await db.collection("events_raw").countDocuments()).toBe(liveIds.size);
+    expect(await db.collection(harness.names.collection).countDocuments()).toBe(liveIds.size);
     mkdirSync(join(__dirname, "..", "..", "..", ".local", "run", "test"), { recursive: true });
     writeFileSync(
       join(__dirname, "..", "..", "..", ".local", "run", "test", "integration-test-summary.md"),

@@ -1,4 +1,5 @@
 import { EVENT_TYPES, validateEvent } from "@shopstream/events";
+import { namesFor } from "@shopstream/platform";
 import { buildBatch, newRunId, RUN_FIELD } from "../src/batch";
 import { readInputs } from "../src/inputs";
 import { percentile, type RunResult, renderSummary } from "../src/report";
@@ -53,21 +54,50 @@ describe("synthetic batch", () => {
 describe("inputs", () => {
   const read = (values: Record<string, string>) => (name: string) => values[name] ?? "";
 
-  it("applies defaults", () => {
+  it("takes names from the platform declaration for the environment, and defaults", () => {
     const inputs = readInputs(
-      read({ "project-id": "shop-prod-123", "mongodb-uri": "mongodb+srv://u:p@x/" }),
+      read({ "project-id": "shop-prod-123", environment: "prod", "mongodb-uri": "mongodb+srv://u:p@x/" }),
       "/ws",
     );
+    const prod = namesFor("prod");
     expect(inputs).toMatchObject({
-      topic: "shop-events",
-      database: "shop",
-      dataset: "shop_analytics",
+      topic: prod.pubsub.topic,
+      database: prod.mongodb.database,
+      collection: prod.mongodb.collection,
+      deadLetterCollection: prod.mongodb.deadLetterCollection,
+      dataset: prod.bigquery.analyticsDataset,
+      location: prod.locations.bigquery,
       timeoutMs: 1800000,
       latencyThresholdMs: 10000,
       latencyObjective: 0.95,
       sqlDir: "/ws/apps/analytics/sql",
       cleanup: true,
     });
+  });
+
+  it("lets an explicit name input override the declaration", () => {
+    const inputs = readInputs(
+      read({
+        "project-id": "shop-prod-123",
+        environment: "prod",
+        "mongodb-uri": "mongodb://x/",
+        topic: "other",
+      }),
+      "/ws",
+    );
+    expect(inputs.topic).toBe("other");
+  });
+
+  it("refuses a missing or undeclared environment, naming the declared ones", () => {
+    const without = () =>
+      readInputs(read({ "project-id": "shop-prod-123", "mongodb-uri": "mongodb://x/" }), "/ws");
+    expect(without).toThrow(/environment is required: one of local, dev, staging, prod/);
+    const unknown = () =>
+      readInputs(
+        read({ "project-id": "shop-prod-123", environment: "qa", "mongodb-uri": "mongodb://x/" }),
+        "/ws",
+      );
+    expect(unknown).toThrow(/environment "qa" is not declared in packages\/platform\/platform.ts/);
   });
 
   it("lists every problem with how to fix it", () => {

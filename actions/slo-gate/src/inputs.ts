@@ -1,5 +1,6 @@
 /** The action's inputs, read and validated once, with errors that say how to fix them. */
 import { isAbsolute, join } from "node:path";
+import { DECLARATION, type PlatformDeclaration, resolveEnvironment } from "@shopstream/platform";
 
 /** Reads one input (core.getInput in the action, a map in tests). */
 export type InputReader = (name: string) => string;
@@ -25,7 +26,12 @@ export interface Inputs {
 }
 
 /** Reads and validates every input; throws one error listing every problem. */
-export function readInputs(read: InputReader, workspace: string, nowMs: number): Inputs {
+export function readInputs(
+  read: InputReader,
+  workspace: string,
+  nowMs: number,
+  declaration: PlatformDeclaration = DECLARATION,
+): Inputs {
   const problems: string[] = [];
   const mode = read("mode") || "gate";
   if (mode !== "gate" && mode !== "audit") problems.push(`mode must be "gate" or "audit", got "${mode}"`);
@@ -34,12 +40,11 @@ export function readInputs(read: InputReader, workspace: string, nowMs: number):
     problems.push(
       `project-id must be a Google Cloud project ID (6-30 lower-case letters, digits, hyphens), got "${projectId}"; set it from a repository variable`,
     );
+  // Resource names come from the platform declaration (packages/platform), never from a default here.
   const environment = read("environment");
-  if (!/^[a-z][a-z0-9-]{0,20}$/.test(environment))
-    problems.push(
-      `environment must be a short lower-case name like dev, staging or prod, got "${environment}"`,
-    );
-  const namePrefix = read("name-prefix") || `shopstream-${environment}`;
+  const resolved = resolveEnvironment(environment, declaration);
+  if (resolved.problem) problems.push(resolved.problem);
+  const namePrefix = read("name-prefix") || resolved.names?.prefix || "";
   if (!/^[a-z][a-z0-9-]*$/.test(namePrefix))
     problems.push(`name-prefix must be lower-case letters, digits and hyphens, got "${namePrefix}"`);
   const dir = read("slo-dir") || "policies/slo";

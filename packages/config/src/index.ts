@@ -12,4 +12,12 @@ export {
   type SpecMap,
   str,
 } from "./env";
-export { BIGQUERY, deadLetterTopicOf, GOOGLE_CLOUD, MONGODB, PUBSUB } from "./resources";
+export {
+  BIGQUERY,
+  deadLetterTopicOf,
+  GOOGLE_CLOUD,
+  MONGODB,
+  PLATFORM_NAMES,
+  PUBSUB,
+  resourceVariables,
+} from "./resources";

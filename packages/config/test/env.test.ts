@@ -1,4 +1,18 @@
-import { bool, ConfigError, describeConfig, int, num, oneOf, readConfig, str } from "../src";
+import { DECLARATION, namesFor, platformNames } from "@shopstream/platform";
+import {
+  BIGQUERY,
+  bool,
+  ConfigError,
+  describeConfig,
+  int,
+  MONGODB,
+  num,
+  oneOf,
+  PUBSUB,
+  readConfig,
+  resourceVariables,
+  str,
+} from "../src";
 
 const specs = {
   NAME: str("a name"),
@@ -35,5 +49,33 @@ describe("readConfig", () => {
 
   it("documents the variables as a table", () => {
     expect(describeConfig(specs)).toMatch(/\| `SIZE` \| integer 1..100 \| `10` \| a size \|/);
+  });
+});
+
+describe("resource names come from the platform declaration", () => {
+  test("defaults are the local environment's names and delivery policy", () => {
+    const local = namesFor("local");
+    const config = readConfig({ ...PUBSUB, ...MONGODB, ...BIGQUERY }, {});
+    expect(config).toMatchObject({
+      EVENTS_TOPIC: local.pubsub.topic,
+      INGESTION_SUBSCRIPTION: local.pubsub.subscriptions.ingestion,
+      ANALYTICS_SUBSCRIPTION: local.pubsub.subscriptions.analytics,
+      MAX_DELIVERY_ATTEMPTS: local.delivery.maxDeliveryAttempts,
+      MONGODB_DATABASE: local.mongodb.database,
+      MONGODB_COLLECTION: local.mongodb.collection,
+      MONGODB_DEADLETTER_COLLECTION: local.mongodb.deadLetterCollection,
+      BIGQUERY_DATASET: local.bigquery.analyticsDataset,
+      BIGQUERY_LOCATION: local.locations.bigquery,
+    });
+  });
+
+  test("an explicit variable still overrides the declaration", () => {
+    const config = readConfig(PUBSUB, { EVENTS_TOPIC: "it-topic" });
+    expect(config.EVENTS_TOPIC).toBe("it-topic");
+  });
+
+  test("another environment's names are one call away", () => {
+    const staging = resourceVariables(platformNames(DECLARATION, "staging"));
+    expect(readConfig(staging.PUBSUB, {}).EVENTS_TOPIC).toBe("shopstream-staging-events");
   });
 });

@@ -1,8 +1,8 @@
 # Datasets, the raw events table, dead-letter tables and the scheduled aggregate refresh.
 
 locals {
-  raw_dataset_id       = "${var.dataset_prefix}_raw"
-  analytics_dataset_id = "${var.dataset_prefix}_analytics"
+  raw_dataset_id       = var.raw_dataset_id
+  analytics_dataset_id = var.analytics_dataset_id
 
   # Normalised so that formatting changes in the generated file do not show up as diffs.
   events_schema     = jsonencode(jsondecode(var.events_table_schema_json))
@@ -41,7 +41,7 @@ locals {
 resource "google_bigquery_dataset" "raw" {
   project                    = var.project_id
   dataset_id                 = local.raw_dataset_id
-  friendly_name              = "Raw shop events (${var.dataset_prefix})"
+  friendly_name              = "Raw shop events (${var.raw_dataset_id})"
   description                = "Raw events written by the analytics Dataflow job, and the pipelines' dead-letter tables."
   location                   = var.location
   labels                     = var.labels
@@ -58,7 +58,7 @@ resource "google_bigquery_dataset" "raw" {
 resource "google_bigquery_dataset" "analytics" {
   project                    = var.project_id
   dataset_id                 = local.analytics_dataset_id
-  friendly_name              = "Shop analytics aggregates (${var.dataset_prefix})"
+  friendly_name              = "Shop analytics aggregates (${var.analytics_dataset_id})"
   description                = "Aggregate tables recomputed by scheduled queries from the raw events."
   location                   = var.location
   labels                     = var.labels
@@ -75,7 +75,7 @@ resource "google_bigquery_dataset" "analytics" {
 resource "google_bigquery_table" "events" {
   project                  = var.project_id
   dataset_id               = google_bigquery_dataset.raw.dataset_id
-  table_id                 = "events"
+  table_id                 = var.events_table_id
   description              = "One row per shop event (schema generated from the event contract). Written by the PubSub_to_BigQuery_Flex job with the Storage Write API."
   labels                   = var.labels
   schema                   = local.events_schema
@@ -128,7 +128,7 @@ resource "google_bigquery_table" "aggregate" {
   project             = var.project_id
   dataset_id          = google_bigquery_dataset.analytics.dataset_id
   table_id            = each.key
-  description         = "${each.value.description} Recomputed by the scheduled query ${var.dataset_prefix}-agg-${each.key}."
+  description         = "${each.value.description} Recomputed by the scheduled query ${var.scheduled_query_name_prefix}${each.key}."
   labels              = merge(var.labels, { purpose = "aggregate", grain = each.value.grain })
   deletion_protection = var.deletion_protection
   schema = jsonencode([for c in each.value.columns : {
@@ -152,8 +152,8 @@ resource "google_bigquery_table" "aggregate" {
 
 resource "google_service_account" "aggregates" {
   project      = var.project_id
-  account_id   = substr(replace("${var.dataset_prefix}-agg", "_", "-"), 0, 30)
-  display_name = "Scheduled aggregate queries (${var.dataset_prefix})"
+  account_id   = var.aggregates_service_account_id
+  display_name = "Scheduled aggregate queries (${var.analytics_dataset_id})"
   description  = "Runs the BigQuery scheduled queries that recompute the aggregate tables."
 }
 
@@ -161,7 +161,7 @@ resource "google_bigquery_data_transfer_config" "aggregate" {
   for_each = var.aggregates_enabled ? local.aggregate_scripts : {}
 
   project              = var.project_id
-  display_name         = "${var.dataset_prefix}-agg-${each.key}"
+  display_name         = "${var.scheduled_query_name_prefix}${each.key}"
   location             = var.location
   data_source_id       = "scheduled_query"
   schedule             = var.aggregate_schedule

@@ -8,14 +8,44 @@ variable "location" {
   type        = string
 }
 
-variable "dataset_prefix" {
-  description = "Prefix of the dataset IDs (letters, digits, underscores), e.g. `shopstream_dev`; datasets are `<prefix>_raw` and `<prefix>_analytics`."
+variable "raw_dataset_id" {
+  description = "ID of the raw dataset (events and dead-letter tables), derived by packages/platform, e.g. `shopstream_dev_raw`."
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_]{0,900}$", var.dataset_prefix))
-    error_message = "dataset_prefix may contain only letters, digits and underscores."
+    condition     = can(regex("^[A-Za-z0-9_]+$", var.raw_dataset_id)) && length(var.raw_dataset_id) <= 1024
+    error_message = "raw_dataset_id may contain only letters, digits and underscores, at most 1,024 (BigQuery DatasetReference.datasetId)."
   }
+}
+
+variable "analytics_dataset_id" {
+  description = "ID of the analytics dataset (aggregate tables), derived by packages/platform, e.g. `shopstream_dev_analytics`."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_]+$", var.analytics_dataset_id)) && length(var.analytics_dataset_id) <= 1024
+    error_message = "analytics_dataset_id may contain only letters, digits and underscores, at most 1,024 (BigQuery DatasetReference.datasetId)."
+  }
+}
+
+variable "events_table_id" {
+  description = "ID of the raw events table. The aggregate SQL (apps/analytics/sql) reads it as `events`, so change both together."
+  type        = string
+}
+
+variable "aggregates_service_account_id" {
+  description = "Account ID of the service account the scheduled queries run as, derived by packages/platform within 6-30 characters."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][-a-z0-9]{4,28}[a-z0-9]$", var.aggregates_service_account_id))
+    error_message = "aggregates_service_account_id must have 6-30 characters matching [a-z]([-a-z0-9]*[a-z0-9]) (IAM API, CreateServiceAccountRequest.account_id)."
+  }
+}
+
+variable "scheduled_query_name_prefix" {
+  description = "Display-name prefix of the scheduled queries; each is `<prefix><aggregate>`."
+  type        = string
 }
 
 variable "events_table_schema_json" {

@@ -66,8 +66,8 @@ resource "google_service_account" "worker" {
   for_each = local.jobs
 
   project      = var.project_id
-  account_id   = "${var.name_prefix}-df-${each.key}"
-  display_name = "Dataflow ${each.key} worker (${var.name_prefix})"
+  account_id   = var.service_account_ids[each.key]
+  display_name = "Dataflow ${each.key} worker (${var.job_names[each.key]})"
   description  = "Runs the ${each.key} Flex template job; holds only the grants in modules/dataflow/iam.tf."
 }
 
@@ -75,7 +75,7 @@ resource "google_storage_bucket" "temp" {
   #checkov:skip=CKV_GCP_62:Access logs of a bucket holding only transient Dataflow staging files add cost without audit value; Data Access audit logs cover reads if required.
   #checkov:skip=CKV_GCP_78:Versioning is pointless for transient staging/temp files that a lifecycle rule deletes after a few days.
   project                     = var.project_id
-  name                        = "${var.project_id}-${var.name_prefix}-dataflow"
+  name                        = var.temp_bucket_name
   location                    = var.region
   labels                      = var.labels
   uniform_bucket_level_access = true
@@ -105,7 +105,7 @@ resource "google_dataflow_flex_template_job" "job" {
 
   project                 = var.project_id
   region                  = var.region
-  name                    = "${var.name_prefix}-${each.key}"
+  name                    = var.job_names[each.key]
   container_spec_gcs_path = each.value.template
   parameters              = each.value.parameters
   labels                  = var.labels

@@ -10,7 +10,7 @@ output "job_ids" {
 
 output "job_names" {
   description = "Dataflow job names, keyed by job (stable across updates; use them in monitoring filters)."
-  value       = { for k, _ in local.jobs : k => "${var.name_prefix}-${k}" }
+  value       = { for k, _ in local.jobs : k => var.job_names[k] }
 }
 
 output "temp_bucket_name" {

@@ -8,13 +8,34 @@ variable "region" {
   type        = string
 }
 
-variable "name_prefix" {
-  description = "Prefix for job, service-account and bucket names, e.g. `shopstream-dev`."
+variable "job_names" {
+  description = "Dataflow job name per pipeline (`ingestion`, `analytics`), derived by packages/platform."
+  type        = map(string)
+
+  validation {
+    # RE2 caps repetition counts at 1000, so the length is checked apart from the pattern.
+    condition     = alltrue([for k in ["ingestion", "analytics"] : can(regex("^[a-z]([-a-z0-9]*[a-z0-9])?$", var.job_names[k])) && length(var.job_names[k]) <= 1024])
+    error_message = "job_names needs ingestion and analytics, each matching [a-z]([-a-z0-9]{0,1022}[a-z0-9])? (Dataflow API, Job.name)."
+  }
+}
+
+variable "service_account_ids" {
+  description = "Account ID of each job's worker service account (`ingestion`, `analytics`), derived by packages/platform within the 6-30 character limit."
+  type        = map(string)
+
+  validation {
+    condition     = alltrue([for k in ["ingestion", "analytics"] : can(regex("^[a-z][-a-z0-9]{4,28}[a-z0-9]$", var.service_account_ids[k]))])
+    error_message = "service_account_ids needs ingestion and analytics, each 6-30 characters matching [a-z]([-a-z0-9]*[a-z0-9]) (IAM API, CreateServiceAccountRequest.account_id)."
+  }
+}
+
+variable "temp_bucket_name" {
+  description = "Name of the staging/temp bucket the module creates, derived by packages/platform (globally unique: it embeds the project ID)."
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{2,16}$", var.name_prefix))
-    error_message = "name_prefix must be 3-17 lower-case letters, digits or hyphens (service-account IDs are limited to 30 characters)."
+    condition     = can(regex("^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$", var.temp_bucket_name)) && !startswith(var.temp_bucket_name, "goog")
+    error_message = "temp_bucket_name must be a 3-63 character bucket name without dots (Cloud Storage bucket naming guidelines)."
   }
 }
 

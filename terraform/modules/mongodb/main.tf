@@ -51,7 +51,7 @@ resource "mongodbatlas_privatelink_endpoint" "this" {
 
 resource "google_compute_address" "psc" {
   project      = var.project_id
-  name         = "${var.atlas_project_name}-atlas-psc"
+  name         = var.psc_endpoint_name
   region       = var.region
   subnetwork   = var.subnetwork_self_link
   address_type = "INTERNAL"
@@ -63,7 +63,7 @@ resource "google_compute_address" "psc" {
 
 resource "google_compute_forwarding_rule" "psc" {
   project               = var.project_id
-  name                  = "${var.atlas_project_name}-atlas-psc"
+  name                  = var.psc_endpoint_name
   region                = var.region
   network               = var.network_self_link
   ip_address            = google_compute_address.psc.id
@@ -136,7 +136,7 @@ resource "mongodbatlas_database_user" "ingestion" {
 
 resource "google_secret_manager_secret" "password" {
   project   = var.project_id
-  secret_id = "${var.atlas_project_name}-mongodb-password"
+  secret_id = var.secret_ids.password
   labels    = var.labels
 
   replication {
@@ -161,7 +161,7 @@ resource "google_secret_manager_secret_version" "password" {
 
 resource "google_secret_manager_secret" "uri" {
   project   = var.project_id
-  secret_id = "${var.atlas_project_name}-mongodb-uri"
+  secret_id = var.secret_ids.uri
   labels    = var.labels
 
   replication {

@@ -14,8 +14,31 @@ variable "atlas_org_id" {
 }
 
 variable "atlas_project_name" {
-  description = "Name of the Atlas project, e.g. `shopstream-dev`."
+  description = "Name of the Atlas project, e.g. `shopstream-dev` (derived by packages/platform)."
   type        = string
+}
+
+variable "psc_endpoint_name" {
+  description = "Name of the Private Service Connect address and forwarding rule, e.g. `shopstream-dev-atlas-psc` (derived by packages/platform)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", var.psc_endpoint_name))
+    error_message = "psc_endpoint_name must be a Compute Engine name: 1-63 characters, [a-z]([-a-z0-9]*[a-z0-9])?."
+  }
+}
+
+variable "secret_ids" {
+  description = "Secret Manager secret IDs of the MongoDB `uri` and `password` (derived by packages/platform)."
+  type = object({
+    uri      = string
+    password = string
+  })
+
+  validation {
+    condition     = alltrue([for id in [var.secret_ids.uri, var.secret_ids.password] : can(regex("^[A-Za-z0-9_-]{1,255}$", id))])
+    error_message = "Secret IDs have at most 255 letters, digits, hyphens or underscores (Secret Manager CreateSecretRequest.secret_id)."
+  }
 }
 
 variable "atlas_region_name" {

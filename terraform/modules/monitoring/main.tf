@@ -90,7 +90,7 @@ resource "google_monitoring_metric_descriptor" "custom" {
 
 resource "google_monitoring_custom_service" "pipeline" {
   project      = var.project_id
-  service_id   = "${var.name_prefix}-${var.service_id}"
+  service_id   = var.service_id
   display_name = "${var.name_prefix} event pipeline"
   user_labels  = local.user_labels
 }

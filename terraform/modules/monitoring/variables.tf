@@ -4,7 +4,7 @@ variable "project_id" {
 }
 
 variable "name_prefix" {
-  description = "Prefix of display names and IDs, e.g. `shopstream-dev`."
+  description = "Prefix of display names, e.g. `shopstream-dev`."
   type        = string
 }
 
@@ -31,9 +31,13 @@ variable "slack_ticket_channel" {
 }
 
 variable "service_id" {
-  description = "ID of the custom Monitoring service the SLOs are attached to."
+  description = "ID of the custom Monitoring service the SLOs are attached to, e.g. `shopstream-dev-pipeline` (derived by packages/platform)."
   type        = string
-  default     = "shopstream-pipeline"
+
+  validation {
+    condition     = can(regex("^[a-z0-9-]{1,32}$", var.service_id))
+    error_message = "service_id must be 1-32 lower-case letters, digits or hyphens."
+  }
 }
 
 variable "slos" {

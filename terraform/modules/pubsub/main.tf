@@ -1,21 +1,21 @@
 # Events topic, its Avro schema, the consumer subscriptions and their dead-letter topics.
 
 locals {
-  dead_letter_topics = { for k, _ in var.subscriptions : k => "${var.name_prefix}-events-${k}-dlq" }
+  dead_letter_topics = { for k, _ in var.subscriptions : k => var.names.dead_letter_topics[k] }
 }
 
 # The schema is registered from the generated contract on every apply, so drift between the contract and
 # what is registered shows up in the plan even while enforcement is off.
 resource "google_pubsub_schema" "events" {
   project    = var.project_id
-  name       = "${var.name_prefix}-shop-event"
+  name       = var.names.schema
   type       = "AVRO"
   definition = var.avro_schema_definition
 }
 
 resource "google_pubsub_topic" "events" {
   project                    = var.project_id
-  name                       = "${var.name_prefix}-events"
+  name                       = var.names.topic
   labels                     = var.labels
   kms_key_name               = var.kms_key_name
   message_retention_duration = var.topic_message_retention_duration
@@ -43,7 +43,7 @@ resource "google_pubsub_subscription" "events" {
   for_each = var.subscriptions
 
   project = var.project_id
-  name    = "${var.name_prefix}-events-${each.key}"
+  name    = var.names.subscriptions[each.key]
   topic   = google_pubsub_topic.events.id
   labels  = merge(var.labels, { consumer = each.key })
 
@@ -79,7 +79,7 @@ resource "google_pubsub_subscription" "dead_letter_inspection" {
   for_each = local.dead_letter_topics
 
   project                    = var.project_id
-  name                       = "${each.value}-inspect"
+  name                       = var.names.inspection_subscriptions[each.key]
   topic                      = google_pubsub_topic.dead_letter[each.key].id
   labels                     = merge(var.labels, { purpose = "dead-letter-inspection" })
   ack_deadline_seconds       = 60

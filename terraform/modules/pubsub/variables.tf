@@ -3,13 +3,21 @@ variable "project_id" {
   type        = string
 }
 
-variable "name_prefix" {
-  description = "Prefix for every resource name, e.g. `shopstream-dev`."
-  type        = string
+variable "names" {
+  description = "Resource IDs, derived once by packages/platform: the events `topic`, its `schema`, and keyed like `subscriptions`: each consumer's subscription, its dead-letter topic and the dead-letter topic's inspection subscription."
+  type = object({
+    topic                    = string
+    schema                   = string
+    subscriptions            = map(string)
+    dead_letter_topics       = map(string)
+    inspection_subscriptions = map(string)
+  })
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{2,40}$", var.name_prefix))
-    error_message = "name_prefix must be 3-41 lower-case letters, digits or hyphens, starting with a letter."
+    condition = alltrue([for id in concat([var.names.topic, var.names.schema], values(var.names.subscriptions), values(var.names.dead_letter_topics), values(var.names.inspection_subscriptions)) :
+      can(regex("^[A-Za-z][A-Za-z0-9._~+%-]{2,254}$", id)) && !startswith(id, "goog")
+    ])
+    error_message = "Pub/Sub IDs must have 3-255 characters, start with a letter, use only letters, digits and - _ . ~ + %, and not start with goog."
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { PubSub } from "@google-cloud/pubsub";
 import { type AggregateDefinition, createBigQuery, loadAggregates } from "@shopstream/analytics";
-import { BIGQUERY, MONGODB, PUBSUB, readConfig } from "@shopstream/config";
+import { BIGQUERY, MONGODB, PLATFORM_NAMES, PUBSUB, readConfig } from "@shopstream/config";
 import { type Stack, type StackOptions, startStack } from "@shopstream/stack";
 import { MongoClient } from "mongodb";
 import { ENTRY, RUN_DIR } from "./paths";
@@ -64,7 +64,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
     await ensurePubSubTopology(pubsub, {
       topic: config.EVENTS_TOPIC,
       subscriptions: [config.INGESTION_SUBSCRIPTION, config.ANALYTICS_SUBSCRIPTION],
-      maxDeliveryAttempts: config.MAX_DELIVERY_ATTEMPTS,
+      delivery: { ...PLATFORM_NAMES.delivery, maxDeliveryAttempts: config.MAX_DELIVERY_ATTEMPTS },
     });
     await pubsub.close();
 

@@ -1,16 +1,18 @@
 /**
  * Creates what Terraform creates in the cloud, idempotently, against whatever the clients point at:
  * the events topic, one subscription per worker with a dead-letter topic, and an inspection
- * subscription on each dead-letter topic. MongoDB collections and BigQuery tables are ensured by the
- * workers themselves on start.
+ * subscription on each dead-letter topic, with the declaration's delivery policy (packages/platform:
+ * the same ack deadline, backoff and delivery attempts as Terraform). MongoDB collections and BigQuery
+ * tables are ensured by the workers themselves on start.
  */
 import type { PubSub } from "@google-cloud/pubsub";
-import { deadLetterTopicOf } from "@shopstream/config";
+import { type DeliveryPolicy, deadLetterTopicOf, inspectionSubscriptionOf } from "@shopstream/platform";
 
 export interface TopologyNames {
   topic: string;
   subscriptions: string[];
-  maxDeliveryAttempts: number;
+  /** Usually `namesFor(...).delivery` (packages/platform). */
+  delivery: DeliveryPolicy;
 }
 
 async function ensureTopic(pubsub: PubSub, name: string): Promise<void> {
@@ -23,6 +25,7 @@ function ignoreAlreadyExists(error: { code?: number }): void {
 }
 
 export async function ensurePubSubTopology(pubsub: PubSub, names: TopologyNames): Promise<void> {
+  const { delivery } = names;
   await ensureTopic(pubsub, names.topic);
   for (const subscription of names.subscriptions) {
     const deadLetterTopic = deadLetterTopicOf(subscription);
@@ -32,21 +35,24 @@ export async function ensurePubSubTopology(pubsub: PubSub, names: TopologyNames)
       await pubsub
         .topic(names.topic)
         .createSubscription(subscription, {
-          ackDeadlineSeconds: 60,
+          ackDeadlineSeconds: delivery.ackDeadlineSeconds,
           deadLetterPolicy: {
             deadLetterTopic: pubsub.topic(deadLetterTopic).name,
-            maxDeliveryAttempts: names.maxDeliveryAttempts,
+            maxDeliveryAttempts: delivery.maxDeliveryAttempts,
           },
-          retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 60 } },
+          retryPolicy: {
+            minimumBackoff: { seconds: delivery.minimumBackoffSeconds },
+            maximumBackoff: { seconds: delivery.maximumBackoffSeconds },
+          },
         })
         .catch(ignoreAlreadyExists);
     }
-    const inspection = `${deadLetterTopic}-inspect`;
+    const inspection = inspectionSubscriptionOf(deadLetterTopic);
     const [inspectionExists] = await pubsub.subscription(inspection).exists();
     if (!inspectionExists) {
       await pubsub
         .topic(deadLetterTopic)
-        .createSubscription(inspection, { ackDeadlineSeconds: 60 })
+        .createSubscription(inspection, { ackDeadlineSeconds: delivery.ackDeadlineSeconds })
         .catch(ignoreAlreadyExists);
     }
   }

@@ -22,10 +22,15 @@ provider "google" {
 module "bigquery" {
   source = "../.."
 
-  project_id               = var.project_id
-  location                 = "EU"
-  dataset_prefix           = "shopstream_example"
-  events_table_schema_json = file("${path.module}/../../../../../packages/events/generated/bigquery-events-schema.json")
+  project_id = var.project_id
+  location   = "EU"
+  # Names come from packages/platform in the root; any valid IDs work here.
+  raw_dataset_id                = "shopstream_example_raw"
+  analytics_dataset_id          = "shopstream_example_analytics"
+  events_table_id               = "events"
+  aggregates_service_account_id = "shopstream-example-agg"
+  scheduled_query_name_prefix   = "shopstream_example-agg-"
+  events_table_schema_json      = file("${path.module}/../../../../../packages/events/generated/bigquery-events-schema.json")
 
   # Normally parsed by the root from apps/analytics/sql/aggregates/*.sql headers.
   aggregates = {

@@ -32,7 +32,9 @@ module "dataflow" {
 
   project_id                 = var.project_id
   region                     = "europe-west1"
-  name_prefix                = "shopstream-ex"
+  job_names                  = { ingestion = "shopstream-example-ingestion", analytics = "shopstream-example-analytics" }
+  service_account_ids        = { ingestion = "shopstream-ex-df-ingestion", analytics = "shopstream-ex-df-analytics" }
+  temp_bucket_name           = "${var.project_id}-shopstream-example-dataflow"
   subnetwork_self_link       = "regions/europe-west1/subnetworks/shopstream-example-workers"
   udf_bucket_name            = "${var.project_id}-shopstream-udf"
   mongodb_uri_secret_version = "projects/${var.project_id}/secrets/shopstream-example-mongodb-uri/versions/latest"

@@ -42,6 +42,8 @@ module "mongodb" {
   region                         = "europe-west1"
   atlas_org_id                   = var.atlas_org_id
   atlas_project_name             = "shopstream-example"
+  psc_endpoint_name              = "shopstream-example-atlas-psc"
+  secret_ids                     = { uri = "shopstream-example-mongodb-uri", password = "shopstream-example-mongodb-password" }
   atlas_region_name              = "WESTERN_EUROPE"
   network_self_link              = "projects/${var.project_id}/global/networks/shopstream-example-vpc"
   subnetwork_self_link           = "projects/${var.project_id}/regions/europe-west1/subnetworks/shopstream-example-workers"

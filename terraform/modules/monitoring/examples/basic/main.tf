@@ -31,6 +31,7 @@ module "monitoring" {
 
   project_id         = var.project_id
   name_prefix        = "shopstream-example"
+  service_id         = "shopstream-example-pipeline"
   environment        = "dev"
   slack_auth_token   = var.slack_auth_token
   slack_page_channel = "#shopstream-example"

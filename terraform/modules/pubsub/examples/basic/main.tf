@@ -22,8 +22,14 @@ provider "google" {
 module "pubsub" {
   source = "../.."
 
-  project_id             = var.project_id
-  name_prefix            = "shopstream-example"
+  project_id = var.project_id
+  names = {
+    topic                    = "shopstream-example-events"
+    schema                   = "shopstream-example-shop-event"
+    subscriptions            = { ingestion = "shopstream-example-events-ingestion", analytics = "shopstream-example-events-analytics" }
+    dead_letter_topics       = { ingestion = "shopstream-example-events-ingestion-dlq", analytics = "shopstream-example-events-analytics-dlq" }
+    inspection_subscriptions = { ingestion = "shopstream-example-events-ingestion-dlq-inspect", analytics = "shopstream-example-events-analytics-dlq-inspect" }
+  }
   avro_schema_definition = file("${path.module}/../../../../../packages/events/generated/shop-event.avsc")
   publisher_members      = []
 
