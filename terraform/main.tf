@@ -214,9 +214,10 @@ module "jobs" {
   count  = var.reconciler_image == null ? 0 : 1
 
   project_id              = var.project_id
-  region                  = var.region
+  region                  = local.locations.region
   name_prefix             = local.name_prefix
   image                   = var.reconciler_image
+  names                   = local.names.scheduled_jobs
   subnetwork_self_link    = google_compute_subnetwork.workers.self_link
   mongodb_uri_secret_id   = module.mongodb.uri_secret_id
   state_table_schema_json = file("${path.module}/../apps/reconciler/state-schema.json")
@@ -225,13 +226,14 @@ module "jobs" {
   labels                  = local.labels
 
   mongodb = {
-    database   = var.mongodb_database
-    collection = var.mongodb_collection
+    database   = local.names.mongodb.database
+    collection = local.names.mongodb.collection
   }
 
   bigquery = {
     dataset_id                 = module.bigquery.raw_dataset_id
-    location                   = var.bigquery_location
+    location                   = local.locations.bigquery
+    events_table_id            = local.names.bigquery.events_table
     ingestion_deadletter_table = module.bigquery.dead_letter_table_ids["ingestion"].table_id
     analytics_deadletter_table = module.bigquery.dead_letter_table_ids["analytics"].table_id
   }

@@ -96,7 +96,7 @@ async function runReconcile(): Promise<void> {
       deployment: config.DEPLOYMENT,
       bigquery,
       db: mongo.db(config.MONGODB_DATABASE),
-      eventsTable: `${dataset}.events`,
+      eventsTable: `${dataset}.${config.EVENTS_TABLE}`,
       rawCollection: config.MONGODB_COLLECTION,
       deadLetters,
       state,

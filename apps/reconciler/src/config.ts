@@ -1,5 +1,5 @@
 /** The jobs' configuration, from the environment (Cloud Run job env vars; see README for the table). */
-import { BIGQUERY, bool, GOOGLE_CLOUD, int, MONGODB, oneOf, str } from "@shopstream/config";
+import { BIGQUERY, bool, GOOGLE_CLOUD, int, MONGODB, oneOf, PLATFORM_NAMES, str } from "@shopstream/config";
 
 /** Local runs only: a plaintext Cloud Monitoring gRPC endpoint (e.g. the testkit fake), host:port. */
 const MONITORING_EMULATOR_HOST = str(
@@ -18,9 +18,10 @@ export const RECONCILE_CONFIG = {
   BIGQUERY_DATASET: BIGQUERY.BIGQUERY_DATASET,
   BIGQUERY_LOCATION: BIGQUERY.BIGQUERY_LOCATION,
   DEPLOYMENT: str(
-    "Name prefix of the deployment, written as the `deployment` metric label",
-    "shopstream-local",
+    "Name prefix of the deployment, written as the `deployment` metric label (packages/platform)",
+    PLATFORM_NAMES.prefix,
   ),
+  EVENTS_TABLE: str("The events table in BIGQUERY_DATASET", PLATFORM_NAMES.bigquery.eventsTable),
   DEAD_LETTER_MODE: oneOf(
     "Where dead letters are: `local` (the Node workers' MongoDB collection and BigQuery table) or `dataflow` (the templates' BigQuery dead-letter tables)",
     ["local", "dataflow"] as const,
@@ -28,11 +29,11 @@ export const RECONCILE_CONFIG = {
   ),
   INGESTION_DEADLETTER_TABLE: str(
     "Dataflow mode: the ingestion template's dead-letter table in BIGQUERY_DATASET",
-    "ingestion_deadletter",
+    PLATFORM_NAMES.bigquery.deadLetterTables.ingestion,
   ),
   ANALYTICS_DEADLETTER_TABLE: str(
     "The analytics path's dead-letter table in BIGQUERY_DATASET",
-    "events_deadletter",
+    PLATFORM_NAMES.bigquery.deadLetterTables.analytics,
   ),
   STATE_TABLE: str(
     "Reconciliation state and audit table in BIGQUERY_DATASET (one row per window)",

@@ -3,8 +3,10 @@
  * bound) is a bucket boundary, so a `distribution_cut` with range max 10 counts good events exactly.
  */
 
-/** Bucket bounds in seconds; bucket i (1..n-1) holds [bounds[i-1], bounds[i]); 0 underflow, n overflow. */
-export const LATENCY_BOUNDS_S = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600] as const;
+import { EVENT_LATENCY_BOUNDS_SECONDS } from "@shopstream/slo";
+
+/** Bucket bounds in seconds (the catalogue's); bucket i (1..n-1) holds [bounds[i-1], bounds[i]). */
+export const LATENCY_BOUNDS_S: readonly number[] = EVENT_LATENCY_BOUNDS_SECONDS;
 
 export interface LatencyDistribution {
   count: number;

@@ -3,19 +3,18 @@
  * series and closed window, stamped at the window's end, on the `global` resource.
  */
 import type { protos } from "@google-cloud/monitoring";
-import type { TimeSeriesWriter } from "@shopstream/slo";
+import { customTimeSeries, type TimeSeriesWriter } from "@shopstream/slo";
 import type { LatencyDistribution } from "./latency";
 import type { WindowResult } from "./state";
 
 type TimeSeries = protos.google.monitoring.v3.ITimeSeries;
 
-const PREFIX = "custom.googleapis.com/shopstream";
-/** Metric types; the contract with the descriptors declared in Terraform. */
+/** Metric types; their descriptors are in the catalogue of packages/slo (custom-metrics.ts) and Terraform. */
 export const RECONCILIATION_METRICS = {
-  missing: `${PREFIX}/reconciliation/missing_events`,
-  extra: `${PREFIX}/reconciliation/extra_events`,
-  deadLettered: `${PREFIX}/reconciliation/dead_lettered_events`,
-  latency: `${PREFIX}/pipeline/event_latency`,
+  missing: "custom.googleapis.com/shopstream/reconciliation/missing_events",
+  extra: "custom.googleapis.com/shopstream/reconciliation/extra_events",
+  deadLettered: "custom.googleapis.com/shopstream/reconciliation/dead_lettered_events",
+  latency: "custom.googleapis.com/shopstream/pipeline/event_latency",
 } as const;
 
 export const STORES = ["mongodb", "bigquery"] as const;
@@ -23,8 +22,6 @@ export type Store = (typeof STORES)[number];
 
 /** Cloud Monitoring refuses points whose end time is more than 25 hours in the past. */
 export const MAX_POINT_AGE_MS = 25 * 3600_000;
-
-const timestamp = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
 
 function gauge(
   type: string,
@@ -34,15 +31,8 @@ function gauge(
   endMs: number,
   value: number,
 ) {
-  if (!Number.isSafeInteger(value) || value < 0)
-    throw new Error(`refusing to write ${type} = ${value} for ${store}: counts are non-negative integers`);
-  return {
-    metric: { type, labels: { deployment, store } },
-    resource: { type: "global", labels: { project_id: projectId } },
-    metricKind: "GAUGE",
-    valueType: "INT64",
-    points: [{ interval: { endTime: timestamp(endMs) }, value: { int64Value: value } }],
-  } satisfies TimeSeries;
+  // customTimeSeries checks labels, kind and value against the catalogue (refuses NaN, negatives, fractions).
+  return customTimeSeries(type, value, { projectId, labels: { deployment, store }, endMs });
 }
 
 /**
@@ -60,9 +50,9 @@ export function windowSeries(result: WindowResult, deployment: string, projectId
 }
 
 /**
- * The per-event latency of one window and store as a CUMULATIVE distribution (what a request-based
+ * The per-event latency of one interval and store as a CUMULATIVE distribution (what a request-based
  * `distribution_cut` SLO reads: DELTA or CUMULATIVE; user-defined metrics cannot be DELTA). Each point
- * covers exactly its window (start = window start), i.e. the cumulative count resets every window.
+ * covers exactly its interval (start = its start): the cumulative count resets every point.
  */
 export function latencySeries(
   distribution: LatencyDistribution,
@@ -72,26 +62,17 @@ export function latencySeries(
   startMs: number,
   endMs: number,
 ): TimeSeries {
-  return {
-    metric: { type: RECONCILIATION_METRICS.latency, labels: { deployment, store } },
-    resource: { type: "global", labels: { project_id: projectId } },
-    metricKind: "CUMULATIVE",
-    valueType: "DISTRIBUTION",
-    points: [
-      {
-        interval: { startTime: timestamp(startMs), endTime: timestamp(endMs) },
-        value: {
-          distributionValue: {
-            count: distribution.count,
-            mean: distribution.mean,
-            sumOfSquaredDeviation: distribution.sumOfSquaredDeviation,
-            bucketOptions: { explicitBuckets: { bounds: [...distribution.bounds] } },
-            bucketCounts: [...distribution.bucketCounts],
-          },
-        },
+  return customTimeSeries(
+    RECONCILIATION_METRICS.latency,
+    {
+      distribution: {
+        counts: distribution.bucketCounts,
+        sum: distribution.mean * distribution.count,
+        bounds: distribution.bounds,
       },
-    ],
-  };
+    },
+    { projectId, labels: { deployment, store }, startMs, endMs },
+  );
 }
 
 /** A re-run of a window whose points were already written: the API refuses points that are not newer. */

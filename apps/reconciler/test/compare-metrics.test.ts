@@ -2,7 +2,13 @@ import { MetricServiceClient } from "@google-cloud/monitoring";
 import { FakeMonitoringServer } from "@shopstream/testkit";
 import { compareEventIds } from "../src/compare";
 import { latencyDistribution } from "../src/latency";
-import { isAlreadyWritten, RECONCILIATION_METRICS, windowSeries, writeSeries } from "../src/metrics";
+import {
+  isAlreadyWritten,
+  latencySeries,
+  RECONCILIATION_METRICS,
+  windowSeries,
+  writeSeries,
+} from "../src/metrics";
 import type { WindowResult } from "../src/state";
 
 describe("compareEventIds", () => {
@@ -22,6 +28,7 @@ describe("compareEventIds", () => {
 describe("latencyDistribution", () => {
   it("puts 10 s on a bucket boundary, so values below 10 s are exactly the buckets before it", () => {
     const d = latencyDistribution([0.05, 0.3, 9.999, 10, 11, 4000, -0.2]);
+    expect(d.bounds).toContain(10);
     expect(d.count).toBe(7);
     const tenIndex = d.bounds.indexOf(10);
     const below = d.bucketCounts.slice(0, tenIndex + 1).reduce((a, b) => a + b, 0);
@@ -102,7 +109,21 @@ describe("metrics through the real client", () => {
 
   it("refuses negative or fractional counts before writing", () => {
     expect(() => windowSeries({ ...result, missing: { mongodb: -1, bigquery: 0 } }, "d", "p1")).toThrow(
-      /non-negative/,
+      /finite number >= 0/,
     );
+    expect(() => windowSeries({ ...result, deadLettered: { mongodb: 1.5, bigquery: 0 } }, "d", "p1")).toThrow(
+      /integer/,
+    );
+  });
+
+  it("writes a window's latency as a CUMULATIVE distribution over the catalogue's bounds", async () => {
+    const before = server.created.length;
+    const d = latencyDistribution([0.3, 4, 12]);
+    const { startMs, endMs } = result.window;
+    await writeSeries(client, "p1", [latencySeries(d, "bigquery", "shopstream-dev", "p1", startMs, endMs)]);
+    const written = server.created.slice(before);
+    expect(written.map((c) => [c.series.metricType, c.series.metricKind, c.series.metricLabels])).toEqual([
+      [RECONCILIATION_METRICS.latency, "CUMULATIVE", { deployment: "shopstream-dev", store: "bigquery" }],
+    ]);
   });
 });

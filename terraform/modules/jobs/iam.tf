@@ -6,8 +6,8 @@
 
 locals {
   project_roles = {
-    reconcile   = ["roles/monitoring.metricWriter", "roles/bigquery.jobUser"]
-    export-slis = ["roles/monitoring.metricWriter", "roles/monitoring.viewer"]
+    reconciler = ["roles/monitoring.metricWriter", "roles/bigquery.jobUser"]
+    exporter   = ["roles/monitoring.metricWriter", "roles/monitoring.viewer"]
   }
 
   reconcile_read_tables = toset([
@@ -35,7 +35,7 @@ resource "google_bigquery_table_iam_member" "reconcile_reader" {
   dataset_id = var.bigquery.dataset_id
   table_id   = each.value
   role       = "roles/bigquery.dataViewer"
-  member     = google_service_account.job["reconcile"].member
+  member     = google_service_account.job["reconciler"].member
 }
 
 # The state table: read the watermark, INSERT one row per window.
@@ -44,7 +44,7 @@ resource "google_bigquery_table_iam_member" "reconcile_state" {
   dataset_id = google_bigquery_table.state.dataset_id
   table_id   = google_bigquery_table.state.table_id
   role       = "roles/bigquery.dataEditor"
-  member     = google_service_account.job["reconcile"].member
+  member     = google_service_account.job["reconciler"].member
 }
 
 # The MongoDB URI, this secret only; read by Cloud Run when a job starts, never at plan time.
@@ -57,7 +57,7 @@ resource "google_secret_manager_secret_iam_member" "mongodb_uri" {
   member    = each.value.member
 }
 
-# Cloud Scheduler's identity may start these two jobs and nothing else (run.jobs.run).
+# Cloud Scheduler starts each job with that job's identity, which may run that one job (run.jobs.run) only.
 resource "google_cloud_run_v2_job_iam_member" "scheduler" {
   for_each = google_cloud_run_v2_job.job
 
@@ -65,5 +65,5 @@ resource "google_cloud_run_v2_job_iam_member" "scheduler" {
   location = each.value.location
   name     = each.value.name
   role     = "roles/run.invoker"
-  member   = google_service_account.scheduler.member
+  member   = google_service_account.job[each.key].member
 }

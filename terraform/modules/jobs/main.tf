@@ -13,11 +13,10 @@ locals {
   }
 
   jobs = {
-    reconcile = {
-      account_id = "${var.name_prefix}-reconcile"
-      command    = "reconcile"
-      schedule   = var.reconcile.schedule
-      timeout    = "${var.reconcile.timeout_seconds}s"
+    reconciler = {
+      command  = "reconcile"
+      schedule = var.reconcile.schedule
+      timeout  = "${var.reconcile.timeout_seconds}s"
       env = merge(local.common_env, {
         MONGODB_DATABASE           = var.mongodb.database
         MONGODB_COLLECTION         = var.mongodb.collection
@@ -31,11 +30,10 @@ locals {
         SETTLE_MINUTES             = tostring(var.reconcile.settle_minutes)
       })
     }
-    export-slis = {
-      account_id = "${var.name_prefix}-sli-export"
-      command    = "export-slis"
-      schedule   = var.export_schedule
-      timeout    = "120s"
+    exporter = {
+      command  = "export-slis"
+      schedule = var.export_schedule
+      timeout  = "120s"
       env = merge(local.common_env, {
         SLO_DIR                    = "/app/policies/slo"
         EXPORT_MONGODB_CONNECTIONS = tostring(var.export_mongodb_connections)
@@ -48,16 +46,9 @@ resource "google_service_account" "job" {
   for_each = local.jobs
 
   project      = var.project_id
-  account_id   = each.value.account_id
-  display_name = "shopstream ${each.key} job (${var.name_prefix})"
-  description  = "Runs the ${each.key} Cloud Run job of ${var.name_prefix}; see terraform/modules/jobs/README.md for its roles."
-}
-
-resource "google_service_account" "scheduler" {
-  project      = var.project_id
-  account_id   = "${var.name_prefix}-jobs-sched"
-  display_name = "shopstream job scheduler (${var.name_prefix})"
-  description  = "Identity Cloud Scheduler uses to start the ${var.name_prefix} Cloud Run jobs (roles/run.invoker on each job only)."
+  account_id   = var.names.service_accounts[each.key]
+  display_name = "shopstream ${each.value.command} job (${var.name_prefix})"
+  description  = "Runs the ${each.value.command} Cloud Run job of ${var.name_prefix}; see terraform/modules/jobs/README.md for its roles."
 }
 
 resource "google_bigquery_table" "state" {
@@ -87,7 +78,7 @@ resource "google_cloud_run_v2_job" "job" {
 
   project             = var.project_id
   location            = var.region
-  name                = "${var.name_prefix}-${each.key}"
+  name                = var.names.jobs[each.key]
   deletion_protection = var.deletion_protection
   labels              = var.labels
 
@@ -150,7 +141,7 @@ resource "google_cloud_scheduler_job" "job" {
 
   project          = var.project_id
   region           = var.region
-  name             = "${var.name_prefix}-${each.key}"
+  name             = var.names.schedulers[each.key]
   description      = "Starts the ${google_cloud_run_v2_job.job[each.key].name} Cloud Run job."
   schedule         = each.value.schedule
   time_zone        = "Etc/UTC"
@@ -164,8 +155,10 @@ resource "google_cloud_scheduler_job" "job" {
     http_method = "POST"
     uri         = "https://run.googleapis.com/v2/${google_cloud_run_v2_job.job[each.key].id}:run"
 
+    # Each job is started with its own identity, which may start that job and nothing else (iam.tf):
+    # no third account to name, and the Cloud Scheduler service agent mints the token.
     oauth_token {
-      service_account_email = google_service_account.scheduler.email
+      service_account_email = google_service_account.job[each.key].email
       scope                 = "https://www.googleapis.com/auth/cloud-platform"
     }
   }

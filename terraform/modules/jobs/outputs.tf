@@ -1,20 +1,15 @@
 output "job_names" {
-  description = "Cloud Run job names, keyed by command (`reconcile`, `export-slis`)."
+  description = "Cloud Run job names, keyed by `reconciler` and `exporter`."
   value       = { for k, j in google_cloud_run_v2_job.job : k => j.name }
 }
 
 output "service_account_emails" {
-  description = "Service accounts the jobs run as, keyed by command."
+  description = "Service accounts the jobs run as, keyed by `reconciler` and `exporter`."
   value       = { for k, sa in google_service_account.job : k => sa.email }
 }
 
-output "scheduler_service_account_email" {
-  description = "Service account Cloud Scheduler starts the jobs with."
-  value       = google_service_account.scheduler.email
-}
-
 output "scheduler_job_names" {
-  description = "Cloud Scheduler job names, keyed by command."
+  description = "Cloud Scheduler job names, keyed by `reconciler` and `exporter`."
   value       = { for k, s in google_cloud_scheduler_job.job : k => s.name }
 }
 

@@ -13,10 +13,18 @@ variable "name_prefix" {
   type        = string
 
   validation {
-    # The longest service-account ID built from it is "<prefix>-sli-export" (11 more); GCP allows 30.
-    condition     = can(regex("^[a-z][a-z0-9-]{2,18}$", var.name_prefix))
-    error_message = "name_prefix must be 3-19 lower-case letters, digits or hyphens (service-account IDs are limited to 30 characters)."
+    condition     = can(regex("^[a-z][a-z0-9-]{2,29}$", var.name_prefix))
+    error_message = "name_prefix must be 3-30 lower-case letters, digits or hyphens."
   }
+}
+
+variable "names" {
+  description = "Names from the platform declaration (packages/platform, `scheduled_jobs`): Cloud Run jobs, Cloud Scheduler jobs and service-account IDs, keyed by `reconciler` and `exporter`."
+  type = object({
+    jobs             = object({ reconciler = string, exporter = string })
+    schedulers       = object({ reconciler = string, exporter = string })
+    service_accounts = object({ reconciler = string, exporter = string })
+  })
 }
 
 variable "image" {

@@ -27,10 +27,15 @@ provider "google" {
 module "jobs" {
   source = "../.."
 
-  project_id              = var.project_id
-  region                  = "europe-west1"
-  name_prefix             = "shopstream-dev"
-  image                   = var.image
+  project_id  = var.project_id
+  region      = "europe-west1"
+  name_prefix = "shopstream-dev"
+  image       = var.image
+  names = {
+    jobs             = { reconciler = "shopstream-dev-reconciler", exporter = "shopstream-dev-exporter" }
+    schedulers       = { reconciler = "shopstream-dev-reconciler", exporter = "shopstream-dev-exporter" }
+    service_accounts = { reconciler = "shopstream-d-reconciler", exporter = "shopstream-d-sli-exporter" }
+  }
   subnetwork_self_link    = "projects/${var.project_id}/regions/europe-west1/subnetworks/shopstream-dev-workers"
   mongodb_uri_secret_id   = "projects/${var.project_id}/secrets/shopstream-dev-mongodb-uri"
   state_table_schema_json = file("${path.module}/../../../../../apps/reconciler/state-schema.json")
