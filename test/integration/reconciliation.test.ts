@@ -58,7 +58,9 @@ describe("reconciliation: MongoDB loses writes", () => {
     await harness.stopWorkers();
 
     // The fault: LOST acknowledged events never reached MongoDB (every write error swallowed).
-    const raw = harness.mongo.db(harness.names.database).collection<{ _id: string }>("events_raw");
+    const raw = harness.mongo
+      .db(harness.names.database)
+      .collection<{ _id: string }>(harness.names.collection);
     const lost = truth
       .map((e) => e.event_id)
       .sort()
@@ -81,9 +83,9 @@ describe("reconciliation: MongoDB loses writes", () => {
       bigquery: harness.bigquery,
       db: harness.mongo.db(harness.names.database),
       eventsTable: `${harness.names.dataset}.events`,
-      rawCollection: "events_raw",
+      rawCollection: harness.names.collection,
       deadLetters: {
-        mongodb: { kind: "local-mongodb", collection: "events_deadletter" },
+        mongodb: { kind: "local-mongodb", collection: harness.names.deadLetterCollection },
         bigquery: { kind: "local-bigquery", table: `${harness.names.dataset}.events_deadletter` },
       },
       state,
@@ -146,7 +148,8 @@ describe("reconciliation: MongoDB loses writes", () => {
           MONITORING_EMULATOR_HOST: `127.0.0.1:${monitoring.port}`,
           DEPLOYMENT: "it-bundle",
           MONGODB_DATABASE: harness.names.database,
-          MONGODB_COLLECTION: "events_raw",
+          MONGODB_COLLECTION: harness.names.collection,
+          MONGODB_DEADLETTER_COLLECTION: harness.names.deadLetterCollection,
           BIGQUERY_DATASET: harness.names.dataset,
           STATE_TABLE: "reconciliation_bundle",
           CREATE_STATE_TABLE: "true",
