@@ -82,6 +82,8 @@ locals {
     "monitoring.googleapis.com",
     "logging.googleapis.com",
     "pubsub.googleapis.com",
+    "run.googleapis.com",
+    "cloudscheduler.googleapis.com",
     "secretmanager.googleapis.com",
     "storage.googleapis.com",
   ])
@@ -222,6 +224,39 @@ module "dataflow" {
   }
 
   depends_on = [google_project_service.api, google_compute_firewall.dataflow_internal]
+}
+
+# The reconciliation and SLI-exporter jobs (apps/reconciler), once an image exists (docs/reconciliation.md).
+module "jobs" {
+  source = "./modules/jobs"
+  count  = var.reconciler_image == null ? 0 : 1
+
+  project_id              = var.project_id
+  region                  = local.locations.region
+  name_prefix             = local.name_prefix
+  image                   = var.reconciler_image
+  names                   = local.names.scheduled_jobs
+  subnetwork_self_link    = google_compute_subnetwork.workers.self_link
+  mongodb_uri_secret_id   = module.mongodb.uri_secret_id
+  state_table_schema_json = file("${path.module}/../apps/reconciler/state-schema.json")
+  deletion_protection     = var.deletion_protection
+  kms_key_name            = var.kms_key_name
+  labels                  = local.labels
+
+  mongodb = {
+    database   = local.names.mongodb.database
+    collection = local.names.mongodb.collection
+  }
+
+  bigquery = {
+    dataset_id                 = module.bigquery.raw_dataset_id
+    location                   = local.locations.bigquery
+    events_table_id            = local.names.bigquery.events_table
+    ingestion_deadletter_table = module.bigquery.dead_letter_table_ids["ingestion"].table_id
+    analytics_deadletter_table = module.bigquery.dead_letter_table_ids["analytics"].table_id
+  }
+
+  depends_on = [google_project_service.api]
 }
 
 module "monitoring" {

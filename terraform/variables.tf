@@ -226,3 +226,9 @@ variable "runbook_base_url" {
   type        = string
   default     = null
 }
+
+variable "reconciler_image" {
+  description = "Container image of apps/reconciler pinned by digest (`…/reconciler@sha256:…`, output of .github/workflows/reconciler-image.yml). null until the first promotion publishes one: the reconciliation and SLI-exporter jobs are then not created."
+  type        = string
+  default     = null
+}

@@ -12,7 +12,7 @@
 # and cached. Measured here: google-beta@93c65b2 builds (then modules/dataflow is validated); mongodbatlas
 # does NOT (its dependencies github.com/mongodb/atlas-sdk-go and go.mongodb.org/atlas-sdk/* are refused by the
 # proxy, 403), so modules/mongodb and the environment root stay unvalidated here.
-# Always validated: modules/pubsub, modules/bigquery, modules/monitoring (and their examples) and bootstrap.
+# Always validated: modules/pubsub, modules/bigquery, modules/monitoring, modules/jobs (and their examples) and bootstrap.
 # Usage: bash tools/terraform/validate.sh        (slow on first run; binaries are cached in .local/)
 set -euo pipefail
 
@@ -84,11 +84,13 @@ cp -r "${REPO}/packages/events/generated" "${work}/packages/events/generated"
 mkdir -p "${work}/packages/platform"
 cp -r "${REPO}/packages/platform/generated" "${work}/packages/platform/generated"
 cp -r "${REPO}/apps/analytics/sql" "${work}/apps/analytics/sql"
+mkdir -p "${work}/apps/reconciler" && cp "${REPO}/apps/reconciler/state-schema.json" "${work}/apps/reconciler/"
 
 roots=(
   modules/pubsub modules/pubsub/examples/basic
   modules/bigquery modules/bigquery/examples/basic
   modules/monitoring modules/monitoring/examples/basic
+  modules/jobs modules/jobs/examples/basic
   bootstrap
 )
 skipped=()

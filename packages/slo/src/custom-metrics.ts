@@ -110,12 +110,12 @@ export const CUSTOM_METRICS: readonly CustomMetric[] = [
   reconciliationCount(
     "missing_events",
     "Reconciliation: events missing from a store",
-    "Distinct event_ids published in a closed window (ground truth) that the store does not hold, excluding dead-lettered ones.",
+    "Distinct event_ids of a closed window that the other store holds and this store does not (lost writes; production has no list of what was published, so an event lost by both paths is not counted).",
   ),
   reconciliationCount(
     "extra_events",
     "Reconciliation: events a store holds that were not published",
-    "Distinct event_ids a store holds for a closed window that the ground truth does not list (duplicates that escaped deduplication, test data).",
+    "Distinct event_ids of a closed window that this store holds and the other does not (the mirror of missing_events, kept as its own series so an alert names the store at fault).",
   ),
   reconciliationCount(
     "dead_lettered_events",
@@ -126,7 +126,7 @@ export const CUSTOM_METRICS: readonly CustomMetric[] = [
     type: "custom.googleapis.com/shopstream/pipeline/event_latency",
     displayName: "Event latency, publish to stored",
     description:
-      "Per-event latency from Pub/Sub publish time to the store's write time, as an explicit-bucket distribution (bounds in EVENT_LATENCY_BOUNDS_SECONDS). One point per minute of publish time: start = 1 ms after the minute's start (a reset must start after the previous point's end), end = the minute's end (CUMULATIVE, each point a reset), all of a closed reconciliation window's minutes written when the window closes. Written by apps/reconciler; the processing-latency SLO is a distribution_cut over it and the availability verdict reads it per minute.",
+      "Per-event latency from Pub/Sub publish time to the store's write time, as an explicit-bucket distribution (bounds in EVENT_LATENCY_BOUNDS_SECONDS). One point per minute of publish time: start = 1 ms after the minute's start (a reset must start after the previous point's end), end = the minute's end (CUMULATIVE, each point a reset), all of a closed reconciliation window's minutes written when the window closes. Its writer is apps/reconciler, which cannot compute it yet: neither store keeps a publish or store timestamp (docs/reconciliation.md), so the processing-latency SLO over it is NOT MEASURED in Google Cloud until those stamps exist.",
     metricKind: "CUMULATIVE",
     valueType: "DISTRIBUTION",
     unit: "s",

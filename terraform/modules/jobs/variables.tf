@@ -1,0 +1,118 @@
+variable "project_id" {
+  description = "Google Cloud project the jobs run in."
+  type        = string
+}
+
+variable "region" {
+  description = "Region of the Cloud Run jobs and the Cloud Scheduler jobs (e.g. `europe-west1`); the subnetwork must be in it."
+  type        = string
+}
+
+variable "name_prefix" {
+  description = "Prefix for job and service-account names, e.g. `shopstream-dev`; also the `deployment` label of the metrics."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,29}$", var.name_prefix))
+    error_message = "name_prefix must be 3-30 lower-case letters, digits or hyphens."
+  }
+}
+
+variable "names" {
+  description = "Names from the platform declaration (packages/platform, `scheduled_jobs`): Cloud Run jobs, Cloud Scheduler jobs and service-account IDs, keyed by `reconciler` and `exporter`."
+  type = object({
+    jobs             = object({ reconciler = string, exporter = string })
+    schedulers       = object({ reconciler = string, exporter = string })
+    service_accounts = object({ reconciler = string, exporter = string })
+  })
+}
+
+variable "image" {
+  description = "Container image of apps/reconciler (built by .github/workflows/reconciler-image.yml), pinned by digest: `REGION-docker.pkg.dev/PROJECT/REPO/reconciler@sha256:...`."
+  type        = string
+
+  validation {
+    condition     = can(regex("@sha256:[0-9a-f]{64}$", var.image))
+    error_message = "image must be pinned by digest (…@sha256:<64 hex>), so a plan shows exactly what runs."
+  }
+}
+
+variable "subnetwork_self_link" {
+  description = "Subnetwork for Direct VPC egress (the jobs reach MongoDB Atlas over its Private Service Connect endpoint in this VPC)."
+  type        = string
+}
+
+variable "mongodb_uri_secret_id" {
+  description = "Secret Manager secret (`projects/P/secrets/S`) holding the MongoDB URI; the jobs read its latest version at start, nothing reads it at plan time."
+  type        = string
+}
+
+variable "mongodb" {
+  description = "MongoDB raw store the reconciliation reads."
+  type = object({
+    database   = string
+    collection = string
+  })
+}
+
+variable "bigquery" {
+  description = "BigQuery raw dataset (events, the templates' dead-letter tables, and the state table this module creates), its location, and the table IDs."
+  type = object({
+    dataset_id                 = string
+    location                   = string
+    events_table_id            = optional(string, "events")
+    ingestion_deadletter_table = string
+    analytics_deadletter_table = string
+  })
+}
+
+variable "state_table_schema_json" {
+  description = "Schema of the reconciliation state table as BigQuery JSON (the root reads apps/reconciler/state-schema.json, the file the job's code uses)."
+  type        = string
+}
+
+variable "reconcile" {
+  description = "Reconciliation schedule (cron, UTC) and windows: every 5 minutes by default, 5-minute windows of event_time reconciled 15 minutes after they end."
+  type = object({
+    schedule        = optional(string, "*/5 * * * *")
+    window_minutes  = optional(number, 5)
+    settle_minutes  = optional(number, 15)
+    timeout_seconds = optional(number, 900)
+  })
+  default = {}
+
+  validation {
+    condition     = 1440 % var.reconcile.window_minutes == 0 && var.reconcile.settle_minutes >= 0
+    error_message = "window_minutes must divide a day (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, ...) and settle_minutes must not be negative."
+  }
+}
+
+variable "export_schedule" {
+  description = "SLI exporter schedule (cron, UTC). Once a minute: the SLOs are scored per minute."
+  type        = string
+  default     = "* * * * *"
+}
+
+variable "export_mongodb_connections" {
+  description = "Whether the exporter reads MongoDB `serverStatus` connections (the Atlas user needs the clusterMonitor role)."
+  type        = bool
+  default     = true
+}
+
+variable "deletion_protection" {
+  description = "Protect the Cloud Run jobs and the state table from deletion."
+  type        = bool
+  default     = true
+}
+
+variable "kms_key_name" {
+  description = "Cloud KMS key (CMEK) for the state table, as for the other BigQuery tables; null uses Google-managed keys."
+  type        = string
+  default     = null
+}
+
+variable "labels" {
+  description = "Labels applied to every resource that supports them."
+  type        = map(string)
+  default     = {}
+}
