@@ -44,6 +44,8 @@ const shared = {
   transform: { "^.+\\.(t|j)sx?$": swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join("|")})/)`],
   testEnvironment: "node",
+  // An expected action failure must not leak into jest's exit code (test/support/exit-code.ts).
+  setupFilesAfterEnv: ["<rootDir>/test/support/exit-code.ts"],
 };
 
 /** @type {import('jest').Config} */
