@@ -236,6 +236,7 @@ module "jobs" {
   name_prefix             = local.name_prefix
   image                   = var.reconciler_image
   names                   = local.names.scheduled_jobs
+  deployer_member         = local.deployer_member
   subnetwork_self_link    = google_compute_subnetwork.workers.self_link
   mongodb_uri_secret_id   = module.mongodb.uri_secret_id
   state_table_schema_json = file("${path.module}/../apps/reconciler/state-schema.json")

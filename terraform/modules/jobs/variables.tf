@@ -37,6 +37,12 @@ variable "image" {
   }
 }
 
+variable "deployer_member" {
+  description = "IAM member Terraform applies as (`serviceAccount:...`), granted actAs on the two job accounts so that it can create the Cloud Run and Cloud Scheduler jobs that run as them; null skips the grant (then the applying identity needs actAs some other way)."
+  type        = string
+  default     = null
+}
+
 variable "subnetwork_self_link" {
   description = "Subnetwork for Direct VPC egress (the jobs reach MongoDB Atlas over its Private Service Connect endpoint in this VPC)."
   type        = string
