@@ -165,7 +165,8 @@ module "mongodb" {
   cluster_name                   = local.names.mongodb.cluster
   database_name                  = local.names.mongodb.database
   database_username              = local.names.mongodb.database_user
-  secret_ids                     = { uri = local.names.mongodb.uri_secret, password = local.names.mongodb.password_secret }
+  jobs_database_username         = local.names.mongodb.jobs_database_user
+  secret_ids                     = { uri = local.names.mongodb.uri_secret, password = local.names.mongodb.password_secret, jobs_uri = local.names.mongodb.jobs_uri_secret }
   psc_endpoint_name              = local.names.network.psc_endpoint
   instance_size                  = var.atlas_instance_size
   password_generation            = var.mongodb_password_generation
@@ -238,7 +239,7 @@ module "jobs" {
   names                   = local.names.scheduled_jobs
   deployer_member         = local.deployer_member
   subnetwork_self_link    = google_compute_subnetwork.workers.self_link
-  mongodb_uri_secret_id   = module.mongodb.uri_secret_id
+  mongodb_uri_secret_id   = module.mongodb.jobs_uri_secret_id
   state_table_schema_json = file("${path.module}/../apps/reconciler/state-schema.json")
   deletion_protection     = var.deletion_protection
   kms_key_name            = var.kms_key_name

@@ -49,7 +49,7 @@ variable "subnetwork_self_link" {
 }
 
 variable "mongodb_uri_secret_id" {
-  description = "Secret Manager secret (`projects/P/secrets/S`) holding the MongoDB URI; the jobs read its latest version at start, nothing reads it at plan time."
+  description = "Secret Manager secret (`projects/P/secrets/S`) holding the MongoDB URI of the read-only jobs user (modules/mongodb `jobs_uri_secret_id`: read on the database, clusterMonitor on admin); the jobs read its latest version at start, nothing reads it at plan time."
   type        = string
 }
 

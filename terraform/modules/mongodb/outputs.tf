@@ -23,6 +23,11 @@ output "uri_secret_id" {
   value       = google_secret_manager_secret.uri.id
 }
 
+output "jobs_uri_secret_id" {
+  description = "Secret Manager secret holding the read-only jobs user's URI (read, clusterMonitor), for modules/jobs; the jobs read it at start, nothing reads it at plan time."
+  value       = google_secret_manager_secret.jobs_uri.id
+}
+
 output "connection_uri" {
   description = "Full connection URI with credentials, through the Private Service Connect endpoint (sensitive; for the dataflow module's mongodb_uri, so that no plan has to read the secret back)."
   value       = local.connection_uri
