@@ -123,3 +123,45 @@ describe("required checks never hang", () => {
     expect(drift).not.toMatch(/promote-|deploy-/);
   });
 });
+
+describe("promotion deploys the scheduled jobs' image it builds", () => {
+  const promote = workflows.find((w) => w.file === "promote.yml")!.doc.jobs as Record<
+    string,
+    Job & {
+      uses?: string;
+      needs?: string | string[];
+      with?: Record<string, string>;
+      env?: Record<string, string>;
+    }
+  >;
+
+  it("the image job calls reconciler-image.yml after the gate, in the target's deploy environment", () => {
+    const image = promote.image!;
+    expect(image.uses).toBe("./.github/workflows/reconciler-image.yml");
+    expect([image.needs].flat()).toEqual(["gate"]);
+    expect(image.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(image.with?.environment).toBe("${{ inputs.target }}");
+    expect(image.with?.repository).toBe("${{ vars.RECONCILER_IMAGE_REPOSITORY }}");
+  });
+
+  it("the plan takes reconciler_image from the image job, and no tfvars file overrides it", () => {
+    const plan = promote.plan!;
+    expect([plan.needs].flat()).toEqual(expect.arrayContaining(["gate", "image"]));
+    expect(plan.env?.TF_VAR_reconciler_image).toBe("${{ needs.image.outputs.image }}");
+    const tfvars = join(__dirname, "../../../terraform/environments");
+    const setting = readdirSync(tfvars)
+      .filter((f) => f.endsWith(".tfvars"))
+      .filter((f) => /^\s*reconciler_image\s*=/m.test(readFileSync(join(tfvars, f), "utf8")));
+    expect(setting).toEqual([]);
+  });
+
+  it("the reusable workflow authenticates with the deploy identity variables the promotion documents", () => {
+    const reusable = workflows.find((w) => w.file === "reconciler-image.yml")!.text;
+    expect(reusable).toContain("vars.GCP_WORKLOAD_IDENTITY_PROVIDER");
+    expect(reusable).toContain("vars.GCP_DEPLOY_SERVICE_ACCOUNT");
+  });
+
+  it("the notification waits for the image job, so a failed build is reported as a failure", () => {
+    expect([promote.notify!.needs].flat()).toContain("image");
+  });
+});
