@@ -125,6 +125,8 @@ describe("required checks never hang", () => {
 });
 
 describe("promotion deploys the scheduled jobs' image it builds", () => {
+  /** A GitHub Actions expression as written in a workflow. */
+  const gh = (expression: string) => `\${{ ${expression} }}`;
   const promote = workflows.find((w) => w.file === "promote.yml")!.doc.jobs as Record<
     string,
     Job & {
@@ -140,14 +142,14 @@ describe("promotion deploys the scheduled jobs' image it builds", () => {
     expect(image.uses).toBe("./.github/workflows/reconciler-image.yml");
     expect([image.needs].flat()).toEqual(["gate"]);
     expect(image.permissions).toEqual({ contents: "read", "id-token": "write" });
-    expect(image.with?.environment).toBe("${{ inputs.target }}");
-    expect(image.with?.repository).toBe("${{ vars.RECONCILER_IMAGE_REPOSITORY }}");
+    expect(image.with?.environment).toBe(gh("inputs.target"));
+    expect(image.with?.repository).toBe(gh("vars.RECONCILER_IMAGE_REPOSITORY"));
   });
 
   it("the plan takes reconciler_image from the image job, and no tfvars file overrides it", () => {
     const plan = promote.plan!;
     expect([plan.needs].flat()).toEqual(expect.arrayContaining(["gate", "image"]));
-    expect(plan.env?.TF_VAR_reconciler_image).toBe("${{ needs.image.outputs.image }}");
+    expect(plan.env?.TF_VAR_reconciler_image).toBe(gh("needs.image.outputs.image"));
     const tfvars = join(__dirname, "../../../terraform/environments");
     const setting = readdirSync(tfvars)
       .filter((f) => f.endsWith(".tfvars"))
