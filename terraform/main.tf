@@ -21,6 +21,10 @@ locals {
 
   deployer_member = var.deployer_service_account == null ? null : "serviceAccount:${var.deployer_service_account}"
 
+  # "" as well as null means no image: plans that build none pass the deployed one, or "" when no job exists
+  # yet (.github/scripts/deployed-jobs-image.sh).
+  reconciler_image = var.reconciler_image == "" ? null : var.reconciler_image
+
   # Aggregates are defined once, as SQL files with a declarative header (apps/analytics/sql/aggregates/*.sql,
   # read by the local worker too): `-- aggregate:`, `-- description:`, `-- window_column:`, `-- grain:`,
   # `-- columns: name TYPE, ...`, optionally `-- reads: <stage>`; the SELECT is every line that is not a
@@ -230,12 +234,12 @@ module "dataflow" {
 # The reconciliation and SLI-exporter jobs (apps/reconciler), once an image exists (docs/reconciliation.md).
 module "jobs" {
   source = "./modules/jobs"
-  count  = var.reconciler_image == null ? 0 : 1
+  count  = local.reconciler_image == null ? 0 : 1
 
   project_id              = var.project_id
   region                  = local.locations.region
   name_prefix             = local.name_prefix
-  image                   = var.reconciler_image
+  image                   = local.reconciler_image
   names                   = local.names.scheduled_jobs
   deployer_member         = local.deployer_member
   subnetwork_self_link    = google_compute_subnetwork.workers.self_link

@@ -163,6 +163,21 @@ describe("promotion deploys the scheduled jobs' image it builds", () => {
     expect(reusable).toContain("vars.GCP_DEPLOY_SERVICE_ACCOUNT");
   });
 
+  it.each([
+    ["terraform-plan.yml", "plan"],
+    ["drift.yml", "drift"],
+  ])("%s: plans that build no image keep the deployed one (no plan to destroy the jobs)", (file, name) => {
+    const job = workflows.find((w) => w.file === file)!.doc.jobs[name] as Job & {
+      steps: { id?: string; run?: string; uses?: string; env?: Record<string, string> }[];
+    };
+    const lookup = job.steps.findIndex((s) => s.id === "jobs-image");
+    const plan = job.steps.findIndex((s) => s.uses === "./actions/terraform-plan");
+    expect(job.steps[lookup]?.run).toContain(".github/scripts/deployed-jobs-image.sh");
+    expect(lookup).toBeGreaterThan(-1);
+    expect(lookup).toBeLessThan(plan);
+    expect(job.steps[plan]?.env?.TF_VAR_reconciler_image).toBe(gh("steps.jobs-image.outputs.image"));
+  });
+
   it("the notification waits for the image job, so a failed build is reported as a failure", () => {
     expect([promote.notify!.needs].flat()).toContain("image");
   });
