@@ -167,7 +167,7 @@ describe("promotion deploys the scheduled jobs' image it builds", () => {
     ["terraform-plan.yml", "plan"],
     ["drift.yml", "drift"],
   ])("%s: plans that build no image keep the deployed one (no plan to destroy the jobs)", (file, name) => {
-    const job = workflows.find((w) => w.file === file)!.doc.jobs[name] as Job & {
+    const job = workflows.find((w) => w.file === file)!.doc.jobs[name] as unknown as {
       steps: { id?: string; run?: string; uses?: string; env?: Record<string, string> }[];
     };
     const lookup = job.steps.findIndex((s) => s.id === "jobs-image");
