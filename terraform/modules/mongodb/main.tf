@@ -187,9 +187,22 @@ resource "mongodbatlas_database_user" "jobs" {
   }
 }
 
-resource "google_secret_manager_secret" "password" {
+# ---- Secrets: the ingestion user's password and URI, the jobs user's URI ----
+
+locals {
+  # Keys name the secrets (var.secret_ids) and select the value stored in each.
+  secret_values = {
+    password = random_password.database_user.result
+    uri      = local.connection_uri
+    jobs_uri = local.jobs_connection_uri
+  }
+}
+
+resource "google_secret_manager_secret" "this" {
+  for_each = toset(keys(local.secret_values))
+
   project   = var.project_id
-  secret_id = var.secret_ids.password
+  secret_id = var.secret_ids[each.key]
   labels    = var.labels
 
   replication {
@@ -207,71 +220,37 @@ resource "google_secret_manager_secret" "password" {
   }
 }
 
-resource "google_secret_manager_secret_version" "password" {
-  secret      = google_secret_manager_secret.password.id
-  secret_data = random_password.database_user.result
-}
+resource "google_secret_manager_secret_version" "this" {
+  for_each = google_secret_manager_secret.this
 
-resource "google_secret_manager_secret" "uri" {
-  project   = var.project_id
-  secret_id = var.secret_ids.uri
-  labels    = var.labels
-
-  replication {
-    user_managed {
-      replicas {
-        location = var.region
-        dynamic "customer_managed_encryption" {
-          for_each = var.secret_kms_key_name == null ? [] : [var.secret_kms_key_name]
-          content {
-            kms_key_name = customer_managed_encryption.value
-          }
-        }
-      }
-    }
-  }
-}
-
-resource "google_secret_manager_secret_version" "uri" {
-  secret      = google_secret_manager_secret.uri.id
-  secret_data = local.connection_uri
+  secret      = each.value.id
+  secret_data = local.secret_values[each.key]
 
   lifecycle {
     precondition {
-      condition     = local.connection_uri != null
+      condition     = local.secret_values[each.key] != null
       error_message = "The cluster has no private-endpoint connection string for this PSC endpoint yet; re-run apply once the endpoint service is AVAILABLE."
     }
   }
 }
 
-resource "google_secret_manager_secret" "jobs_uri" {
-  project   = var.project_id
-  secret_id = var.secret_ids.jobs_uri
-  labels    = var.labels
-
-  replication {
-    user_managed {
-      replicas {
-        location = var.region
-        dynamic "customer_managed_encryption" {
-          for_each = var.secret_kms_key_name == null ? [] : [var.secret_kms_key_name]
-          content {
-            kms_key_name = customer_managed_encryption.value
-          }
-        }
-      }
-    }
-  }
+# Addresses of the first version, before the secrets shared one definition.
+moved {
+  from = google_secret_manager_secret.password
+  to   = google_secret_manager_secret.this["password"]
 }
 
-resource "google_secret_manager_secret_version" "jobs_uri" {
-  secret      = google_secret_manager_secret.jobs_uri.id
-  secret_data = local.jobs_connection_uri
+moved {
+  from = google_secret_manager_secret_version.password
+  to   = google_secret_manager_secret_version.this["password"]
+}
 
-  lifecycle {
-    precondition {
-      condition     = local.jobs_connection_uri != null
-      error_message = "The cluster has no private-endpoint connection string for this PSC endpoint yet; re-run apply once the endpoint service is AVAILABLE."
-    }
-  }
+moved {
+  from = google_secret_manager_secret.uri
+  to   = google_secret_manager_secret.this["uri"]
+}
+
+moved {
+  from = google_secret_manager_secret_version.uri
+  to   = google_secret_manager_secret_version.this["uri"]
 }
