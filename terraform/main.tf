@@ -21,6 +21,10 @@ locals {
 
   deployer_member = var.deployer_service_account == null ? null : "serviceAccount:${var.deployer_service_account}"
 
+  # "" as well as null means no image: plans that build none pass the deployed one, or "" when no job exists
+  # yet (.github/scripts/deployed-jobs-image.sh).
+  reconciler_image = var.reconciler_image == "" ? null : var.reconciler_image
+
   # Aggregates are defined once, as SQL files with a declarative header (apps/analytics/sql/aggregates/*.sql,
   # read by the local worker too): `-- aggregate:`, `-- description:`, `-- window_column:`, `-- grain:`,
   # `-- columns: name TYPE, ...`, optionally `-- reads: <stage>`; the SELECT is every line that is not a
@@ -165,7 +169,8 @@ module "mongodb" {
   cluster_name                   = local.names.mongodb.cluster
   database_name                  = local.names.mongodb.database
   database_username              = local.names.mongodb.database_user
-  secret_ids                     = { uri = local.names.mongodb.uri_secret, password = local.names.mongodb.password_secret }
+  jobs_database_username         = local.names.mongodb.jobs_database_user
+  secret_ids                     = { uri = local.names.mongodb.uri_secret, password = local.names.mongodb.password_secret, jobs_uri = local.names.mongodb.jobs_uri_secret }
   psc_endpoint_name              = local.names.network.psc_endpoint
   instance_size                  = var.atlas_instance_size
   password_generation            = var.mongodb_password_generation
@@ -229,15 +234,16 @@ module "dataflow" {
 # The reconciliation and SLI-exporter jobs (apps/reconciler), once an image exists (docs/reconciliation.md).
 module "jobs" {
   source = "./modules/jobs"
-  count  = var.reconciler_image == null ? 0 : 1
+  count  = local.reconciler_image == null ? 0 : 1
 
   project_id              = var.project_id
   region                  = local.locations.region
   name_prefix             = local.name_prefix
-  image                   = var.reconciler_image
+  image                   = local.reconciler_image
   names                   = local.names.scheduled_jobs
+  deployer_member         = local.deployer_member
   subnetwork_self_link    = google_compute_subnetwork.workers.self_link
-  mongodb_uri_secret_id   = module.mongodb.uri_secret_id
+  mongodb_uri_secret_id   = module.mongodb.jobs_uri_secret_id
   state_table_schema_json = file("${path.module}/../apps/reconciler/state-schema.json")
   deletion_protection     = var.deletion_protection
   kms_key_name            = var.kms_key_name

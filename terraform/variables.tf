@@ -228,7 +228,7 @@ variable "runbook_base_url" {
 }
 
 variable "reconciler_image" {
-  description = "Container image of apps/reconciler pinned by digest (`…/reconciler@sha256:…`, output of .github/workflows/reconciler-image.yml). null until the first promotion publishes one: the reconciliation and SLI-exporter jobs are then not created."
+  description = "Container image of apps/reconciler pinned by digest (`…/reconciler@sha256:…`), set only through TF_VAR_reconciler_image, never in a tfvars file: promotions pass the image they build (.github/workflows/reconciler-image.yml), pull-request and drift plans the one the jobs run now (.github/scripts/deployed-jobs-image.sh). null or \"\" until the first promotion publishes one: the reconciliation and SLI-exporter jobs are then not created."
   type        = string
   default     = null
 }

@@ -68,6 +68,35 @@ resource "google_storage_bucket_iam_member" "promote_from" {
   member = google_service_account.deploy[each.key].member
 }
 
+# The promotion's image job pushes the scheduled jobs' image with the target's deploy identity
+# (.github/workflows/reconciler-image.yml): upload only, on this one repository.
+resource "google_artifact_registry_repository_iam_member" "deploy_push" {
+  for_each = var.environments
+
+  project    = google_artifact_registry_repository.images.project
+  location   = google_artifact_registry_repository.images.location
+  repository = google_artifact_registry_repository.images.name
+  role       = "roles/artifactregistry.writer"
+  member     = google_service_account.deploy[each.key].member
+}
+
+# Cloud Run pulls a job's image as the Cloud Run service agent of the job's project; for a repository in
+# another project that agent needs Artifact Registry Reader on it (Artifact Registry documentation
+# "Deploying to Cloud Run": "If your repositories are in a different project, you must grant Artifact
+# Registry Reader permissions to the Cloud Run Service Agent"; the agent is
+# service-PROJECT_NUMBER@serverless-robot-prod.iam.gserviceaccount.com, IAM documentation "Service agents").
+resource "google_artifact_registry_repository_iam_member" "artifact_pull" {
+  for_each = var.environments
+
+  project    = google_artifact_registry_repository.images.project
+  location   = google_artifact_registry_repository.images.location
+  repository = google_artifact_registry_repository.images.name
+  role       = "roles/artifactregistry.reader"
+  member     = "serviceAccount:service-${data.google_project.environment[each.key].number}@serverless-robot-prod.iam.gserviceaccount.com"
+
+  depends_on = [google_project_service.environment_run]
+}
+
 # ---- Deploy identity: project IAM limited to the roles the environment root grants ----
 # roles/resourcemanager.projectIamAdmin alone would let the deploy account grant itself roles/owner. The
 # condition (IAM documentation "Delegate role grants with conditions": api.getAttribute(

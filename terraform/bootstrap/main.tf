@@ -26,6 +26,7 @@ resource "google_project_service" "admin" {
     "storage.googleapis.com",
     "cloudresourcemanager.googleapis.com",
     "cloudkms.googleapis.com",
+    "artifactregistry.googleapis.com",
   ])
 
   project            = var.admin_project_id
@@ -108,6 +109,37 @@ resource "google_storage_bucket" "udf" {
       log_object_prefix = "udf-${each.key}/"
     }
   }
+}
+
+# The scheduled jobs' container image (apps/reconciler), one repository for every environment: promote.yml
+# pushes it with the target's deploy identity and the environment root deploys it pinned by digest. Each
+# environment's Cloud Run service agent pulls it across projects (iam.tf, artifact_pull).
+resource "google_artifact_registry_repository" "images" {
+  project       = var.admin_project_id
+  location      = var.region
+  repository_id = local.platform.bootstrap.image_repository
+  format        = "DOCKER"
+  description   = "Container images of ${local.app_name}'s scheduled Cloud Run jobs (apps/reconciler), pushed by promote.yml."
+  labels        = local.labels
+  kms_key_name  = var.kms_key_name
+
+  depends_on = [google_project_service.admin]
+}
+
+# Cloud Run's service agent of an environment project exists once the Cloud Run API is enabled there; the
+# environment root enables it too, but bootstrap grants the agent pull access before the root's first apply.
+resource "google_project_service" "environment_run" {
+  for_each = var.environments
+
+  project            = each.value.project_id
+  service            = "run.googleapis.com"
+  disable_on_destroy = false
+}
+
+data "google_project" "environment" {
+  for_each = var.environments
+
+  project_id = each.value.project_id
 }
 
 resource "google_iam_workload_identity_pool" "github" {

@@ -32,3 +32,8 @@ output "state_encryption_keys" {
   description = "Cloud KMS key per environment for OpenTofu state and plan encryption (`state_encryption_key` in environments/<env>.tfvars)."
   value       = { for k, key in google_kms_crypto_key.tofu_state : k => key.id }
 }
+
+output "image_repository" {
+  description = "Artifact Registry Docker repository of the scheduled jobs' image, `REGION-docker.pkg.dev/PROJECT/REPOSITORY` (repository variable `RECONCILER_IMAGE_REPOSITORY`, read by promote.yml)."
+  value       = "${google_artifact_registry_repository.images.location}-docker.pkg.dev/${google_artifact_registry_repository.images.project}/${google_artifact_registry_repository.images.repository_id}"
+}

@@ -52,12 +52,14 @@ variable "environments" {
     plan_github_environment = optional(string)
     deploy_roles = optional(list(string), [
       "roles/bigquery.admin",
+      "roles/cloudscheduler.admin",
       "roles/compute.networkAdmin",
       "roles/compute.securityAdmin",
       "roles/dataflow.admin",
       "roles/iam.serviceAccountAdmin",
       "roles/monitoring.editor",
       "roles/pubsub.admin",
+      "roles/run.admin",
       "roles/secretmanager.admin",
       "roles/serviceusage.serviceUsageAdmin",
       "roles/storage.admin",
@@ -85,6 +87,7 @@ variable "deploy_grantable_roles" {
     "roles/dataflow.worker",
     "roles/logging.logWriter",
     "roles/monitoring.metricWriter",
+    "roles/monitoring.viewer",
   ]
 
   validation {
@@ -111,7 +114,7 @@ variable "state_bucket_name" {
 }
 
 variable "kms_key_name" {
-  description = "Optional Cloud KMS key for CMEK on the state and artifact buckets; null uses Google-managed keys."
+  description = "Optional Cloud KMS key for CMEK on the state and artifact buckets and the image repository (same location as `region`; the Cloud Storage and Artifact Registry service agents need roles/cloudkms.cryptoKeyEncrypterDecrypter on it); null uses Google-managed keys."
   type        = string
   default     = null
 }

@@ -25,6 +25,8 @@ const scopeAttributes = [
   "secret_id",
   "service_account_id",
   "crypto_key_id",
+  "repository",
+  "name",
   "project",
 ];
 

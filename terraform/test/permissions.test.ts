@@ -47,7 +47,14 @@ describe("permissions table", () => {
   });
 
   test("every role granted anywhere in Terraform is recorded (so no grant escapes the checks)", () => {
-    const dirs = ["modules/dataflow", "modules/bigquery", "modules/pubsub", "modules/mongodb", "bootstrap"];
+    const dirs = [
+      "modules/dataflow",
+      "modules/bigquery",
+      "modules/pubsub",
+      "modules/mongodb",
+      "modules/jobs",
+      "bootstrap",
+    ];
     const unknown = dirs.flatMap((d) =>
       grants(d).flatMap((g) => g.roles.filter((r) => !(r in table.roles)).map((r) => `${g.address}: ${r}`)),
     );
@@ -102,6 +109,20 @@ describe("deploy identity", () => {
           .map((r) => `${g.address}: ${r}`),
       );
     expect(unexplained).toEqual([]);
+  });
+
+  test("may grant every project-level role the environment root's modules grant (deploy_grantable_roles)", () => {
+    const variables = readFileSync(join(__dirname, "..", "bootstrap", "variables.tf"), "utf8");
+    const block = /variable "deploy_grantable_roles" \{[\s\S]*?default\s*=\s*\[([\s\S]*?)\]/.exec(
+      variables,
+    )?.[1];
+    const grantable = new Set(block?.match(/roles\/[A-Za-z0-9_.]+/g) ?? []);
+    expect(grantable.size).toBeGreaterThan(0);
+    const missing = ["modules/dataflow", "modules/bigquery", "modules/jobs"]
+      .flatMap((d) => grants(d))
+      .filter((g) => g.type === "google_project_iam_member")
+      .flatMap((g) => g.roles.filter((r) => !grantable.has(r)).map((r) => `${g.address}: ${r}`));
+    expect(missing).toEqual([]);
   });
 
   test("Workload Identity accepts deploy-environment tokens only from refs/heads/main", () => {

@@ -133,7 +133,10 @@ describe("no hard-coded environment values", () => {
         .filter(
           ({ line }) =>
             /projects\/(?!_\/|\$\{|P\/|PROJECT)[a-z][a-z0-9-]{4,28}[a-z0-9]\//.test(line) ||
-            /@(?!gcp-sa-)[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com/.test(line),
+            // Service agents live in Google-owned domains (gcp-sa-*, serverless-robot-prod for Cloud Run).
+            /@(?!gcp-sa-|serverless-robot-prod\.iam)[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com/.test(
+              line,
+            ),
         )
         .map(({ line, n }) => `${rel(path)}:${n} ${line.trim()}`),
     );

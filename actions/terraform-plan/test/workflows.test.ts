@@ -123,3 +123,62 @@ describe("required checks never hang", () => {
     expect(drift).not.toMatch(/promote-|deploy-/);
   });
 });
+
+describe("promotion deploys the scheduled jobs' image it builds", () => {
+  /** A GitHub Actions expression as written in a workflow. */
+  const gh = (expression: string) => `\${{ ${expression} }}`;
+  const promote = workflows.find((w) => w.file === "promote.yml")!.doc.jobs as Record<
+    string,
+    Job & {
+      uses?: string;
+      needs?: string | string[];
+      with?: Record<string, string>;
+      env?: Record<string, string>;
+    }
+  >;
+
+  it("the image job calls reconciler-image.yml after the gate, in the target's deploy environment", () => {
+    const image = promote.image!;
+    expect(image.uses).toBe("./.github/workflows/reconciler-image.yml");
+    expect([image.needs].flat()).toEqual(["gate"]);
+    expect(image.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(image.with?.environment).toBe(gh("inputs.target"));
+    expect(image.with?.repository).toBe(gh("vars.RECONCILER_IMAGE_REPOSITORY"));
+  });
+
+  it("the plan takes reconciler_image from the image job, and no tfvars file overrides it", () => {
+    const plan = promote.plan!;
+    expect([plan.needs].flat()).toEqual(expect.arrayContaining(["gate", "image"]));
+    expect(plan.env?.TF_VAR_reconciler_image).toBe(gh("needs.image.outputs.image"));
+    const tfvars = join(__dirname, "../../../terraform/environments");
+    const setting = readdirSync(tfvars)
+      .filter((f) => f.endsWith(".tfvars"))
+      .filter((f) => /^\s*reconciler_image\s*=/m.test(readFileSync(join(tfvars, f), "utf8")));
+    expect(setting).toEqual([]);
+  });
+
+  it("the reusable workflow authenticates with the deploy identity variables the promotion documents", () => {
+    const reusable = workflows.find((w) => w.file === "reconciler-image.yml")!.text;
+    expect(reusable).toContain("vars.GCP_WORKLOAD_IDENTITY_PROVIDER");
+    expect(reusable).toContain("vars.GCP_DEPLOY_SERVICE_ACCOUNT");
+  });
+
+  it.each([
+    ["terraform-plan.yml", "plan"],
+    ["drift.yml", "drift"],
+  ])("%s: plans that build no image keep the deployed one (no plan to destroy the jobs)", (file, name) => {
+    const job = workflows.find((w) => w.file === file)!.doc.jobs[name] as unknown as {
+      steps: { id?: string; run?: string; uses?: string; env?: Record<string, string> }[];
+    };
+    const lookup = job.steps.findIndex((s) => s.id === "jobs-image");
+    const plan = job.steps.findIndex((s) => s.uses === "./actions/terraform-plan");
+    expect(job.steps[lookup]?.run).toContain(".github/scripts/deployed-jobs-image.sh");
+    expect(lookup).toBeGreaterThan(-1);
+    expect(lookup).toBeLessThan(plan);
+    expect(job.steps[plan]?.env?.TF_VAR_reconciler_image).toBe(gh("steps.jobs-image.outputs.image"));
+  });
+
+  it("the notification waits for the image job, so a failed build is reported as a failure", () => {
+    expect([promote.notify!.needs].flat()).toContain("image");
+  });
+});

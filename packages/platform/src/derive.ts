@@ -52,6 +52,10 @@ export interface PlatformNames {
     databaseUser: string;
     uriSecret: string;
     passwordSecret: string;
+    /** Read-only user of the scheduled jobs (read on the database, clusterMonitor for serverStatus). */
+    jobsDatabaseUser: string;
+    /** Secret holding the jobs user's URI (the jobs never see the ingestion user's readWrite URI). */
+    jobsUriSecret: string;
   };
   dataflow: {
     jobs: Record<Consumer, string>;
@@ -77,6 +81,8 @@ export interface BootstrapNames {
   stateBucket: string;
   workloadIdentityPool: string;
   sloAuditServiceAccount: string;
+  /** Artifact Registry Docker repository (admin project) of the scheduled jobs' image (apps/reconciler). */
+  imageRepository: string;
 }
 
 /** Dead-letter topic of a subscription: the subscription's name with a -dlq suffix. */
@@ -141,6 +147,8 @@ export function platformNames(declaration: PlatformDeclaration, environment: str
       databaseUser: `${app}-ingestion`,
       uriSecret: `${prefix}-mongodb-uri`,
       passwordSecret: `${prefix}-mongodb-password`,
+      jobsDatabaseUser: `${app}-jobs`,
+      jobsUriSecret: `${prefix}-mongodb-jobs-uri`,
     },
     dataflow: {
       jobs: byConsumer((c) => `${prefix}-${c}`),
@@ -177,6 +185,7 @@ export function bootstrapNames(declaration: PlatformDeclaration): BootstrapNames
     stateBucket: `${PROJECT_ID_PLACEHOLDER}-${declaration.app}-tfstate`,
     workloadIdentityPool: `${declaration.app}-github`,
     sloAuditServiceAccount: `${declaration.app}-slo-audit`,
+    imageRepository: `${declaration.app}-images`,
   };
 }
 

@@ -134,6 +134,14 @@ export const LIMITS = {
     source:
       "not found in Google's documentation: the stricter bound of a published policy (serviceId at most 32 characters) is applied, with the provider's [a-z0-9-] characters",
   },
+  artifactRegistryRepository: {
+    title: "Artifact Registry repository ID",
+    min: 1,
+    max: 63,
+    pattern: /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+    source:
+      'Artifact Registry "Create standard repositories" (repository names: lower-case letters, numbers and hyphens); the exact length bound was not found in the stored documents, so the RFC 1035 bound of 63 is applied',
+  },
   atlasName: {
     title: "MongoDB Atlas project or cluster name",
     min: 1,
@@ -176,6 +184,7 @@ export function namedResources(n: PlatformNames): NamedResource[] {
     one("mongodb.deadLetterCollection", "mongodbCollection", n.mongodb.deadLetterCollection),
     one("mongodb.uriSecret", "secretId", n.mongodb.uriSecret),
     one("mongodb.passwordSecret", "secretId", n.mongodb.passwordSecret),
+    one("mongodb.jobsUriSecret", "secretId", n.mongodb.jobsUriSecret),
     ...each("dataflow.jobs", "dataflowJob", n.dataflow.jobs),
     ...each("dataflow.serviceAccounts", "serviceAccountId", n.dataflow.serviceAccounts),
     one("dataflow.tempBucket", "bucket", n.dataflow.tempBucket),
@@ -200,6 +209,7 @@ export function namedBootstrapResources(b: BootstrapNames): NamedResource[] {
     one("bootstrap.stateBucket", "bucket", b.stateBucket),
     one("bootstrap.workloadIdentityPool", "workloadIdentityPool", b.workloadIdentityPool),
     one("bootstrap.sloAuditServiceAccount", "serviceAccountId", b.sloAuditServiceAccount),
+    one("bootstrap.imageRepository", "artifactRegistryRepository", b.imageRepository),
   ];
 }
 

@@ -67,3 +67,16 @@ resource "google_cloud_run_v2_job_iam_member" "scheduler" {
   role     = "roles/run.invoker"
   member   = google_service_account.job[each.key].member
 }
+
+# Creating a Cloud Run job that runs as a service account, and a Cloud Scheduler job whose OAuth token is
+# minted for one, both need iam.serviceAccounts.actAs on that account (Cloud Run documentation "Introduction
+# to service identity": the deployer needs roles/iam.serviceAccountUser on the service identity; Cloud
+# Scheduler documentation "Use authentication with HTTP targets": the job creator needs actAs on the
+# token's service account). Granted on the two job accounts only, not project-wide.
+resource "google_service_account_iam_member" "deployer_act_as" {
+  for_each = var.deployer_member == null ? {} : google_service_account.job
+
+  service_account_id = each.value.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = var.deployer_member
+}

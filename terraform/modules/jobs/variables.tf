@@ -37,13 +37,19 @@ variable "image" {
   }
 }
 
+variable "deployer_member" {
+  description = "IAM member Terraform applies as (`serviceAccount:...`), granted actAs on the two job accounts so that it can create the Cloud Run and Cloud Scheduler jobs that run as them; null skips the grant (then the applying identity needs actAs some other way)."
+  type        = string
+  default     = null
+}
+
 variable "subnetwork_self_link" {
   description = "Subnetwork for Direct VPC egress (the jobs reach MongoDB Atlas over its Private Service Connect endpoint in this VPC)."
   type        = string
 }
 
 variable "mongodb_uri_secret_id" {
-  description = "Secret Manager secret (`projects/P/secrets/S`) holding the MongoDB URI; the jobs read its latest version at start, nothing reads it at plan time."
+  description = "Secret Manager secret (`projects/P/secrets/S`) holding the MongoDB URI of the read-only jobs user (modules/mongodb `jobs_uri_secret_id`: read on the database, clusterMonitor on admin); the jobs read its latest version at start, nothing reads it at plan time."
   type        = string
 }
 

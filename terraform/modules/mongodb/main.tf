@@ -108,6 +108,16 @@ locals {
     split("://", local.private_srv)[1],
     var.database_name,
   )
+
+  # The jobs user's URI: reads only, so no write options.
+  jobs_connection_uri = local.private_srv == null ? null : format(
+    "%s://%s:%s@%s/%s?authSource=admin",
+    split("://", local.private_srv)[0],
+    urlencode(mongodbatlas_database_user.jobs.username),
+    urlencode(random_password.jobs_user.result),
+    split("://", local.private_srv)[1],
+    var.database_name,
+  )
 }
 
 # ---- Database user: password generated here, stored in Secret Manager ----
@@ -140,9 +150,59 @@ resource "mongodbatlas_database_user" "ingestion" {
   }
 }
 
-resource "google_secret_manager_secret" "password" {
+# Read-only user of the scheduled jobs (reconciliation, SLI exporter), so that they never hold the ingestion
+# user's readWrite credentials. Roles (mongodb/terraform-provider-mongodbatlas@468253dbf681e3de490d5c8c1fced537a66e2ae9:
+# internal/service/databaseuser/resource_database_user.go, `roles` block with role_name and database_name;
+# tools/codegen/atlasapispec/multi-version-api-spec.flattened.yml, DatabaseUserRole.roleName: read, clusterMonitor):
+#   read            on the database: reconciliation counts the raw collection
+#   clusterMonitor  on admin: the SLI exporter reads serverStatus connections (MongoDB built-in roles)
+resource "random_password" "jobs_user" {
+  length  = 40
+  special = false
+
+  keepers = {
+    generation = tostring(var.password_generation)
+  }
+}
+
+resource "mongodbatlas_database_user" "jobs" {
+  project_id         = mongodbatlas_project.this.id
+  username           = var.jobs_database_username
+  password           = random_password.jobs_user.result
+  auth_database_name = "admin"
+
+  roles {
+    role_name     = "read"
+    database_name = var.database_name
+  }
+
+  roles {
+    role_name     = "clusterMonitor"
+    database_name = "admin"
+  }
+
+  scopes {
+    name = mongodbatlas_advanced_cluster.this.name
+    type = "CLUSTER"
+  }
+}
+
+# ---- Secrets: the ingestion user's password and URI, the jobs user's URI ----
+
+locals {
+  # Keys name the secrets (var.secret_ids) and select the value stored in each.
+  secret_values = {
+    password = random_password.database_user.result
+    uri      = local.connection_uri
+    jobs_uri = local.jobs_connection_uri
+  }
+}
+
+resource "google_secret_manager_secret" "this" {
+  for_each = toset(keys(local.secret_values))
+
   project   = var.project_id
-  secret_id = var.secret_ids.password
+  secret_id = var.secret_ids[each.key]
   labels    = var.labels
 
   replication {
@@ -160,39 +220,37 @@ resource "google_secret_manager_secret" "password" {
   }
 }
 
-resource "google_secret_manager_secret_version" "password" {
-  secret      = google_secret_manager_secret.password.id
-  secret_data = random_password.database_user.result
-}
+resource "google_secret_manager_secret_version" "this" {
+  for_each = google_secret_manager_secret.this
 
-resource "google_secret_manager_secret" "uri" {
-  project   = var.project_id
-  secret_id = var.secret_ids.uri
-  labels    = var.labels
-
-  replication {
-    user_managed {
-      replicas {
-        location = var.region
-        dynamic "customer_managed_encryption" {
-          for_each = var.secret_kms_key_name == null ? [] : [var.secret_kms_key_name]
-          content {
-            kms_key_name = customer_managed_encryption.value
-          }
-        }
-      }
-    }
-  }
-}
-
-resource "google_secret_manager_secret_version" "uri" {
-  secret      = google_secret_manager_secret.uri.id
-  secret_data = local.connection_uri
+  secret      = each.value.id
+  secret_data = local.secret_values[each.key]
 
   lifecycle {
     precondition {
-      condition     = local.connection_uri != null
+      condition     = local.secret_values[each.key] != null
       error_message = "The cluster has no private-endpoint connection string for this PSC endpoint yet; re-run apply once the endpoint service is AVAILABLE."
     }
   }
+}
+
+# Addresses of the first version, before the secrets shared one definition.
+moved {
+  from = google_secret_manager_secret.password
+  to   = google_secret_manager_secret.this["password"]
+}
+
+moved {
+  from = google_secret_manager_secret_version.password
+  to   = google_secret_manager_secret_version.this["password"]
+}
+
+moved {
+  from = google_secret_manager_secret.uri
+  to   = google_secret_manager_secret.this["uri"]
+}
+
+moved {
+  from = google_secret_manager_secret_version.uri
+  to   = google_secret_manager_secret_version.this["uri"]
 }

@@ -20,7 +20,12 @@ output "private_srv_connection_string" {
 
 output "uri_secret_id" {
   description = "Secret Manager secret holding the full connection URI (with credentials)."
-  value       = google_secret_manager_secret.uri.id
+  value       = google_secret_manager_secret.this["uri"].id
+}
+
+output "jobs_uri_secret_id" {
+  description = "Secret Manager secret holding the read-only jobs user's URI (read, clusterMonitor), for modules/jobs; the jobs read it at start, nothing reads it at plan time."
+  value       = google_secret_manager_secret.this["jobs_uri"].id
 }
 
 output "connection_uri" {
@@ -31,12 +36,12 @@ output "connection_uri" {
 
 output "uri_secret_version" {
   description = "Secret Manager secret version of the current connection URI (`projects/P/secrets/S/versions/N`), for consumers that read the URI at run time (never at plan time)."
-  value       = google_secret_manager_secret_version.uri.name
+  value       = google_secret_manager_secret_version.this["uri"].name
 }
 
 output "password_secret_id" {
   description = "Secret Manager secret holding the database user's password."
-  value       = google_secret_manager_secret.password.id
+  value       = google_secret_manager_secret.this["password"].id
 }
 
 output "psc_endpoint_ip" {

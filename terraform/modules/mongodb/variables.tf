@@ -29,14 +29,15 @@ variable "psc_endpoint_name" {
 }
 
 variable "secret_ids" {
-  description = "Secret Manager secret IDs of the MongoDB `uri` and `password` (derived by packages/platform)."
+  description = "Secret Manager secret IDs (derived by packages/platform): the ingestion user's `uri` and `password`, and `jobs_uri`, the read-only jobs user's URI."
   type = object({
     uri      = string
     password = string
+    jobs_uri = string
   })
 
   validation {
-    condition     = alltrue([for id in [var.secret_ids.uri, var.secret_ids.password] : can(regex("^[A-Za-z0-9_-]{1,255}$", id))])
+    condition     = alltrue([for id in [var.secret_ids.uri, var.secret_ids.password, var.secret_ids.jobs_uri] : can(regex("^[A-Za-z0-9_-]{1,255}$", id))])
     error_message = "Secret IDs have at most 255 letters, digits, hyphens or underscores (Secret Manager CreateSecretRequest.secret_id)."
   }
 }
@@ -53,7 +54,7 @@ variable "cluster_name" {
 }
 
 variable "password_generation" {
-  description = "Raise by one to rotate the database user's password (a new random_password, Secret Manager versions and Dataflow parameter follow in the same apply)."
+  description = "Raise by one to rotate the passwords of both database users, ingestion and jobs (new random_passwords, Secret Manager versions and Dataflow parameter follow in the same apply; the jobs read the new URI at their next start)."
   type        = number
   default     = 1
 
@@ -113,6 +114,12 @@ variable "database_username" {
   description = "Name of the database user the ingestion pipeline authenticates as."
   type        = string
   default     = "shopstream-ingestion"
+}
+
+variable "jobs_database_username" {
+  description = "Name of the read-only database user of the scheduled jobs (apps/reconciler): `read` on `database_name` (reconciliation counts the raw collection) and `clusterMonitor` on `admin` (the SLI exporter reads `serverStatus`)."
+  type        = string
+  default     = "shopstream-jobs"
 }
 
 variable "subnetwork_self_link" {

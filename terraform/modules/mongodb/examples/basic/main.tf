@@ -43,7 +43,7 @@ module "mongodb" {
   atlas_org_id                   = var.atlas_org_id
   atlas_project_name             = "shopstream-example"
   psc_endpoint_name              = "shopstream-example-atlas-psc"
-  secret_ids                     = { uri = "shopstream-example-mongodb-uri", password = "shopstream-example-mongodb-password" }
+  secret_ids                     = { uri = "shopstream-example-mongodb-uri", password = "shopstream-example-mongodb-password", jobs_uri = "shopstream-example-mongodb-jobs-uri" }
   atlas_region_name              = "WESTERN_EUROPE"
   network_self_link              = "projects/${var.project_id}/global/networks/shopstream-example-vpc"
   subnetwork_self_link           = "projects/${var.project_id}/regions/europe-west1/subnetworks/shopstream-example-workers"
