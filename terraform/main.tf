@@ -235,6 +235,7 @@ module "jobs" {
   region                  = local.locations.region
   name_prefix             = local.name_prefix
   image                   = var.reconciler_image
+  deployer_member         = local.deployer_member
   names                   = local.names.scheduled_jobs
   subnetwork_self_link    = google_compute_subnetwork.workers.self_link
   mongodb_uri_secret_id   = module.mongodb.uri_secret_id

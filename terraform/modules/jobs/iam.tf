@@ -67,3 +67,16 @@ resource "google_cloud_run_v2_job_iam_member" "scheduler" {
   role     = "roles/run.invoker"
   member   = google_service_account.job[each.key].member
 }
+
+# Creating a Cloud Run job that runs as an account, and a Cloud Scheduler job whose OAuth token is minted for
+# an account, both need iam.serviceAccounts.actAs on that account (Cloud Run "Configure service identity for
+# jobs": Service Account User on the job's service account; Cloud Scheduler API reference, OAuthToken). The
+# deploy identity has no project-wide serviceAccountUser (terraform/bootstrap), so it is granted here, on these
+# two accounts only, as modules/dataflow does for its workers.
+resource "google_service_account_iam_member" "deployer_act_as" {
+  for_each = var.deployer_member == null ? {} : google_service_account.job
+
+  service_account_id = each.value.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = var.deployer_member
+}

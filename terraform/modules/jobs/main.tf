@@ -133,7 +133,7 @@ resource "google_cloud_run_v2_job" "job" {
     }
   }
 
-  depends_on = [google_secret_manager_secret_iam_member.mongodb_uri]
+  depends_on = [google_secret_manager_secret_iam_member.mongodb_uri, google_service_account_iam_member.deployer_act_as]
 }
 
 resource "google_cloud_scheduler_job" "job" {
@@ -163,5 +163,5 @@ resource "google_cloud_scheduler_job" "job" {
     }
   }
 
-  depends_on = [google_cloud_run_v2_job_iam_member.scheduler]
+  depends_on = [google_cloud_run_v2_job_iam_member.scheduler, google_service_account_iam_member.deployer_act_as]
 }

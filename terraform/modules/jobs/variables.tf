@@ -27,6 +27,12 @@ variable "names" {
   })
 }
 
+variable "deployer_member" {
+  description = "IAM member Terraform applies as (`serviceAccount:...`), granted actAs on the two job accounts so that it can create the Cloud Run jobs and their Cloud Scheduler triggers; null skips the grant (then the applying identity needs actAs some other way)."
+  type        = string
+  default     = null
+}
+
 variable "image" {
   description = "Container image of apps/reconciler (built by .github/workflows/reconciler-image.yml), pinned by digest: `REGION-docker.pkg.dev/PROJECT/REPO/reconciler@sha256:...`."
   type        = string
