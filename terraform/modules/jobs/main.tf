@@ -28,6 +28,7 @@ locals {
         STATE_TABLE                = local.state_table_id
         WINDOW_MINUTES             = tostring(var.reconcile.window_minutes)
         SETTLE_MINUTES             = tostring(var.reconcile.settle_minutes)
+        MAX_WINDOWS_PER_RUN        = tostring(var.reconcile.max_windows_per_run)
       })
     }
     exporter = {
