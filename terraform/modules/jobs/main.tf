@@ -28,6 +28,7 @@ locals {
         STATE_TABLE                = local.state_table_id
         WINDOW_MINUTES             = tostring(var.reconcile.window_minutes)
         SETTLE_MINUTES             = tostring(var.reconcile.settle_minutes)
+        MAX_WINDOWS_PER_RUN        = tostring(var.reconcile.max_windows_per_run)
       })
     }
     exporter = {
@@ -163,5 +164,5 @@ resource "google_cloud_scheduler_job" "job" {
     }
   }
 
-  depends_on = [google_cloud_run_v2_job_iam_member.scheduler]
+  depends_on = [google_cloud_run_v2_job_iam_member.scheduler, google_service_account_iam_member.deployer_act_as]
 }

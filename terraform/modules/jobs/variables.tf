@@ -27,6 +27,12 @@ variable "names" {
   })
 }
 
+variable "deployer_member" {
+  description = "IAM member Terraform applies as (`serviceAccount:...`), granted actAs on the two job accounts so that it can create the Cloud Run jobs and their Cloud Scheduler triggers; null skips the grant (then the applying identity needs actAs some other way)."
+  type        = string
+  default     = null
+}
+
 variable "image" {
   description = "Container image of apps/reconciler (built by .github/workflows/reconciler-image.yml), pinned by digest: `REGION-docker.pkg.dev/PROJECT/REPO/reconciler@sha256:...`."
   type        = string
@@ -35,12 +41,6 @@ variable "image" {
     condition     = can(regex("@sha256:[0-9a-f]{64}$", var.image))
     error_message = "image must be pinned by digest (…@sha256:<64 hex>), so a plan shows exactly what runs."
   }
-}
-
-variable "deployer_member" {
-  description = "IAM member Terraform applies as (`serviceAccount:...`), granted actAs on the two job accounts so that it can create the Cloud Run and Cloud Scheduler jobs that run as them; null skips the grant (then the applying identity needs actAs some other way)."
-  type        = string
-  default     = null
 }
 
 variable "subnetwork_self_link" {
@@ -78,18 +78,19 @@ variable "state_table_schema_json" {
 }
 
 variable "reconcile" {
-  description = "Reconciliation schedule (cron, UTC) and windows: every 5 minutes by default, 5-minute windows of event_time reconciled 15 minutes after they end."
+  description = "Reconciliation schedule (cron, UTC) and windows: every 5 minutes by default, 5-minute windows of event_time reconciled 15 minutes after they end. Every `:run` creates a new execution, also while the previous one still runs, so `timeout_seconds` stays below the schedule's period and `max_windows_per_run` (each window takes its queries plus a 5 s pause) fits in it; a catch-up continues on the next run."
   type = object({
-    schedule        = optional(string, "*/5 * * * *")
-    window_minutes  = optional(number, 5)
-    settle_minutes  = optional(number, 15)
-    timeout_seconds = optional(number, 900)
+    schedule            = optional(string, "*/5 * * * *")
+    window_minutes      = optional(number, 5)
+    settle_minutes      = optional(number, 15)
+    timeout_seconds     = optional(number, 270)
+    max_windows_per_run = optional(number, 24)
   })
   default = {}
 
   validation {
-    condition     = 1440 % var.reconcile.window_minutes == 0 && var.reconcile.settle_minutes >= 0
-    error_message = "window_minutes must divide a day (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, ...) and settle_minutes must not be negative."
+    condition     = 1440 % var.reconcile.window_minutes == 0 && var.reconcile.settle_minutes >= 0 && var.reconcile.max_windows_per_run >= 1 && var.reconcile.max_windows_per_run * 5 < var.reconcile.timeout_seconds
+    error_message = "window_minutes must divide a day (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, ...), settle_minutes must not be negative, and max_windows_per_run (at least 1) times the 5 s pause between windows must fit in timeout_seconds."
   }
 }
 
