@@ -24450,6 +24450,18 @@ function buildMessage(m) {
   if (m.report) summary2.push(`evaluated ${m.report.evaluatedAt}`);
   blocks.push({ type: "section", text: { type: "mrkdwn", text: summary2.join(" \xB7 ") } });
   if (m.text) blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(m.text, 2900) } });
+  const override = m.report?.override;
+  if (override)
+    blocks.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: clip(
+          `:rotating_light: *SLO gate OVERRIDDEN* by ${escapeMrkdwn(override.requestedBy)} (approved in the protected override environment); it would have scored *${escapeMrkdwn(override.blockedScore)}*. Reason: ${escapeMrkdwn(override.reason)}`,
+          2900
+        )
+      }
+    });
   if (m.report) {
     blocks.push({ type: "divider" });
     blocks.push(...reportBlocks(m.report));

@@ -81,6 +81,19 @@ export function buildMessage(m: MessageInput): { text: string; blocks: Block[] }
   if (m.report) summary.push(`evaluated ${m.report.evaluatedAt}`);
   blocks.push({ type: "section", text: { type: "mrkdwn", text: summary.join(" · ") } });
   if (m.text) blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(m.text, 2900) } });
+  // An overridden gate must never read as a plain pass: who, why, and what it would have scored.
+  const override = m.report?.override;
+  if (override)
+    blocks.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: clip(
+          `:rotating_light: *SLO gate OVERRIDDEN* by ${escapeMrkdwn(override.requestedBy)} (approved in the protected override environment); it would have scored *${escapeMrkdwn(override.blockedScore)}*. Reason: ${escapeMrkdwn(override.reason)}`,
+          2900,
+        ),
+      },
+    });
   if (m.report) {
     blocks.push({ type: "divider" });
     blocks.push(...reportBlocks(m.report));

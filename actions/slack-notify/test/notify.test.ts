@@ -50,6 +50,35 @@ describe("Block Kit messages", () => {
     expect(texts).toContain("burn 5m 20.0x, 1h 20.0x");
   });
 
+  test("an overridden gate says so, with who, why and the score it would have had", () => {
+    const overridden = {
+      ...report,
+      score: "pass" as const,
+      override: { reason: "P0: checkout <down>", requestedBy: "octocat", blockedScore: "fail" as const },
+    };
+    const m = buildMessage({
+      kind: "gate",
+      status: "",
+      environment: "prod",
+      title: "",
+      text: "",
+      report: overridden,
+    });
+    const texts = JSON.stringify(m.blocks);
+    expect(texts).toContain("*SLO gate OVERRIDDEN* by octocat");
+    expect(texts).toContain("it would have scored *fail*");
+    expect(texts).toContain("Reason: P0: checkout &lt;down&gt;");
+    const plain = buildMessage({
+      kind: "gate",
+      status: "",
+      environment: "prod",
+      title: "",
+      text: "",
+      report,
+    });
+    expect(JSON.stringify(plain.blocks)).not.toContain("OVERRIDDEN");
+  });
+
   test("never more than 50 blocks", () => {
     const many = { ...report, rows: Array.from({ length: 80 }, () => report.rows[0]!) };
     const m = buildMessage({
