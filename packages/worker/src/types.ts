@@ -7,7 +7,7 @@ export type WriteOutcome =
   | { status: "rejected"; reason: string };
 
 export interface Sink<T> {
-  /** Human-readable target for logs, e.g. "mongodb shop.events_raw". */
+  /** Human-readable target for logs, e.g. "mongodb shopstream.events". */
   readonly description: string;
   /**
    * Writes a batch. Resolves with one outcome per item, in order. Rejects only when the store could not
