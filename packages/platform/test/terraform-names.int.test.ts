@@ -60,7 +60,7 @@ type Names = {
   dataflow: { jobs: unknown; service_accounts: unknown; temp_bucket: string };
   bigquery: { raw_dataset: string; analytics_dataset: string };
   service_accounts: { aggregates: string };
-  mongodb: { uri_secret: string; password_secret: string };
+  mongodb: { uri_secret: string; password_secret: string; jobs_uri_secret: string };
   network: { psc_endpoint: string };
   monitoring: { service: string };
 };
@@ -76,7 +76,11 @@ function moduleInputs(n: Names, projectId: string) {
     analytics_dataset_id: n.bigquery.analytics_dataset,
     aggregates_service_account_id: n.service_accounts.aggregates,
     psc_endpoint_name: n.network.psc_endpoint,
-    secret_ids: { uri: n.mongodb.uri_secret, password: n.mongodb.password_secret },
+    secret_ids: {
+      uri: n.mongodb.uri_secret,
+      password: n.mongodb.password_secret,
+      jobs_uri: n.mongodb.jobs_uri_secret,
+    },
     service_id: n.monitoring.service,
   };
 }

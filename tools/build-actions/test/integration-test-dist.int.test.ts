@@ -8,6 +8,8 @@ import { expectOneError, runDist } from "./runner-env";
  */
 it("fails with one line that says to authenticate, and no crash", async () => {
   const run = await runDist("integration-test", {
+    // Names come from the platform declaration for this environment (the action has no name defaults).
+    environment: "dev",
     "project-id": "shop-dev-123456",
     "mongodb-uri": mongoUri(DEFAULT_PORTS.test.mongodb),
     "timeout-seconds": "30",
