@@ -38,6 +38,27 @@ async function distinctDeadLetterMessages(harness: Harness): Promise<number> {
   return Number(row.n);
 }
 
+/**
+ * Waits (bounded) until both stores hold `expected` distinct events or stop changing for 30 s, and returns
+ * the counts then. Used after a SIGKILL, where the emulator may never redeliver some messages.
+ */
+async function settleStores(harness: Harness, expected: number, when: string) {
+  let last = "";
+  let stableSince = Date.now();
+  await waitUntil(
+    async () => {
+      const counts = JSON.stringify(await storeCounts(harness));
+      if (counts !== last) [last, stableSince] = [counts, Date.now()];
+      const c = JSON.parse(last) as { raw: number; warehouseDistinct: number };
+      return (c.raw === expected && c.warehouseDistinct === expected) || Date.now() - stableSince > 30000;
+    },
+    240000,
+    () => `stores still changing ${when}: ${last}`,
+    1000,
+  );
+  return storeCounts(harness);
+}
+
 /** The assertions every fault ends with. */
 async function expectNothingLostNothingDoubled(harness: Harness, emissions: Emission[]) {
   const truth = truthOf(emissions);
@@ -108,22 +129,7 @@ describe("fault: a worker SIGKILLed mid-batch and restarted", () => {
     // deadline), bounded. What the emulator never redelivers is counted, then repaired the documented
     // way (re-publish; idempotent), and from there every assertion is exact.
     const truth = truthOf(emissions);
-    let last = "";
-    let stableSince = Date.now();
-    await waitUntil(
-      async () => {
-        const counts = JSON.stringify(await storeCounts(harness));
-        if (counts !== last) [last, stableSince] = [counts, Date.now()];
-        const c = JSON.parse(last) as { raw: number; warehouseDistinct: number };
-        return (
-          (c.raw === truth.length && c.warehouseDistinct === truth.length) || Date.now() - stableSince > 30000
-        );
-      },
-      240000,
-      () => `stores still changing: ${last}`,
-      1000,
-    );
-    const afterRedelivery = await storeCounts(harness);
+    const afterRedelivery = await settleStores(harness, truth.length, "after redelivery");
     const redelivered = {
       ingestion: (sup.counters("ingestion").received ?? 0) - (killed.ingestion?.received ?? 0),
       analytics: (sup.counters("analytics").received ?? 0) - (killed.analytics?.received ?? 0),
@@ -141,22 +147,7 @@ describe("fault: a worker SIGKILLed mid-batch and restarted", () => {
     for (let round = 1; round <= 3; round++) {
       for (const event of truth) await harness.publisher.publish(event);
       await harness.publisher.flush();
-      let seen = "";
-      let since = Date.now();
-      await waitUntil(
-        async () => {
-          const now = JSON.stringify(await storeCounts(harness));
-          if (now !== seen) [seen, since] = [now, Date.now()];
-          const c = JSON.parse(seen) as { raw: number; warehouseDistinct: number };
-          return (
-            (c.raw === truth.length && c.warehouseDistinct === truth.length) || Date.now() - since > 30000
-          );
-        },
-        240000,
-        () => `stores still changing after repair round ${round}: ${seen}`,
-        1000,
-      );
-      const c = await storeCounts(harness);
+      const c = await settleStores(harness, truth.length, `after repair round ${round}`);
       console.log(`SIGKILL repair round ${round}: ${JSON.stringify(c)} of ${truth.length}`);
       if (c.raw === truth.length && c.warehouseDistinct === truth.length) break;
     }
