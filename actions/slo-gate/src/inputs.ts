@@ -25,6 +25,35 @@ export interface Inputs {
   deployMarkers: { release: string; deployedAtMs: number }[];
 }
 
+/** Clock skew between the runner and Cloud Monitoring tolerated for a time "now" (runners are NTP-synced). */
+export const CLOCK_SKEW_MS = 60_000;
+/**
+ * How old a gate's evaluation time may be: a promotion is judged on the environment as it is now; a
+ * re-run of the same job a little later may keep the time it was first evaluated at, an older time would
+ * let a promotion pick a moment when the budget looked better.
+ */
+export const GATE_MAX_AGE_MS = 3600_000;
+/**
+ * How far back an audit may be evaluated: Cloud Monitoring keeps metric points for a limited time
+ * (at least 6 weeks: "Quotas and limits", Data retention, cloud.google.com/monitoring/quotas); a 30-day
+ * audit ending before now - 42 days reads data that is gone and would report "not measured".
+ */
+export const AUDIT_MAX_AGE_MS = 42 * 86_400_000;
+
+/** Why an explicit evaluation time cannot be used in this mode, or undefined. */
+export function evaluationTimeProblem(mode: string, evaluationMs: number, nowMs: number): string | undefined {
+  const ago = (ms: number) =>
+    ms >= 86_400_000 ? `${(ms / 86_400_000).toFixed(1)} days` : `${Math.round(ms / 60_000)} minutes`;
+  if (evaluationMs > nowMs + CLOCK_SKEW_MS)
+    return `is ${ago(evaluationMs - nowMs)} in the future: metrics after now do not exist yet, so the verdict would score data that is not there; leave evaluation-time empty (now)`;
+  const age = nowMs - evaluationMs;
+  if (mode === "gate" && age > GATE_MAX_AGE_MS)
+    return `is ${ago(age)} ago: a gate judges the environment as it is now (at most ${GATE_MAX_AGE_MS / 60_000} minutes ago, for a re-run); leave evaluation-time empty, or use mode: audit to look at the past`;
+  if (mode === "audit" && age > AUDIT_MAX_AGE_MS)
+    return `is ${ago(age)} ago: Cloud Monitoring keeps metric points for about 6 weeks, so a backfill may look at most ${AUDIT_MAX_AGE_MS / 86_400_000} days back`;
+  return undefined;
+}
+
 /** A resource-name prefix; it is substituted into Monitoring filters, so nothing else may pass. */
 const NAME_PREFIX = /^[a-z][a-z0-9-]*$/;
 
@@ -59,6 +88,10 @@ export function readInputs(
   const evaluationMs = at ? Date.parse(at) : nowMs;
   if (Number.isNaN(evaluationMs))
     problems.push(`evaluation-time must be an RFC 3339 time like 2025-01-31T12:00:00Z, got "${at}"`);
+  else if (at) {
+    const problem = evaluationTimeProblem(mode, evaluationMs, nowMs);
+    if (problem) problems.push(`evaluation-time ${at}: ${problem}`);
+  }
   const deployedAt = read("deployed-at");
   const deployedAtMs = deployedAt ? Date.parse(deployedAt) : undefined;
   if (deployedAtMs !== undefined && (Number.isNaN(deployedAtMs) || deployedAtMs > evaluationMs))

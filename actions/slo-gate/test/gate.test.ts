@@ -28,7 +28,7 @@ const inputs = (extra: Record<string, string> = {}) => {
 
 describe("inputs", () => {
   test("defaults and validation with actionable errors", () => {
-    const ok = readInputs(inputs(), REPO, 0);
+    const ok = readInputs(inputs(), REPO, END);
     expect(ok).toMatchObject({
       mode: "gate",
       namePrefix: "shopstream-staging",
@@ -46,14 +46,43 @@ describe("inputs", () => {
     );
   });
 
+  test("evaluation-time: a gate refuses the future and the past; an audit may backfill within retention", () => {
+    const at = (iso: string, mode = "gate") => () =>
+      readInputs(inputs({ mode, "evaluation-time": iso }), REPO, END);
+    const hour = 3600_000;
+    // before: any parseable time was accepted, so a promotion could be scored at a moment its budget
+    // looked better, or at a future time whose minutes do not exist yet
+    expect(at(new Date(END + 2 * hour).toISOString())).toThrow(
+      /evaluation-time .*: is 120 minutes in the future: .*leave evaluation-time empty/,
+    );
+    expect(at(new Date(END - 3 * 86_400_000).toISOString())).toThrow(
+      /evaluation-time .*: is 3\.0 days ago: a gate judges the environment as it is now .*use mode: audit/,
+    );
+    // a re-run of the same promotion a little later, and runner clock skew, are fine
+    expect(at(new Date(END - 50 * 60_000).toISOString())().evaluationMs).toBe(END - 50 * 60_000);
+    expect(at(new Date(END + 30_000).toISOString())().evaluationMs).toBe(END + 30_000);
+    // audit: backfills within Cloud Monitoring's retention, never the future
+    expect(at(new Date(END - 10 * 86_400_000).toISOString(), "audit")().evaluationMs).toBe(
+      END - 10 * 86_400_000,
+    );
+    expect(at(new Date(END - 60 * 86_400_000).toISOString(), "audit")).toThrow(
+      /is 60\.0 days ago: Cloud Monitoring keeps metric points for about 6 weeks/,
+    );
+    expect(at(new Date(END + 2 * hour).toISOString(), "audit")).toThrow(/in the future/);
+    // no evaluation-time: now, whatever the mode
+    expect(readInputs(inputs({ "evaluation-time": "" }), REPO, END + 5 * hour).evaluationMs).toBe(
+      END + 5 * hour,
+    );
+  });
+
   test("the target's prefix comes from the platform declaration and cannot rewrite the Monitoring filters", () => {
     const target = { "target-project-id": "shop-prod-123456", "target-environment": "prod" };
-    expect(readInputs(inputs(target), REPO, 0).target?.namePrefix).toBe("shopstream-prod");
+    expect(readInputs(inputs(target), REPO, END).target?.namePrefix).toBe("shopstream-prod");
     // before: accepted as is, so the target's budget was read from whatever the filter then matched
     expect(() =>
-      readInputs(inputs({ ...target, "target-name-prefix": 'x" OR metric.type = "y' }), REPO, 0),
+      readInputs(inputs({ ...target, "target-name-prefix": 'x" OR metric.type = "y' }), REPO, END),
     ).toThrow(/target-name-prefix must be lower-case letters, digits and hyphens/);
-    expect(() => readInputs(inputs({ ...target, "target-environment": "qa" }), REPO, 0)).toThrow(
+    expect(() => readInputs(inputs({ ...target, "target-environment": "qa" }), REPO, END)).toThrow(
       /target-environment \(set with target-project-id\)/,
     );
   });
@@ -83,7 +112,7 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
   // 8 days: above gate.minCoverage (25% of 30 days), so the verdict is about burn, not history
   const gate = async (scenario: Scenario, extra: Record<string, string> = {}, days = 8) => {
     fake.series.push(...scenarioSeries(scenario, days));
-    return evaluate({ read: inputs(extra), createClient, workspace: REPO });
+    return evaluate({ now: () => END, read: inputs(extra), createClient, workspace: REPO });
   };
 
   test("pass: every SLO passes, with per-minute reads of the declared metrics", async () => {
@@ -133,7 +162,12 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     for (const s of fake.series)
       if (s.metricType.endsWith("ack_message_count"))
         s.points = s.points.filter((p) => p.endMs < END - 3 * 60_000);
-    const { report, failed } = await evaluate({ read: inputs(), createClient, workspace: REPO });
+    const { report, failed } = await evaluate({
+      now: () => END,
+      read: inputs(),
+      createClient,
+      workspace: REPO,
+    });
     // before: those minutes counted as all bad (0 of 2000): a fast burn, promotion blocked
     expect(report.rows.find((r) => r.name === "processing-success")).toMatchObject({ score: "pass", sli: 1 });
     expect(failed).toBeUndefined();
@@ -149,6 +183,7 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     expect(report.score).toBe("warn");
     expect(failed).toBeUndefined();
     const strict = await evaluate({
+      now: () => END,
       read: inputs({ "fail-on-warn": "true" }),
       createClient,
       workspace: REPO,
@@ -192,6 +227,7 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
       );
     fake.series.push(...scenarioSeries("pass", 7));
     const { report } = await evaluate({
+      now: () => END,
       read: inputs({
         mode: "audit",
         "slo-dir": dir,
@@ -227,7 +263,7 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     });
     try {
       fake.series.push(...scenarioSeries("fail"));
-      await run({ read: inputs(), createClient, workspace: REPO });
+      await run({ now: () => END, read: inputs(), createClient, workspace: REPO });
       expect(process.exitCode).toBe(1);
       expect(readFileSync(out, "utf8")).toMatch(/score<<[\s\S]*fail/);
       const md = readFileSync(summary, "utf8");
@@ -268,10 +304,11 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     fake.series.push(...scenarioSeries("pass", 8).map(prod));
     const target = { "target-project-id": "shop-prod-123456", "target-environment": "prod" };
     try {
-      const blocked = await evaluate({ read: inputs(target), createClient, workspace: REPO });
+      const blocked = await evaluate({ now: () => END, read: inputs(target), createClient, workspace: REPO });
       expect(blocked.report.target).toMatchObject({ environment: "prod", score: "fail" });
       expect(blocked.failed).toMatch(/prod has no error budget left \(processing-success\)/);
       const fix = await evaluate({
+        now: () => END,
         read: inputs({ ...target, "change-kind": "fix" }),
         createClient,
         workspace: REPO,
@@ -279,6 +316,7 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
       expect(fix.failed).toBeUndefined();
 
       await run({
+        now: () => END,
         read: inputs({ ...target, "override-reason": "P0: checkout is down, fix #123" }),
         createClient,
         workspace: REPO,
@@ -308,9 +346,9 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     };
     const saved = process.exitCode;
     try {
-      await expect(evaluate({ read: inputs(), createClient, workspace: REPO })).rejects.toThrow(
-        /monitoring\.timeSeries\.list denied/,
-      );
+      await expect(
+        evaluate({ now: () => END, read: inputs(), createClient, workspace: REPO }),
+      ).rejects.toThrow(/monitoring\.timeSeries\.list denied/);
     } finally {
       process.exitCode = saved;
     }
