@@ -8,6 +8,7 @@ import {
   attributeBudget,
   auditCatalog,
   auditReport,
+  decideYoungHistory,
   evaluateCatalog,
   evaluateRelease,
   evaluateTargetBudget,
@@ -63,14 +64,19 @@ export async function evaluate(
         report.attribution = attributeBudget(catalog, data, inputs.evaluationMs, inputs.deployMarkers);
       return { report, failed: undefined };
     }
-    const gate = evaluateCatalog(catalog, data, inputs.evaluationMs);
+    const measured = evaluateCatalog(catalog, data, inputs.evaluationMs);
+    const release =
+      inputs.deployedAtMs === undefined
+        ? undefined
+        : evaluateRelease(catalog, data, inputs.evaluationMs, inputs.deployedAtMs, measured);
+    // a young environment: insufficient history is decided by the release's own time, when it can be
+    const gate = decideYoungHistory(measured, release, catalog);
     const report = gateReport(gate, inputs.environment);
     const blocking = (score: Score) => score === "fail" || (score === "warn" && inputs.failOnWarn);
     const why: string[] = report.rows
       .filter((r) => r.counted !== false && blocking(r.score))
       .map((r) => `${r.name} (${r.notes.join("; ")})`);
-    if (inputs.deployedAtMs !== undefined) {
-      const release = evaluateRelease(catalog, data, inputs.evaluationMs, inputs.deployedAtMs, gate);
+    if (release) {
       const notes = release.rows.flatMap((r) => r.reasons.map((x) => `${r.name}: ${x}`));
       report.release = { deployedAt: release.deployedAt, score: release.score, notes };
       if (blocking(release.score)) why.push(`release since ${release.deployedAt} (${notes.join("; ")})`);

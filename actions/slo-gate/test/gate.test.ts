@@ -47,8 +47,10 @@ describe("inputs", () => {
   });
 
   test("evaluation-time: a gate refuses the future and the past; an audit may backfill within retention", () => {
-    const at = (iso: string, mode = "gate") => () =>
-      readInputs(inputs({ mode, "evaluation-time": iso }), REPO, END);
+    const at =
+      (iso: string, mode = "gate") =>
+      () =>
+        readInputs(inputs({ mode, "evaluation-time": iso }), REPO, END);
     const hour = 3600_000;
     // before: any parseable time was accepted, so a promotion could be scored at a moment its budget
     // looked better, or at a future time whose minutes do not exist yet
@@ -171,6 +173,28 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     // before: those minutes counted as all bad (0 of 2000): a fast burn, promotion blocked
     expect(report.rows.find((r) => r.name === "processing-success")).toMatchObject({ score: "pass", sli: 1 });
     expect(failed).toBeUndefined();
+  });
+
+  test("a young environment (2 days): prod's fail-on-warn promotion is decided by the release, not blocked for a week", async () => {
+    const strict = { "fail-on-warn": "true" };
+    // without a deploy marker nothing vouches for the missing history: blocked, saying what to do
+    const blind = await gate("pass", strict, 2);
+    expect(blind.failed).toMatch(/insufficient history: 6\.\d% of 30d observed/);
+    expect(blind.failed).toMatch(/not decided by the release: no deploy marker \(deployed-at\)/);
+    // the candidate has run clean in staging for a day: reported loudly, but it passes
+    fake.requests.length = 0;
+    const { report, failed } = await evaluate({
+      now: () => END,
+      read: inputs({ ...strict, "deployed-at": new Date(END - 86_400_000).toISOString() }),
+      createClient,
+      workspace: REPO,
+    });
+    // before: warn (insufficient history) + fail-on-warn = every promotion to prod failed for 7.5 days
+    expect(failed).toBeUndefined();
+    expect(report.score).toBe("pass");
+    const success = report.rows.find((r) => r.name === "processing-success")!;
+    expect(success).toMatchObject({ status: "insufficient-history", score: "pass" });
+    expect(success.notes.join("\n")).toMatch(/decided by the release since its deploy instead/);
   });
 
   test("warn: a slow burn warns but does not block, unless fail-on-warn", async () => {

@@ -1,13 +1,15 @@
 /**
  * The built-in Cloud Monitoring metrics this project reads (SLOs, alerts, dashboard), recorded with their
- * kind, value type and visibility delay. Source: Google Cloud "Google Cloud metrics" lists
- * (cloud.google.com/monitoring/api/metrics_gcp, pages "metrics_gcp_a_b ... metrics_gcp_p_z"), whose
- * entries read "Sampled every 60 seconds. After sampling, data is not visible for up to N seconds"; the
- * mirror of that list consulted here (documentation.s3ns.fr/monitoring/api/metrics_gcp_p_z, generated
- * 2026-02-12) gives N = 120 s for the Pub/Sub metrics it showed. The exact N of each metric below could not
- * be read here, so every one uses 240 s: above the listed values, and the delay Google's own Pub/Sub
- * autoscaling sample waits before reading ack and publish counts. Confirm against the live lists when
- * they change (docs/slos.md, "Ingestion delay").
+ * kind, value type and visibility delay. Source: Google Cloud "Google Cloud metrics: P through Z"
+ * (docs.cloud.google.com/monitoring/api/metrics_gcp_p_z, list generated 2026-04-10 19:48:34 UTC), whose
+ * entries read "Sampled every 60 seconds. After sampling, data is not visible for up to N seconds":
+ *   topic/send_message_operation_count            DELTA INT64   240 s (DEPRECATED there: "Apply a count
+ *                                                  aggregator on topic/message_sizes instead", 181 s)
+ *   subscription/ack_message_count                DELTA INT64   181 s
+ *   subscription/num_undelivered_messages         GAUGE INT64   120 s
+ *   subscription/oldest_unacked_message_age       GAUGE INT64   120 s
+ * processing-success reads the first two, so it ends at now - 240 s (the larger). The Dataflow entries
+ * ("Google Cloud metrics: D through H") could not be read here: 240 s is kept for them, unconfirmed.
  *
  * A metric referenced in terraform/ must be either here or in the custom-metric catalogue
  * (custom-metrics.ts); test/metrics.test.ts enforces it.
@@ -24,9 +26,11 @@ export interface BuiltinMetric {
   source: string;
 }
 
-const PUBSUB = "Google Cloud metrics, Pub/Sub (cloud.google.com/monitoring/api/metrics_gcp_p_z#gcp-pubsub)";
+const PUBSUB =
+  "Google Cloud metrics: P through Z, pubsub (docs.cloud.google.com/monitoring/api/metrics_gcp_p_z, generated 2026-04-10)";
 const DATAFLOW =
   "Google Cloud metrics, Dataflow (cloud.google.com/monitoring/api/metrics_gcp_d_h#gcp-dataflow)";
+/** Dataflow: not read here (see above); kept conservative. */
 const DELAY = 240;
 
 export const BUILTIN_METRICS: readonly BuiltinMetric[] = [
@@ -35,7 +39,7 @@ export const BUILTIN_METRICS: readonly BuiltinMetric[] = [
     resourceType: "pubsub_topic",
     metricKind: "DELTA",
     valueType: "INT64",
-    visibilityDelaySeconds: DELAY,
+    visibilityDelaySeconds: 240,
     source: PUBSUB,
   },
   {
@@ -43,7 +47,7 @@ export const BUILTIN_METRICS: readonly BuiltinMetric[] = [
     resourceType: "pubsub_subscription",
     metricKind: "DELTA",
     valueType: "INT64",
-    visibilityDelaySeconds: DELAY,
+    visibilityDelaySeconds: 181,
     source: PUBSUB,
   },
   {
@@ -51,7 +55,7 @@ export const BUILTIN_METRICS: readonly BuiltinMetric[] = [
     resourceType: "pubsub_subscription",
     metricKind: "GAUGE",
     valueType: "INT64",
-    visibilityDelaySeconds: DELAY,
+    visibilityDelaySeconds: 120,
     source: PUBSUB,
   },
   {
@@ -59,7 +63,7 @@ export const BUILTIN_METRICS: readonly BuiltinMetric[] = [
     resourceType: "pubsub_subscription",
     metricKind: "GAUGE",
     valueType: "INT64",
-    visibilityDelaySeconds: DELAY,
+    visibilityDelaySeconds: 120,
     source: PUBSUB,
   },
   {

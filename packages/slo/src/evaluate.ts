@@ -58,6 +58,12 @@ export interface SloEvaluation {
   budgetRemaining: number | null;
   alerts: AlertResult[];
   score: Score;
+  /**
+   * The score from every rule except insufficient history (budget, burn rates): what the SLO scores once
+   * something else (the release since its deploy, see gate-policy.ts decideYoungHistory) vouches for the
+   * missing history.
+   */
+  scoreWithoutHistory: Score;
   /** False when the SLO is left out of the overall verdict (never measured, `neverMeasured: exclude`). */
   counted: boolean;
   reasons: string[];
@@ -155,7 +161,8 @@ export function evaluateSlo(
         ? `NOT MEASURED: no data over ${period.label}; this SLO must be measured before a promotion (neverMeasured: fail)`
         : `NOT MEASURED: no data over ${period.label}; not scored until its source is deployed (neverMeasured: exclude)`,
     );
-    return { ...base, status: "not-measured", score: fail ? "fail" : "pass", counted: fail, reasons };
+    const score: Score = fail ? "fail" : "pass";
+    return { ...base, status: "not-measured", score, scoreWithoutHistory: score, counted: fail, reasons };
   }
 
   // Burn-rate rules first, independently of the period result (a NaN or missing period must not hide a
@@ -185,6 +192,7 @@ export function evaluateSlo(
   if (period.invalid > 0)
     reasons.push(`${period.invalid} minute(s) with NaN, infinite or negative counts left out`);
   let status: SloStatus = "measured";
+  const scoreWithoutHistory = worst(scores);
   if (coverage < policy.gate.minCoverage) {
     status = "insufficient-history";
     scores.push(policy.gate.insufficientHistory);
@@ -192,7 +200,7 @@ export function evaluateSlo(
       `insufficient history: ${pct(coverage)} of ${period.label} observed (gate.minCoverage ${pct(policy.gate.minCoverage)})`,
     );
   }
-  return { ...base, status, score: worst(scores), counted: true, reasons };
+  return { ...base, status, score: worst(scores), scoreWithoutHistory, counted: true, reasons };
 }
 
 /**

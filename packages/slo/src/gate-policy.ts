@@ -100,6 +100,54 @@ export function evaluateRelease(
   return { deployedAt: new Date(deployedAtMs).toISOString(), score: worst(rows.map((r) => r.score)), rows };
 }
 
+/**
+ * A young environment (issue 12): an SLO observed over less than gate.minCoverage of its rolling period
+ * stays "insufficient history", reported loudly, and is scored `gate.insufficientHistory` (warn, which
+ * blocks prod's fail-on-warn promotions) UNLESS the candidate release's own time in the source
+ * environment decides it: the release has been live there at least as long as the longest page-severity
+ * window (so the fast-burn rules have seen it), that span has enough events for a burn rate
+ * (gate.minEvents), and it passes the release criteria. Then the SLO scores what its other rules (budget,
+ * burn-rate windows) say, and the report says what decided it. Without a deploy marker, or with too short
+ * or too quiet a span since it, the history rule stands: nothing vouches for the release.
+ */
+export function decideYoungHistory(
+  gate: GateReport,
+  release: ReleaseVerdict | undefined,
+  catalog: SloCatalog,
+): GateReport {
+  const evaluations = gate.evaluations.map((e) => {
+    if (e.status !== "insufficient-history" || !e.counted) return e;
+    const soakSeconds = Math.max(
+      0,
+      ...e.slo.alerts.filter((a) => a.severity === "page").map((a) => a.longWindowSeconds),
+    );
+    const row = release?.rows.find((r) => r.name === e.slo.name);
+    const since = row?.sinceDeploy ?? null;
+    let why: string | undefined;
+    if (!release)
+      why = "no deploy marker (deployed-at) to judge the candidate's own time in the source environment by";
+    else if (!row || !since) why = row?.reasons.join("; ") || "no data since the deploy";
+    else if (since.seconds < soakSeconds)
+      why = `the release has been live only ${since.label}, less than the ${formatDuration(soakSeconds)} page-severity window`;
+    else if (since.burnRate === null) why = row.reasons.join("; ") || "no data since the deploy";
+    else if (row.score !== "pass") why = `the release itself fails its criteria (${row.reasons.join("; ")})`;
+    if (why)
+      return {
+        ...e,
+        reasons: [...e.reasons, `not decided by the release: ${why}`],
+      };
+    return {
+      ...e,
+      score: e.scoreWithoutHistory,
+      reasons: [
+        ...e.reasons,
+        `decided by the release since its deploy instead: ${since?.total} events over ${since?.label}, burning ${since?.burnRate?.toFixed(2)}x (limit ${catalog.policy.gate.release.maxBurnRate}x)`,
+      ],
+    };
+  });
+  return { ...gate, evaluations, score: worst(evaluations.filter((e) => e.counted).map((e) => e.score)) };
+}
+
 /** The target environment's budget verdict. */
 export interface TargetVerdict {
   environment: string;

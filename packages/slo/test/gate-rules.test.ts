@@ -4,6 +4,7 @@
  */
 import {
   attributeBudget,
+  decideYoungHistory,
   evaluateCatalog,
   evaluateRelease,
   evaluateTargetBudget,
@@ -121,7 +122,79 @@ describe("4. coverage and volume", () => {
   });
 });
 
+describe("4b. a young environment (less than gate.minCoverage of history)", () => {
+  const young = () => data({ "processing-success": clean(2 * 1440), "processing-latency": clean(2 * 1440) });
+  const verdict = (deployedAgoMinutes?: number, minutes = young()) => {
+    const measured = evaluateCatalog(catalog, minutes, END);
+    const release =
+      deployedAgoMinutes === undefined
+        ? undefined
+        : evaluateRelease(catalog, minutes, END, END - deployedAgoMinutes * MINUTE, measured);
+    return decideYoungHistory(measured, release, catalog);
+  };
+
+  test("a clean release live for a day decides it: insufficient history is reported, not blocking", () => {
+    const gate = verdict(1440);
+    const e = by(gate, "processing-success");
+    // before: warn (insufficient history) for 7.5 days, which prod's fail-on-warn turned into a block
+    expect(e).toMatchObject({ status: "insufficient-history", score: "pass" });
+    expect(e.reasons.join("\n")).toMatch(/insufficient history: 6\.\d% of 30d observed/);
+    expect(e.reasons.join("\n")).toMatch(
+      /decided by the release since its deploy instead: 1436000 events over 1436m, burning 0\.00x \(limit 2x\)/,
+    );
+    expect(gate.score).toBe("pass");
+  });
+
+  test("without a deploy marker, or a release too fresh or too quiet, the history rule stands", () => {
+    const none = by(verdict(undefined), "processing-success");
+    expect(none.score).toBe("warn");
+    expect(none.reasons.join()).toMatch(/not decided by the release: no deploy marker \(deployed-at\)/);
+    const fresh = by(verdict(30), "processing-success");
+    expect(fresh.score).toBe("warn");
+    expect(fresh.reasons.join()).toMatch(/live only 2\dm, less than the 6h page-severity window/);
+    // one event every ten minutes: 2 days of history, and 42 events in the 7 hours since the deploy
+    const sparse = minutesOf(2 * 1440, () => ({ good: 1, total: 1 }));
+    for (const at of [...sparse.keys()]) if (((END - at) / MINUTE) % 10 !== 0) sparse.delete(at);
+    const quiet = data({ "processing-success": sparse, "processing-latency": clean(2 * 1440) });
+    const q = by(verdict(7 * 60, quiet), "processing-success");
+    expect(q.score).toBe("warn");
+    expect(q.reasons.join()).toMatch(
+      /not decided by the release: \d+ events since the deploy \(fewer than gate.minEvents = 100\)/,
+    );
+  });
+
+  test("a release that burns does not vouch for the missing history", () => {
+    const minutes = data({
+      "processing-success": minutesOf(2 * 1440, (ago) => ({ good: ago < 600 ? 995 : 1000, total: 1000 })),
+      "processing-latency": clean(2 * 1440),
+    });
+    const e = by(verdict(600, minutes), "processing-success");
+    expect(e.score).not.toBe("pass");
+    expect(e.reasons.join()).toMatch(/the release itself fails its criteria/);
+  });
+
+  test("an old environment is judged on its history, whatever the release", () => {
+    const gate = verdict(undefined, data({ "processing-success": clean(), "processing-latency": clean() }));
+    expect(by(gate, "processing-success")).toMatchObject({ status: "measured", score: "pass" });
+  });
+});
+
 describe("5. availability", () => {
+  test("one event a minute: a single failed event does not fail availability (nor the gate)", () => {
+    // one publish a minute for 30 days; one of them never acked, one stored late
+    const success = minutesOf(MONTH, (ago) => (ago === 6 ? { good: 0, total: 1 } : { good: 1, total: 1 }));
+    const latency = minutesOf(MONTH, (ago) => ({ good: ago === 9 ? 0 : 1, total: 1 }));
+    const report = evaluateCatalog(
+      catalog,
+      data({ "processing-success": success, "processing-latency": latency }),
+      END,
+    );
+    const availability = by(report, "overall-availability");
+    expect(availability.alerts.filter((a) => a.firing)).toEqual([]);
+    expect(availability.score).toBe("pass");
+    expect(report.score).toBe("pass");
+  });
+
   test("one minute with 1.1% errors does not fail availability for the next half hour", () => {
     const success = minutesOf(MONTH, (ago) => ({ good: ago === 10 ? 989 : 1000, total: 1000 }));
     const report = evaluateCatalog(
