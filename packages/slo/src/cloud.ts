@@ -1,6 +1,6 @@
 /**
  * Reads the SLIs from Cloud Monitoring: one ListTimeSeries per metric selector, aligned per minute, so
- * every window (5 min ... 30 days) is summed from the same minutes. Each SLO is read up to its own
+ * every window (5 min ... 30 days) is summed from the same minutes; all reads of a catalog at once. Each SLO is read up to its own
  * visibility horizon (now minus its metrics' documented delay; evaluate.ts evaluationEnd).
  *  - ratio: ALIGN_DELTA + REDUCE_SUM of good and total; a minute missing either series is no data
  *    (kept as `incomplete` when it had traffic, so a composite sees traffic without data);
@@ -76,6 +76,21 @@ export function distributionCut(
   return { good, total };
 }
 
+/**
+ * Promise.all that waits for every read before it rejects with the first error: a read still in flight
+ * when the caller closes the client would fail later, unobserved (and after a test's environment is gone).
+ */
+async function allSettledOrThrow<T extends readonly unknown[]>(
+  reads: {
+    [K in keyof T]: Promise<T[K]>;
+  },
+): Promise<T> {
+  const results = await Promise.allSettled(reads as readonly Promise<unknown>[]);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 const seconds = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: 0 });
 
 async function listPerMinute(
@@ -132,7 +147,7 @@ export async function readSloMinutes(
   const minutes: MinuteCounts = new Map();
   const sli = slo.sli;
   if (sli.kind === "ratio") {
-    const [good, total] = await Promise.all([
+    const [good, total] = await allSettledOrThrow([
       perMinute(client, sli.good, "delta", "sum", options),
       perMinute(client, sli.total, "delta", "sum", options),
     ]);
@@ -192,15 +207,17 @@ export async function readCatalogMinutes(
 ): Promise<Map<string, MinuteCounts>> {
   const lookbackSeconds =
     options.lookbackSeconds ?? Math.max(...catalog.slos.map((s) => s.rollingPeriodSeconds));
-  const data = new Map<string, MinuteCounts>();
-  for (const slo of catalog.slos) {
-    if (slo.sli.kind === "composite") continue;
-    const o: Required<ReadOptions> = {
-      ...options,
-      endMs: evaluationEnd(slo, options.endMs),
-      lookbackSeconds,
-    };
-    data.set(slo.name, await readSloMinutes(client, slo, o));
-  }
-  return data;
+  // Every read at once: each is one ListTimeSeries (or two for a ratio) whose time is mostly the API's
+  // and the network's, so serial reads would add up their latencies.
+  const read = catalog.slos
+    .filter((slo) => slo.sli.kind !== "composite")
+    .map(async (slo): Promise<[string, MinuteCounts]> => {
+      const o: Required<ReadOptions> = {
+        ...options,
+        endMs: evaluationEnd(slo, options.endMs),
+        lookbackSeconds,
+      };
+      return [slo.name, await readSloMinutes(client, slo, o)];
+    });
+  return new Map(await allSettledOrThrow(read));
 }

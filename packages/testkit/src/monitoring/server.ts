@@ -92,7 +92,9 @@ interface Timestamp {
 }
 const toMs = (t: Timestamp | null | undefined): number =>
   t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
-const toTimestamp = (ms: number) => ({ seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 });
+// int64 fields as numbers, not strings: protobufjs encodes a safe integer directly, a string goes through
+// Long.fromString (a third of the fake's encoding time on a 43,200-point series); the wire bytes are the same
+const toTimestamp = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
 
 /** Parses the subset of the Monitoring filter language the project uses: `key = "value"` joined by AND. */
 export function parseFilter(filter: string): Record<string, string> {
@@ -133,9 +135,13 @@ function reduce(values: number[], how: string): number {
 /** Element-wise sum of histograms with the same bounds (ALIGN_DELTA / REDUCE_SUM of distributions). */
 function mergeDistributions(list: FakeDistribution[]): FakeDistribution {
   const first = list[0] as FakeDistribution;
+  const sameBounds = (d: FakeDistribution) =>
+    d.bounds === first.bounds ||
+    (d.bounds.length === first.bounds.length && d.bounds.every((b, i) => b === first.bounds[i]));
   for (const d of list)
-    if (JSON.stringify(d.bounds) !== JSON.stringify(first.bounds))
-      throw new Error("cannot aggregate distributions with different bucket bounds");
+    if (!sameBounds(d)) throw new Error("cannot aggregate distributions with different bucket bounds");
+  // one point per bucket (the usual one-minute case): nothing to add up
+  if (list.length === 1) return first;
   return {
     bounds: first.bounds,
     counts: first.counts.map((_, i) => list.reduce((a, d) => a + (d.counts[i] ?? 0), 0)),
@@ -336,7 +342,7 @@ export class FakeMonitoringServer {
         ? { doubleValue: p.value }
         : series.valueType === "BOOL"
           ? { boolValue: p.value > 0 }
-          : { int64Value: String(Math.round(p.value)) };
+          : { int64Value: Math.round(p.value) };
     };
     return {
       timeSeries: page.map(({ series, points }) => ({
