@@ -25,6 +25,8 @@ interface Workflow {
   on: Record<string, unknown>;
   jobs: Record<string, Job>;
 }
+/** A GitHub Actions expression as written in a workflow. */
+const gh = (expression: string) => `\${{ ${expression} }}`;
 const load = (file: string) => parse(readFileSync(join(dir, file), "utf8")) as Workflow;
 const promote = load("promote.yml");
 const release = load("release.yml");
@@ -47,7 +49,7 @@ describe("promote.yml", () => {
 
   it("asks the <target> environment's reviewers once: only the apply job runs in <target>", () => {
     const inTarget = Object.entries(promote.jobs)
-      .filter(([, job]) => envOf(job) === "${{ inputs.target }}")
+      .filter(([, job]) => envOf(job) === gh("inputs.target"))
       .map(([name]) => name);
     expect(inTarget).toEqual(["apply"]);
   });
@@ -57,22 +59,22 @@ describe("promote.yml", () => {
       const job = promote.jobs[name]!;
       expect(needsOf(job)).toContain("resolve");
       const checkout = (job.steps ?? []).find((s) => s.uses?.startsWith("actions/checkout@"));
-      expect(checkout?.with?.ref).toBe("${{ needs.resolve.outputs.release-commit }}");
+      expect(checkout?.with?.ref).toBe(gh("needs.resolve.outputs.release-commit"));
       const publish = stepsUsing(job, "./actions/dataflow-template").filter((s) => !s.with?.mode);
       expect(publish).toHaveLength(1);
       expect(publish[0]!.with).toMatchObject({
-        "release-id": "${{ needs.resolve.outputs.release-id }}",
-        "releases-bucket": "${{ vars.RELEASES_BUCKET }}",
+        "release-id": gh("needs.resolve.outputs.release-id"),
+        "releases-bucket": gh("vars.RELEASES_BUCKET"),
       });
     }
     const plan = stepsUsing(promote.jobs.plan!, "./actions/terraform-plan")[0];
-    expect(plan?.with?.["var-files"]).toBe("${{ steps.udf.outputs.tfvars-file }}");
+    expect(plan?.with?.["var-files"]).toBe(gh("steps.udf.outputs.tfvars-file"));
     const record = stepsUsing(promote.jobs.apply!, "./actions/dataflow-template").find(
       (s) => s.with?.mode === "record",
     );
     expect(record?.with).toMatchObject({
-      environment: "${{ inputs.target }}",
-      "release-id": "${{ needs.resolve.outputs.release-id }}",
+      environment: gh("inputs.target"),
+      "release-id": gh("needs.resolve.outputs.release-id"),
     });
     expect(promote.jobs.apply!.permissions?.deployments).toBe("write");
     const applyStep = (promote.jobs.apply!.steps ?? []).findIndex(
@@ -83,13 +85,13 @@ describe("promote.yml", () => {
 
   it("resolves the release from the source's record, with the release input checked there", () => {
     const resolve = promote.jobs.resolve!;
-    expect(envOf(resolve)).toBe("${{ inputs.source }}-plan");
+    expect(envOf(resolve)).toBe(`${gh("inputs.source")}-plan`);
     expect(resolve.permissions?.deployments).toBe("read");
     expect(stepsUsing(resolve, "./actions/dataflow-template")[0]?.with).toMatchObject({
       mode: "resolve",
-      "source-environment": "${{ inputs.source }}",
-      "target-environment": "${{ inputs.target }}",
-      "release-id": "${{ inputs.release }}",
+      "source-environment": gh("inputs.source"),
+      "target-environment": gh("inputs.target"),
+      "release-id": gh("inputs.release"),
     });
   });
 
@@ -102,12 +104,12 @@ describe("promote.yml", () => {
     expect(gate.if).toMatch(/needs\.override\.result == 'success' \|\| needs\.override\.result == 'skipped'/);
     const inputs = stepsUsing(gate, "./actions/slo-gate")[0]!.with!;
     expect(inputs["override-reason"]).toBe(
-      "${{ needs.override.result == 'success' && inputs.override-reason || '' }}",
+      gh("needs.override.result == 'success' && inputs.override-reason || ''"),
     );
     expect(inputs["deployed-at"]).toMatch(/needs\.resolve\.outputs\.source-deployed-at/);
     expect(inputs["target-environment"]).toMatch(/inputs\.target/);
     expect(inputs["target-project-id"]).toMatch(/vars\.GCP_PROJECT_ID_PROD/);
-    expect(inputs["change-kind"]).toBe("${{ inputs.change-kind == 'fix' && 'fix' || 'change' }}");
+    expect(inputs["change-kind"]).toBe(gh("inputs.change-kind == 'fix' && 'fix' || 'change'"));
     const dispatch = (promote.on.workflow_dispatch as { inputs: Record<string, { options?: string[] }> })
       .inputs;
     expect(dispatch["change-kind"]?.options).toEqual(["feature", "fix"]);
@@ -122,7 +124,7 @@ describe("promote.yml", () => {
   it("Slack and the summary name the release", () => {
     const notify = promote.jobs.notify!;
     expect(stepsUsing(notify, "./actions/slack-notify")[0]?.with?.release).toBe(
-      "${{ needs.resolve.outputs.release-summary }}",
+      gh("needs.resolve.outputs.release-summary"),
     );
     expect(JSON.stringify(notify.steps)).toMatch(
       /"RELEASE":"\$\{\{ needs\.resolve\.outputs\.release-summary/,
@@ -146,8 +148,8 @@ describe("release.yml", () => {
     const step = stepsUsing(release.jobs.release!, "./actions/dataflow-template")[0];
     expect(step?.with).toMatchObject({
       mode: "release",
-      "jobs-image": "${{ needs.image.outputs.image }}",
-      "template-version": "${{ steps.templates.outputs.version }}",
+      "jobs-image": gh("needs.image.outputs.image"),
+      "template-version": gh("steps.templates.outputs.version"),
       "build-command": "",
     });
   });
