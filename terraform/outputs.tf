@@ -52,8 +52,3 @@ output "platform_names" {
   description = "Every resource name of this environment as derived by packages/platform (for workflows and actions that prefer Terraform outputs to the declaration)."
   value       = local.names
 }
-
-output "release_id" {
-  description = "The release (ADR 0002) the last promotion applied to this environment; null when applied outside a promotion."
-  value       = var.release_id
-}

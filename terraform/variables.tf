@@ -165,7 +165,7 @@ variable "dataflow_template_version" {
 }
 
 variable "release_id" {
-  description = "ID (SHA-256) of the release a promotion applies, from its manifest via actions/dataflow-template's var file (ADR 0002); recorded as the output `release_id`. null outside promotions (pull-request and drift plans)."
+  description = "ID (SHA-256) of the release a promotion applies, from its manifest via actions/dataflow-template's var file (ADR 0002): shown in the plan's variables. What runs where is recorded as GitHub deployments, not as an output (drift plans pass no release, and an output change would make every drift plan non-empty). null outside promotions."
   type        = string
   default     = null
 
