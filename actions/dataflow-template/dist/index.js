@@ -81277,6 +81277,16 @@ function payloadOf(payload) {
   return payload && typeof payload === "object" ? payload : {};
 }
 async function currentRelease(octokit, repo2, environment) {
+  try {
+    return await readCurrentRelease(octokit, repo2, environment);
+  } catch (error2) {
+    if (error2.message.includes("payload.release_id")) throw error2;
+    throw new Error(
+      `could not read the deployments of ${environment} (GET /repos/${repo2.owner}/${repo2.repo}/deployments and their statuses; the job needs permissions deployments: read): ${error2.message}`
+    );
+  }
+}
+async function readCurrentRelease(octokit, repo2, environment) {
   const { data: deployments } = await octokit.rest.repos.listDeployments({
     ...repo2,
     environment,
@@ -81334,6 +81344,15 @@ function releaseToPromote(args) {
   return sourceRelease.releaseId;
 }
 async function recordRelease(octokit, repo2, args) {
+  try {
+    return await createRecord(octokit, repo2, args);
+  } catch (error2) {
+    throw new Error(
+      `could not record release ${shortId(args.releaseId)} as running in ${args.environment} (POST /repos/${repo2.owner}/${repo2.repo}/deployments and its status; the job needs permissions deployments: write). The apply itself succeeded: record it by re-running this job. ${error2.message}`
+    );
+  }
+}
+async function createRecord(octokit, repo2, args) {
   const { data } = await octokit.rest.repos.createDeployment({
     ...repo2,
     ref: args.commit,

@@ -50,6 +50,21 @@ export async function currentRelease(
   repo: Repo,
   environment: string,
 ): Promise<EnvironmentRelease | undefined> {
+  try {
+    return await readCurrentRelease(octokit, repo, environment);
+  } catch (error) {
+    if ((error as Error).message.includes("payload.release_id")) throw error;
+    throw new Error(
+      `could not read the deployments of ${environment} (GET /repos/${repo.owner}/${repo.repo}/deployments and their statuses; the job needs permissions deployments: read): ${(error as Error).message}`,
+    );
+  }
+}
+
+async function readCurrentRelease(
+  octokit: Octokit,
+  repo: Repo,
+  environment: string,
+): Promise<EnvironmentRelease | undefined> {
   const { data: deployments } = await octokit.rest.repos.listDeployments({
     ...repo,
     environment,
@@ -123,6 +138,20 @@ export function releaseToPromote(args: {
 
 /** Records `releaseId` as running in `environment` (after a successful apply). */
 export async function recordRelease(
+  octokit: Octokit,
+  repo: Repo,
+  args: { environment: string; releaseId: string; commit: string; logUrl: string },
+): Promise<number> {
+  try {
+    return await createRecord(octokit, repo, args);
+  } catch (error) {
+    throw new Error(
+      `could not record release ${shortId(args.releaseId)} as running in ${args.environment} (POST /repos/${repo.owner}/${repo.repo}/deployments and its status; the job needs permissions deployments: write). The apply itself succeeded: record it by re-running this job. ${(error as Error).message}`,
+    );
+  }
+}
+
+async function createRecord(
   octokit: Octokit,
   repo: Repo,
   args: { environment: string; releaseId: string; commit: string; logUrl: string },

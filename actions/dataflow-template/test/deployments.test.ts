@@ -104,3 +104,15 @@ it("a release deployment without a valid release_id is reported, not skipped sil
     /deployment #\d+ of prod .* has no valid payload\.release_id/,
   );
 });
+
+it("an unreachable API names the call and the permission", async () => {
+  const offline = getOctokit("token", { baseUrl: "http://127.0.0.1:9", request: { retries: 0 } });
+  await expect(currentRelease(offline, repo, "dev")).rejects.toThrow(
+    /could not read the deployments of dev \(GET \/repos\/octo-org\/shopstream\/deployments .*deployments: read\)/,
+  );
+  await expect(
+    recordRelease(offline, repo, { environment: "dev", releaseId: A, commit: "1".repeat(40), logUrl: "u" }),
+  ).rejects.toThrow(
+    /could not record release aaaaaaaaaaaa as running in dev .*deployments: write\)\. The apply itself succeeded/,
+  );
+});
