@@ -160,9 +160,19 @@ variable "verify_udf_objects" {
 }
 
 variable "dataflow_template_version" {
-  description = "Version folder of the Google-provided Flex templates (`latest` in dev; pin a dated release in staging and prod)."
+  description = "Dated release folder of the Google-provided Flex templates (`YYYY-MM-DD-NN_RCNN`). Promotions set it from the release manifest (the var file of actions/dataflow-template wins over environments/<env>.tfvars); the tfvars value is what pull-request and drift plans see. `latest` is refused by modules/dataflow."
   type        = string
-  default     = "latest"
+}
+
+variable "release_id" {
+  description = "ID (SHA-256) of the release a promotion applies, from its manifest via actions/dataflow-template's var file (ADR 0002): shown in the plan's variables. What runs where is recorded as GitHub deployments, not as an output (drift plans pass no release, and an output change would make every drift plan non-empty). null outside promotions."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.release_id == null || can(regex("^[0-9a-f]{64}$", var.release_id))
+    error_message = "release_id must be the 64-hex SHA-256 ID of a release manifest."
+  }
 }
 
 variable "udfs" {
@@ -228,7 +238,7 @@ variable "runbook_base_url" {
 }
 
 variable "reconciler_image" {
-  description = "Container image of apps/reconciler pinned by digest (`…/reconciler@sha256:…`), set only through TF_VAR_reconciler_image, never in a tfvars file: promotions pass the image they build (.github/workflows/reconciler-image.yml), pull-request and drift plans the one the jobs run now (.github/scripts/deployed-jobs-image.sh). null or \"\" until the first promotion publishes one: the reconciliation and SLI-exporter jobs are then not created."
+  description = "Container image of apps/reconciler pinned by digest (`…/reconciler@sha256:…`), never in environments/*.tfvars: promotions take it from the release manifest (built once by .github/workflows/release.yml, written to actions/dataflow-template's var file), pull-request and drift plans set TF_VAR_reconciler_image to the one the jobs run now (.github/scripts/deployed-jobs-image.sh). null or \"\" until the first promotion publishes one: the reconciliation and SLI-exporter jobs are then not created."
   type        = string
   default     = null
 }

@@ -68,18 +68,6 @@ resource "google_storage_bucket_iam_member" "promote_from" {
   member = google_service_account.deploy[each.key].member
 }
 
-# The promotion's image job pushes the scheduled jobs' image with the target's deploy identity
-# (.github/workflows/reconciler-image.yml): upload only, on this one repository.
-resource "google_artifact_registry_repository_iam_member" "deploy_push" {
-  for_each = var.environments
-
-  project    = google_artifact_registry_repository.images.project
-  location   = google_artifact_registry_repository.images.location
-  repository = google_artifact_registry_repository.images.name
-  role       = "roles/artifactregistry.writer"
-  member     = google_service_account.deploy[each.key].member
-}
-
 # Cloud Run pulls a job's image as the Cloud Run service agent of the job's project; for a repository in
 # another project that agent needs Artifact Registry Reader on it (Artifact Registry documentation
 # "Deploying to Cloud Run": "If your repositories are in a different project, you must grant Artifact
@@ -201,4 +189,18 @@ resource "google_service_account_iam_member" "plan_impersonators" {
   service_account_id = google_service_account.plan[each.value.env].name
   role               = "roles/iam.serviceAccountTokenCreator"
   member             = each.value.member
+}
+
+# The promotion's SLO gate runs with the SOURCE environment's plan identity and checks the TARGET's error
+# budget (slo-gate `target-project-id`, docs/slos.md): dev's plan account reads staging's Cloud Monitoring,
+# staging's reads prod's. Read-only, and only on the next environment of the promotion path.
+resource "google_project_iam_member" "plan_reads_target_monitoring" {
+  for_each = {
+    for source, target in { dev = "staging", staging = "prod" } : source => target
+    if contains(keys(var.environments), source) && contains(keys(var.environments), target)
+  }
+
+  project = var.environments[each.value].project_id
+  role    = "roles/monitoring.viewer"
+  member  = google_service_account.plan[each.key].member
 }

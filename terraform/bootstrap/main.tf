@@ -12,6 +12,7 @@ locals {
   # GitHub environments whose jobs impersonate a deploy identity: their tokens are accepted only from main.
   deploy_environments = [for cfg in values(var.environments) : cfg.github_environment]
   slo_audit_workflow  = "${var.github_repository}/.github/workflows/slo-audit.yml@refs/heads/main"
+  release_workflow    = "${var.github_repository}/.github/workflows/release.yml@refs/heads/main"
 }
 
 # serviceusage: the deploy and plan accounts live here, and Service Usage calls on the environment projects
@@ -168,6 +169,8 @@ resource "google_iam_workload_identity_pool_provider" "github" {
     "attribute.workflow_ref"     = "assertion.job_workflow_ref"
     # `main` only for the SLO audit workflow as it exists on main; the audit account is bound to this value.
     "attribute.slo_audit" = "assertion.job_workflow_ref == \"${local.slo_audit_workflow}\" ? \"main\" : \"other\""
+    # `main` only for jobs of release.yml on main running in the `release` environment (the release identity).
+    "attribute.release" = "assertion.workflow_ref == \"${local.release_workflow}\" && has(assertion.environment) && assertion.environment == \"release\" ? \"main\" : \"other\""
   }
 
   # Only tokens minted for this repository (by immutable IDs, so a renamed or re-created repository with

@@ -37,3 +37,13 @@ output "image_repository" {
   description = "Artifact Registry Docker repository of the scheduled jobs' image, `REGION-docker.pkg.dev/PROJECT/REPOSITORY` (repository variable `RECONCILER_IMAGE_REPOSITORY`, read by promote.yml)."
   value       = "${google_artifact_registry_repository.images.location}-docker.pkg.dev/${google_artifact_registry_repository.images.project}/${google_artifact_registry_repository.images.repository_id}"
 }
+
+output "releases_bucket_name" {
+  description = "Write-once bucket of the releases (repository variable RELEASES_BUCKET)."
+  value       = google_storage_bucket.releases.name
+}
+
+output "release_service_account" {
+  description = "The release identity (environment `release` variable GCP_RELEASE_SERVICE_ACCOUNT): only release.yml on main can impersonate it."
+  value       = google_service_account.release.email
+}

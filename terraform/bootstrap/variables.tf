@@ -141,3 +141,20 @@ variable "plan_impersonators" {
     error_message = "plan_impersonators must not be public."
   }
 }
+
+variable "release_retention_days" {
+  description = "Days every object of the releases bucket is kept unchanged (retention policy: no delete, no overwrite, by anyone). Cover the oldest release you may roll back to."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.release_retention_days >= 1 && var.release_retention_days * 86400 < 3155760000
+    error_message = "release_retention_days must be at least 1 and under 100 years (Cloud Storage retention period limit: < 3,155,760,000 s)."
+  }
+}
+
+variable "lock_release_retention" {
+  description = "Lock the releases bucket's retention policy (irreversible: it can then never be shortened or removed, nor the bucket deleted before its objects expire)."
+  type        = bool
+  default     = false
+}

@@ -24450,6 +24450,17 @@ function buildMessage(m) {
   if (m.report) summary2.push(`evaluated ${m.report.evaluatedAt}`);
   blocks.push({ type: "section", text: { type: "mrkdwn", text: summary2.join(" \xB7 ") } });
   if (m.text) blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(m.text, 2900) } });
+  if (m.release)
+    blocks.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: clip(
+          `:package: ${m.environment ? `*${escapeMrkdwn(m.environment)}* \u2190 ` : ""}${escapeMrkdwn(m.release)}`,
+          2900
+        )
+      }
+    });
   const override = m.report?.override;
   if (override)
     blocks.push({
@@ -24531,6 +24542,7 @@ function readInputs(read) {
     title: read("title"),
     text: read("text"),
     ...report ? { report } : {},
+    ...read("release") ? { release: read("release") } : {},
     ...threadTs ? { threadTs } : {},
     ...updateTs ? { updateTs } : {},
     retries,

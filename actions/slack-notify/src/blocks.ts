@@ -9,6 +9,8 @@ export interface MessageInput {
   title: string;
   text: string;
   report?: SloReport;
+  /** The release a promotion carried (dataflow-template's `release-summary`: ID, commit, pins). */
+  release?: string;
   /** Link to the workflow run (GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID). */
   runUrl?: string;
   /** e.g. "acme/shop@1a2b3c4 by octocat". */
@@ -81,6 +83,18 @@ export function buildMessage(m: MessageInput): { text: string; blocks: Block[] }
   if (m.report) summary.push(`evaluated ${m.report.evaluatedAt}`);
   blocks.push({ type: "section", text: { type: "mrkdwn", text: summary.join(" · ") } });
   if (m.text) blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(m.text, 2900) } });
+  // Which release went where: the one line that tells what now runs in the environment.
+  if (m.release)
+    blocks.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: clip(
+          `:package: ${m.environment ? `*${escapeMrkdwn(m.environment)}* ← ` : ""}${escapeMrkdwn(m.release)}`,
+          2900,
+        ),
+      },
+    });
   // An overridden gate must never read as a plain pass: who, why, and what it would have scored.
   const override = m.report?.override;
   if (override)

@@ -69,6 +69,7 @@ export function readInputs(read: InputReader): Inputs {
     title: read("title"),
     text: read("text"),
     ...(report ? { report } : {}),
+    ...(read("release") ? { release: read("release") } : {}),
     ...(threadTs ? { threadTs } : {}),
     ...(updateTs ? { updateTs } : {}),
     retries,

@@ -50,6 +50,31 @@ describe("Block Kit messages", () => {
     expect(texts).toContain("burn 5m 20.0x, 1h 20.0x");
   });
 
+  test("a promotion message says which release went where", () => {
+    const release =
+      "release 0123456789ab (commit 1111111111aa; templates 2026-08-18-00_RC00; UDFs ingestion aaaaaaaaaaaa, analytics bbbbbbbbbbbb; SQL cccccccccccc; contract dddddddddddd; jobs image …@sha256:eeeeeeeeeeee)";
+    const m = buildMessage({
+      kind: "deploy",
+      status: "success",
+      environment: "prod",
+      title: "",
+      text: "",
+      release,
+    });
+    expect(m.blocks).toContainEqual({
+      type: "section",
+      text: { type: "mrkdwn", text: `:package: *prod* ← ${release}` },
+    });
+    const without = buildMessage({
+      kind: "deploy",
+      status: "success",
+      environment: "prod",
+      title: "",
+      text: "",
+    });
+    expect(JSON.stringify(without.blocks)).not.toContain(":package:");
+  });
+
   test("an overridden gate says so, with who, why and the score it would have had", () => {
     const overridden = {
       ...report,

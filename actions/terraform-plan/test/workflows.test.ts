@@ -124,7 +124,7 @@ describe("required checks never hang", () => {
   });
 });
 
-describe("promotion deploys the scheduled jobs' image it builds", () => {
+describe("promotion deploys the scheduled jobs' image of its release", () => {
   /** A GitHub Actions expression as written in a workflow. */
   const gh = (expression: string) => `\${{ ${expression} }}`;
   const promote = workflows.find((w) => w.file === "promote.yml")!.doc.jobs as Record<
@@ -137,19 +137,12 @@ describe("promotion deploys the scheduled jobs' image it builds", () => {
     }
   >;
 
-  it("the image job calls reconciler-image.yml after the gate, in the target's deploy environment", () => {
-    const image = promote.image!;
-    expect(image.uses).toBe("./.github/workflows/reconciler-image.yml");
-    expect([image.needs].flat()).toEqual(["gate"]);
-    expect(image.permissions).toEqual({ contents: "read", "id-token": "write" });
-    expect(image.with?.environment).toBe(gh("inputs.target"));
-    expect(image.with?.repository).toBe(gh("vars.RECONCILER_IMAGE_REPOSITORY"));
-  });
-
-  it("the plan takes reconciler_image from the image job, and no tfvars file overrides it", () => {
+  // Since ADR 0002 the image is built once per release (release.yml) and reaches the plan in the release's var
+  // file (tools/workflow-lint/test/release-workflows.test.ts); promotions push nothing.
+  it("the plan takes reconciler_image from the release's var file, and no environment tfvars file overrides it", () => {
     const plan = promote.plan!;
-    expect([plan.needs].flat()).toEqual(expect.arrayContaining(["gate", "image"]));
-    expect(plan.env?.TF_VAR_reconciler_image).toBe(gh("needs.image.outputs.image"));
+    expect(plan.env?.TF_VAR_reconciler_image).toBeUndefined();
+    expect(promote.image).toBeUndefined();
     const tfvars = join(__dirname, "../../../terraform/environments");
     const setting = readdirSync(tfvars)
       .filter((f) => f.endsWith(".tfvars"))
@@ -157,10 +150,11 @@ describe("promotion deploys the scheduled jobs' image it builds", () => {
     expect(setting).toEqual([]);
   });
 
-  it("the reusable workflow authenticates with the deploy identity variables the promotion documents", () => {
+  it("the reusable image workflow authenticates with the release identity, never a deploy identity", () => {
     const reusable = workflows.find((w) => w.file === "reconciler-image.yml")!.text;
     expect(reusable).toContain("vars.GCP_WORKLOAD_IDENTITY_PROVIDER");
-    expect(reusable).toContain("vars.GCP_DEPLOY_SERVICE_ACCOUNT");
+    expect(reusable).toContain("vars.GCP_RELEASE_SERVICE_ACCOUNT");
+    expect(reusable).not.toContain("vars.GCP_DEPLOY_SERVICE_ACCOUNT");
   });
 
   it.each([
@@ -178,7 +172,7 @@ describe("promotion deploys the scheduled jobs' image it builds", () => {
     expect(job.steps[plan]?.env?.TF_VAR_reconciler_image).toBe(gh("steps.jobs-image.outputs.image"));
   });
 
-  it("the notification waits for the image job, so a failed build is reported as a failure", () => {
-    expect([promote.notify!.needs].flat()).toContain("image");
+  it("the notification waits for the release resolution, so a refused release is reported as a failure", () => {
+    expect([promote.notify!.needs].flat()).toContain("resolve");
   });
 });

@@ -83,6 +83,10 @@ export interface BootstrapNames {
   sloAuditServiceAccount: string;
   /** Artifact Registry Docker repository (admin project) of the scheduled jobs' image (apps/reconciler). */
   imageRepository: string;
+  /** Write-once bucket of the releases (ADR 0002): manifests and UDF bundles, built once on main. */
+  releasesBucket: string;
+  /** The identity of .github/workflows/release.yml on main: the only writer of releases. */
+  releaseServiceAccount: string;
 }
 
 /** Dead-letter topic of a subscription: the subscription's name with a -dlq suffix. */
@@ -186,6 +190,8 @@ export function bootstrapNames(declaration: PlatformDeclaration): BootstrapNames
     workloadIdentityPool: `${declaration.app}-github`,
     sloAuditServiceAccount: `${declaration.app}-slo-audit`,
     imageRepository: `${declaration.app}-images`,
+    releasesBucket: `${PROJECT_ID_PLACEHOLDER}-${declaration.app}-releases`,
+    releaseServiceAccount: `${declaration.app}-release`,
   };
 }
 

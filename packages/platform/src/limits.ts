@@ -210,6 +210,8 @@ export function namedBootstrapResources(b: BootstrapNames): NamedResource[] {
     one("bootstrap.workloadIdentityPool", "workloadIdentityPool", b.workloadIdentityPool),
     one("bootstrap.sloAuditServiceAccount", "serviceAccountId", b.sloAuditServiceAccount),
     one("bootstrap.imageRepository", "artifactRegistryRepository", b.imageRepository),
+    one("bootstrap.releasesBucket", "bucket", b.releasesBucket),
+    one("bootstrap.releaseServiceAccount", "serviceAccountId", b.releaseServiceAccount),
   ];
 }
 

@@ -45,9 +45,13 @@ variable "subnetwork_self_link" {
 }
 
 variable "google_template_version" {
-  description = "Version folder of the Google-provided Flex templates in gs://dataflow-templates-REGION/ (`latest`, or a dated release such as `2026-08-18-00_RC00` — pin one in staging and prod)."
+  description = "Dated release folder of the Google-provided Flex templates in gs://dataflow-templates-REGION/ (`YYYY-MM-DD-NN_RCNN`, e.g. `2026-08-18-00_RC00`, the tag names of GoogleCloudPlatform/DataflowTemplates releases), taken from the promoted release (ADR 0002). `latest` is refused: it moves, so a relaunch could run another template under an unchanged configuration."
   type        = string
-  default     = "latest"
+
+  validation {
+    condition     = can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}_RC[0-9]{2}$", var.google_template_version))
+    error_message = "google_template_version must be a dated release folder like 2026-08-18-00_RC00 (never latest: it moves under a running job)."
+  }
 }
 
 variable "ingestion" {

@@ -83,6 +83,23 @@ describe("dataflow-template dist", () => {
       "build-command failed (exit 3)",
     );
   });
+  it("resolve without a GitHub token says which input to pass and why", async () => {
+    expectOneError(
+      await runDist("dataflow-template", {
+        mode: "resolve",
+        "source-environment": "dev",
+        "target-environment": "staging",
+      }),
+      "github-token: required in mode resolve",
+      "deployments: read",
+    );
+  });
+  it("an unknown mode names the ones there are", async () => {
+    expectOneError(
+      await runDist("dataflow-template", { mode: "promote" }),
+      'mode: "promote" must be publish, release, resolve or record',
+    );
+  });
 });
 
 describe("slack-notify dist", () => {

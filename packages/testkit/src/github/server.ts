@@ -3,7 +3,8 @@
  * routes the Terraform actions use, with response shapes copied from GitHub's documented API
  * (github/rest-api-description): issue comments (list with `Link` pagination, create, update), labels (list,
  * add, remove, create), pulls get, repos compare, environments get (with branch policy and admin bypass) and
- * list deployment branch policies. State lives in memory; every request is
+ * list deployment branch policies, deployments (list with sha/ref/task/environment filters, create) and deployment
+ * statuses (list, create, with `auto_inactive`). State lives in memory; every request is
  * recorded for assertions. It is not GitHub: it checks what the documented contract promises (status codes,
  * shapes, the 65,536-character comment limit, pagination), not GitHub's undocumented behaviour.
  *
@@ -77,6 +78,48 @@ export interface FakeEnvironmentSettings {
   branch_policies?: { name: string; type: "branch" | "tag" }[];
 }
 
+/**
+ * A deployment (`components.schemas.deployment` of @octokit/openapi-types 28.0.0 / GitHub's OpenAPI
+ * description): what "Create a deployment" returns (201) and "List deployments" lists, newest first.
+ */
+export interface FakeDeployment {
+  url: string;
+  id: number;
+  node_id: string;
+  sha: string;
+  ref: string;
+  task: string;
+  payload: Record<string, unknown> | string;
+  original_environment: string;
+  environment: string;
+  description: string | null;
+  creator: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+  statuses_url: string;
+  repository_url: string;
+  transient_environment: boolean;
+  production_environment: boolean;
+}
+
+/** A deployment status (`components.schemas.deployment-status`), listed newest first. */
+export interface FakeDeploymentStatus {
+  url: string;
+  id: number;
+  node_id: string;
+  state: "error" | "failure" | "inactive" | "pending" | "success" | "queued" | "in_progress";
+  creator: Record<string, unknown>;
+  description: string;
+  environment: string;
+  target_url: string;
+  created_at: string;
+  updated_at: string;
+  deployment_url: string;
+  repository_url: string;
+  environment_url: string;
+  log_url: string;
+}
+
 /** Options of {@link FakeGitHub}. */
 export interface FakeGitHubOptions {
   owner?: string;
@@ -128,6 +171,10 @@ export class FakeGitHub {
   readonly environments = new Map<string, FakeProtectionRule[]>();
   /** Branch policy and admin bypass of environments (default: protected branches only, no admin bypass). */
   readonly environmentSettings = new Map<string, FakeEnvironmentSettings>();
+  /** Deployments, oldest first (the API lists them newest first). */
+  readonly deployments: FakeDeployment[] = [];
+  /** Statuses per deployment ID, oldest first. */
+  readonly deploymentStatuses = new Map<number, FakeDeploymentStatus[]>();
   /** Make the next N requests to a path fail with this status (retry tests). */
   readonly failures: { method: string; pathPrefix: string; status: number; remaining: number }[] = [];
 
@@ -162,6 +209,80 @@ export class FakeGitHub {
     const server = this.server;
     this.server = undefined;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /**
+   * Creates a deployment as "Create a deployment" does (the fields a workflow sets: ref, sha (here: the ref
+   * when it is a 40-hex SHA), task, payload, environment, description, transient/production flags).
+   */
+  addDeployment(body: Record<string, unknown>, createdAt = new Date().toISOString()): FakeDeployment {
+    const id = this.nextId++;
+    const ref = String(body.ref);
+    const environment = typeof body.environment === "string" ? body.environment : "production";
+    const repoUrl = `${this.base}/repos/${this.owner}/${this.repo}`;
+    const deployment: FakeDeployment = {
+      url: `${repoUrl}/deployments/${id}`,
+      id,
+      node_id: `DE_${id}`,
+      sha: /^[0-9a-f]{40}$/.test(ref) ? ref : "0".repeat(40),
+      ref,
+      task: typeof body.task === "string" ? body.task : "deploy",
+      payload: (body.payload as Record<string, unknown> | string | undefined) ?? {},
+      original_environment: environment,
+      environment,
+      description: typeof body.description === "string" ? body.description : null,
+      creator: userObject(this.base, this.tokenUser),
+      created_at: createdAt,
+      updated_at: createdAt,
+      statuses_url: `${repoUrl}/deployments/${id}/statuses`,
+      repository_url: repoUrl,
+      transient_environment: body.transient_environment === true,
+      production_environment: body.production_environment === true || environment === "production",
+    };
+    this.deployments.push(deployment);
+    return deployment;
+  }
+
+  /**
+   * Adds a status as "Create a deployment status" does, including `auto_inactive` (default true): a new
+   * status marks the earlier successful deployments of the same environment inactive.
+   */
+  addDeploymentStatus(
+    deployment: FakeDeployment,
+    body: Record<string, unknown>,
+    createdAt = new Date().toISOString(),
+  ): FakeDeploymentStatus {
+    const make = (state: FakeDeploymentStatus["state"], d: FakeDeployment): FakeDeploymentStatus => {
+      const id = this.nextId++;
+      const status: FakeDeploymentStatus = {
+        url: `${d.url}/statuses/${id}`,
+        id,
+        node_id: `DES_${id}`,
+        state,
+        creator: userObject(this.base, this.tokenUser),
+        description: typeof body.description === "string" ? body.description : "",
+        environment: d.environment,
+        target_url: typeof body.log_url === "string" ? body.log_url : "",
+        created_at: createdAt,
+        updated_at: createdAt,
+        deployment_url: d.url,
+        repository_url: d.repository_url,
+        environment_url: typeof body.environment_url === "string" ? body.environment_url : "",
+        log_url: typeof body.log_url === "string" ? body.log_url : "",
+      };
+      this.deploymentStatuses.set(d.id, [...(this.deploymentStatuses.get(d.id) ?? []), status]);
+      return status;
+    };
+    const created = make(body.state as FakeDeploymentStatus["state"], deployment);
+    if (body.auto_inactive !== false && created.state === "success") {
+      for (const other of this.deployments) {
+        if (other.id === deployment.id || other.environment !== deployment.environment) continue;
+        if (other.transient_environment || other.production_environment) continue;
+        const last = this.deploymentStatuses.get(other.id)?.at(-1);
+        if (last?.state === "success") make("inactive", other);
+      }
+    }
+    return created;
   }
 
   /** Adds a comment as if someone wrote it. */
@@ -398,6 +519,31 @@ export class FakeGitHub {
     m = path.match(/^\/compare\/(.+)\.\.\.(.+)$/);
     if (m && method === "GET") {
       return this.compare(res, decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
+    }
+    if (path === "/deployments" && method === "GET") {
+      const filters = ["sha", "ref", "task", "environment"] as const;
+      const listed = [...this.deployments]
+        .reverse()
+        .filter((d) => filters.every((f) => !url.searchParams.has(f) || d[f] === url.searchParams.get(f)));
+      return this.paginate(res, url, listed);
+    }
+    if (path === "/deployments" && method === "POST") {
+      if (typeof b.ref !== "string" || !b.ref) return this.invalid(res, "Deployment", "ref", "missing_field");
+      return this.send(res, 201, this.addDeployment(b));
+    }
+    m = path.match(/^\/deployments\/(\d+)\/statuses$/);
+    if (m) {
+      const id = Number(m[1]);
+      const deployment = this.deployments.find((d) => d.id === id);
+      if (!deployment) return this.notFound(res);
+      if (method === "GET")
+        return this.paginate(res, url, [...(this.deploymentStatuses.get(id) ?? [])].reverse());
+      if (method === "POST") {
+        const states = ["error", "failure", "inactive", "in_progress", "queued", "pending", "success"];
+        if (typeof b.state !== "string" || !states.includes(b.state))
+          return this.invalid(res, "DeploymentStatus", "state", "invalid");
+        return this.send(res, 201, this.addDeploymentStatus(deployment, b));
+      }
     }
     m = path.match(/^\/environments\/([^/]+)$/);
     if (m && method === "GET") {

@@ -44,6 +44,9 @@ module "dataflow" {
   subnetwork_self_link = "regions/europe-west1/subnetworks/shopstream-example-workers"
   udf_bucket_name      = "${var.project_id}-shopstream-udf"
   mongodb_uri          = var.mongodb_uri
+  # A dated release folder (a GoogleCloudPlatform/DataflowTemplates release tag); promotions take it from
+  # the release manifest.
+  google_template_version = "2026-08-18-00_RC00"
 
   ingestion = {
     input_subscription_id = "projects/${var.project_id}/subscriptions/shopstream-example-events-ingestion"

@@ -1,0 +1,186 @@
+/**
+ * What runs where: each promotion records the release it applied as a GitHub deployment of the target
+ * environment (task `deploy:release`, payload `{release_id, commit}`, then a `success` status), and the next
+ * promotion reads the source environment's record to promote exactly that release. Shapes: "Create a
+ * deployment" / "List deployments" / deployment statuses, components.schemas.deployment and
+ * deployment-status of @octokit/openapi-types 28.0.0 (GitHub's OpenAPI description).
+ */
+import type { getOctokit } from "@actions/github";
+import { shortId } from "./release";
+
+export type Octokit = ReturnType<typeof getOctokit>;
+export interface Repo {
+  owner: string;
+  repo: string;
+}
+
+/** Our deployments' task: GitHub also records a deployment (task `deploy`, empty payload) per environment job. */
+export const RELEASE_TASK = "deploy:release";
+const ID = /^[0-9a-f]{64}$/;
+
+export interface EnvironmentRelease {
+  releaseId: string;
+  commit: string;
+  deploymentId: number;
+  /** When the release's apply succeeded there (the `success` status), RFC 3339. */
+  deployedAt: string;
+}
+
+function payloadOf(payload: unknown): Record<string, unknown> {
+  if (typeof payload === "string") {
+    try {
+      const parsed = JSON.parse(payload) as unknown;
+      return parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  }
+  return payload && typeof payload === "object" ? (payload as Record<string, unknown>) : {};
+}
+
+/**
+ * The release running in `environment`: the newest `deploy:release` deployment that reached `success`. Its
+ * newest status may be `inactive`: "Create a deployment status" marks earlier successful deployments of the
+ * same environment inactive (`auto_inactive`, default true), and GitHub's own deployment of every job that
+ * names the environment (task `deploy`) would do that to ours; only the task tells them apart.
+ * undefined when none was ever recorded.
+ */
+export async function currentRelease(
+  octokit: Octokit,
+  repo: Repo,
+  environment: string,
+): Promise<EnvironmentRelease | undefined> {
+  try {
+    return await readCurrentRelease(octokit, repo, environment);
+  } catch (error) {
+    if ((error as Error).message.includes("payload.release_id")) throw error;
+    throw new Error(
+      `could not read the deployments of ${environment} (GET /repos/${repo.owner}/${repo.repo}/deployments and their statuses; the job needs permissions deployments: read): ${(error as Error).message}`,
+    );
+  }
+}
+
+async function readCurrentRelease(
+  octokit: Octokit,
+  repo: Repo,
+  environment: string,
+): Promise<EnvironmentRelease | undefined> {
+  const { data: deployments } = await octokit.rest.repos.listDeployments({
+    ...repo,
+    environment,
+    task: RELEASE_TASK,
+    per_page: 30,
+  });
+  const newestFirst = [...deployments].sort((a, b) => Number(b.id) - Number(a.id));
+  for (const d of newestFirst) {
+    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
+      ...repo,
+      deployment_id: Number(d.id),
+      per_page: 10,
+    });
+    const success = [...statuses]
+      .sort((a, b) => Number(a.id) - Number(b.id))
+      .find((st) => st.state === "success");
+    if (!success) continue;
+    const payload = payloadOf(d.payload);
+    if (typeof payload.release_id !== "string" || !ID.test(payload.release_id)) {
+      throw new Error(
+        `deployment #${d.id} of ${environment} (task ${RELEASE_TASK}) has no valid payload.release_id: it was not recorded by dataflow-template (mode record). Mark it inactive or record the release again`,
+      );
+    }
+    return {
+      releaseId: payload.release_id,
+      commit: typeof payload.commit === "string" ? payload.commit : d.sha,
+      deploymentId: Number(d.id),
+      deployedAt: success.created_at,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Refuses a promotion whose release is not the one running in the source. `requested` is the release the
+ * caller asked for ("" = the source's). dev -> dev deploys the newest release of main instead (`ofMain`).
+ * Returns the release to promote.
+ */
+export function releaseToPromote(args: {
+  source: string;
+  target: string;
+  requested: string;
+  sourceRelease: EnvironmentRelease | undefined;
+  ofMain?: string;
+}): string {
+  const { source, target, requested, sourceRelease, ofMain } = args;
+  if (requested && !ID.test(requested))
+    throw new Error(
+      `release: "${requested}" is not a release ID (64 hex characters, the SHA-256 of its manifest)`,
+    );
+  if (source === target) {
+    const id = requested || ofMain;
+    if (!id)
+      throw new Error(
+        `no release of this commit yet: the release workflow (.github/workflows/release.yml) builds one when a commit reaches main; wait for it to finish, then run the promotion again`,
+      );
+    return id;
+  }
+  if (!sourceRelease) {
+    throw new Error(
+      `nothing recorded as running in ${source}: promote a release to ${source} first (promote.yml, source ${source === "dev" ? "dev, target dev" : `…, target ${source}`}); ${target} only receives what ran in ${source}`,
+    );
+  }
+  if (requested && requested !== sourceRelease.releaseId) {
+    throw new Error(
+      `release-mismatch: release ${shortId(requested)} is not what runs in ${source} (release ${shortId(sourceRelease.releaseId)} of commit ${sourceRelease.commit.slice(0, 12)}, deployed ${sourceRelease.deployedAt}, deployment #${sourceRelease.deploymentId}). Promote ${shortId(sourceRelease.releaseId)} to ${target}, or deploy ${shortId(requested)} to ${source} first and let its SLO gate judge it there`,
+    );
+  }
+  return sourceRelease.releaseId;
+}
+
+/** Records `releaseId` as running in `environment` (after a successful apply). */
+export async function recordRelease(
+  octokit: Octokit,
+  repo: Repo,
+  args: { environment: string; releaseId: string; commit: string; logUrl: string },
+): Promise<number> {
+  try {
+    return await createRecord(octokit, repo, args);
+  } catch (error) {
+    throw new Error(
+      `could not record release ${shortId(args.releaseId)} as running in ${args.environment} (POST /repos/${repo.owner}/${repo.repo}/deployments and its status; the job needs permissions deployments: write). The apply itself succeeded: record it by re-running this job. ${(error as Error).message}`,
+    );
+  }
+}
+
+async function createRecord(
+  octokit: Octokit,
+  repo: Repo,
+  args: { environment: string; releaseId: string; commit: string; logUrl: string },
+): Promise<number> {
+  const { data } = await octokit.rest.repos.createDeployment({
+    ...repo,
+    ref: args.commit,
+    task: RELEASE_TASK,
+    environment: args.environment,
+    payload: { release_id: args.releaseId, commit: args.commit },
+    description: `release ${shortId(args.releaseId)}`,
+    // No merge of the default branch into the ref, no commit-status checks: the record follows an apply
+    // that already happened ("Create a deployment": auto_merge defaults to true, required_contexts to all).
+    auto_merge: false,
+    required_contexts: [],
+    transient_environment: false,
+    production_environment: args.environment === "prod",
+  });
+  if (!("id" in data))
+    throw new Error(
+      `GitHub did not create the deployment record of ${args.environment}: ${JSON.stringify(data)}`,
+    );
+  await octokit.rest.repos.createDeploymentStatus({
+    ...repo,
+    deployment_id: Number(data.id),
+    state: "success",
+    log_url: args.logUrl,
+    description: `release ${shortId(args.releaseId)} applied`,
+    auto_inactive: true,
+  });
+  return Number(data.id);
+}

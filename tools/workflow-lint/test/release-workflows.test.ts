@@ -1,0 +1,162 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+
+/**
+ * Promotions carry one release built once (docs/decisions/0002-immutable-release-promotion.md): the workflow
+ * structure that makes it so, read from the workflow files.
+ */
+const dir = join(__dirname, "../../../.github/workflows");
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, string>;
+}
+interface Job {
+  uses?: string;
+  needs?: string | string[];
+  if?: string;
+  environment?: string | { name: string };
+  permissions?: Record<string, string>;
+  steps?: Step[];
+  with?: Record<string, string>;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  jobs: Record<string, Job>;
+}
+/** A GitHub Actions expression as written in a workflow. */
+const gh = (expression: string) => `\${{ ${expression} }}`;
+const load = (file: string) => parse(readFileSync(join(dir, file), "utf8")) as Workflow;
+const promote = load("promote.yml");
+const release = load("release.yml");
+const envOf = (job: Job) => (typeof job.environment === "object" ? job.environment.name : job.environment);
+const needsOf = (job: Job) =>
+  job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
+const stepsUsing = (job: Job, action: string) => (job.steps ?? []).filter((s) => s.uses === action);
+
+describe("promote.yml", () => {
+  it("builds and pushes nothing: no image job, no docker, no npm", () => {
+    for (const [name, job] of Object.entries(promote.jobs)) {
+      expect(`${name}: ${job.uses ?? ""}`).not.toMatch(/reconciler-image/);
+      for (const step of job.steps ?? []) {
+        expect(`${name}: ${step.run ?? ""}`).not.toMatch(
+          /docker (build|push)|npm (ci|install)|tools\/udf\/src\/cli\.ts build/,
+        );
+      }
+    }
+  });
+
+  it("asks the <target> environment's reviewers once: only the apply job runs in <target>", () => {
+    const inTarget = Object.entries(promote.jobs)
+      .filter(([, job]) => envOf(job) === gh("inputs.target"))
+      .map(([name]) => name);
+    expect(inTarget).toEqual(["apply"]);
+  });
+
+  it("plans and applies the resolved release on its own commit, and records it after the apply", () => {
+    for (const name of ["plan", "apply"]) {
+      const job = promote.jobs[name]!;
+      expect(needsOf(job)).toContain("resolve");
+      const checkout = (job.steps ?? []).find((s) => s.uses?.startsWith("actions/checkout@"));
+      expect(checkout?.with?.ref).toBe(gh("needs.resolve.outputs.release-commit"));
+      const publish = stepsUsing(job, "./actions/dataflow-template").filter((s) => !s.with?.mode);
+      expect(publish).toHaveLength(1);
+      expect(publish[0]!.with).toMatchObject({
+        "release-id": gh("needs.resolve.outputs.release-id"),
+        "releases-bucket": gh("vars.RELEASES_BUCKET"),
+      });
+    }
+    const plan = stepsUsing(promote.jobs.plan!, "./actions/terraform-plan")[0];
+    expect(plan?.with?.["var-files"]).toBe(gh("steps.udf.outputs.tfvars-file"));
+    const record = stepsUsing(promote.jobs.apply!, "./actions/dataflow-template").find(
+      (s) => s.with?.mode === "record",
+    );
+    expect(record?.with).toMatchObject({
+      environment: gh("inputs.target"),
+      "release-id": gh("needs.resolve.outputs.release-id"),
+    });
+    expect(promote.jobs.apply!.permissions?.deployments).toBe("write");
+    const applyStep = (promote.jobs.apply!.steps ?? []).findIndex(
+      (s) => s.uses === "./actions/terraform-apply",
+    );
+    expect((promote.jobs.apply!.steps ?? []).indexOf(record!)).toBeGreaterThan(applyStep);
+  });
+
+  it("resolves the release from the source's record, with the release input checked there", () => {
+    const resolve = promote.jobs.resolve!;
+    expect(envOf(resolve)).toBe(`${gh("inputs.source")}-plan`);
+    expect(resolve.permissions?.deployments).toBe("read");
+    expect(stepsUsing(resolve, "./actions/dataflow-template")[0]?.with).toMatchObject({
+      mode: "resolve",
+      "source-environment": gh("inputs.source"),
+      "target-environment": gh("inputs.target"),
+      "release-id": gh("inputs.release"),
+    });
+  });
+
+  it("an SLO override needs the slo-override environment's approval; the gate gets the reason only then", () => {
+    const override = promote.jobs.override!;
+    expect(envOf(override)).toBe("slo-override");
+    expect(override.if).toBe("inputs.override-reason != ''");
+    const gate = promote.jobs.gate!;
+    expect(needsOf(gate)).toEqual(expect.arrayContaining(["resolve", "override"]));
+    expect(gate.if).toMatch(/needs\.override\.result == 'success' \|\| needs\.override\.result == 'skipped'/);
+    const inputs = stepsUsing(gate, "./actions/slo-gate")[0]!.with!;
+    expect(inputs["override-reason"]).toBe(
+      gh("needs.override.result == 'success' && inputs.override-reason || ''"),
+    );
+    expect(inputs["deployed-at"]).toMatch(/needs\.resolve\.outputs\.source-deployed-at/);
+    expect(inputs["target-environment"]).toMatch(/inputs\.target/);
+    expect(inputs["target-project-id"]).toMatch(/vars\.GCP_PROJECT_ID_PROD/);
+    expect(inputs["change-kind"]).toBe(gh("inputs.change-kind == 'fix' && 'fix' || 'change'"));
+    const dispatch = (promote.on.workflow_dispatch as { inputs: Record<string, { options?: string[] }> })
+      .inputs;
+    expect(dispatch["change-kind"]?.options).toEqual(["feature", "fix"]);
+    // No other job ever sees the reason as a gate input.
+    for (const [name, job] of Object.entries(promote.jobs)) {
+      if (name === "gate") continue;
+      for (const s of job.steps ?? [])
+        expect(`${name}: ${JSON.stringify(s.with ?? {})}`).not.toMatch(/override-reason/);
+    }
+  });
+
+  it("Slack and the summary name the release", () => {
+    const notify = promote.jobs.notify!;
+    expect(stepsUsing(notify, "./actions/slack-notify")[0]?.with?.release).toBe(
+      gh("needs.resolve.outputs.release-summary"),
+    );
+    expect(JSON.stringify(notify.steps)).toMatch(
+      /"RELEASE":"\$\{\{ needs\.resolve\.outputs\.release-summary/,
+    );
+  });
+});
+
+describe("release.yml", () => {
+  it("runs on pushes to main only, and only its release job holds the release identity", () => {
+    expect(Object.keys(release.on)).toEqual(["push"]);
+    expect(release.on.push).toEqual({ branches: ["main"] });
+    expect(envOf(release.jobs.release!)).toBe("release");
+    expect(release.jobs.image?.uses).toBe("./.github/workflows/reconciler-image.yml");
+    expect(release.jobs.image?.with?.environment).toBe("release");
+    // The job that runs dependency code (npm ci, the UDF build) has no token to mint.
+    expect(release.jobs.bundles!.permissions).toEqual({ contents: "read" });
+    for (const s of release.jobs.release!.steps ?? []) expect(s.run ?? "").not.toMatch(/npm (ci|install)/);
+  });
+
+  it("builds the release once with the image the same run pushed", () => {
+    const step = stepsUsing(release.jobs.release!, "./actions/dataflow-template")[0];
+    expect(step?.with).toMatchObject({
+      mode: "release",
+      "jobs-image": gh("needs.image.outputs.image"),
+      "template-version": gh("steps.templates.outputs.version"),
+      "build-command": "",
+    });
+  });
+
+  it("no other workflow can use the release identity", () => {
+    for (const file of ["promote.yml", "drift.yml", "terraform-plan.yml", "ci.yml", "slo-audit.yml"]) {
+      expect(`${file}: ${readFileSync(join(dir, file), "utf8")}`).not.toMatch(/GCP_RELEASE_SERVICE_ACCOUNT/);
+    }
+  });
+});
