@@ -193,7 +193,7 @@ variable "dataflow_max_workers" {
 # ---- monitoring ----
 
 variable "slack_auth_token" {
-  description = "Slack OAuth token of the Cloud Monitoring app. Ephemeral and write-only: never in a plan file or state. Plans need no value; the apply job gives it (TF_VAR_slack_auth_token from the deploy environment's SLACK_AUTH_TOKEN secret), and an apply that creates or updates an alert channel without it fails. Never put it in a tfvars file."
+  description = "Slack OAuth token of the Cloud Monitoring app. Ephemeral and write-only: never in a plan file or state. Plans need no value; every apply needs it (the promotion's apply step: TF_VAR_slack_auth_token from the deploy environment's SLACK_AUTH_TOKEN secret) and fails without it. Never put it in a tfvars file."
   type        = string
   sensitive   = true
   ephemeral   = true

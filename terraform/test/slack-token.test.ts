@@ -275,6 +275,14 @@ describe("the Slack token of the alert channels (real tofu and provider, fake Mo
       ["no-op"],
       ["no-op"],
     ]);
+    // Every apply needs the token, even one that changes no channel (OpenTofu checks the precondition of
+    // unchanged resources too); it fails without writing anything.
+    const sent = calls.filter((c) => c.method !== "GET").length;
+    const r = await tofu(["apply", "-input=false", "-lock=false", "again.tfplan"]);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/No Slack token/);
+    expect(calls.filter((c) => c.method !== "GET")).toHaveLength(sent);
+    expect(storedTokens()).toEqual([REAL_TOKEN, REAL_TOKEN]);
   }, 300_000);
 
   it("rotating: a new token version sends the new token on the next promotion", async () => {

@@ -14,7 +14,7 @@ variable "environment" {
 }
 
 variable "slack_auth_token" {
-  description = "OAuth token of the Google Cloud Monitoring Slack app for the workspace, sent to the channels as the write-only `auth_token_wo` (never stored in a plan or in state). Ephemeral: give it to `apply` (TF_VAR_slack_auth_token from the deploy environment's secret); plans need no value, and an apply that creates or updates a channel without it fails."
+  description = "OAuth token of the Google Cloud Monitoring Slack app for the workspace, sent to the channels as the write-only `auth_token_wo` (never stored in a plan or in state). Ephemeral: give it to `apply` (TF_VAR_slack_auth_token from the deploy environment's secret); plans need no value, and every apply fails without it."
   type        = string
   sensitive   = true
   ephemeral   = true
