@@ -273,6 +273,7 @@ module "monitoring" {
   service_id                     = local.names.monitoring.service
   environment                    = var.environment
   slack_auth_token               = var.slack_auth_token
+  slack_auth_token_version       = var.slack_auth_token_version
   slack_page_channel             = var.slack_page_channel
   slack_ticket_channel           = var.slack_ticket_channel
   slos                           = local.slos

@@ -203,9 +203,18 @@ variable "dataflow_max_workers" {
 # ---- monitoring ----
 
 variable "slack_auth_token" {
-  description = "Slack OAuth token of the Cloud Monitoring app. Pass it as TF_VAR_slack_auth_token from a CI secret, never in a tfvars file."
+  description = "Slack OAuth token of the Cloud Monitoring app. Ephemeral and write-only: never in a plan file or state. Plans need no value; every apply needs it (the promotion's apply step: TF_VAR_slack_auth_token from the deploy environment's SLACK_AUTH_TOKEN secret) and fails without it. Never put it in a tfvars file."
   type        = string
   sensitive   = true
+  ephemeral   = true
+  default     = null
+}
+
+variable "slack_auth_token_version" {
+  description = "Generation of the Slack token: after rotating SLACK_AUTH_TOKEN, increase it in environments/<env>.tfvars so that the next promotion sends the new token to the alert channels (docs/forking.md)."
+  type        = number
+  default     = 1
+  nullable    = false
 }
 
 variable "slack_page_channel" {

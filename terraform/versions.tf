@@ -1,6 +1,7 @@
 terraform {
-  # OpenTofu >= 1.6 or Terraform >= 1.6 (CI checks with OpenTofu, see tools/terraform/).
-  required_version = ">= 1.6.0"
+  # OpenTofu >= 1.11: the Slack token is an ephemeral variable sent as a write-only argument (CI pins the
+  # version in tools/terraform/install.sh). Terraform would ignore encryption.tofu: use OpenTofu.
+  required_version = ">= 1.11.0"
 
   required_providers {
     google = {

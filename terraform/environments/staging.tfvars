@@ -1,5 +1,5 @@
 # Environment: staging. Every value an environment needs is here; modules hold no environment values.
-# Secrets are NOT set here: TF_VAR_slack_auth_token, MONGODB_ATLAS_CLIENT_ID/SECRET come from CI secrets.
+# Secrets are NOT set here: TF_VAR_slack_auth_token (apply only), MONGODB_ATLAS_CLIENT_ID/SECRET come from CI secrets.
 environment = "staging"
 project_id  = "your-staging-project-id"
 # Resource names, region and BigQuery/Atlas locations come from packages/platform/platform.ts (not set here).
@@ -43,5 +43,7 @@ udfs = {
 # Monitoring
 slack_page_channel   = "#shopstream-staging-alerts"
 slack_ticket_channel = null
+# Increase after rotating the SLACK_AUTH_TOKEN secret of this environment (docs/forking.md).
+slack_auth_token_version = 1
 
 # SLOs: declared once in policies/slo/*.yaml and read through slo_declaration_file (generated); not set here.

@@ -100,10 +100,14 @@ describe("variables and outputs", () => {
     expect(misplaced).toEqual([]);
   });
 
-  test("secrets are sensitive variables without defaults", () => {
+  test("the Slack token is a sensitive, ephemeral variable with no default but null (plans need none)", () => {
     for (const dir of [root, join(root, "modules", "monitoring")]) {
       const token = readModule(dir).variables.find((v) => v.name === "slack_auth_token");
-      expect(token).toMatchObject({ sensitive: true, default: null });
+      expect(token).toMatchObject({ sensitive: true, default: "null" });
+      const block = blocks(parseHclFile(join(dir, token!.file)), "variable").find(
+        (b) => b.labels[0] === "slack_auth_token",
+      );
+      expect(attr(block!.body, "ephemeral")?.expr).toBe("true");
     }
   });
 });

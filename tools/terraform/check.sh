@@ -13,6 +13,7 @@ BIN="${REPO}/.local/bin"
 cd "${REPO}"
 
 bash tools/terraform/install.sh all
+TOFU="$(bash tools/terraform/install.sh tofu-path)"
 
 export TF_CLI_CONFIG_FILE="${REPO}/.local/tofurc"
 touch "${TF_CLI_CONFIG_FILE}"
@@ -22,8 +23,8 @@ step() { printf '\n== %s\n' "$*"; }
 t0=$(date +%s)
 
 step "tofu fmt -check -recursive terraform"
-if ! "${BIN}/tofu" fmt -check -recursive -diff terraform; then
-  echo "Formatting differs: run '.local/bin/tofu fmt -recursive terraform'." >&2
+if ! "${TOFU}" fmt -check -recursive -diff terraform; then
+  echo "Formatting differs: run '${TOFU#"${REPO}/"} fmt -recursive terraform'." >&2
   exit 1
 fi
 

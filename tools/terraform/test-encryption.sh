@@ -6,11 +6,11 @@
 #   1. without encryption the secret is readable in the state (so the checks below can fail);
 #   2. with it, neither the state nor the saved plan contains the secret, and both are OpenTofu-encrypted;
 #   3. the saved plan applies with the same key, and nothing can be read with a wrong key.
-# Usage: bash tools/terraform/test-encryption.sh   (needs .local/bin/tofu: tools/terraform/install.sh tofu)
+# Usage: bash tools/terraform/test-encryption.sh   (needs the pinned tofu: tools/terraform/install.sh tofu)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-TOFU="${REPO}/.local/bin/tofu"
+TOFU="$(bash "${REPO}/tools/terraform/install.sh" tofu-path)"
 [[ -x "${TOFU}" ]] || { echo "tofu missing: run bash tools/terraform/install.sh tofu" >&2; exit 1; }
 export TF_CLI_CONFIG_FILE="${REPO}/.local/tofurc"
 touch "${TF_CLI_CONFIG_FILE}"

@@ -29,6 +29,7 @@ GOOGLE_BIN="${GOOGLE_DIR}/terraform-provider-google_v${GOOGLE_AS_VERSION}"
 STAMP="${GOOGLE_DIR}/.source-version"
 
 bash "${REPO}/tools/terraform/install.sh" tofu
+TOFU="$(bash "${REPO}/tools/terraform/install.sh" tofu-path)"
 export TF_CLI_CONFIG_FILE="${LOCAL}/tofurc"
 touch "${TF_CLI_CONFIG_FILE}"
 
@@ -111,8 +112,8 @@ export TF_VAR_state_encryption_key="projects/validate/locations/global/keyRings/
 failed=0
 for root in "${roots[@]}"; do
   printf '%-40s ' "${root}"
-  if out="$("${LOCAL}/bin/tofu" -chdir="${work}/terraform/${root}" init -backend=false -input=false -no-color -plugin-dir="${PLUGINS}" 2>&1)" &&
-    out="$("${LOCAL}/bin/tofu" -chdir="${work}/terraform/${root}" validate -no-color 2>&1)"; then
+  if out="$("${TOFU}" -chdir="${work}/terraform/${root}" init -backend=false -input=false -no-color -plugin-dir="${PLUGINS}" 2>&1)" &&
+    out="$("${TOFU}" -chdir="${work}/terraform/${root}" validate -no-color 2>&1)"; then
     echo "valid"
   else
     echo "INVALID"

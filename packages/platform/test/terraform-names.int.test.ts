@@ -31,7 +31,10 @@ import {
 } from "../src";
 
 const REPO = join(__dirname, "..", "..", "..");
-const TOFU = join(REPO, ".local", "bin", "tofu");
+/** The pinned OpenTofu: tools/terraform/install.sh keeps one binary per version and prints its path. */
+const TOFU = execFileSync("bash", [join(REPO, "tools", "terraform", "install.sh"), "tofu-path"], {
+  encoding: "utf8",
+}).trim();
 const MODULES = join(REPO, "terraform", "modules");
 
 /** The name variables of each module (the rest of their variables are not about names). */

@@ -54,8 +54,21 @@ resource "google_monitoring_notification_channel" "slack" {
     channel_name = each.value
   }
 
+  # Write-only (hashicorp/google >= 7.19.0): the token is sent on create and on every update of the channel,
+  # and is never stored in the plan or in state. A plan needs no token (it is not part of the plan), but the
+  # provider validates that the argument is set, hence the stand-in while planning; it can never be applied
+  # because the precondition below refuses any apply without the real token (OpenTofu checks it at every
+  # apply, also when the channels do not change).
   sensitive_labels {
-    auth_token = var.slack_auth_token
+    auth_token_wo         = var.slack_auth_token != null ? var.slack_auth_token : (terraform.applying ? null : "not-sent-while-planning")
+    auth_token_wo_version = tostring(var.slack_auth_token_version)
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.slack_auth_token != null || !terraform.applying
+      error_message = "No Slack token: an apply needs the real token of the ${each.key} alert channel (TF_VAR_slack_auth_token, the deploy environment's SLACK_AUTH_TOKEN secret; docs/forking.md). Plans need none."
+    }
   }
 }
 

@@ -14,9 +14,18 @@ variable "environment" {
 }
 
 variable "slack_auth_token" {
-  description = "OAuth token of the Google Cloud Monitoring Slack app for the workspace. Supply it from a secret (TF_VAR_slack_auth_token), never in a tfvars file."
+  description = "OAuth token of the Google Cloud Monitoring Slack app for the workspace, sent to the channels as the write-only `auth_token_wo` (never stored in a plan or in state). Ephemeral: give it to `apply` (TF_VAR_slack_auth_token from the deploy environment's secret); plans need no value, and every apply fails without it."
   type        = string
   sensitive   = true
+  ephemeral   = true
+  default     = null
+}
+
+variable "slack_auth_token_version" {
+  description = "Generation of the Slack token (`auth_token_wo_version`): increase it to send a rotated token to the channels on the next apply. Any other change to a channel also sends the token given to that apply."
+  type        = number
+  default     = 1
+  nullable    = false
 }
 
 variable "slack_page_channel" {

@@ -1,8 +1,8 @@
 # Minimal use of the monitoring module: Slack channels, one freshness SLO with the default burn-rate alerts,
 # and a per-event latency SLO over a custom distribution metric whose descriptor the module creates first.
-# TF_VAR_slack_auth_token=... tofu apply -var project_id=YOUR_PROJECT
+# TF_VAR_slack_auth_token=... tofu apply -var project_id=YOUR_PROJECT   (the token is ephemeral: never saved)
 terraform {
-  required_version = ">= 1.6.0"
+  required_version = ">= 1.11.0"
   required_providers {
     google = {
       source  = "hashicorp/google"
@@ -17,9 +17,11 @@ variable "project_id" {
 }
 
 variable "slack_auth_token" {
-  description = "Slack OAuth token of the Cloud Monitoring app."
+  description = "Slack OAuth token of the Cloud Monitoring app (ephemeral: not stored in a plan or state; needed by apply)."
   type        = string
   sensitive   = true
+  ephemeral   = true
+  default     = null
 }
 
 provider "google" {
