@@ -21,7 +21,7 @@ const ROTATED_TOKEN = "xoxb-rotated-token-2222";
 const PLAN_TIME_TOKEN = "xoxb-given-to-a-plan-3333";
 const PROJECT = "shop-slack-test";
 
-/** The provider plugin validate.sh builds here (no registry is reachable); CI downloads it in `tofu init`. */
+/** The provider plugin validate.sh builds (no Terraform registry is reachable here or in CI). */
 const pluginDir = join(terraformRoot, "..", ".local", "tofu-plugins");
 const localGoogle = join(pluginDir, "registry.opentofu.org", "hashicorp", "google");
 
@@ -231,7 +231,12 @@ beforeAll(async () => {
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   writeFileSync(join(work, "tofurc"), "");
   writeRoot();
-  await ok(["init", "-input=false", ...(existsSync(localGoogle) ? [`-plugin-dir=${pluginDir}`] : [])]);
+  if (!existsSync(localGoogle)) {
+    throw new Error(
+      `the google provider is not built in ${pluginDir}: run \`npm run terraform:check\` (it builds it from the Go module proxy; npm test runs it before these tests)`,
+    );
+  }
+  await ok(["init", "-input=false", `-plugin-dir=${pluginDir}`]);
 }, 300_000);
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
