@@ -11,6 +11,7 @@
  */
 import type { BigQuery } from "@google-cloud/bigquery";
 import { LIMITS, parseRfc3339 } from "@shopstream/events";
+import { stampLatencyMs } from "@shopstream/telemetry";
 import type { Db } from "mongodb";
 import { type LatencyDistribution, latencyDistribution } from "./latency";
 import type { Store } from "./metrics";
@@ -21,19 +22,12 @@ export interface LatencySample {
   processedMs: number;
 }
 
-/**
- * How far the two stamps may disagree the wrong way (published after processed) and still count, as 0 s:
- * publisher and worker clocks are NTP-synchronised but on different machines. Beyond it the event is
- * `invalid` (a publisher clock running ahead): counted and logged, never scored as fast.
- */
-export const CLOCK_SKEW_TOLERANCE_MS = 1000;
-
 /** One minute of one store: the distribution written, and what was left out of it, counted. */
 export interface MinuteLatency {
   distribution: LatencyDistribution;
   /** Events without `published_at` (not latency-measured; a shop publisher that does not stamp). */
   unmeasured: number;
-  /** Events whose publish stamp is more than CLOCK_SKEW_TOLERANCE_MS after their processing stamp. */
+  /** Events whose publish stamp is more than CLOCK_SKEW_TOLERANCE_MS (telemetry) after their processing stamp. */
   invalid: number;
 }
 
@@ -43,13 +37,10 @@ export function summariseLatencies(samples: Iterable<LatencySample>): MinuteLate
   let unmeasured = 0;
   let invalid = 0;
   for (const s of samples) {
-    if (s.publishedMs === null) unmeasured++;
-    else if (!Number.isFinite(s.publishedMs) || !Number.isFinite(s.processedMs)) invalid++;
-    else {
-      const ms = s.processedMs - s.publishedMs;
-      if (ms < -CLOCK_SKEW_TOLERANCE_MS) invalid++;
-      else seconds.push(Math.max(0, ms) / 1000);
-    }
+    const ms = stampLatencyMs(s.publishedMs, s.processedMs);
+    if (ms === "unmeasured") unmeasured++;
+    else if (ms === "invalid") invalid++;
+    else seconds.push(ms / 1000);
   }
   return { distribution: latencyDistribution(seconds), unmeasured, invalid };
 }
