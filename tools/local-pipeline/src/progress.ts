@@ -27,6 +27,8 @@ export interface PipelineTotals {
    * processing-latency SLO's store), from the same stamps export-slis reads.
    */
   sliLatency: HistogramSnapshot;
+  /** Pub/Sub publish time -> stored in MongoDB and acked (exact; the store the SLI reads), for calibration. */
+  mongoExactLatency: HistogramSnapshot;
   /** Stored events without published_at / with a publish stamp after processing (not in sliLatency). */
   latencyUnmeasured: number;
   latencyInvalid: number;
@@ -57,6 +59,7 @@ export function totals(supervisor: Supervisor): PipelineTotals {
     p99: latency.percentile(99),
     latency: latency.snapshot(),
     sliLatency: supervisor.latency("ingestion", "sliLatency").snapshot(),
+    mongoExactLatency: supervisor.latency("ingestion").snapshot(),
     latencyUnmeasured: ingestion.latency_unmeasured ?? 0,
     latencyInvalid: ingestion.latency_invalid ?? 0,
     restarts: supervisor.restarts("ingestion") + supervisor.restarts("analytics"),
