@@ -81514,7 +81514,12 @@ var ENVELOPE_FIELDS = {
   user_id: opt(id("Signed-in user; null or absent for anonymous visitors")),
   anonymous_id: opt(id("Device identifier; required (not null) when user_id is null or absent")),
   context: opt({ kind: "object", fields: CONTEXT_FIELDS, doc: "Where the event happened" }),
-  properties: req({ kind: "object", fields: {}, doc: "Per-type properties (see PROPERTIES)" })
+  properties: req({ kind: "object", fields: {}, doc: "Per-type properties (see PROPERTIES)" }),
+  published_at: opt({
+    kind: "string",
+    format: "rfc3339",
+    doc: "When the publisher handed the event to Pub/Sub: RFC 3339 with offset, stamped by the publish library (not by the shop's business code). Optional: an event without it is stored as usual but not latency-measured"
+  })
 };
 
 // packages/events/src/examples.ts
@@ -81529,6 +81534,7 @@ var envelope = (type, n) => ({
   event_id: `0b7e3d4a-5c1f-4e2a-9f10-00000000000${n}`,
   event_type: type,
   event_time: "2026-11-26T10:15:0" + n + ".250+01:00",
+  published_at: "2026-11-26T10:15:0" + n + ".400+01:00",
   schema_version: "1",
   session_id: "sess-7f3a",
   user_id: "user-42",
@@ -82264,6 +82270,30 @@ function goldenCases() {
     ["null properties", mutate2("page_view", (e) => e.properties = null)]
   ];
   for (const [name, payload] of refusedNulls) add(`refused: ${name}`, payload);
+  add(
+    "valid purchase, published_at absent",
+    mutate2("purchase", (e) => delete e.published_at)
+  );
+  add(
+    "valid purchase, published_at null",
+    mutate2("purchase", (e) => e.published_at = null)
+  );
+  add(
+    "valid purchase, published_at in Z with nanoseconds",
+    mutate2("purchase", (e) => e.published_at = "2026-11-26T09:15:07.123456789Z")
+  );
+  add(
+    "valid purchase, published_at after the processing clock (skewed publisher)",
+    mutate2("purchase", (e) => e.published_at = at(GOLDEN_NOW + 6e4))
+  );
+  add(
+    "refused: published_at not RFC 3339",
+    mutate2("purchase", (e) => e.published_at = "1732612507")
+  );
+  add(
+    "refused: published_at as a number",
+    mutate2("purchase", (e) => e.published_at = 1732612507e3)
+  );
   const nested = (levels, leaf) => {
     let value = leaf;
     for (let i = 0; i < levels; i++) value = { x: value };
@@ -82343,6 +82373,7 @@ function toWarehouseRow(payload, nowMs) {
   }
   const userId = typeof event.user_id === "string" ? event.user_id : null;
   const anonymousId = text(event.anonymous_id);
+  const published = typeof event.published_at === "string" ? parseRfc3339(event.published_at) : null;
   const row = {
     event_id: event.event_id,
     event_type: event.event_type,
@@ -82365,7 +82396,9 @@ function toWarehouseRow(payload, nowMs) {
     search_query: text(props.query),
     results_count: typeof props.results_count === "number" ? props.results_count : null,
     items,
-    payload: JSON.stringify(event)
+    payload: JSON.stringify(event),
+    published_at: published ? published.utc : null,
+    processed_at: formatUtc(nowMs)
   };
   return JSON.stringify(row);
 }
@@ -82380,6 +82413,7 @@ function toRawDocument(payload, nowMs) {
     if (Object.prototype.hasOwnProperty.call(event, key) && key !== "_id") document2[key] = event[key];
   }
   document2.event_ts = { $date: result.eventTimeUtc.substring(0, 23) + "Z" };
+  document2.processed_at = { $date: formatUtc(nowMs).substring(0, 23) + "Z" };
   return JSON.stringify(document2);
 }
 

@@ -3,7 +3,7 @@
  * there, exact dedup in the aggregate SQL), the dead-letter sink and idempotent provisioning of the
  * dataset, the events table (from the contract's generated schema) and the aggregate tables.
  */
-import { BigQuery, type TableField } from "@google-cloud/bigquery";
+import { BigQuery, type Table, type TableField } from "@google-cloud/bigquery";
 import { buildDeadLetterTableSchema, buildEventsTableSchema, type WarehouseRow } from "@shopstream/events";
 import type { DeadLetterRecord, DeadLetterSink, Sink, WriteOutcome } from "@shopstream/worker";
 import type { AggregateDefinition } from "./aggregates";
@@ -104,6 +104,23 @@ function aggregateSchema(aggregate: AggregateDefinition): TableField[] {
 }
 
 /** Creates the dataset and every table if missing; safe to run on every start. */
+/**
+ * Refuses to start on a table an older version created without columns the contract added since (e.g.
+ * published_at / processed_at): every insert would fail. In Google Cloud Terraform adds NULLABLE columns in
+ * place; the local stand-in (bqemulator) answers later inserts with "An internal error occurred" after a
+ * schema patch (seen here), so a kept local table is named with what to do instead of patched.
+ */
+async function checkColumns(table: Table, fields: TableField[]): Promise<void> {
+  const [metadata] = await table.getMetadata();
+  const names = new Set(((metadata.schema?.fields ?? []) as TableField[]).map((f) => f.name));
+  const missing = fields.filter((f) => !names.has(f.name as string)).map((f) => f.name);
+  if (missing.length)
+    throw new Error(
+      `BigQuery table ${table.dataset.id}.${table.id} lacks column(s) ${missing.join(", ")} of the current contract ` +
+        "(created by an older version): delete the local dataset (or the table) and start again; in Google Cloud, apply Terraform",
+    );
+}
+
 export async function ensureWarehouse(
   bigquery: BigQuery,
   dataset: string,
@@ -126,7 +143,10 @@ export async function ensureWarehouse(
   ];
   for (const table of tables) {
     const [tableExists] = await ds.table(table.name).exists();
-    if (tableExists) continue;
+    if (tableExists) {
+      await checkColumns(ds.table(table.name), table.fields);
+      continue;
+    }
     await ds
       .createTable(table.name, {
         schema: { fields: table.fields },

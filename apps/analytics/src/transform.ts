@@ -4,7 +4,14 @@
  * Pure and ES5-library-safe: bundled into the Dataflow UDF of the PubSub_to_BigQuery_Flex template
  * (string in -> string out, a throw dead-letters); the local worker inserts the same JSON.
  */
-import { multiplyMoney, parseAndValidate, type WarehouseItem, type WarehouseRow } from "@shopstream/events";
+import {
+  formatUtc,
+  multiplyMoney,
+  parseAndValidate,
+  parseRfc3339,
+  type WarehouseItem,
+  type WarehouseRow,
+} from "@shopstream/events";
 
 type Props = Record<string, unknown>;
 
@@ -36,7 +43,8 @@ function sumQuantities(items: WarehouseItem[]): number {
 
 /**
  * @param payload the Pub/Sub message data as text
- * @param nowMs clock for the event_time acceptance window
+ * @param nowMs the processing clock: the event_time acceptance window and the `processed_at` stamp
+ *   (the UDF passes the worker's clock; tests pass a fixed one, so outputs stay deterministic)
  * @returns the `events` row as JSON text
  * @throws Error whose message is the dead-letter reason
  */
@@ -70,6 +78,8 @@ export function toWarehouseRow(payload: string, nowMs: number): string {
   }
   const userId = typeof event.user_id === "string" ? event.user_id : null;
   const anonymousId = text(event.anonymous_id);
+  // Validated as RFC 3339 already; stored in UTC like event_time so the latency is a column difference.
+  const published = typeof event.published_at === "string" ? parseRfc3339(event.published_at) : null;
   const row: WarehouseRow = {
     event_id: event.event_id,
     event_type: event.event_type,
@@ -93,6 +103,8 @@ export function toWarehouseRow(payload: string, nowMs: number): string {
     results_count: typeof props.results_count === "number" ? props.results_count : null,
     items,
     payload: JSON.stringify(event),
+    published_at: published ? published.utc : null,
+    processed_at: formatUtc(nowMs),
   };
   return JSON.stringify(row);
 }

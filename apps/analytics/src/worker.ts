@@ -1,7 +1,7 @@
 /** Assembles the analytics worker: subscription -> toWarehouseRow -> BigQuery events -> aggregate refresh. */
 import type { BigQuery } from "@google-cloud/bigquery";
 import type { PubSub } from "@google-cloud/pubsub";
-import type { WarehouseRow } from "@shopstream/events";
+import { parseRfc3339, type WarehouseRow } from "@shopstream/events";
 import type { Logger, StageMetrics } from "@shopstream/telemetry";
 import { type RunningWorker, resolveTuning, startSubscriber, type WorkerTuning } from "@shopstream/worker";
 import { loadAggregates } from "./aggregates";
@@ -43,6 +43,8 @@ export async function startAnalyticsWorker(options: AnalyticsWorkerOptions): Pro
     subscriptionName: options.subscription,
     transform: toWarehouseRow,
     decode: (output) => JSON.parse(output) as WarehouseRow,
+    publishedAtMs: (row) =>
+      row.published_at === null ? null : (parseRfc3339(row.published_at)?.epochMs ?? Number.NaN),
     sink: new EventsTableSink(options.bigquery, options.dataset, (rows) =>
       refresher.markDirty(rows.map((row) => Date.parse(row.event_time))),
     ),

@@ -47,4 +47,11 @@ describe("toWarehouseRow", () => {
       toWarehouseRow(JSON.stringify({ ...EXAMPLE_EVENTS.refund, schema_version: "9" }), NOW),
     ).toThrow(/unsupported schema version/);
   });
+
+  it("stamps processed_at from the clock it is given and stores published_at in UTC (null when absent)", () => {
+    const out = JSON.parse(toWarehouseRow(JSON.stringify(EXAMPLE_EVENTS.purchase), NOW + 1)) as WarehouseRow;
+    expect(out.processed_at).toBe("2026-11-26T10:20:00.001000Z");
+    expect(out.published_at).toBe("2026-11-26T09:15:07.400000Z"); // sent as 10:15:07.400+01:00
+    expect(row({ ...EXAMPLE_EVENTS.purchase, published_at: null }).published_at).toBeNull();
+  });
 });

@@ -90,6 +90,8 @@ export async function ensureRawStore(client: MongoClient, names: RawStoreNames):
   await db
     .collection(names.collection)
     .createIndex({ event_type: 1, event_ts: 1 }, { name: "event_type_event_ts" });
+  // the latency SLI reads each minute of processing (apps/reconciler export-slis)
+  await db.collection(names.collection).createIndex({ processed_at: 1 }, { name: "processed_at" });
   await db
     .collection(names.deadLetterCollection)
     .createIndex({ dead_lettered_at: 1 }, { name: "dead_lettered_at" });

@@ -1,5 +1,6 @@
 /** Assembles the ingestion worker: Pub/Sub subscription -> toRawDocument -> MongoDB raw events. */
 import type { PubSub } from "@google-cloud/pubsub";
+import { parseRfc3339 } from "@shopstream/events";
 import type { Logger, StageMetrics } from "@shopstream/telemetry";
 import { type RunningWorker, resolveTuning, startSubscriber, type WorkerTuning } from "@shopstream/worker";
 import { BSON, type MongoClient } from "mongodb";
@@ -28,6 +29,11 @@ export async function startIngestionWorker(options: IngestionWorkerOptions): Pro
     transform: toRawDocument,
     // Canonical extended JSON -> BSON types (Decimal128, Date), as the Dataflow template does.
     decode: (output) => BSON.EJSON.parse(output, { relaxed: true }) as Record<string, unknown>,
+    // kept as sent, any RFC 3339 offset (validated by the transform)
+    publishedAtMs: (document) =>
+      typeof document.published_at === "string"
+        ? (parseRfc3339(document.published_at)?.epochMs ?? Number.NaN)
+        : null,
     sink: new RawEventSink(db.collection(options.collection)),
     deadLetters: new MongoDeadLetterSink(db.collection<DeadLetterDocument>(options.deadLetterCollection)),
     metrics: options.metrics,

@@ -41,4 +41,19 @@ describe("toRawDocument", () => {
     expect(() => toRawDocument('{"event_type":"purchase"}', NOW)).toThrow(/event_id: is required/);
     expect(() => toRawDocument("nope", NOW)).toThrow("payload: not valid JSON");
   });
+
+  it("stamps processed_at from the clock it is given (the UDF passes the worker's) and keeps published_at as sent", () => {
+    const doc = BSON.EJSON.parse(toRawDocument(JSON.stringify(EXAMPLE_EVENTS.purchase), NOW + 1), {
+      relaxed: true,
+    }) as Record<string, any>;
+    expect(doc.processed_at).toEqual(new Date("2026-11-26T10:20:00.001Z"));
+    expect(doc.published_at).toBe(EXAMPLE_EVENTS.purchase.published_at);
+    const { published_at: _stamp, ...unstamped } = EXAMPLE_EVENTS.purchase;
+    const bare = BSON.EJSON.parse(toRawDocument(JSON.stringify(unstamped), NOW), { relaxed: true }) as Record<
+      string,
+      any
+    >;
+    expect("published_at" in bare).toBe(false);
+    expect(bare.processed_at).toEqual(new Date(NOW));
+  });
 });

@@ -1,10 +1,10 @@
 /**
  * The publish library a shop backend imports: validates against the contract before publishing,
- * sets the routing attributes, batches through the Pub/Sub client and bounds what is outstanding so a
+ * stamps `published_at` (the start of the per-event latency SLI), sets the routing attributes, batches through the Pub/Sub client and bounds what is outstanding so a
  * slow topic applies backpressure instead of growing memory.
  */
 import type { PubSub, Topic } from "@google-cloud/pubsub";
-import { ATTRIBUTES, SCHEMA_VERSION, type ShopEvent, validateEvent } from "@shopstream/events";
+import { ATTRIBUTES, formatUtc, SCHEMA_VERSION, type ShopEvent, validateEvent } from "@shopstream/events";
 
 export interface PublisherOptions {
   pubsub: PubSub;
@@ -16,6 +16,7 @@ export interface PublisherOptions {
   maxOutstandingBytes?: number;
   /** Refuse events that break the contract before they leave the process (default true). */
   validate?: boolean;
+  /** Milliseconds since the epoch: the validation clock and the `published_at` stamp (default Date.now). */
   clock?: () => number;
 }
 
@@ -54,14 +55,21 @@ export class EventPublisher {
     this.maxBytes = options.maxOutstandingBytes ?? 64 * 1024 * 1024;
   }
 
-  /** Validates and publishes one event; resolves once it is handed to the client's batcher. */
+  /**
+   * Stamps `published_at` (now, unless the event already carries one: a replay keeps its first publish
+   * time, so the delay it suffered counts), validates and publishes one event; resolves once it is handed
+   * to the client's batcher. The caller's object is not changed.
+   */
   async publish(event: ShopEvent): Promise<void> {
+    const nowMs = (this.options.clock ?? Date.now)();
+    const stamped: ShopEvent =
+      typeof event.published_at === "string" ? event : { ...event, published_at: formatUtc(nowMs) };
     if (this.options.validate !== false) {
-      const result = validateEvent(event, (this.options.clock ?? Date.now)());
+      const result = validateEvent(stamped, nowMs);
       if (!result.ok) throw new ContractViolation(event.event_id, result.reason);
     }
     await this.publishRaw(
-      Buffer.from(JSON.stringify(event)),
+      Buffer.from(JSON.stringify(stamped)),
       {
         [ATTRIBUTES.eventType]: event.event_type,
         [ATTRIBUTES.schemaVersion]: SCHEMA_VERSION,

@@ -22,4 +22,49 @@ describe("EventPublisher", () => {
     );
     expect(publisher.stats.outstanding).toBe(0);
   });
+
+  describe("published_at (the start of the latency SLI)", () => {
+    const sent: Record<string, unknown>[] = [];
+    const fakePubSub = {
+      topic: () => ({
+        publishMessage: async (message: { data: Buffer }) => {
+          sent.push(JSON.parse(message.data.toString("utf8")) as Record<string, unknown>);
+          return "message-id";
+        },
+        flush: async () => undefined,
+      }),
+    } as unknown as PubSub;
+    const now = Date.parse("2026-11-26T09:15:05Z");
+    const stamping = new EventPublisher({ pubsub: fakePubSub, topic: "events", clock: () => now });
+
+    beforeEach(() => sent.splice(0));
+
+    it("stamps the publish time in UTC on an event without one, leaving the caller's object unchanged", async () => {
+      const { published_at: _absent, ...event } = EXAMPLE_EVENTS.purchase;
+      await stamping.publish(event as ShopEvent);
+      await stamping.flush();
+      expect(sent[0]?.published_at).toBe("2026-11-26T09:15:05.000000Z");
+      expect(sent[0]?.event_id).toBe(event.event_id);
+      expect("published_at" in event).toBe(false);
+    });
+
+    it("stamps an event whose published_at is null (null means absent)", async () => {
+      await stamping.publish({ ...EXAMPLE_EVENTS.search, published_at: null });
+      await stamping.flush();
+      expect(sent[0]?.published_at).toBe("2026-11-26T09:15:05.000000Z");
+    });
+
+    it("keeps a stamp already set (a replay keeps its first publish time, so its delay counts)", async () => {
+      await stamping.publish(EXAMPLE_EVENTS.purchase);
+      await stamping.flush();
+      expect(sent[0]?.published_at).toBe(EXAMPLE_EVENTS.purchase.published_at);
+    });
+
+    it("refuses a malformed stamp set by the caller, naming the field", async () => {
+      await expect(
+        stamping.publish({ ...EXAMPLE_EVENTS.purchase, published_at: "yesterday" }),
+      ).rejects.toThrow(/published_at: must be an RFC 3339 timestamp with offset/);
+      expect(sent).toEqual([]);
+    });
+  });
 });

@@ -11,6 +11,7 @@ import { describeConfig, readConfig } from "@shopstream/config";
 import { createLogger } from "@shopstream/telemetry";
 import { MongoClient } from "mongodb";
 import { EXPORT_CONFIG, RECONCILE_CONFIG } from "./config";
+import { bigqueryLatencySamples, type LatencySource, mongoLatencySamples } from "./event-latency";
 import { exportSlis } from "./export-slis";
 import { reconcile } from "./reconcile";
 import { ReconciliationState } from "./state";
@@ -22,7 +23,8 @@ const HELP = `Usage: shopstream-reconciler <command>
 Commands:
   reconcile     Reconcile every closed, settled window of event_time since the last run: distinct event_ids
                 in BigQuery events vs MongoDB raw, and dead letters, written as custom metrics.
-  export-slis   Run the SLI exporter once (MongoDB connections, overall availability).
+  export-slis   Run the SLI exporter once (per-event latency of each store, MongoDB connections, overall
+                availability).
 
 reconcile reads:
 ${describeConfig(RECONCILE_CONFIG)}
@@ -117,23 +119,36 @@ async function runReconcile(): Promise<void> {
 async function runExport(): Promise<void> {
   const logger = createLogger("sli-exporter");
   const config = readConfig(EXPORT_CONFIG);
-  const mongo = config.EXPORT_MONGODB_CONNECTIONS
-    ? new MongoClient(config.MONGODB_URI, {
-        appName: "shopstream-sli-exporter",
-        serverSelectionTimeoutMS: 15000,
-      })
-    : undefined;
+  const mongo =
+    config.EXPORT_MONGODB_CONNECTIONS || config.EXPORT_EVENT_LATENCY
+      ? new MongoClient(config.MONGODB_URI, {
+          appName: "shopstream-sli-exporter",
+          serverSelectionTimeoutMS: 15000,
+        })
+      : undefined;
   const monitoring = monitoringClient(config);
   try {
     await mongo?.connect();
+    let latency: LatencySource | undefined;
+    if (config.EXPORT_EVENT_LATENCY && mongo) {
+      const bigquery = bigqueryClient(config);
+      const eventsTable = `${config.BIGQUERY_DATASET}.${config.EVENTS_TABLE}`;
+      const db = mongo.db(config.MONGODB_DATABASE);
+      const lookbackMs = config.LATENCY_EVENT_LOOKBACK_HOURS * 3600_000;
+      latency = (store, minute) =>
+        store === "mongodb"
+          ? mongoLatencySamples(db, config.MONGODB_COLLECTION, minute, lookbackMs)
+          : bigqueryLatencySamples(bigquery, eventsTable, minute, lookbackMs);
+    }
     await exportSlis({
       projectId: config.GOOGLE_CLOUD_PROJECT,
       deployment: config.DEPLOYMENT,
       sloDir: config.SLO_DIR,
-      mongo,
+      mongo: config.EXPORT_MONGODB_CONNECTIONS ? mongo : undefined,
       monitoring,
       logger,
       nowMs: Date.now(),
+      latency,
     });
   } finally {
     await Promise.allSettled([mongo?.close(), monitoring.close()]);

@@ -74,4 +74,20 @@ export const EXPORT_CONFIG = {
     "Export MongoDB serverStatus connections (needs the clusterMonitor role on Atlas)",
     true,
   ),
+  EXPORT_EVENT_LATENCY: bool(
+    "Export the per-event latency (pipeline/event_latency) of each store from its published_at and processed_at stamps",
+    true,
+  ),
+  MONGODB_DATABASE: MONGODB.MONGODB_DATABASE,
+  MONGODB_COLLECTION: MONGODB.MONGODB_COLLECTION,
+  BIGQUERY_EMULATOR_HOST: BIGQUERY.BIGQUERY_EMULATOR_HOST,
+  BIGQUERY_DATASET: BIGQUERY.BIGQUERY_DATASET,
+  BIGQUERY_LOCATION: BIGQUERY.BIGQUERY_LOCATION,
+  EVENTS_TABLE: RECONCILE_CONFIG.EVENTS_TABLE,
+  LATENCY_EVENT_LOOKBACK_HOURS: int(
+    "Latency reads consider events whose event_time is at most this many hours before their processing (bounds the BigQuery partitions and MongoDB event_ts range read every minute; at most 168, the acceptance window)",
+    24,
+    1,
+    168,
+  ),
 };

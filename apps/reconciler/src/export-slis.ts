@@ -1,8 +1,13 @@
-/** `export-slis`: one run of the SLI exporter of packages/slo (its functions; nothing reimplemented here). */
+/**
+ * `export-slis`: one run of the SLI exporter. MongoDB connections and overall availability are packages/slo's
+ * functions (nothing reimplemented here); the per-event latency is read from the stores (event-latency.ts).
+ */
 import type { MetricServiceClient } from "@google-cloud/monitoring";
-import { exportAvailability, exportMongoConnections, loadSloCatalog } from "@shopstream/slo";
+import { customMetric, exportAvailability, exportMongoConnections, loadSloCatalog } from "@shopstream/slo";
 import type { Logger } from "@shopstream/telemetry";
 import type { MongoClient } from "mongodb";
+import { type LatencySource, type Minute, summariseLatencies } from "./event-latency";
+import { latencySeries, RECONCILIATION_METRICS, STORES, writeSeries } from "./metrics";
 
 export interface ExportSlisOptions {
   projectId: string;
@@ -12,6 +17,64 @@ export interface ExportSlisOptions {
   monitoring: MetricServiceClient;
   logger: Logger;
   nowMs: number;
+  /** Reads each store's latency stamps; undefined skips the latency SLI (EXPORT_EVENT_LATENCY=false). */
+  latency?: LatencySource;
+}
+
+/**
+ * The minute whose latency is written at `nowMs`: the newest one ended at least the metric's declared
+ * delay ago (the catalogue's ingestDelaySeconds of pipeline/event_latency), so every event processed in
+ * it has reached its store, and the availability exporter (which reads it later still) sees it.
+ */
+export function latencyMinute(nowMs: number): Minute {
+  const delayMs = customMetric(RECONCILIATION_METRICS.latency).ingestDelaySeconds * 1000;
+  const endMs = Math.floor((nowMs - delayMs) / 60_000) * 60_000;
+  return { startMs: endMs - 60_000, endMs };
+}
+
+/**
+ * Writes one point per store for the minute, a zero-count one when nothing was processed (so "exporter
+ * alive, no traffic" differs from "exporter stopped", which the metric-absent alert pages on). Returns
+ * the failures, one per store.
+ */
+async function exportEventLatency(o: ExportSlisOptions, source: LatencySource): Promise<string[]> {
+  const minute = latencyMinute(o.nowMs);
+  const failures: string[] = [];
+  for (const store of STORES) {
+    try {
+      const summary = summariseLatencies(await source(store, minute));
+      // a reset per point: start 1 ms after the previous point's end (the minute's start), end at its end
+      const series = latencySeries(
+        summary.distribution,
+        store,
+        o.deployment,
+        o.projectId,
+        minute.startMs + 1,
+        minute.endMs,
+      );
+      const fresh = await writeSeries(o.monitoring, o.projectId, [series]);
+      const fields = {
+        store,
+        minute: new Date(minute.startMs).toISOString(),
+        events: summary.distribution.count,
+        meanSeconds: Number(summary.distribution.mean.toFixed(3)),
+        unmeasured: summary.unmeasured,
+        invalid: summary.invalid,
+      };
+      if (summary.invalid > 0)
+        o.logger.warn(
+          "events published after they were processed (publisher clock ahead?): left out of the latency SLI",
+          fields,
+        );
+      o.logger.info(
+        fresh ? "exported event latency" : "event latency of this minute already written",
+        fields,
+      );
+    } catch (error) {
+      failures.push(`event latency (${store}): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return failures;
 }
 
 /** Exports each SLI once; every failure is reported, and the run fails if any export failed. */
@@ -19,6 +82,7 @@ export async function exportSlis(o: ExportSlisOptions): Promise<void> {
   const catalog = loadSloCatalog(o.sloDir);
   const where = { projectId: o.projectId, namePrefix: o.deployment, nowMs: o.nowMs };
   const failures: string[] = [];
+  if (o.latency) failures.push(...(await exportEventLatency(o, o.latency)));
   if (o.mongo) {
     try {
       const current = await exportMongoConnections(o.mongo.db("admin"), o.monitoring, catalog, where);

@@ -14,6 +14,7 @@ const envelope = <T extends EventType>(type: T, n: number) => ({
   event_id: `0b7e3d4a-5c1f-4e2a-9f10-00000000000${n}`,
   event_type: type,
   event_time: "2026-11-26T10:15:0" + n + ".250+01:00",
+  published_at: "2026-11-26T10:15:0" + n + ".400+01:00",
   schema_version: "1" as const,
   session_id: "sess-7f3a",
   user_id: "user-42",

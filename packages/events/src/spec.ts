@@ -149,6 +149,11 @@ export const ENVELOPE_FIELDS: FieldMap = {
   anonymous_id: opt(id("Device identifier; required (not null) when user_id is null or absent")),
   context: opt({ kind: "object", fields: CONTEXT_FIELDS, doc: "Where the event happened" }),
   properties: req({ kind: "object", fields: {}, doc: "Per-type properties (see PROPERTIES)" }),
+  published_at: opt({
+    kind: "string",
+    format: "rfc3339",
+    doc: "When the publisher handed the event to Pub/Sub: RFC 3339 with offset, stamped by the publish library (not by the shop's business code). Optional: an event without it is stored as usual but not latency-measured",
+  }),
 };
 
 /** Pub/Sub message attributes every producer sets. */

@@ -69,6 +69,8 @@ export interface EventEnvelope<T extends EventType> {
   anonymous_id?: string | null;
   context?: EventContext | null;
   properties: PropertiesByType[T];
+  /** RFC 3339 with offset: when the publish library handed the event to Pub/Sub (latency SLI). */
+  published_at?: string | null;
   [unknown: string]: unknown;
 }
 

@@ -66,6 +66,18 @@ export const WAREHOUSE_COLUMNS: WarehouseColumn[] = [
     "REQUIRED",
     "The event as received (canonical money), unknown fields kept, as JSON",
   ),
+  col(
+    "published_at",
+    "TIMESTAMP",
+    "NULLABLE",
+    "When the publish library handed the event to Pub/Sub (UTC); null when the publisher did not stamp it",
+  ),
+  col(
+    "processed_at",
+    "TIMESTAMP",
+    "NULLABLE",
+    "When the analytics transform (the Dataflow UDF) processed the event, just before the write (UTC); null on rows written before the stamp existed",
+  ),
 ];
 
 export interface WarehouseItem {
@@ -99,6 +111,8 @@ export interface WarehouseRow {
   results_count: number | null;
   items: WarehouseItem[];
   payload: string;
+  published_at: string | null;
+  processed_at: string;
 }
 
 /** Dead-letter rows share one shape in MongoDB and BigQuery. */

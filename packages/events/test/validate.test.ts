@@ -203,6 +203,31 @@ describe("validateEvent", () => {
   });
 });
 
+describe("published_at (optional: the start of the latency SLI)", () => {
+  const NOW = Date.parse("2026-11-26T10:20:00Z");
+  const { published_at: _stamp, ...unstamped } = EXAMPLE_EVENTS.purchase;
+
+  it("accepts an event without it, and null as absent", () => {
+    expect(validateEvent(unstamped, NOW).ok).toBe(true);
+    expect(validateEvent({ ...unstamped, published_at: null }, NOW).ok).toBe(true);
+  });
+
+  it("accepts any RFC 3339 offset and keeps it as sent (stores normalise, the validator does not)", () => {
+    const result = validateEvent({ ...unstamped, published_at: "2026-11-26T09:15:07.9Z" }, NOW);
+    expect(result.ok && result.event.published_at).toBe("2026-11-26T09:15:07.9Z");
+  });
+
+  it.each<[string, unknown, string]>([
+    ["epoch seconds as text", "1795688400", "published_at: must be an RFC 3339 timestamp with offset"],
+    ["no offset", "2026-11-26T09:15:07", "published_at: must be an RFC 3339 timestamp with offset"],
+    ["a number", 1795688400000, "published_at: must be a string, got a number"],
+    ["an empty string", "", "published_at: must not be empty"],
+  ])("refuses %s, naming the field", (_label, value, reason) => {
+    const result = validateEvent({ ...unstamped, published_at: value }, NOW);
+    expect(result.ok ? "accepted" : result.reason).toContain(reason);
+  });
+});
+
 describe("parseAndValidate", () => {
   it("turns broken JSON and oversized payloads into reasons", () => {
     expect(parseAndValidate("{not json", NOW)).toMatchObject({

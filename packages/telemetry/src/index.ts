@@ -8,3 +8,4 @@ export {
   StageMetrics,
   type StageSnapshot,
 } from "./metrics";
+export { CLOCK_SKEW_TOLERANCE_MS, stampLatencyMs } from "./stamps";

@@ -10,8 +10,13 @@ export interface StageSnapshot {
   pid: number;
   at: number;
   counters: Record<string, number>;
-  /** Publish -> stored acknowledgement, milliseconds. */
+  /** Pub/Sub publish time -> stored and acknowledged, milliseconds (exact, local only). */
   latency: HistogramSnapshot;
+  /**
+   * The latency SLI's definition, processed_at - published_at of the events this stage stored, milliseconds
+   * (the same stamps the cloud exporter reads from the stores; counters latency_unmeasured / _invalid).
+   */
+  sliLatency: HistogramSnapshot;
   rssBytes: number;
   heapUsedBytes: number;
 }
@@ -19,6 +24,7 @@ export interface StageSnapshot {
 export class StageMetrics {
   readonly counters: Record<string, number> = {};
   readonly latency = new LatencyHistogram();
+  readonly sliLatency = new LatencyHistogram();
 
   constructor(readonly stage: string) {}
 
@@ -38,6 +44,7 @@ export class StageMetrics {
       at: Date.now(),
       counters: { ...this.counters },
       latency: this.latency.snapshot(),
+      sliLatency: this.sliLatency.snapshot(),
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
     };

@@ -8,7 +8,7 @@
  *    it never turns valid events into dead letters;
  *  - stop() drains: intake stops, buffered and in-flight batches finish, then it resolves.
  */
-import type { Logger, StageMetrics } from "@shopstream/telemetry";
+import { type Logger, type StageMetrics, stampLatencyMs } from "@shopstream/telemetry";
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy, sleep } from "./retry";
 import type { DeadLetterRecord, DeadLetterSink, InboundMessage, Sink } from "./types";
 
@@ -19,6 +19,12 @@ export interface LoopOptions<T> {
   transform(payload: string, nowMs: number): string;
   /** Output text -> what the sink writes (EJSON.parse for MongoDB, JSON.parse for BigQuery). */
   decode(output: string): T;
+  /**
+   * The stored item's published_at (epoch ms; null when the publisher did not stamp it): with it, every
+   * event stored records processed_at - published_at in `metrics.sliLatency`, the latency SLI's definition
+   * (processed_at = the clock the transform was given).
+   */
+  publishedAtMs?(item: T): number | null;
   sink: Sink<T>;
   deadLetters: DeadLetterSink;
   metrics: StageMetrics;
@@ -33,6 +39,8 @@ export interface LoopOptions<T> {
 }
 
 interface Prepared<T> {
+  /** The clock given to the transform: the items' processed_at. */
+  processedAt: number;
   valid: { message: InboundMessage; item: T }[];
   refused: { message: InboundMessage; reason: string }[];
 }
@@ -122,7 +130,7 @@ export class WorkerLoop<T> {
 
   private prepare(batch: InboundMessage[]): Prepared<T> {
     const now = this.clock();
-    const prepared: Prepared<T> = { valid: [], refused: [] };
+    const prepared: Prepared<T> = { processedAt: now, valid: [], refused: [] };
     for (const message of batch) {
       let text: string;
       try {
@@ -138,6 +146,15 @@ export class WorkerLoop<T> {
       }
     }
     return prepared;
+  }
+
+  private recordSliLatency(item: T, processedAt: number): void {
+    const publishedAtMs = this.options.publishedAtMs;
+    if (!publishedAtMs) return;
+    const ms = stampLatencyMs(publishedAtMs(item), processedAt);
+    if (ms === "unmeasured") this.options.metrics.add("latency_unmeasured");
+    else if (ms === "invalid") this.options.metrics.add("latency_invalid");
+    else this.options.metrics.sliLatency.record(ms);
   }
 
   /** Runs `call` until it succeeds; gives up (returns false) only while draining past the deadline. */
@@ -191,7 +208,7 @@ export class WorkerLoop<T> {
 
   private async process(batch: InboundMessage[]): Promise<void> {
     const { metrics, sink, deadLetters } = this.options;
-    const { valid, refused } = this.prepare(batch);
+    const { valid, refused, processedAt } = this.prepare(batch);
     let stored: InboundMessage[] = [];
 
     if (valid.length > 0) {
@@ -213,6 +230,8 @@ export class WorkerLoop<T> {
         else {
           stored.push(entry.message);
           metrics.add(outcome.status === "duplicate" ? "duplicates" : "stored");
+          // a duplicate left the first write's stamps in the store: only fresh writes are measured
+          if (outcome.status !== "duplicate") this.recordSliLatency(entry.item, processedAt);
         }
       });
     }

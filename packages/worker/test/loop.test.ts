@@ -100,6 +100,30 @@ describe("WorkerLoop", () => {
     expect(metrics.latency.count).toBe(3);
   });
 
+  it("records the latency SLI of each fresh write as processed_at - published_at, with the transform's clock", async () => {
+    type Stamped = { id: string; published: number | null };
+    const { sink, metrics, loop } = setup({
+      clock: () => 100_000,
+      // payload "id@publishedMs" ("id@-" for an event without published_at)
+      transform: (payload, nowMs) => {
+        const [id, published] = payload.split("@");
+        return JSON.stringify({ id, published: published === "-" ? null : Number(published), nowMs });
+      },
+      publishedAtMs: (item) => (item as Stamped).published,
+    });
+    for (const [i, payload] of ["a@97500", "b@-", "a@97500", "c@101500", "d@100400"].entries())
+      loop.accept(message(String(i), payload));
+    await loop.stop();
+    expect(sink.stored).toEqual(["a", "b", "c", "d"]);
+    // a: 2.5 s; the duplicate of a is not measured again (the store keeps the first write's stamps);
+    // b: no published_at; c: published 1.5 s after processing (invalid); d: 0.4 s ahead, within the skew (0 s)
+    expect(metrics.sliLatency.count).toBe(2);
+    expect(metrics.sliLatency.fractionAtOrBelow(0)).toBe(0.5);
+    expect(metrics.sliLatency.fractionAtOrBelow(2000)).toBe(0.5);
+    expect(metrics.sliLatency.fractionAtOrBelow(2600)).toBe(1);
+    expect(metrics.counters).toMatchObject({ latency_unmeasured: 1, latency_invalid: 1, duplicates: 1 });
+  });
+
   it("hands a byte-order mark to the transform, as the Dataflow templates do", async () => {
     const { sink, loop } = setup();
     loop.accept(message("1", Buffer.from("\ufeffa", "utf8")));

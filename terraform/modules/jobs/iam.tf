@@ -7,7 +7,7 @@
 locals {
   project_roles = {
     reconciler = ["roles/monitoring.metricWriter", "roles/bigquery.jobUser"]
-    exporter   = ["roles/monitoring.metricWriter", "roles/monitoring.viewer"]
+    exporter   = ["roles/monitoring.metricWriter", "roles/monitoring.viewer", "roles/bigquery.jobUser"]
   }
 
   reconcile_read_tables = toset([
@@ -36,6 +36,15 @@ resource "google_bigquery_table_iam_member" "reconcile_reader" {
   table_id   = each.value
   role       = "roles/bigquery.dataViewer"
   member     = google_service_account.job["reconciler"].member
+}
+
+# The exporter reads the events table's published_at / processed_at (the latency SLI), that table only.
+resource "google_bigquery_table_iam_member" "export_reader" {
+  project    = var.project_id
+  dataset_id = var.bigquery.dataset_id
+  table_id   = var.bigquery.events_table_id
+  role       = "roles/bigquery.dataViewer"
+  member     = google_service_account.job["exporter"].member
 }
 
 # The state table: read the watermark, INSERT one row per window.

@@ -1,7 +1,7 @@
 # The two scheduled jobs of apps/reconciler (one image, two commands), as Cloud Run jobs started by Cloud
 # Scheduler through the Run Admin API (`POST .../jobs/NAME:run`, OAuth token of a dedicated invoker):
 #   reconcile    per closed window: missing / extra / dead-lettered events as custom metrics
-#   export-slis  the SLI exporter (MongoDB connections, overall availability), once a minute
+#   export-slis  the SLI exporter (per-event latency, MongoDB connections, overall availability), once a minute
 
 locals {
   state_table_id = "reconciliation_state"
@@ -38,6 +38,12 @@ locals {
       env = merge(local.common_env, {
         SLO_DIR                    = "/app/policies/slo"
         EXPORT_MONGODB_CONNECTIONS = tostring(var.export_mongodb_connections)
+        # pipeline/event_latency: processed_at - published_at of the events each store processed
+        EXPORT_EVENT_LATENCY = "true"
+        MONGODB_DATABASE     = var.mongodb.database
+        MONGODB_COLLECTION   = var.mongodb.collection
+        BIGQUERY_DATASET     = var.bigquery.dataset_id
+        BIGQUERY_LOCATION    = var.bigquery.location
       })
     }
   }

@@ -20,8 +20,18 @@ export interface PipelineTotals {
   p50: number;
   p95: number;
   p99: number;
-  /** Publish -> stored latency of both workers (the latency SLI is computed from it). */
+  /** Pub/Sub publish time -> stored and acked, both workers (exact; local only). */
   latency: HistogramSnapshot;
+  /**
+   * The latency SLI as in Google Cloud: processed_at - published_at of the events MongoDB stored (the
+   * processing-latency SLO's store), from the same stamps export-slis reads.
+   */
+  sliLatency: HistogramSnapshot;
+  /** Pub/Sub publish time -> stored in MongoDB and acked (exact; the store the SLI reads), for calibration. */
+  mongoExactLatency: HistogramSnapshot;
+  /** Stored events without published_at / with a publish stamp after processing (not in sliLatency). */
+  latencyUnmeasured: number;
+  latencyInvalid: number;
   restarts: number;
 }
 
@@ -48,6 +58,10 @@ export function totals(supervisor: Supervisor): PipelineTotals {
     p95: latency.percentile(95),
     p99: latency.percentile(99),
     latency: latency.snapshot(),
+    sliLatency: supervisor.latency("ingestion", "sliLatency").snapshot(),
+    mongoExactLatency: supervisor.latency("ingestion").snapshot(),
+    latencyUnmeasured: ingestion.latency_unmeasured ?? 0,
+    latencyInvalid: ingestion.latency_invalid ?? 0,
     restarts: supervisor.restarts("ingestion") + supervisor.restarts("analytics"),
   };
 }

@@ -75,9 +75,12 @@ export class Supervisor {
 
   private keepHistogram(entry: Child): void {
     if (!entry.last) return;
-    const histogram = this.histograms.get(entry.spec.name) ?? new LatencyHistogram();
-    histogram.merge(entry.last.latency);
-    this.histograms.set(entry.spec.name, histogram);
+    for (const kind of ["latency", "sliLatency"] as const) {
+      const key = `${entry.spec.name}/${kind}`;
+      const histogram = this.histograms.get(key) ?? new LatencyHistogram();
+      histogram.merge(entry.last[kind]);
+      this.histograms.set(key, histogram);
+    }
   }
 
   /** Totals across restarts. */
@@ -90,12 +93,16 @@ export class Supervisor {
     return totals;
   }
 
-  latency(name: string): LatencyHistogram {
+  /**
+   * A stage's histogram across restarts: `latency` (Pub/Sub publish time -> stored and acked, exact) or
+   * `sliLatency` (processed_at - published_at, the latency SLI's definition).
+   */
+  latency(name: string, kind: "latency" | "sliLatency" = "latency"): LatencyHistogram {
     const histogram = new LatencyHistogram();
-    const earlier = this.histograms.get(name);
+    const earlier = this.histograms.get(`${name}/${kind}`);
     if (earlier) histogram.merge(earlier.snapshot());
     const last = this.children.get(name)?.last;
-    if (last) histogram.merge(last.latency);
+    if (last?.[kind]) histogram.merge(last[kind]);
     return histogram;
   }
 

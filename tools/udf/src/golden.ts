@@ -157,6 +157,33 @@ export function goldenCases(): GoldenCase[] {
   ];
   for (const [name, payload] of refusedNulls) add(`refused: ${name}`, payload);
 
+  // published_at (the latency SLI's start) is optional: absent or null stores the event unmeasured; a
+  // stamp after the processing clock is stored as sent (the exporter counts it invalid, not the UDF).
+  add(
+    "valid purchase, published_at absent",
+    mutate("purchase", (e) => delete e.published_at),
+  );
+  add(
+    "valid purchase, published_at null",
+    mutate("purchase", (e) => (e.published_at = null)),
+  );
+  add(
+    "valid purchase, published_at in Z with nanoseconds",
+    mutate("purchase", (e) => (e.published_at = "2026-11-26T09:15:07.123456789Z")),
+  );
+  add(
+    "valid purchase, published_at after the processing clock (skewed publisher)",
+    mutate("purchase", (e) => (e.published_at = at(GOLDEN_NOW + 60000))),
+  );
+  add(
+    "refused: published_at not RFC 3339",
+    mutate("purchase", (e) => (e.published_at = "1732612507")),
+  );
+  add(
+    "refused: published_at as a number",
+    mutate("purchase", (e) => (e.published_at = 1732612507000)),
+  );
+
   // Edges of the validator's in-place fast path (packages/events/src/validate.ts, isPlainText): each must
   // give what the copying path gives.
   const nested = (levels: number, leaf: unknown) => {
