@@ -69,7 +69,7 @@ export async function runIntegrationTest(deps: RunnerDeps, config: RunnerConfig)
   deps.log(
     `run ${runId}: ${batch.events.length} events, ${batch.duplicates.length} duplicates, ${batch.late.length} late, ${batch.poison.length} poison`,
   );
-  const publishedAt = await publish(deps.pubsub, config.topic, batch, now);
+  const publishedAt = await publishBatch(deps.pubsub, config.topic, batch, now);
   const deadline = started + config.timeoutMs;
   try {
     // 1. Every valid event in both stores (first-seen times give the end-to-end latency).
@@ -257,7 +257,7 @@ export async function runIntegrationTest(deps: RunnerDeps, config: RunnerConfig)
       ok: checks.every((c) => c.ok),
       checks,
       latency,
-      batch: summary(batch),
+      batch: summarizeBatch(batch),
       cleanup: "skipped",
       durationMs: now() - started,
     };
@@ -280,7 +280,7 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
 const fmtOrders = (o: { orders: number; units: number; revenue: string }) =>
   `${o.orders} orders, ${o.units} units, ${o.revenue} ${TEST_CURRENCY}`;
 
-function summary(batch: SyntheticBatch): RunResult["batch"] {
+export function summarizeBatch(batch: SyntheticBatch): RunResult["batch"] {
   return {
     events: batch.events.length,
     duplicates: batch.duplicates.length,
@@ -290,7 +290,8 @@ function summary(batch: SyntheticBatch): RunResult["batch"] {
   };
 }
 
-async function publish(
+/** Publishes the batch (duplicates twice, poison with its label attribute); resolves to each event's publish time. */
+export async function publishBatch(
   pubsub: PubSub,
   topicName: string,
   batch: SyntheticBatch,
