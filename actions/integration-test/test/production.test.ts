@@ -57,7 +57,11 @@ async function writeResult(server: FakeCloudRunServer, expected: VerifyExpectati
     startedAt: new Date().toISOString(),
     finishedAt: new Date().toISOString(),
   };
-  await writeVerifyResult(result, { bucket: BUCKET, endpoint: server.url, token: async () => server.token });
+  await writeVerifyResult(result, {
+    bucket: BUCKET,
+    endpoint: server.url,
+    token: async () => server.token ?? "",
+  });
 }
 
 describe("integration-test production mode (fake Cloud Run Admin API v2)", () => {
@@ -81,7 +85,7 @@ describe("integration-test production mode (fake Cloud Run Admin API v2)", () =>
   });
   const deps = (pubsub: PubSub) => ({
     pubsub,
-    rest: { runEndpoint: server.url, storageEndpoint: server.url, token: async () => server.token },
+    rest: { runEndpoint: server.url, storageEndpoint: server.url, token: async () => server.token ?? "" },
     log: (line: string) => lines.push(line),
   });
 

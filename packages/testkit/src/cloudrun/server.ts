@@ -49,7 +49,8 @@ export class FakeCloudRunServer {
   readonly operations = new Map<string, FakeOperation>();
   private server: Server | undefined;
 
-  constructor(readonly token = "fake-access-token") {}
+  /** `token`: the bearer token every call must carry; null accepts calls without one (as an emulator does). */
+  constructor(readonly token: string | null = "fake-access-token") {}
 
   get url(): string {
     const address = this.server?.address() as AddressInfo | null;
@@ -80,7 +81,7 @@ export class FakeCloudRunServer {
       path: url.pathname,
       ...(body === undefined ? {} : { body }),
     });
-    if (req.headers.authorization !== `Bearer ${this.token}`)
+    if (this.token !== null && req.headers.authorization !== `Bearer ${this.token}`)
       return send(
         res,
         401,
