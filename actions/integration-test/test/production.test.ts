@@ -93,7 +93,9 @@ describe("integration-test production mode (fake Cloud Run Admin API v2)", () =>
     let seen: FakeRunOverrides | undefined;
     server.jobs.set(JOB, async (overrides) => {
       seen = overrides;
-      await new Promise((r) => setTimeout(r, 100)); // a few polls
+      // Finish only after the action polled the running execution at least once.
+      while (!server.calls.some((c) => c.method === "GET" && c.path.includes("/operations/")))
+        await new Promise((r) => setTimeout(r, 5));
       await writeResult(
         server,
         JSON.parse(envOf(overrides).VERIFY_EXPECTATIONS ?? "") as VerifyExpectations,
