@@ -128,7 +128,8 @@ export function readInputs(
     );
   const region = read("region") || names?.locations.region || "";
   const jobName = read("verify-job") || (names ? `${names.prefix}-itest-verify` : "");
-  const resultsBucket = read("results-bucket");
+  // The jobs module's default bucket name (terraform/modules/jobs/verify.tf).
+  const resultsBucket = read("results-bucket") || `${projectId}-itest-results`;
   const runEndpoint = read("run-api-endpoint") || "https://run.googleapis.com";
   const storageEndpoint = read("storage-api-endpoint") || "https://storage.googleapis.com";
   if (mode === "production") {

@@ -13,6 +13,10 @@ export const VERIFY_CONFIG = {
   BIGQUERY_EMULATOR_HOST: BIGQUERY.BIGQUERY_EMULATOR_HOST,
   BIGQUERY_DATASET: BIGQUERY.BIGQUERY_DATASET,
   BIGQUERY_LOCATION: BIGQUERY.BIGQUERY_LOCATION,
+  AGGREGATES_DATASET: str(
+    "Dataset of the aggregate tables (the analytics dataset)",
+    PLATFORM_NAMES.bigquery.analyticsDataset,
+  ),
   EVENTS_TABLE: str("The events table in BIGQUERY_DATASET", PLATFORM_NAMES.bigquery.eventsTable),
   INGESTION_DEADLETTER_TABLE: str(
     "The ingestion template's dead-letter table in BIGQUERY_DATASET",
@@ -64,7 +68,7 @@ export async function runVerify(log: (line: string) => void): Promise<void> {
       {
         rawCollection: config.MONGODB_COLLECTION,
         eventsTable: `${dataset}.${config.EVENTS_TABLE}`,
-        aggregatesDataset: dataset,
+        aggregatesDataset: config.AGGREGATES_DATASET,
         ingestionDeadLetterTable: `${dataset}.${config.INGESTION_DEADLETTER_TABLE}`,
         analyticsDeadLetterTable: `${dataset}.${config.ANALYTICS_DEADLETTER_TABLE}`,
       },

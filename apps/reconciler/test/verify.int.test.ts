@@ -145,6 +145,7 @@ describe("verify against the local stand-ins", () => {
         MONGODB_DATABASE: harness.names.database,
         MONGODB_COLLECTION: harness.names.collection,
         BIGQUERY_DATASET: harness.names.dataset,
+        AGGREGATES_DATASET: harness.names.dataset,
         INGESTION_DEADLETTER_TABLE: "ingestion_deadletter",
         ANALYTICS_DEADLETTER_TABLE: "analytics_deadletter",
         VERIFY_RESULTS_BUCKET: "results",
