@@ -310,6 +310,10 @@ export async function writeVerifyResult(
     },
     body: JSON.stringify(result),
   });
+  if (response.status === 412)
+    throw new Error(
+      `a result for run ${result.runId} already exists at gs://${target.bucket}/${name}; results are never overwritten: start a new run`,
+    );
   if (!response.ok)
     throw new Error(
       `cannot write the result to gs://${target.bucket}/${name}: HTTP ${response.status} ${(await response.text()).slice(0, 300)} (the job's identity needs roles/storage.objectCreator on the bucket)`,

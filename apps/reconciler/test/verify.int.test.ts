@@ -161,7 +161,12 @@ describe("verify against the local stand-ins", () => {
       expect(written.runId).toBe(expected.runId);
       expect(written.ok).toBe(true);
       // A second run with the same ID never overwrites the first result (ifGenerationMatch=0).
+      const stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
       expect(await main(["verify"])).toBe(1);
+      expect(String(stderr.mock.calls.at(-1)?.[0])).toContain(
+        `a result for run ${expected.runId} already exists at gs://results/integration-test/`,
+      );
+      stderr.mockRestore();
     } finally {
       process.env = saved;
       await storage.stop();
