@@ -18,7 +18,7 @@ import {
   readObject,
   runJob,
 } from "./cloud-run";
-import { percentile, type RunResult } from "./report";
+import { latencyReport, type RunResult } from "./report";
 import { publishBatch, summarizeBatch } from "./runner";
 
 export interface ProductionConfig {
@@ -163,30 +163,21 @@ export async function runProductionTest(deps: ProductionDeps, config: Production
       `execution ${execution} succeeded but wrote no result for run ${runId} at gs://${config.resultsBucket}/${object}; is the job's VERIFY_RESULTS_BUCKET the bucket passed as results-bucket?`,
     );
 
-  const latencies = batch.events
-    .filter((e) => result.firstSeen.mongodb[e.event_id] && result.firstSeen.bigquery[e.event_id])
-    .map(
-      (e) =>
-        Math.max(result.firstSeen.mongodb[e.event_id] ?? 0, result.firstSeen.bigquery[e.event_id] ?? 0) -
-        (publishedAt.get(e.event_id) ?? started),
-    );
-  const within = latencies.filter((l) => l <= config.latencyThresholdMs).length;
-  const share = latencies.length ? within / latencies.length : 0;
   return {
     runId,
     ok: result.ok,
     checks: result.checks,
-    latency: {
-      p50: percentile(latencies, 50),
-      p95: percentile(latencies, 95),
-      max: latencies.length ? Math.max(...latencies) : Number.NaN,
-      withinThreshold: share,
-      thresholdMs: config.latencyThresholdMs,
-      objective: config.latencyObjective,
-      meetsObjective: share >= config.latencyObjective,
-      // Publish times are the runner's clock, first-seen times the job's: both Google-synchronised.
-      resolutionMs: result.resolutionMs,
-    },
+    // Publish times are the runner's clock, first-seen times the job's: both Google-synchronised.
+    latency: latencyReport(
+      batch.events.map((e) => e.event_id),
+      (id) => publishedAt.get(id) ?? started,
+      (id) => [result.firstSeen.mongodb[id], result.firstSeen.bigquery[id]],
+      {
+        thresholdMs: config.latencyThresholdMs,
+        objective: config.latencyObjective,
+        resolutionMs: result.resolutionMs,
+      },
+    ),
     batch: summarizeBatch(batch),
     // The job only reads: the run's tagged rows stay (XTS currency, itest- products) until the tables'
     // retention removes them; see docs/testing.md.

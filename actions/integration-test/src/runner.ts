@@ -15,7 +15,7 @@ import {
   loadDedupedEvents,
 } from "../../../apps/analytics/src/aggregates";
 import { buildBatch, newRunId, RUN_FIELD, type SyntheticBatch, TEST_CURRENCY } from "./batch";
-import { type Check, percentile, type RunResult } from "./report";
+import { type Check, latencyReport, type RunResult } from "./report";
 
 export interface RunnerConfig {
   topic: string;
@@ -231,27 +231,17 @@ export async function runIntegrationTest(deps: RunnerDeps, config: RunnerConfig)
       );
     }
 
-    // 5. Latency: publish -> first seen in both stores (resolution: the poll interval).
-    const latencies = batch.events
-      .filter((e) => seenRaw.has(e.event_id) && seenWarehouse.has(e.event_id))
-      .map(
-        (e) =>
-          Math.max(seenRaw.get(e.event_id) ?? 0, seenWarehouse.get(e.event_id) ?? 0) -
-          (publishedAt.get(e.event_id) ?? started),
-      );
-    const within = latencies.filter((l) => l <= config.latencyThresholdMs).length;
-    const share = latencies.length ? within / latencies.length : 0;
-    const latency = {
-      p50: percentile(latencies, 50),
-      p95: percentile(latencies, 95),
-      max: latencies.length ? Math.max(...latencies) : Number.NaN,
-      withinThreshold: share,
-      thresholdMs: config.latencyThresholdMs,
-      objective: config.latencyObjective,
-      meetsObjective: share >= config.latencyObjective,
-      // A first-seen time is known to within one poll cycle (the queries plus the pause).
-      resolutionMs: slowestCycleMs,
-    };
+    // 5. Latency: publish -> first seen in both stores (resolution: one poll cycle, the queries plus the pause).
+    const latency = latencyReport(
+      batch.events.map((e) => e.event_id),
+      (id) => publishedAt.get(id) ?? started,
+      (id) => [seenRaw.get(id), seenWarehouse.get(id)],
+      {
+        thresholdMs: config.latencyThresholdMs,
+        objective: config.latencyObjective,
+        resolutionMs: slowestCycleMs,
+      },
+    );
     result = {
       runId,
       ok: checks.every((c) => c.ok),

@@ -3,6 +3,7 @@ import { BigQuery } from "@google-cloud/bigquery";
 import { BIGQUERY, GOOGLE_CLOUD, int, MONGODB, PLATFORM_NAMES, readConfig, str } from "@shopstream/config";
 import { GoogleAuth } from "google-auth-library";
 import { MongoClient } from "mongodb";
+import { RECONCILE_CONFIG } from "./config";
 import { parseExpectations, verifyRun, writeVerifyResult } from "./verify";
 
 export const VERIFY_CONFIG = {
@@ -17,15 +18,9 @@ export const VERIFY_CONFIG = {
     "Dataset of the aggregate tables (the analytics dataset)",
     PLATFORM_NAMES.bigquery.analyticsDataset,
   ),
-  EVENTS_TABLE: str("The events table in BIGQUERY_DATASET", PLATFORM_NAMES.bigquery.eventsTable),
-  INGESTION_DEADLETTER_TABLE: str(
-    "The ingestion template's dead-letter table in BIGQUERY_DATASET",
-    PLATFORM_NAMES.bigquery.deadLetterTables.ingestion,
-  ),
-  ANALYTICS_DEADLETTER_TABLE: str(
-    "The analytics template's dead-letter table in BIGQUERY_DATASET",
-    PLATFORM_NAMES.bigquery.deadLetterTables.analytics,
-  ),
+  EVENTS_TABLE: RECONCILE_CONFIG.EVENTS_TABLE,
+  INGESTION_DEADLETTER_TABLE: RECONCILE_CONFIG.INGESTION_DEADLETTER_TABLE,
+  ANALYTICS_DEADLETTER_TABLE: RECONCILE_CONFIG.ANALYTICS_DEADLETTER_TABLE,
   VERIFY_RESULTS_BUCKET: str("Cloud Storage bucket the result object is written to (Terraform sets it)"),
   STORAGE_EMULATOR_HOST: str(
     "Cloud Storage JSON API endpoint override (local fakes), e.g. http://127.0.0.1:4443; 'none' for Google's API",
