@@ -20,6 +20,25 @@ locals {
   verify_bucket_name = coalesce(var.verify.results_bucket_name, "${var.project_id}-itest-results")
   analytics_dataset  = coalesce(var.bigquery.analytics_dataset_id, var.bigquery.dataset_id)
 
+  # The verify job's entry in local.jobs (main.tf declares every Cloud Run job once).
+  verify_job = {
+    name    = local.verify_job_name
+    command = "verify"
+    # The default task timeout; the action overrides it per execution (RunJobRequest.overrides.timeout).
+    timeout = "${var.verify.timeout_seconds}s"
+    env = merge(local.common_env, {
+      MONGODB_DATABASE           = var.mongodb.database
+      MONGODB_COLLECTION         = var.mongodb.collection
+      BIGQUERY_DATASET           = var.bigquery.dataset_id
+      BIGQUERY_LOCATION          = var.bigquery.location
+      AGGREGATES_DATASET         = local.analytics_dataset
+      EVENTS_TABLE               = var.bigquery.events_table_id
+      INGESTION_DEADLETTER_TABLE = var.bigquery.ingestion_deadletter_table
+      ANALYTICS_DEADLETTER_TABLE = var.bigquery.analytics_deadletter_table
+      VERIFY_RESULTS_BUCKET      = local.verify_bucket_name
+    })
+  }
+
   verify_read_tables = local.verify_enabled ? merge(
     { for t in local.reconcile_read_tables : "raw/${t}" => { dataset_id = var.bigquery.dataset_id, table_id = t } },
     { for t in var.bigquery.aggregate_table_ids : "analytics/${t}" => { dataset_id = local.analytics_dataset, table_id = t } },
@@ -115,76 +134,4 @@ resource "google_service_account_iam_member" "deployer_act_as_verify" {
   service_account_id = google_service_account.verify[0].name
   role               = "roles/iam.serviceAccountUser"
   member             = var.deployer_member
-}
-
-resource "google_cloud_run_v2_job" "verify" {
-  count = local.verify_enabled ? 1 : 0
-
-  project             = var.project_id
-  location            = var.region
-  name                = local.verify_job_name
-  deletion_protection = var.deletion_protection
-  labels              = var.labels
-
-  template {
-    task_count = 1
-    labels     = var.labels
-
-    template {
-      service_account = google_service_account.verify[0].email
-      # The default task timeout; the action overrides it per execution (RunJobRequest.overrides.timeout).
-      timeout = "${var.verify.timeout_seconds}s"
-      # A failed check is a result, not a crash: a retry would only repeat the wait.
-      max_retries = 0
-
-      containers {
-        image = var.image
-        args  = ["verify"]
-
-        dynamic "env" {
-          for_each = merge(local.common_env, {
-            MONGODB_DATABASE           = var.mongodb.database
-            MONGODB_COLLECTION         = var.mongodb.collection
-            BIGQUERY_DATASET           = var.bigquery.dataset_id
-            BIGQUERY_LOCATION          = var.bigquery.location
-            AGGREGATES_DATASET         = local.analytics_dataset
-            EVENTS_TABLE               = var.bigquery.events_table_id
-            INGESTION_DEADLETTER_TABLE = var.bigquery.ingestion_deadletter_table
-            ANALYTICS_DEADLETTER_TABLE = var.bigquery.analytics_deadletter_table
-            VERIFY_RESULTS_BUCKET      = google_storage_bucket.verify_results[0].name
-          })
-          content {
-            name  = env.key
-            value = env.value
-          }
-        }
-
-        env {
-          name = "MONGODB_URI"
-          value_source {
-            secret_key_ref {
-              secret  = var.mongodb_uri_secret_id
-              version = "latest"
-            }
-          }
-        }
-
-        resources {
-          limits = {
-            cpu    = "1"
-            memory = "512Mi"
-          }
-        }
-      }
-
-      vpc_access {
-        egress = "PRIVATE_RANGES_ONLY"
-        network_interfaces {
-          subnetwork = var.subnetwork_self_link
-        }
-      }
-    }
-  }
-
-  depends_on = [google_secret_manager_secret_iam_member.verify_mongodb_uri, google_service_account_iam_member.deployer_act_as_verify]
 }
