@@ -6,10 +6,13 @@
 import type { PubSub } from "@google-cloud/pubsub";
 import { FakeCloudRunServer, type FakeRunOverrides } from "@shopstream/testkit";
 import {
+  carriesReason,
+  parseExpectations,
   type VerifyExpectations,
   type VerifyResult,
   writeVerifyResult,
 } from "../../../apps/reconciler/src/verify";
+import { readInputs } from "../src/inputs";
 import { type ProductionConfig, runProductionTest } from "../src/production";
 
 const JOB = "projects/shop-prod-123/locations/europe-west1/jobs/shopstream-prod-itest-verify";
@@ -179,6 +182,60 @@ describe("integration-test production mode (fake Cloud Run Admin API v2)", () =>
   it("names the job when it does not exist", async () => {
     await expect(runProductionTest(deps(recordingPubSub().client), config())).rejects.toThrow(
       /not found .*has terraform applied modules\/jobs/,
+    );
+  });
+});
+
+describe("production-mode inputs", () => {
+  const read = (values: Record<string, string>) => (name: string) => values[name] ?? "";
+  it("derives the verify job and the results bucket from the declaration and the jobs module's defaults", () => {
+    const inputs = readInputs(
+      read({ mode: "production", "project-id": "shop-dev-123", environment: "dev" }),
+      "/w",
+    );
+    expect(inputs.mode).toBe("production");
+    expect(inputs.verifyJob).toMatch(
+      /^projects\/shop-dev-123\/locations\/[a-z]+-[a-z]+\d+\/jobs\/[a-z0-9-]+-itest-verify$/,
+    );
+    expect(inputs.resultsBucket).toBe("shop-dev-123-itest-results");
+    expect(inputs.runEndpoint).toBe("https://run.googleapis.com");
+  });
+  it("refuses a MongoDB URI in production mode and an unknown mode, in one error", () => {
+    expect(() =>
+      readInputs(
+        read({
+          mode: "production",
+          "project-id": "shop-dev-123",
+          environment: "dev",
+          "mongodb-uri": "mongodb://x",
+        }),
+        "/w",
+      ),
+    ).toThrow(/mongodb-uri is for mode: local only/);
+    expect(() =>
+      readInputs(read({ mode: "cloud", "project-id": "shop-dev-123", environment: "dev" }), "/w"),
+    ).toThrow(/mode must be local or production, got "cloud"/);
+  });
+  it("still requires the URI in local mode", () => {
+    expect(() => readInputs(read({ "project-id": "shop-dev-123", environment: "dev" }), "/w")).toThrow(
+      /mongodb-uri must be a MongoDB connection string/,
+    );
+  });
+});
+
+describe("template dead letters", () => {
+  it("finds the validator's reason inside Nashorn's wrapped message, whole", () => {
+    const wrapped =
+      "Error: properties.revenue: exceeds the maximum amount 1000000000 in <eval> at line number 623 at column number 12";
+    expect(carriesReason(wrapped, "properties.revenue: exceeds the maximum amount 1000000000")).toBe(true);
+    expect(carriesReason(wrapped, "properties.revenue: nope")).toBe(false);
+    expect(carriesReason(null, "x")).toBe(false);
+    expect(carriesReason(wrapped, "")).toBe(false);
+  });
+  it("refuses malformed expectations with what is wrong", () => {
+    expect(() => parseExpectations("{")).toThrow(/VERIFY_EXPECTATIONS is not JSON/);
+    expect(() => parseExpectations('{"runId":"x"}')).toThrow(
+      /missing or has invalid: runId, eventIds, poison, orders, runField/,
     );
   });
 });
