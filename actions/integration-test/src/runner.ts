@@ -14,6 +14,7 @@ import {
   loadAggregates,
   loadDedupedEvents,
 } from "../../../apps/analytics/src/aggregates";
+import { canonical, readRunAggregates } from "../../../apps/reconciler/src/verify";
 import { buildBatch, newRunId, RUN_FIELD, type SyntheticBatch, TEST_CURRENCY } from "./batch";
 import { type Check, latencyReport, type RunResult } from "./report";
 
@@ -43,10 +44,6 @@ export interface RunnerDeps {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const canonical = (value: unknown): string => {
-  const text = String(value ?? "0");
-  return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
-};
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export async function runIntegrationTest(deps: RunnerDeps, config: RunnerConfig): Promise<RunResult> {
@@ -128,37 +125,13 @@ export async function runIntegrationTest(deps: RunnerDeps, config: RunnerConfig)
     check("raw documents carry the values sent", wrongValues.length === 0, `${wrongValues.length} differ`);
 
     // 3. Aggregates: the run's rows are exactly what the batch implies (revenue as exact decimals).
-    const aggregateState = async () => {
-      const [[orders]] = await deps.bigquery.query({
-        query: `SELECT COALESCE(SUM(orders), 0) AS orders, COALESCE(SUM(units), 0) AS units, CAST(COALESCE(SUM(revenue), 0) AS STRING) AS revenue
-          FROM \`${ds}.orders_by_currency_minute\` WHERE currency = @currency AND minute >= @from AND minute <= @to`,
-        params: {
-          currency: TEST_CURRENCY,
-          from: new Date(Math.floor(batch.expected.fromMs / 60000) * 60000),
-          to: new Date(batch.expected.toMs),
-        },
+    const aggregateState = () =>
+      readRunAggregates(deps.bigquery, ds, {
+        runId,
+        currency: TEST_CURRENCY,
+        fromMs: batch.expected.fromMs,
+        toMs: batch.expected.toMs,
       });
-      const [products] = await deps.bigquery.query({
-        query: `SELECT product_id, SUM(orders) AS orders, SUM(units) AS units, CAST(SUM(revenue) AS STRING) AS revenue
-          FROM \`${ds}.product_revenue_minute\` WHERE STARTS_WITH(product_id, @prefix) GROUP BY product_id`,
-        params: { prefix: `itest-${runId}-` },
-      });
-      const actualProducts: Record<string, { orders: number; units: number; revenue: string }> = {};
-      for (const p of products as { product_id: string; orders: number; units: number; revenue: string }[])
-        actualProducts[p.product_id] = {
-          orders: Number(p.orders),
-          units: Number(p.units),
-          revenue: canonical(p.revenue),
-        };
-      return {
-        orders: {
-          orders: Number(orders.orders),
-          units: Number(orders.units),
-          revenue: canonical(orders.revenue),
-        },
-        products: actualProducts,
-      };
-    };
     const wanted = JSON.stringify({
       orders: batch.expected.orders,
       products: sortKeys(batch.expected.products),

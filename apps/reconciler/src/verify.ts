@@ -71,7 +71,8 @@ export interface VerifyTables {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const canonical = (value: unknown): string => {
+/** A decimal as text without trailing fractional zeros ("12.340" -> "12.34"): how values are compared. */
+export const canonical = (value: unknown): string => {
   const text = String(value ?? "0");
   return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
 };
@@ -183,34 +184,7 @@ export async function verifyRun(
 
   // 3. Aggregates (recomputed by the scheduled query in Google Cloud: poll until they match).
   const ds = tables.aggregatesDataset;
-  const readAggregates = async () => {
-    const [[orders]] = await stores.bigquery.query({
-      query: `SELECT COALESCE(SUM(orders), 0) AS orders, COALESCE(SUM(units), 0) AS units, CAST(COALESCE(SUM(revenue), 0) AS STRING) AS revenue
-        FROM \`${ds}.orders_by_currency_minute\` WHERE currency = @currency AND minute >= @from AND minute <= @to`,
-      params: {
-        currency: expected.currency,
-        from: new Date(Math.floor(expected.fromMs / 60000) * 60000),
-        to: new Date(expected.toMs),
-      },
-    });
-    const [products] = await stores.bigquery.query({
-      query: `SELECT product_id, SUM(orders) AS orders, SUM(units) AS units, CAST(SUM(revenue) AS STRING) AS revenue
-        FROM \`${ds}.product_revenue_minute\` WHERE STARTS_WITH(product_id, @prefix) GROUP BY product_id`,
-      params: { prefix: `itest-${run}-` },
-    });
-    const byProduct: Record<string, { orders: number; units: number; revenue: string }> = {};
-    for (const p of products as { product_id: string; orders: number; units: number; revenue: string }[])
-      byProduct[p.product_id] = {
-        orders: Number(p.orders),
-        units: Number(p.units),
-        revenue: canonical(p.revenue),
-      };
-    const o = orders as { orders: number; units: number; revenue: string };
-    return {
-      orders: { orders: Number(o.orders), units: Number(o.units), revenue: canonical(o.revenue) },
-      products: sorted(byProduct),
-    };
-  };
+  const readAggregates = () => readRunAggregates(stores.bigquery, ds, expected);
   const wantedOrders = JSON.stringify(expected.orders);
   const wantedProducts = JSON.stringify(sorted(expected.products));
   let aggregates = { orders: { orders: 0, units: 0, revenue: "0" }, products: {} as Record<string, unknown> };
@@ -284,6 +258,43 @@ export async function verifyRun(
     resolutionMs: slowestCycleMs,
     startedAt,
     finishedAt: new Date(now()).toISOString(),
+  };
+}
+
+/** The run's rows of the two exact aggregates: XTS orders over the batch's minutes, and its products. */
+export async function readRunAggregates(
+  bigquery: BigQuery,
+  dataset: string,
+  run: { runId: string; currency: string; fromMs: number; toMs: number },
+): Promise<{
+  orders: { orders: number; units: number; revenue: string };
+  products: Record<string, { orders: number; units: number; revenue: string }>;
+}> {
+  const [[orders]] = await bigquery.query({
+    query: `SELECT COALESCE(SUM(orders), 0) AS orders, COALESCE(SUM(units), 0) AS units, CAST(COALESCE(SUM(revenue), 0) AS STRING) AS revenue
+      FROM \`${dataset}.orders_by_currency_minute\` WHERE currency = @currency AND minute >= @from AND minute <= @to`,
+    params: {
+      currency: run.currency,
+      from: new Date(Math.floor(run.fromMs / 60000) * 60000),
+      to: new Date(run.toMs),
+    },
+  });
+  const [products] = await bigquery.query({
+    query: `SELECT product_id, SUM(orders) AS orders, SUM(units) AS units, CAST(SUM(revenue) AS STRING) AS revenue
+      FROM \`${dataset}.product_revenue_minute\` WHERE STARTS_WITH(product_id, @prefix) GROUP BY product_id`,
+    params: { prefix: `itest-${run.runId}-` },
+  });
+  const byProduct: Record<string, { orders: number; units: number; revenue: string }> = {};
+  for (const p of products as { product_id: string; orders: number; units: number; revenue: string }[])
+    byProduct[p.product_id] = {
+      orders: Number(p.orders),
+      units: Number(p.units),
+      revenue: canonical(p.revenue),
+    };
+  const o = orders as { orders: number; units: number; revenue: string };
+  return {
+    orders: { orders: Number(o.orders), units: Number(o.units), revenue: canonical(o.revenue) },
+    products: sorted(byProduct),
   };
 }
 
