@@ -144,10 +144,16 @@ export async function runProductionTest(deps: ProductionDeps, config: Production
       `waiting for ${execution}: ${m?.runningCount ?? 0} running, ${m?.succeededCount ?? 0} succeeded, ${m?.failedCount ?? 0} failed (${Math.round((now() - started) / 1000)} s)`,
     );
   }
-  if (operation.error) {
-    const detail = conditionText(operation.response ?? operation.metadata);
+  // A failed execution may come back as an operation error or as an Execution with failed tasks / a failed
+  // Completed condition (execution.proto, condition.proto): both are failures.
+  const finished = operation.response ?? operation.metadata;
+  const executionFailed =
+    (finished?.failedCount ?? 0) > 0 ||
+    (finished?.conditions ?? []).some((c) => c.type === "Completed" && c.state === "CONDITION_FAILED");
+  if (operation.error || executionFailed) {
+    const detail = conditionText(finished);
     throw new Error(
-      `execution ${execution} of ${config.job} failed (run ${runId}): ${operation.error.message ?? operation.error.status ?? "no message"}${detail ? ` [${detail}]` : ""}; its logs say why: ${operation.metadata?.logUri ?? "Cloud Run console"}`,
+      `execution ${execution} of ${config.job} failed (run ${runId}): ${operation.error?.message ?? operation.error?.status ?? "tasks failed"}${detail ? ` [${detail}]` : ""}; its logs say why: ${operation.metadata?.logUri ?? "Cloud Run console"}`,
     );
   }
 

@@ -155,6 +155,14 @@ describe("integration-test production mode (fake Cloud Run Admin API v2)", () =>
     );
   });
 
+  it("fails the same way when the failed execution is the operation's response", async () => {
+    server.failureAs = "response";
+    server.jobs.set(JOB, () => ({ failed: "verify failed: VERIFY_EXPECTATIONS is not JSON" }));
+    await expect(runProductionTest(deps(recordingPubSub().client), config())).rejects.toThrow(
+      /failed \(run .*\): tasks failed \[Completed: Task .* failed with message: verify failed: VERIFY_EXPECTATIONS is not JSON\]/,
+    );
+  });
+
   it("times out when the execution does not finish, naming it", async () => {
     server.jobs.set(JOB, () => ({ hang: true }));
     await expect(

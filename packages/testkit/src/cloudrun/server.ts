@@ -47,6 +47,12 @@ export class FakeCloudRunServer {
   readonly objects = new Map<string, string>();
   readonly calls: { method: string; path: string; body?: unknown }[] = [];
   readonly operations = new Map<string, FakeOperation>();
+  /**
+   * How a failed execution completes its operation: `error` (google.rpc.Status, the Execution in metadata)
+   * or `response` (the Execution with failedCount and a failed Completed condition). Which one Cloud Run
+   * uses is not stated in the protos, so the action handles both.
+   */
+  failureAs: "error" | "response" = "error";
   private server: Server | undefined;
 
   /** `token`: the bearer token every call must carry; null accepts calls without one (as an emulator does). */
@@ -187,7 +193,7 @@ export class FakeCloudRunServer {
           { type: "Completed", state: "CONDITION_FAILED", message, lastTransitionTime: completionTime },
         ],
       });
-      operation.error = { code: 9, message, status: "FAILED_PRECONDITION" };
+      if (this.failureAs === "error") operation.error = { code: 9, message, status: "FAILED_PRECONDITION" };
     }
     operation.done = true;
   }
