@@ -260,6 +260,9 @@ module "jobs" {
     events_table_id            = local.names.bigquery.events_table
     ingestion_deadletter_table = module.bigquery.dead_letter_table_ids["ingestion"].table_id
     analytics_deadletter_table = module.bigquery.dead_letter_table_ids["analytics"].table_id
+    # Read by the integration test's verify job (actions/integration-test, mode: production).
+    analytics_dataset_id = module.bigquery.analytics_dataset_id
+    aggregate_table_ids  = keys(module.bigquery.aggregate_tables)
   }
 
   depends_on = [google_project_service.api]

@@ -121,6 +121,17 @@ for root in "${roots[@]}"; do
     failed=1
   fi
 done
+# Plan-time module tests (`tests/*.tftest.hcl`, mocked provider with the real schema): modules/jobs.
+for root in modules/jobs; do
+  printf '%-40s ' "${root} (tofu test)"
+  if out="$("${LOCAL}/bin/tofu" -chdir="${work}/terraform/${root}" test -no-color 2>&1)"; then
+    echo "passed"
+  else
+    echo "FAILED"
+    echo "${out}" | sed 's/^/    /'
+    failed=1
+  fi
+done
 if ((${#skipped[@]})); then
   echo "not validated (provider not built; see the header): ${skipped[*]}" >&2
 fi

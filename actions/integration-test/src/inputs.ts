@@ -6,6 +6,8 @@ import { DECLARATION, type PlatformDeclaration, resolveEnvironment } from "@shop
 export type InputReader = (name: string) => string;
 
 export interface Inputs {
+  /** `local`: the runner reads the stores itself; `production`: the verify Cloud Run job does. */
+  mode: "local" | "production";
   projectId: string;
   environment: string;
   topic: string;
@@ -23,6 +25,11 @@ export interface Inputs {
   cleanup: boolean;
   pubsubEmulatorHost?: string;
   bigqueryEmulatorHost?: string;
+  /** Production mode: `projects/P/locations/R/jobs/J` of the verify job. */
+  verifyJob: string;
+  resultsBucket: string;
+  runEndpoint: string;
+  storageEndpoint: string;
 }
 
 const NAME = /^[A-Za-z][A-Za-z0-9._~%+-]{2,254}$/;
@@ -54,6 +61,10 @@ export function readInputs(
   declaration: PlatformDeclaration = DECLARATION,
 ): Inputs {
   const problems: string[] = [];
+  const modeRaw = read("mode") || "local";
+  if (modeRaw !== "local" && modeRaw !== "production")
+    problems.push(`mode must be local or production, got "${modeRaw}"`);
+  const mode = modeRaw === "production" ? "production" : "local";
   const projectId = read("project-id");
   if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(projectId))
     problems.push(
@@ -68,7 +79,11 @@ export function readInputs(
       `topic must be a Pub/Sub topic ID (3-255 characters, starting with a letter), got "${topic}"`,
     );
   const mongodbUri = read("mongodb-uri");
-  if (!/^mongodb(\+srv)?:\/\//.test(mongodbUri))
+  if (mode === "production" && mongodbUri)
+    problems.push(
+      "mongodb-uri is for mode: local only; in production the verify Cloud Run job reads MongoDB with its own read-only user",
+    );
+  if (mode === "local" && !/^mongodb(\+srv)?:\/\//.test(mongodbUri))
     problems.push(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression shown to the user
       "mongodb-uri must be a MongoDB connection string (mongodb:// or mongodb+srv://); pass it from a secret: mongodb-uri: ${{ secrets.MONGODB_URI }}",
@@ -111,8 +126,30 @@ export function readInputs(
     problems.push(
       `bigquery-emulator-host must be a URL like http://127.0.0.1:9050, got "${bigqueryEmulatorHost}"`,
     );
+  const region = read("region") || names?.locations.region || "";
+  const jobName = read("verify-job") || (names ? `${names.prefix}-itest-verify` : "");
+  // The jobs module's default bucket name (terraform/modules/jobs/verify.tf).
+  const resultsBucket = read("results-bucket") || `${projectId}-itest-results`;
+  const runEndpoint = read("run-api-endpoint") || "https://run.googleapis.com";
+  const storageEndpoint = read("storage-api-endpoint") || "https://storage.googleapis.com";
+  if (mode === "production") {
+    if (!/^[a-z]+-[a-z]+\d+$/.test(region))
+      problems.push(`region must be a Cloud Run region such as europe-west1, got "${region}"`);
+    if (!/^[a-z][a-z0-9-]{0,48}$/.test(jobName))
+      problems.push(`verify-job must be a Cloud Run job name, got "${jobName}"`);
+    if (!/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/.test(resultsBucket))
+      problems.push(
+        `results-bucket must be the bucket the verify job writes to (terraform output of modules/jobs \`verify.results_bucket\`), got "${resultsBucket}"`,
+      );
+    for (const [name, url] of [
+      ["run-api-endpoint", runEndpoint],
+      ["storage-api-endpoint", storageEndpoint],
+    ] as const)
+      if (!/^https?:\/\//.test(url)) problems.push(`${name} must be a URL, got "${url}"`);
+  }
   if (problems.length > 0) throw new Error(`invalid inputs:\n  - ${problems.join("\n  - ")}`);
   return {
+    mode,
     projectId,
     environment,
     topic,
@@ -130,5 +167,9 @@ export function readInputs(
     cleanup: cleanupRaw === "true",
     ...(pubsubEmulatorHost ? { pubsubEmulatorHost } : {}),
     ...(bigqueryEmulatorHost ? { bigqueryEmulatorHost } : {}),
+    verifyJob: `projects/${projectId}/locations/${region}/jobs/${jobName}`,
+    resultsBucket,
+    runEndpoint,
+    storageEndpoint,
   };
 }

@@ -37,6 +37,37 @@ export function percentile(values: number[], p: number): number {
   return sorted[rank - 1] as number;
 }
 
+/**
+ * Publish -> first seen in both stores, per event, against the SLO target. `firstSeen` gives each store's
+ * first-seen time of an event (undefined: never seen); `resolutionMs` is one poll cycle.
+ */
+export function latencyReport(
+  eventIds: string[],
+  publishedAt: (id: string) => number,
+  firstSeen: (id: string) => [number | undefined, number | undefined],
+  target: { thresholdMs: number; objective: number; resolutionMs: number },
+): LatencyReport {
+  const latencies: number[] = [];
+  for (const id of eventIds) {
+    const [raw, warehouse] = firstSeen(id);
+    if (raw !== undefined && warehouse !== undefined)
+      latencies.push(Math.max(raw, warehouse) - publishedAt(id));
+  }
+  const share = latencies.length
+    ? latencies.filter((l) => l <= target.thresholdMs).length / latencies.length
+    : 0;
+  return {
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    max: latencies.length ? Math.max(...latencies) : Number.NaN,
+    withinThreshold: share,
+    thresholdMs: target.thresholdMs,
+    objective: target.objective,
+    meetsObjective: share >= target.objective,
+    resolutionMs: target.resolutionMs,
+  };
+}
+
 const ms = (value: number) => (Number.isNaN(value) ? "-" : `${(value / 1000).toFixed(2)} s`);
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");

@@ -14,8 +14,9 @@ import {
   loadAggregates,
   loadDedupedEvents,
 } from "../../../apps/analytics/src/aggregates";
+import { canonical, readRunAggregates } from "../../../apps/reconciler/src/verify";
 import { buildBatch, newRunId, RUN_FIELD, type SyntheticBatch, TEST_CURRENCY } from "./batch";
-import { type Check, percentile, type RunResult } from "./report";
+import { type Check, latencyReport, type RunResult } from "./report";
 
 export interface RunnerConfig {
   topic: string;
@@ -43,10 +44,6 @@ export interface RunnerDeps {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const canonical = (value: unknown): string => {
-  const text = String(value ?? "0");
-  return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
-};
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export async function runIntegrationTest(deps: RunnerDeps, config: RunnerConfig): Promise<RunResult> {
@@ -69,7 +66,7 @@ export async function runIntegrationTest(deps: RunnerDeps, config: RunnerConfig)
   deps.log(
     `run ${runId}: ${batch.events.length} events, ${batch.duplicates.length} duplicates, ${batch.late.length} late, ${batch.poison.length} poison`,
   );
-  const publishedAt = await publish(deps.pubsub, config.topic, batch, now);
+  const publishedAt = await publishBatch(deps.pubsub, config.topic, batch, now);
   const deadline = started + config.timeoutMs;
   try {
     // 1. Every valid event in both stores (first-seen times give the end-to-end latency).
@@ -128,37 +125,13 @@ export async function runIntegrationTest(deps: RunnerDeps, config: RunnerConfig)
     check("raw documents carry the values sent", wrongValues.length === 0, `${wrongValues.length} differ`);
 
     // 3. Aggregates: the run's rows are exactly what the batch implies (revenue as exact decimals).
-    const aggregateState = async () => {
-      const [[orders]] = await deps.bigquery.query({
-        query: `SELECT COALESCE(SUM(orders), 0) AS orders, COALESCE(SUM(units), 0) AS units, CAST(COALESCE(SUM(revenue), 0) AS STRING) AS revenue
-          FROM \`${ds}.orders_by_currency_minute\` WHERE currency = @currency AND minute >= @from AND minute <= @to`,
-        params: {
-          currency: TEST_CURRENCY,
-          from: new Date(Math.floor(batch.expected.fromMs / 60000) * 60000),
-          to: new Date(batch.expected.toMs),
-        },
+    const aggregateState = () =>
+      readRunAggregates(deps.bigquery, ds, {
+        runId,
+        currency: TEST_CURRENCY,
+        fromMs: batch.expected.fromMs,
+        toMs: batch.expected.toMs,
       });
-      const [products] = await deps.bigquery.query({
-        query: `SELECT product_id, SUM(orders) AS orders, SUM(units) AS units, CAST(SUM(revenue) AS STRING) AS revenue
-          FROM \`${ds}.product_revenue_minute\` WHERE STARTS_WITH(product_id, @prefix) GROUP BY product_id`,
-        params: { prefix: `itest-${runId}-` },
-      });
-      const actualProducts: Record<string, { orders: number; units: number; revenue: string }> = {};
-      for (const p of products as { product_id: string; orders: number; units: number; revenue: string }[])
-        actualProducts[p.product_id] = {
-          orders: Number(p.orders),
-          units: Number(p.units),
-          revenue: canonical(p.revenue),
-        };
-      return {
-        orders: {
-          orders: Number(orders.orders),
-          units: Number(orders.units),
-          revenue: canonical(orders.revenue),
-        },
-        products: actualProducts,
-      };
-    };
     const wanted = JSON.stringify({
       orders: batch.expected.orders,
       products: sortKeys(batch.expected.products),
@@ -231,33 +204,23 @@ export async function runIntegrationTest(deps: RunnerDeps, config: RunnerConfig)
       );
     }
 
-    // 5. Latency: publish -> first seen in both stores (resolution: the poll interval).
-    const latencies = batch.events
-      .filter((e) => seenRaw.has(e.event_id) && seenWarehouse.has(e.event_id))
-      .map(
-        (e) =>
-          Math.max(seenRaw.get(e.event_id) ?? 0, seenWarehouse.get(e.event_id) ?? 0) -
-          (publishedAt.get(e.event_id) ?? started),
-      );
-    const within = latencies.filter((l) => l <= config.latencyThresholdMs).length;
-    const share = latencies.length ? within / latencies.length : 0;
-    const latency = {
-      p50: percentile(latencies, 50),
-      p95: percentile(latencies, 95),
-      max: latencies.length ? Math.max(...latencies) : Number.NaN,
-      withinThreshold: share,
-      thresholdMs: config.latencyThresholdMs,
-      objective: config.latencyObjective,
-      meetsObjective: share >= config.latencyObjective,
-      // A first-seen time is known to within one poll cycle (the queries plus the pause).
-      resolutionMs: slowestCycleMs,
-    };
+    // 5. Latency: publish -> first seen in both stores (resolution: one poll cycle, the queries plus the pause).
+    const latency = latencyReport(
+      batch.events.map((e) => e.event_id),
+      (id) => publishedAt.get(id) ?? started,
+      (id) => [seenRaw.get(id), seenWarehouse.get(id)],
+      {
+        thresholdMs: config.latencyThresholdMs,
+        objective: config.latencyObjective,
+        resolutionMs: slowestCycleMs,
+      },
+    );
     result = {
       runId,
       ok: checks.every((c) => c.ok),
       checks,
       latency,
-      batch: summary(batch),
+      batch: summarizeBatch(batch),
       cleanup: "skipped",
       durationMs: now() - started,
     };
@@ -280,7 +243,7 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
 const fmtOrders = (o: { orders: number; units: number; revenue: string }) =>
   `${o.orders} orders, ${o.units} units, ${o.revenue} ${TEST_CURRENCY}`;
 
-function summary(batch: SyntheticBatch): RunResult["batch"] {
+export function summarizeBatch(batch: SyntheticBatch): RunResult["batch"] {
   return {
     events: batch.events.length,
     duplicates: batch.duplicates.length,
@@ -290,7 +253,8 @@ function summary(batch: SyntheticBatch): RunResult["batch"] {
   };
 }
 
-async function publish(
+/** Publishes the batch (duplicates twice, poison with its label attribute); resolves to each event's publish time. */
+export async function publishBatch(
   pubsub: PubSub,
   topicName: string,
   batch: SyntheticBatch,

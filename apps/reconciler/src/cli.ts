@@ -2,6 +2,7 @@
  * The jobs' entry point (one bundle, two Cloud Run jobs):
  *   shopstream-reconciler reconcile     per closed window: missing / extra / dead-lettered events as metrics
  *   shopstream-reconciler export-slis   one run of the SLI exporter (packages/slo)
+ *   shopstream-reconciler verify        the store checks of a post-deploy integration test run (verify.ts)
  * Configuration from the environment; `--help` prints it. Exit code 1 on any failure, with the reason.
  */
 import { BigQuery } from "@google-cloud/bigquery";
@@ -16,6 +17,7 @@ import { exportSlis } from "./export-slis";
 import { reconcile } from "./reconcile";
 import { ReconciliationState } from "./state";
 import type { DeadLetterSource } from "./stores";
+import { runVerify, VERIFY_CONFIG } from "./verify-command";
 import { validatePlan } from "./windows";
 
 const HELP = `Usage: shopstream-reconciler <command>
@@ -25,12 +27,17 @@ Commands:
                 in BigQuery events vs MongoDB raw, and dead letters, written as custom metrics.
   export-slis   Run the SLI exporter once (per-event latency of each store, MongoDB connections, overall
                 availability).
+  verify        Check one integration-test run in MongoDB and BigQuery (started by actions/integration-test
+                with the run's expectations) and write the result to the results bucket.
 
 reconcile reads:
 ${describeConfig(RECONCILE_CONFIG)}
 
 export-slis reads:
 ${describeConfig(EXPORT_CONFIG)}
+
+verify reads:
+${describeConfig(VERIFY_CONFIG)}
 
 See docs/reconciliation.md.`;
 
@@ -165,7 +172,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (command === "reconcile") await runReconcile();
     else if (command === "export-slis") await runExport();
-    else {
+    else if (command === "verify") {
+      const logger = createLogger("integration-verify");
+      await runVerify((line) => logger.info(line));
+    } else {
       process.stderr.write(`unknown command "${command}"; try --help\n`);
       return 2;
     }

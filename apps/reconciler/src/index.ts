@@ -8,4 +8,5 @@ export * from "./metrics";
 export * from "./reconcile";
 export * from "./state";
 export * from "./stores";
+export * from "./verify";
 export * from "./windows";

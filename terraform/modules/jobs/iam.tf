@@ -68,7 +68,7 @@ resource "google_secret_manager_secret_iam_member" "mongodb_uri" {
 
 # Cloud Scheduler starts each job with that job's identity, which may run that one job (run.jobs.run) only.
 resource "google_cloud_run_v2_job_iam_member" "scheduler" {
-  for_each = google_cloud_run_v2_job.job
+  for_each = { for k, j in google_cloud_run_v2_job.job : k => j if contains(keys(local.scheduled_jobs), k) }
 
   project  = var.project_id
   location = each.value.location

@@ -12,7 +12,8 @@ locals {
     LOG_FORMAT           = "json"
   }
 
-  jobs = {
+  # The scheduled jobs: one Cloud Scheduler trigger and one service account (named by the declaration) each.
+  scheduled_jobs = {
     reconciler = {
       command  = "reconcile"
       schedule = var.reconcile.schedule
@@ -47,10 +48,16 @@ locals {
       })
     }
   }
+
+  # Every Cloud Run job: the scheduled ones and the integration test's verify job (verify.tf), one definition.
+  jobs = merge(
+    { for k, j in local.scheduled_jobs : k => merge(j, { name = var.names.jobs[k] }) },
+    local.verify_enabled ? { verify = local.verify_job } : {},
+  )
 }
 
 resource "google_service_account" "job" {
-  for_each = local.jobs
+  for_each = local.scheduled_jobs
 
   project      = var.project_id
   account_id   = var.names.service_accounts[each.key]
@@ -85,7 +92,7 @@ resource "google_cloud_run_v2_job" "job" {
 
   project             = var.project_id
   location            = var.region
-  name                = var.names.jobs[each.key]
+  name                = each.value.name
   deletion_protection = var.deletion_protection
   labels              = var.labels
 
@@ -94,9 +101,10 @@ resource "google_cloud_run_v2_job" "job" {
     labels     = var.labels
 
     template {
-      service_account = google_service_account.job[each.key].email
+      service_account = each.key == "verify" ? google_service_account.verify[0].email : google_service_account.job[each.key].email
       timeout         = each.value.timeout
-      # The reconciliation resumes from its watermark, the exporter runs again next minute: no retries.
+      # The reconciliation resumes from its watermark, the exporter runs again next minute, and a failed
+      # verify check is a result, not a crash: no retries.
       max_retries = 0
 
       containers {
@@ -140,11 +148,17 @@ resource "google_cloud_run_v2_job" "job" {
     }
   }
 
-  depends_on = [google_secret_manager_secret_iam_member.mongodb_uri, google_service_account_iam_member.deployer_act_as]
+  depends_on = [
+    google_secret_manager_secret_iam_member.mongodb_uri,
+    google_service_account_iam_member.deployer_act_as,
+    google_secret_manager_secret_iam_member.verify_mongodb_uri,
+    google_service_account_iam_member.deployer_act_as_verify,
+    google_storage_bucket_iam_member.verify_writer,
+  ]
 }
 
 resource "google_cloud_scheduler_job" "job" {
-  for_each = local.jobs
+  for_each = local.scheduled_jobs
 
   project          = var.project_id
   region           = var.region

@@ -62,13 +62,15 @@ variable "mongodb" {
 }
 
 variable "bigquery" {
-  description = "BigQuery raw dataset (events, the templates' dead-letter tables, and the state table this module creates), its location, and the table IDs."
+  description = "BigQuery raw dataset (events, the templates' dead-letter tables, and the state table this module creates), its location, and the table IDs; `analytics_dataset_id` and `aggregate_table_ids` are the aggregate tables the verify job reads (null: the raw dataset)."
   type = object({
     dataset_id                 = string
     location                   = string
     events_table_id            = optional(string, "events")
     ingestion_deadletter_table = string
     analytics_deadletter_table = string
+    analytics_dataset_id       = optional(string)
+    aggregate_table_ids        = optional(list(string), [])
   })
 }
 
@@ -122,4 +124,21 @@ variable "labels" {
   description = "Labels applied to every resource that supports them."
   type        = map(string)
   default     = {}
+}
+
+variable "verify" {
+  description = "The integration test's verify job (no schedule; started by actions/integration-test in production mode): its task timeout (the action overrides it per run), the results bucket's retention, and name overrides (null: `<name_prefix>-itest-verify` and `<project_id>-itest-results`)."
+  type = object({
+    enabled                = optional(bool, true)
+    timeout_seconds        = optional(number, 1800)
+    results_retention_days = optional(number, 7)
+    job_name               = optional(string)
+    results_bucket_name    = optional(string)
+  })
+  default = {}
+
+  validation {
+    condition     = var.verify.timeout_seconds >= 60 && var.verify.timeout_seconds <= 86400 && var.verify.results_retention_days >= 1
+    error_message = "verify.timeout_seconds must be 60-86400 and results_retention_days at least 1."
+  }
 }
