@@ -41,11 +41,11 @@ body="$(cat <<MD
 
 ${headline}
 
-| environment | plan |
-|---|---|
-| dev | $(status "${CHANGES_DEV:-}") |
-| staging | $(status "${CHANGES_STAGING:-}") |
-| prod | $(status "${CHANGES_PROD:-}") |
+| environment | plan | planned against (the release running there) |
+|---|---|---|
+| dev | $(status "${CHANGES_DEV:-}") | ${RELEASE_DEV:-not planned} |
+| staging | $(status "${CHANGES_STAGING:-}") | ${RELEASE_STAGING:-not planned} |
+| prod | $(status "${CHANGES_PROD:-}") | ${RELEASE_PROD:-not planned} |
 MD
 )"
 echo "${body}" >> "${GITHUB_STEP_SUMMARY}"

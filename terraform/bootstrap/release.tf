@@ -81,7 +81,10 @@ resource "google_artifact_registry_repository_iam_member" "release_push" {
   member     = google_service_account.release.member
 }
 
-# Promotions read releases: the plan identity (resolve, dry-run publish) and the deploy identity (publish).
+# Releases are read by the plan identity (promotions' dry-run publish; drift and pull-request plans, which plan
+# the release running in each environment: manifest and bundles) and the deploy identity (publish). Read
+# only, on this bucket only: roles/storage.objectViewer grants storage.objects.get and storage.objects.list
+# (Cloud Storage IAM roles; the google-cloud-storage Java client's StorageRoles.objectViewer() lists the same).
 resource "google_storage_bucket_iam_member" "releases_read" {
   for_each = {
     for pair in setproduct(keys(var.environments), ["plan", "deploy"]) : "${pair[0]}/${pair[1]}" => pair

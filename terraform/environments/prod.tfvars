@@ -33,7 +33,7 @@ atlas_instance_size = "M30"
 
 # Dataflow: UDF paths are written by the template-build action (content-addressed, promoted unchanged).
 dataflow_jobs_enabled     = false                # true once the first promotion has published the UDF bundles (the plan checks they exist)
-dataflow_template_version = "2026-08-18-00_RC00" # pull-request and drift plans only: promotions take the release's (ADR 0002)
+dataflow_template_version = "2026-08-18-00_RC00" # plans of an environment with no release yet only: all others take the release's (ADR 0002)
 dataflow_max_workers      = 10
 udfs = {
   ingestion = { gcs_path = "gs://your-prod-project-id-shopstream-udf/ingestion/0000000000000000/udf.js", function_name = "transform" }

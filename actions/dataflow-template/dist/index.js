@@ -65902,6 +65902,9 @@ function setFailed(message) {
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+function notice(message, properties = {}) {
+  issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
 function info(message) {
   process.stdout.write(message + os4.EOL);
 }
@@ -81234,6 +81237,15 @@ ${problems.map((x) => `  - ${x}`).join("\n")}`);
 var releaseObject = (id2) => `releases/${id2}/release.json`;
 var commitPointerObject = (commit) => `commits/${commit}.json`;
 function checkTreeMatches(release, root) {
+  const problems = treeDifferences(release, root);
+  if (problems.length)
+    throw new Error(
+      `the checkout is not release ${shortId(release.id)} (commit ${release.provenance.commit}):
+${problems.map((x) => `  - ${x}`).join("\n")}
+Check out the release's commit before planning it`
+    );
+}
+function treeDifferences(release, root) {
   const problems = [];
   for (const [key, dir] of [
     ["sql", SQL_DIR],
@@ -81247,12 +81259,7 @@ function checkTreeMatches(release, root) {
       problems.push(`${dir} differs from release ${shortId(release.id)}: ${changed.join(", ")}`);
     }
   }
-  if (problems.length)
-    throw new Error(
-      `the checkout is not release ${shortId(release.id)} (commit ${release.provenance.commit}):
-${problems.map((x) => `  - ${x}`).join("\n")}
-Check out the release's commit before planning it`
-    );
+  return problems;
 }
 function releaseTfvars(release) {
   return {
@@ -82879,9 +82886,40 @@ async function buildReleaseMode() {
   summarizeRelease(stored.release);
   if (process.env.GITHUB_STEP_SUMMARY) await summary.write();
 }
+async function resolveRunningMode(environment) {
+  const token = required("github-token", "in mode resolve (deployments: read)");
+  const running = await currentRelease(getOctokit(token), repo(), environment);
+  const outputs = running ? {
+    "release-id": running.releaseId,
+    "release-commit": running.commit,
+    "release-summary": `release ${shortId(running.releaseId)} (commit ${running.commit.slice(0, 12)}, deployed ${running.deployedAt}, deployment #${running.deploymentId})`,
+    "source-release-id": running.releaseId,
+    "source-deployed-at": running.deployedAt
+  } : {
+    "release-id": "",
+    "release-commit": "",
+    "release-summary": `no release recorded as running in ${environment} yet`,
+    "source-release-id": "",
+    "source-deployed-at": ""
+  };
+  for (const [name, value] of Object.entries(outputs)) setOutput(name, value);
+  if (running) info(`${environment} runs ${outputs["release-summary"]}`);
+  else
+    notice(
+      `no release recorded as running in ${environment} yet (no successful ${RELEASE_TASK} deployment): nothing was promoted there, so the plan uses environments/${environment}.tfvars as it is`
+    );
+}
 async function resolveMode() {
-  const source = required("source-environment", "in mode resolve");
-  const target = required("target-environment", "in mode resolve");
+  const environment = getInput("environment").trim();
+  const sourceInput = getInput("source-environment").trim();
+  const targetInput = getInput("target-environment").trim();
+  if (environment && !sourceInput && !targetInput) return resolveRunningMode(environment);
+  if (environment)
+    throw new Error(
+      `mode resolve: give either environment (the release running there, for drift and pull-request plans) or source-environment and target-environment (a promotion), not both`
+    );
+  const source = required("source-environment", "in mode resolve (or environment alone)");
+  const target = required("target-environment", "in mode resolve (or environment alone)");
   const token = required("github-token", "in mode resolve (deployments: read)");
   const bucket = storageOf(getInput).bucket(required("releases-bucket", "in mode resolve"));
   const sourceRelease = await currentRelease(getOctokit(token), repo(), source);
@@ -82902,7 +82940,14 @@ async function resolveMode() {
 async function publishReleaseMode(id2) {
   const bucket = storageOf(getInput).bucket(required("releases-bucket", "with release-id"));
   const release = await readRelease(bucket, id2);
-  checkTreeMatches(release, process.cwd());
+  if (getInput("require-release-checkout").trim().toLowerCase() === "false") {
+    const differences = treeDifferences(release, process.cwd());
+    if (differences.length)
+      notice(
+        `this checkout's SQL or contract schemas differ from ${releaseLine(release)}; the plan shows the checkout's:
+${differences.join("\n")}`
+      );
+  } else checkTreeMatches(release, process.cwd());
   const dir = await downloadReleaseUdfs(
     bucket,
     release,

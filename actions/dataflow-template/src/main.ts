@@ -13,7 +13,7 @@ import * as core from "@actions/core";
 import { context, getOctokit } from "@actions/github";
 import { Storage } from "@google-cloud/storage";
 import { explain } from "../../../tools/build-actions/src/entry";
-import { currentRelease, recordRelease, releaseToPromote } from "./deployments";
+import { currentRelease, RELEASE_TASK, recordRelease, releaseToPromote } from "./deployments";
 import { publishUdfs, tfvarsOf, type UdfResult } from "./publish";
 import {
   buildRelease,
@@ -22,6 +22,7 @@ import {
   type ReleaseManifest,
   releaseTfvars,
   shortId,
+  treeDifferences,
 } from "./release";
 import {
   downloadReleaseUdfs,
@@ -158,10 +159,49 @@ async function buildReleaseMode(): Promise<void> {
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.write();
 }
 
+/**
+ * mode resolve with only `environment` (drift and pull-request plans): the release recorded as running there,
+ * read from its GitHub deployments alone (the plan checks out its commit before authenticating). None yet (a
+ * new fork, before the first promotion) is not an error: every output is empty and a notice says so.
+ */
+async function resolveRunningMode(environment: string): Promise<void> {
+  const token = required("github-token", "in mode resolve (deployments: read)");
+  const running = await currentRelease(getOctokit(token), repo(), environment);
+  const outputs = running
+    ? {
+        "release-id": running.releaseId,
+        "release-commit": running.commit,
+        "release-summary": `release ${shortId(running.releaseId)} (commit ${running.commit.slice(0, 12)}, deployed ${running.deployedAt}, deployment #${running.deploymentId})`,
+        "source-release-id": running.releaseId,
+        "source-deployed-at": running.deployedAt,
+      }
+    : {
+        "release-id": "",
+        "release-commit": "",
+        "release-summary": `no release recorded as running in ${environment} yet`,
+        "source-release-id": "",
+        "source-deployed-at": "",
+      };
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  if (running) core.info(`${environment} runs ${outputs["release-summary"]}`);
+  else
+    core.notice(
+      `no release recorded as running in ${environment} yet (no successful ${RELEASE_TASK} deployment): nothing was promoted there, so the plan uses environments/${environment}.tfvars as it is`,
+    );
+}
+
 /** mode resolve: the release this promotion carries, and when the source got its current one. */
 async function resolveMode(): Promise<void> {
-  const source = required("source-environment", "in mode resolve");
-  const target = required("target-environment", "in mode resolve");
+  const environment = core.getInput("environment").trim();
+  const sourceInput = core.getInput("source-environment").trim();
+  const targetInput = core.getInput("target-environment").trim();
+  if (environment && !sourceInput && !targetInput) return resolveRunningMode(environment);
+  if (environment)
+    throw new Error(
+      `mode resolve: give either environment (the release running there, for drift and pull-request plans) or source-environment and target-environment (a promotion), not both`,
+    );
+  const source = required("source-environment", "in mode resolve (or environment alone)");
+  const target = required("target-environment", "in mode resolve (or environment alone)");
   const token = required("github-token", "in mode resolve (deployments: read)");
   const bucket = storageOf(core.getInput).bucket(required("releases-bucket", "in mode resolve"));
   const sourceRelease = await currentRelease(getOctokit(token), repo(), source);
@@ -184,7 +224,14 @@ async function resolveMode(): Promise<void> {
 async function publishReleaseMode(id: string): Promise<void> {
   const bucket = storageOf(core.getInput).bucket(required("releases-bucket", "with release-id"));
   const release = await readRelease(bucket, id);
-  checkTreeMatches(release, process.cwd());
+  if (core.getInput("require-release-checkout").trim().toLowerCase() === "false") {
+    // A pull-request plan: its own Terraform, SQL and schemas against the release running in the environment.
+    const differences = treeDifferences(release, process.cwd());
+    if (differences.length)
+      core.notice(
+        `this checkout's SQL or contract schemas differ from ${releaseLine(release)}; the plan shows the checkout's:\n${differences.join("\n")}`,
+      );
+  } else checkTreeMatches(release, process.cwd());
   const dir = await downloadReleaseUdfs(
     bucket,
     release,

@@ -213,6 +213,15 @@ export const commitPointerObject = (commit: string): string => `commits/${commit
  * difference means the checkout or the release is not what it claims): SQL and contract bytes.
  */
 export function checkTreeMatches(release: ReleaseManifest, root: string): void {
+  const problems = treeDifferences(release, root);
+  if (problems.length)
+    throw new Error(
+      `the checkout is not release ${shortId(release.id)} (commit ${release.provenance.commit}):\n${problems.map((x) => `  - ${x}`).join("\n")}\nCheck out the release's commit before planning it`,
+    );
+}
+
+/** Where the checkout's aggregate SQL and contract schemas differ from the release's, one line per folder. */
+export function treeDifferences(release: ReleaseManifest, root: string): string[] {
   const problems: string[] = [];
   for (const [key, dir] of [
     ["sql", SQL_DIR],
@@ -226,10 +235,7 @@ export function checkTreeMatches(release: ReleaseManifest, root: string): void {
       problems.push(`${dir} differs from release ${shortId(release.id)}: ${changed.join(", ")}`);
     }
   }
-  if (problems.length)
-    throw new Error(
-      `the checkout is not release ${shortId(release.id)} (commit ${release.provenance.commit}):\n${problems.map((x) => `  - ${x}`).join("\n")}\nCheck out the release's commit before planning it`,
-    );
+  return problems;
 }
 
 /**

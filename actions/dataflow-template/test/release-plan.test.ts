@@ -99,7 +99,7 @@ it("the release's var file wins over environments/dev.tfvars: template folder, U
   expect(planned.variables.reconciler_image!.value).toBe(image);
 }, 120_000);
 
-it("without the release's var file the plan keeps the environment file's folder (what PR and drift plans see)", () => {
+it("without the release's var file the plan keeps the environment file's folder (what PR and drift plans see before the environment's first release)", () => {
   const planned = plan(["environments/dev.tfvars"]);
   expect(planned.variables.dataflow_template_version!.value).toBe("2026-08-11-00_RC00");
   expect(planned.variables.release_id!.value).toBeNull();

@@ -131,6 +131,34 @@ it("a release never pins latest", async () => {
   expect(r.log).toMatch(/::error::template-version: "latest" must be a dated release folder/);
 });
 
+it("drift and pull-request plans: an environment with no recorded release yet resolves to none, with a notice, not a failure", async () => {
+  const before = github.deployments.length;
+  const none = await action({ mode: "resolve", environment: "dev", "github-token": "t" });
+  expect(none.log).not.toMatch(/::error::/);
+  expect(none.failed).toBe(false);
+  expect(none.outputs["release-id"]).toBe("");
+  expect(none.outputs["release-commit"]).toBe("");
+  expect(none.outputs["release-summary"]).toBe("no release recorded as running in dev yet");
+  expect(none.log).toMatch(
+    /::notice::no release recorded as running in dev yet .*environments\/dev\.tfvars as it is/,
+  );
+  expect(github.deployments.length).toBe(before); // read only
+
+  const both = await action({
+    mode: "resolve",
+    environment: "dev",
+    "source-environment": "dev",
+    "target-environment": "staging",
+    "github-token": "t",
+  });
+  expect(both.failed).toBe(true);
+  expect(both.log).toMatch(/::error::mode resolve: give either environment .* not both/);
+
+  const noToken = await action({ mode: "resolve", environment: "dev" });
+  expect(noToken.failed).toBe(true);
+  expect(noToken.log).toMatch(/::error::github-token: required in mode resolve \(deployments: read\)/);
+});
+
 it("dev -> dev resolves this commit's release; publish copies its bundles and pins it; record says it runs in dev", async () => {
   const resolved = await action({
     mode: "resolve",
@@ -195,6 +223,22 @@ it("dev -> dev resolves this commit's release; publish copies its bundles and pi
   });
 }, 120_000);
 
+it("drift and pull-request plans resolve the release recorded as running in the environment, from GitHub alone", async () => {
+  const running = await action({ mode: "resolve", environment: "dev", "github-token": "t" });
+  expect(running.log).not.toMatch(/::error::/);
+  expect(running.failed).toBe(false);
+  expect(running.outputs["release-id"]).toBe(releaseId);
+  expect(running.outputs["release-commit"]).toBe(COMMIT);
+  expect(running.outputs["source-deployed-at"]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  expect(running.outputs["release-summary"]).toMatch(
+    new RegExp(`^release ${releaseId.slice(0, 12)} \\(commit ${COMMIT.slice(0, 12)}, deployed `),
+  );
+  // Another environment's record is not this one's.
+  const staging = await action({ mode: "resolve", environment: "staging", "github-token": "t" });
+  expect(staging.failed).toBe(false);
+  expect(staging.outputs["release-id"]).toBe("");
+});
+
 it("dev -> staging carries dev's release and reports when dev got it; another release is refused", async () => {
   const resolved = await action({
     mode: "resolve",
@@ -251,6 +295,28 @@ it("a checkout that is not the release's commit is refused before anything is pl
     });
     expect(r.failed).toBe(true);
     expect(r.log).toMatch(/::error::the checkout is not release [0-9a-f]{12}/);
+
+    // A pull-request plan plans its own SQL against the running release: the difference is a notice.
+    const tfvarsFile = join(work, "pull-request.tfvars.json");
+    const pr = await action({
+      "release-id": releaseId,
+      "releases-bucket": RELEASES,
+      "require-release-checkout": "false",
+      bucket: STAGING,
+      region: "europe-west1",
+      "dry-run": "true",
+      "tfvars-file": tfvarsFile,
+    });
+    expect(pr.log).not.toMatch(/::error::/);
+    expect(pr.failed).toBe(false);
+    expect(pr.log).toMatch(
+      /::notice::this checkout's SQL or contract schemas differ from release [0-9a-f]{12} .*apps\/analytics\/sql differs from release [0-9a-f]{12}: apps\/analytics\/sql\/deduped_events\.sql/s,
+    );
+    expect(JSON.parse(readFileSync(tfvarsFile, "utf8"))).toMatchObject({
+      dataflow_template_version: "2026-08-18-00_RC00",
+      reconciler_image: IMAGE,
+      release_id: releaseId,
+    });
   } finally {
     process.chdir(cwd);
   }

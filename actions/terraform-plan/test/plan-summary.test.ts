@@ -40,6 +40,25 @@ describe("plan-summary.sh", () => {
     expect(run.status).toBe(0);
   });
 
+  it("names the release each environment was planned against, or that none is recorded yet", () => {
+    const run = summary({
+      EVENT: "pull_request",
+      TERRAFORM_CHANGED: "true",
+      PLAN_RESULT: "success",
+      CHANGES_DEV: "true",
+      CHANGES_STAGING: "false",
+      CHANGES_PROD: "false",
+      RELEASE_DEV: "release 0123456789ab",
+      RELEASE_STAGING: "release 0123456789ab",
+      RELEASE_PROD: "none recorded yet: environments/prod.tfvars as it is",
+    });
+    expect(run.status).toBe(0);
+    expect(run.summary).toContain("| dev | changes | release 0123456789ab |");
+    expect(run.summary).toContain(
+      "| prod | no changes | none recorded yet: environments/prod.tfvars as it is |",
+    );
+  });
+
   it("fails when a plan failed", () => {
     const run = summary({ EVENT: "pull_request", TERRAFORM_CHANGED: "true", PLAN_RESULT: "failure" });
     expect(run.status).toBe(1);

@@ -94,6 +94,13 @@ describe("dataflow-template dist", () => {
       "deployments: read",
     );
   });
+  it("resolve of an environment's running release (drift, pull-request plans) without a token says which permission", async () => {
+    expectOneError(
+      await runDist("dataflow-template", { mode: "resolve", environment: "dev" }),
+      "github-token: required in mode resolve",
+      "deployments: read",
+    );
+  });
   it("an unknown mode names the ones there are", async () => {
     expectOneError(
       await runDist("dataflow-template", { mode: "promote" }),

@@ -8,6 +8,9 @@ import { parse } from "yaml";
  */
 const dir = join(__dirname, "../../../.github/workflows");
 interface Step {
+  id?: string;
+  if?: string;
+  env?: Record<string, string>;
   uses?: string;
   run?: string;
   with?: Record<string, string>;
@@ -158,5 +161,102 @@ describe("release.yml", () => {
     for (const file of ["promote.yml", "drift.yml", "terraform-plan.yml", "ci.yml", "slo-audit.yml"]) {
       expect(`${file}: ${readFileSync(join(dir, file), "utf8")}`).not.toMatch(/GCP_RELEASE_SERVICE_ACCOUNT/);
     }
+  });
+});
+
+/**
+ * Drift and pull-request plans plan against the release recorded as running in each environment (resolved by
+ * dataflow-template mode resolve, as promote.yml resolves a source), never against UDFs built from the
+ * checkout; with no release recorded yet they plan environments/<env>.tfvars as it is.
+ */
+describe.each([
+  ["drift.yml", "drift"],
+  ["terraform-plan.yml", "plan"],
+])("%s plans the release running in each environment", (file, jobName) => {
+  const job = load(file).jobs[jobName]!;
+  const steps = job.steps ?? [];
+  const dataflow = stepsUsing(job, "./actions/dataflow-template");
+  const resolve = dataflow.find((s) => s.with?.mode === "resolve");
+  const publish = dataflow.filter((s) => !s.with?.mode);
+  const indexOf = (step: Step | undefined) => steps.indexOf(step as Step);
+
+  it("resolves the environment's running release with the action's resolve mode (deployments: read)", () => {
+    expect(envOf(job)).toBe(`${gh("matrix.environment")}-plan`);
+    expect(job.permissions?.deployments).toBe("read");
+    expect(resolve?.id).toBe("resolve");
+    expect(resolve?.with).toEqual({
+      mode: "resolve",
+      environment: gh("matrix.environment"),
+      "github-token": gh("github.token"),
+    });
+  });
+
+  it("passes the resolved release's var file to the plan, only when a release was recorded", () => {
+    expect(publish).toHaveLength(1);
+    expect(publish[0]!.id).toBe("udf");
+    expect(publish[0]!.if).toBe("steps.resolve.outputs.release-id != ''");
+    expect(publish[0]!.with).toMatchObject({
+      "release-id": gh("steps.resolve.outputs.release-id"),
+      "releases-bucket": gh("vars.RELEASES_BUCKET"),
+      "dry-run": "true",
+    });
+    const plan = stepsUsing(job, "./actions/terraform-plan");
+    expect(plan).toHaveLength(1);
+    expect(plan[0]!.with?.["var-files"]).toBe(gh("steps.udf.outputs.tfvars-file"));
+    expect(plan[0]!.with?.lock).toBe("false");
+    expect(indexOf(resolve)).toBeLessThan(indexOf(publish[0]));
+    expect(indexOf(publish[0])).toBeLessThan(indexOf(plan[0]));
+    // The image the jobs run now is read only when no release pins one.
+    const jobsImage = steps.find((s) => s.id === "jobs-image");
+    expect(jobsImage?.if).toBe("steps.resolve.outputs.release-id == ''");
+  });
+
+  it("never builds UDFs from the checkout: no npm, no UDF build, no dataflow-template publish without a release", () => {
+    for (const step of steps) {
+      expect(`${step.id ?? step.uses ?? ""}: ${step.run ?? ""}`).not.toMatch(
+        /npm (ci|install)|npx|tools\/udf\/src\/cli\.ts build|esbuild/,
+      );
+    }
+    for (const step of publish) expect(step.with?.["release-id"]).toBeTruthy();
+  });
+
+  it("says which release each environment was planned against, or that none is recorded yet", () => {
+    const result = steps.find((s) => s.id === "result");
+    expect(result?.env?.RELEASE_ID).toBe(gh("steps.resolve.outputs.release-id"));
+    expect(result?.run).toMatch(/release-\$\{ENVIRONMENT\}=/);
+    expect(result?.run).toMatch(/environments\/\$\{ENVIRONMENT\}\.tfvars as it is/);
+  });
+});
+
+describe("drift.yml plans the release's own commit", () => {
+  const job = load("drift.yml").jobs.drift!;
+  it("checks out the resolved release's commit before authenticating and planning", () => {
+    const steps = job.steps ?? [];
+    const checkouts = steps.filter((s) => s.uses?.startsWith("actions/checkout@"));
+    const release = checkouts.find((s) => s.with?.ref === gh("steps.resolve.outputs.release-commit"));
+    expect(release?.if).toBe("steps.resolve.outputs.release-commit != ''");
+    const auth = steps.findIndex((s) => s.uses?.startsWith("google-github-actions/auth@"));
+    // A checkout cleans the workspace, where google-github-actions/auth writes its credentials file.
+    expect(steps.indexOf(release!)).toBeLessThan(auth);
+    const publish = stepsUsing(job, "./actions/dataflow-template").find((s) => !s.with?.mode);
+    expect(publish?.with?.["require-release-checkout"]).toBeUndefined(); // default true: the tree is checked
+  });
+});
+
+describe("terraform-plan.yml plans the pull request's Terraform against the running release", () => {
+  const job = load("terraform-plan.yml").jobs.plan!;
+  it("keeps the pull request's checkout: SQL and schema differences from the release are a notice", () => {
+    const checkouts = (job.steps ?? []).filter((s) => s.uses?.startsWith("actions/checkout@"));
+    expect(checkouts).toHaveLength(1);
+    expect(checkouts[0]!.with?.ref).toBeUndefined();
+    const publish = stepsUsing(job, "./actions/dataflow-template").find((s) => !s.with?.mode);
+    expect(publish?.with?.["require-release-checkout"]).toBe("false");
+  });
+  it("the summary comment names each environment's release", () => {
+    const summary = load("terraform-plan.yml").jobs["terraform-plan"]!.steps!.find((s) =>
+      s.run?.includes("plan-summary.sh"),
+    );
+    for (const env of ["DEV", "STAGING", "PROD"])
+      expect(summary?.env?.[`RELEASE_${env}`]).toBe(gh(`needs.plan.outputs.release-${env.toLowerCase()}`));
   });
 });
