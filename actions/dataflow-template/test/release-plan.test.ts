@@ -3,7 +3,7 @@
 // on the provider-free root of actions/terraform-plan/test/fixtures/udf-root (same variable shapes as
 // terraform/; modules/dataflow's own template path is planned in terraform/test/dataflow-release.test.ts).
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tofuBinary } from "../../terraform-plan/test/tofu";
@@ -13,6 +13,8 @@ import { buildRelease } from "../src/release";
 
 const repoRoot = join(__dirname, "../../..");
 const work = mkdtempSync(join(tmpdir(), "release-plan-"));
+// An existing, empty CLI config: OpenTofu 1.12 warns about a missing one on stdout, which `show -json` returns.
+writeFileSync(join(work, "none.tofurc"), "");
 const root = join(work, "terraform");
 cpSync(join(repoRoot, "actions/terraform-plan/test/fixtures/udf-root"), root, { recursive: true });
 
