@@ -42,6 +42,16 @@ fail_with_log() {
   exit 1
 }
 now() { date +%s; }
+# Sets CPU_S to the CPU seconds (user + sys) used so far by the commands this (sub)shell ran: each
+# installer runs in its own background subshell, so this is that installer's CPU. On a loaded machine
+# wall time says little; CPU time is what a quiet one would need (spread over its cores). `times` must run
+# in this shell itself: in a pipe or $(...) it would report a fresh subshell's counters, all zero.
+measure_cpu() {
+  local file="${STAMPS}/.times.${BASHPID}"
+  times >"${file}"
+  CPU_S="$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "${file}")"
+  rm -f "${file}"
+}
 
 # ---------------------------------------------------------------- prerequisites
 missing=()
@@ -110,7 +120,8 @@ else
   "${BIN}/ferretdb" --version >>"${LOG}" 2>&1 || fail_with_log "the built ferretdb binary does not run"
   rm -rf "${src}"
   echo "${FERRETDB_VERSION}" >"${stamp}"
-  say "mongodb:  FerretDB ${FERRETDB_VERSION} installed in $(($(now) - t0))s"
+  measure_cpu
+  say "mongodb:  FerretDB ${FERRETDB_VERSION} installed in $(($(now) - t0))s (CPU ${CPU_S}s)"
 fi
 }
 
@@ -151,7 +162,8 @@ else
   got="$("${VENV}/bin/bqemulator" --version 2>>"${LOG}" || true)"
   [[ "${got}" == *"${BQEMULATOR_VERSION}"* ]] || fail_with_log "bqemulator --version says '${got}', expected ${BQEMULATOR_VERSION}"
   echo "${want}" >"${stamp}"
-  say "bigquery: bqemulator ${BQEMULATOR_VERSION} installed in $(($(now) - t0))s"
+  measure_cpu
+  say "bigquery: bqemulator ${BQEMULATOR_VERSION} installed in $(($(now) - t0))s (CPU ${CPU_S}s)"
 fi
 }
 
