@@ -81793,7 +81793,8 @@ function parseRfc3339(text2) {
   const extraMicros = +fraction.substring(3, 6);
   const epochMs = daysFromCivil(year, month, day) * MS_PER_DAY + hour * 36e5 + minute * 6e4 + second * 1e3 + millis - offsetMinutes * 6e4;
   if (year < 1e3) return null;
-  return { epochMs, extraMicros, utc: formatUtc(epochMs, extraMicros) };
+  const utc = m[8] ? `${text2.substring(0, 10)}T${text2.substring(11, 19)}.${fraction.substring(0, 6)}Z` : formatUtc(epochMs, extraMicros);
+  return { epochMs, extraMicros, utc };
 }
 function formatUtc(epochMs, extraMicros) {
   const micros = extraMicros || 0;
@@ -81834,12 +81835,15 @@ var FORBIDDEN_CHARS = (
 );
 function isPlainText(text2) {
   let openings = 0;
-  for (let i = 0; i < text2.length; i++) {
+  const length = text2.length;
+  for (let i = 0; i < length; i++) {
     const code = text2.charCodeAt(i);
     if (code > 126 || code === 92 || code === 36) return false;
     if (code === 123 || code === 91) openings++;
+    else if (code === 95 && text2.charCodeAt(i + 1) === 95 && text2.substring(i, i + 9) === "__proto__")
+      return false;
   }
-  return openings <= MAX_DEPTH && text2.indexOf("__proto__") < 0;
+  return openings <= MAX_DEPTH;
 }
 var MAX_DEPTH = 16;
 var MAX_REPORTED_ERRORS = 5;
@@ -81894,7 +81898,7 @@ function checkString(spec, value, path2, errors) {
   }
   if (spec.enum) {
     let found = false;
-    for (let i = 0; i < spec.enum.length; i++) if (spec.enum[i] === value) found = true;
+    for (let i = 0; i < spec.enum.length && !found; i++) if (spec.enum[i] === value) found = true;
     if (!found)
       errors.push(`${path2}: ${JSON.stringify(value.substring(0, 64))} is not one of ${spec.enum.join(", ")}`);
     return;
@@ -81930,29 +81934,37 @@ function parseTime(text2) {
   lastTime = { text: text2, parsed };
   return parsed;
 }
-function compileSpec(spec) {
+function compileSpec(spec, path2) {
   return {
     spec,
-    fields: spec.kind === "object" ? compileFields(spec.fields) : [],
-    items: spec.kind === "array" ? compileSpec(spec.items) : null
+    fields: spec.kind === "object" ? compileFields(spec.fields, path2) : [],
+    items: spec.kind === "array" ? compileSpec(spec.items, null) : null
   };
 }
-function compileFields(fields) {
+function compileFields(fields, prefix) {
   const out = [];
   for (const name in fields) {
     if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
     const def = fields[name];
-    if (def) out.push({ name, required: def.required, check: compileSpec(def.spec) });
+    if (!def) continue;
+    const path2 = prefix === null ? null : prefix ? prefix + "." + name : name;
+    out.push({
+      name,
+      required: def.required,
+      inherited: name in Object.prototype,
+      path: path2,
+      check: compileSpec(def.spec, path2)
+    });
   }
   return out;
 }
-var COMPILED_ENVELOPE = compileFields(ENVELOPE_FIELDS);
+var COMPILED_ENVELOPE = compileFields(ENVELOPE_FIELDS, "");
 var COMPILED_PROPERTIES = {};
 for (const type in PROPERTIES) {
   if (Object.prototype.hasOwnProperty.call(PROPERTIES, type))
-    COMPILED_PROPERTIES[type] = compileFields(PROPERTIES[type]);
+    COMPILED_PROPERTIES[type] = compileFields(PROPERTIES[type], "properties");
 }
-function checkField(compiled, value, path2, errors) {
+function checkField(compiled, value, path2, errors, owned) {
   const spec = compiled.spec;
   switch (spec.kind) {
     case "string":
@@ -81982,7 +81994,7 @@ function checkField(compiled, value, path2, errors) {
         errors.push(`${path2}: must be an object, got ${describe(value)}`);
         return value;
       }
-      checkFields(compiled.fields, value, path2, errors);
+      checkFields(compiled.fields, value, path2, errors, owned);
       return value;
     case "array": {
       if (Object.prototype.toString.call(value) !== "[object Array]") {
@@ -81993,25 +82005,25 @@ function checkField(compiled, value, path2, errors) {
       if (items.length < spec.minItems) errors.push(`${path2}: needs at least ${spec.minItems} item(s)`);
       if (items.length > spec.maxItems) errors.push(`${path2}: more than ${spec.maxItems} items`);
       for (let i = 0; i < items.length && i < spec.maxItems; i++) {
-        items[i] = checkField(compiled.items, items[i], path2 + "[" + i + "]", errors);
+        items[i] = checkField(compiled.items, items[i], path2 + "[" + i + "]", errors, owned);
       }
       return items;
     }
   }
 }
-function checkFields(fields, target, path2, errors) {
+function checkFields(fields, target, path2, errors, owned) {
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i];
     const name = field.name;
-    const value = Object.prototype.hasOwnProperty.call(target, name) ? target[name] : void 0;
+    const value = owned && !field.inherited || Object.prototype.hasOwnProperty.call(target, name) ? target[name] : void 0;
+    const fieldPath = field.path !== null ? field.path : path2 ? path2 + "." + name : name;
     if (value === void 0 || value === null) {
       if (field.required) {
-        const fieldPath = path2 ? path2 + "." + name : name;
         errors.push(value === null ? `${fieldPath}: must not be null` : `${fieldPath}: is required`);
       }
       continue;
     }
-    target[name] = checkField(field.check, value, path2 ? path2 + "." + name : name, errors);
+    target[name] = checkField(field.check, value, fieldPath, errors, owned);
   }
 }
 function utf8Length(text2) {
@@ -82037,10 +82049,10 @@ function validate4(input, nowMs, owned) {
     event = copyJson(input, 0, "", errors);
     if (errors.length) return fail(errors);
   }
-  checkFields(COMPILED_ENVELOPE, event, "", errors);
+  checkFields(COMPILED_ENVELOPE, event, "", errors, owned);
   const type = event.event_type;
   if (isPlainObject3(event.properties) && Object.prototype.hasOwnProperty.call(PROPERTIES, type)) {
-    checkFields(COMPILED_PROPERTIES[type], event.properties, "properties", errors);
+    checkFields(COMPILED_PROPERTIES[type], event.properties, "properties", errors, owned);
   }
   if ((event.user_id === null || event.user_id === void 0) && (event.anonymous_id === null || event.anonymous_id === void 0)) {
     errors.push("anonymous_id: is required when user_id is null or absent");

@@ -83,7 +83,12 @@ export function parseRfc3339(text: string): ParsedTime | null {
     offsetMinutes * 60000;
   // Date.UTC maps years 0-99 to 1900+; contract years are four digits, so reject the ambiguous range.
   if (year < 1000) return null;
-  return { epochMs, extraMicros, utc: formatUtc(epochMs, extraMicros) };
+  // Already in UTC: the canonical form is the text's own fields (every one checked above, so formatting
+  // epochMs back would give the same digits), which saves formatUtc's arithmetic on the common path.
+  const utc = m[8]
+    ? `${text.substring(0, 10)}T${text.substring(11, 19)}.${fraction.substring(0, 6)}Z`
+    : formatUtc(epochMs, extraMicros);
+  return { epochMs, extraMicros, utc };
 }
 
 /** Formats epoch milliseconds (+ optional microseconds) as 2026-11-26T10:15:00.123456Z. */

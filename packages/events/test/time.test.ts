@@ -58,6 +58,28 @@ describe("Date-free arithmetic (the UDF's fast path) agrees with Date", () => {
     }
   });
 
+  it("gives a UTC timestamp the canonical form formatUtc gives its instant (read from the text itself)", () => {
+    let seed = 777;
+    const random = (lo: number, hi: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return lo + Math.floor((seed / 2147483648) * (hi - lo + 1));
+    };
+    const p = (v: number, w: number) => String(v).padStart(w, "0");
+    let checked = 0;
+    for (let i = 0; i < 20000; i++) {
+      const digits = random(0, 9);
+      const fraction = digits ? `.${p(random(0, 10 ** digits - 1), digits)}` : "";
+      const text =
+        `${p(random(1000, 9999), 4)}-${p(random(1, 12), 2)}-${p(random(1, 31), 2)}${random(0, 1) ? "T" : "t"}` +
+        `${p(random(0, 23), 2)}:${p(random(0, 59), 2)}:${p(random(0, 59), 2)}${fraction}${random(0, 1) ? "Z" : "z"}`;
+      const parsed = parseRfc3339(text);
+      if (!parsed) continue; // 31 February and the like
+      checked++;
+      expect([text, parsed.utc]).toEqual([text, formatUtc(parsed.epochMs, parsed.extraMicros)]);
+    }
+    expect(checked).toBeGreaterThan(15000);
+  });
+
   it("parses every date like Date.UTC does", () => {
     for (let year = 1000; year <= 9999; year += 7) {
       for (const [month, day] of [

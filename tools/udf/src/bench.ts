@@ -3,8 +3,8 @@
  * Not a test: run `npm run udf:bench -- [--iterations N] [--warmup N] [--rounds R]` after
  * tools/nashorn/install.sh. Every UDF is warmed up (JIT, Nashorn's type specialisation), then timed in R
  * interleaved rounds of N calls each, cycling through the valid golden events (the path nearly every
- * message takes). Each figure is the best round: on a shared machine the best round is the one least
- * disturbed by other processes. Two clocks: wall time inside the JVM, and the JVM process's CPU time
+ * message takes). Each figure is the best round (on a shared machine the one least disturbed by other
+ * processes); CPU time also gets the median round, with its ratio to the JSON round trip's median. Two clocks: wall time inside the JVM, and the JVM process's CPU time
  * (from /proc, Linux only; it includes the JVM's own GC and JIT threads). The ratio column compares each
  * UDF with the JSON parse-and-stringify UDF of the same run.
  */
@@ -37,6 +37,8 @@ interface Row {
   invalid?: string[];
   wallNs: number;
   cpuNs: number;
+  /** CPU ns per call of every round. */
+  cpuRounds: number[];
   invalidNs: number;
   nodeNs: number;
 }
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
         inputs: validInputs,
         wallNs: Infinity,
         cpuNs: Infinity,
+        cpuRounds: [],
         invalidNs: Infinity,
         nodeNs: 0,
       };
@@ -92,7 +95,10 @@ async function main(): Promise<void> {
         const wall = await runner.bench(row.label, "transformAt", row.inputs, now, 0, iterations);
         const cpu = ((cpuMs(pid) - cpu0) * 1e6) / iterations;
         row.wallNs = Math.min(row.wallNs, wall);
-        if (!Number.isNaN(cpu)) row.cpuNs = Math.min(row.cpuNs, cpu);
+        if (!Number.isNaN(cpu)) {
+          row.cpuNs = Math.min(row.cpuNs, cpu);
+          row.cpuRounds.push(cpu);
+        }
         if (row.invalid) {
           const bad = await runner.bench(row.label, "transformAt", row.invalid, now, 0, iterations);
           row.invalidNs = Math.min(row.invalidNs, bad);
@@ -103,6 +109,10 @@ async function main(): Promise<void> {
     await runner.close();
   }
   const json = rows.find((r) => r.label.startsWith("JSON"));
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted.length ? (sorted[Math.floor(sorted.length / 2)] as number) : Number.NaN;
+  };
   const us = (ns: number) => (Number.isFinite(ns) ? (ns / 1000).toFixed(1) : "-");
   const ratio = (ns: number, base: number | undefined) =>
     base && Number.isFinite(ns) && Number.isFinite(base) ? `${(ns / base).toFixed(2)}x` : "-";
@@ -112,6 +122,8 @@ async function main(): Promise<void> {
     "vs JSON, wall",
     "Nashorn µs/event, CPU (valid)",
     "vs JSON, CPU",
+    "Nashorn µs/event, CPU median (valid)",
+    "vs JSON, CPU median",
     "Nashorn µs/event, wall (malformed)",
     "Node vm µs/event (valid)",
   ];
@@ -122,7 +134,7 @@ async function main(): Promise<void> {
   console.log(`|${header.map(() => "---").join("|")}|`);
   for (const r of rows) {
     console.log(
-      `| ${[r.label, us(r.wallNs), ratio(r.wallNs, json?.wallNs), us(r.cpuNs), ratio(r.cpuNs, json?.cpuNs), us(r.invalidNs), us(r.nodeNs)].join(" | ")} |`,
+      `| ${[r.label, us(r.wallNs), ratio(r.wallNs, json?.wallNs), us(r.cpuNs), ratio(r.cpuNs, json?.cpuNs), us(median(r.cpuRounds)), ratio(median(r.cpuRounds), json ? median(json.cpuRounds) : undefined), us(r.invalidNs), us(r.nodeNs)].join(" | ")} |`,
     );
   }
 }
