@@ -124,7 +124,7 @@ done
 # Plan-time module tests (`tests/*.tftest.hcl`, mocked provider with the real schema): modules/jobs.
 for root in modules/jobs; do
   printf '%-40s ' "${root} (tofu test)"
-  if out="$("${LOCAL}/bin/tofu" -chdir="${work}/terraform/${root}" test -no-color 2>&1)"; then
+  if out="$("${TOFU}" -chdir="${work}/terraform/${root}" test -no-color 2>&1)"; then
     echo "passed"
   else
     echo "FAILED"
