@@ -13,6 +13,7 @@
  * worker recomputes them when it starts again (journal.ts).
  */
 import type { BigQuery } from "@google-cloud/bigquery";
+import { WAREHOUSE_COLUMNS } from "@shopstream/events";
 import type { Logger, StageMetrics } from "@shopstream/telemetry";
 import { type AggregateDefinition, fillDataset, loadDedupedEvents, type StageDefinition } from "./aggregates";
 import { DIRTY_MINUTES_TABLE, EVENTS_TABLE } from "./bigquery";
@@ -69,8 +70,28 @@ function dirtySpan(dataset: string, grain: "minute" | "day"): { start: string; e
       };
 }
 
+/**
+ * The `events` columns the minute-grain statements read (any column name the SQL mentions), plus the two
+ * the deduplication needs. Copying only these into the refresh's temporary table instead of every column
+ * (the raw `payload` alone is most of a row) cut the stand-in's CPU for that copy about threefold.
+ */
+export function columnsRead(selects: string[]): string[] {
+  const sql = selects.join("\n");
+  return WAREHOUSE_COLUMNS.map((c) => c.name).filter(
+    (name) => name === "event_id" || name === "event_time" || new RegExp(`\\b${name}\\b`).test(sql),
+  );
+}
+
+/** The temporary table of one refresh script: the dirty minutes' events, deduplicated. */
+const REFRESH_EVENTS = "refresh_events";
+
 /** `events` restricted to the dirty grain units, deduplicated by the one definition in deduped_events.sql. */
-function dirtyEventsCte(dataset: string, deduped: string, grain: "minute" | "day"): string {
+function dirtyEventsCte(
+  dataset: string,
+  deduped: string,
+  grain: "minute" | "day",
+  columns: string[] | undefined = undefined,
+): string {
   const span = dirtySpan(dataset, grain);
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the SQL files' placeholder
   const table = "`${dataset}.events`";
@@ -85,7 +106,7 @@ function dirtyEventsCte(dataset: string, deduped: string, grain: "minute" | "day
   return fillDataset(
     [
       "dirty_events AS (",
-      `  SELECT * FROM \`${dataset}.${EVENTS_TABLE}\``,
+      `  SELECT ${columns ? columns.join(", ") : "*"} FROM \`${dataset}.${EVENTS_TABLE}\``,
       `  WHERE event_time >= ${span.start} AND event_time < ${span.end}`,
       `  AND TIMESTAMP_TRUNC(event_time, ${grain.toUpperCase()}) IN ${dirtyUnits(dataset, grain)}`,
       "),",
@@ -134,9 +155,20 @@ export function buildRefreshStatements(
 ): string[] {
   const stages = new Map<string, StageDefinition>();
   for (const aggregate of aggregates) if (aggregate.stage) stages.set(aggregate.stage.name, aggregate.stage);
-  const statements: string[] = [];
+  // The dirty minutes' deduplicated events are read from `events` once, into a temporary table every
+  // minute-grain statement then reads: the stand-in parses each statement's text several times (sqlglot:
+  // about 60% of a refresh's CPU) and scanned `events` once per statement before.
+  const minuteReaders = [
+    ...[...stages.values()].map((stage) => stage.select),
+    ...aggregates.filter((a) => !a.stage && a.grain === "minute").map((a) => a.select),
+  ];
+  const columns = columnsRead(minuteReaders);
+  const statements: string[] = [
+    `CREATE TEMP TABLE ${REFRESH_EVENTS} AS\nWITH ${dirtyEventsCte(dataset, deduped, "minute", columns)}\nSELECT * FROM events`,
+  ];
+  const fromRefreshEvents = `events AS (SELECT * FROM ${REFRESH_EVENTS})`;
   for (const stage of stages.values()) {
-    const source = `WITH ${dirtyEventsCte(dataset, deduped, "minute")}\n${stage.select}`;
+    const source = `WITH ${fromRefreshEvents}\n${stage.select}`;
     statements.push(stageStatement(stage, dataset, source));
   }
   for (const aggregate of aggregates) {
@@ -150,13 +182,16 @@ export function buildRefreshStatements(
         ")",
         aggregate.select,
       ].join("\n");
+    } else if (aggregate.grain === "minute") {
+      source = `WITH ${fromRefreshEvents}\n${aggregate.select}`;
     } else {
-      // A minute aggregate reads only the dirty minutes; a day aggregate over events (none today) would
-      // have to read its dirty days whole, which is why the funnel reads a stage instead.
+      // A day aggregate over events (none today) has to read its dirty days whole, which is why the
+      // funnel reads a stage instead.
       source = `WITH ${dirtyEventsCte(dataset, deduped, aggregate.grain)}\n${aggregate.select}`;
     }
     statements.push(replaceStatement(aggregate, dataset, source));
   }
+  statements.push(`DROP TABLE ${REFRESH_EVENTS}`);
   statements.push(`DELETE FROM \`${dataset}.${DIRTY_MINUTES_TABLE}\` WHERE TRUE`);
   return statements;
 }

@@ -6,6 +6,7 @@ import { createLogger, StageMetrics } from "@shopstream/telemetry";
 import {
   AggregateRefresher,
   buildRefreshStatements,
+  columnsRead,
   DirtyJournal,
   groupRanges,
   loadAggregates,
@@ -121,31 +122,48 @@ describe("AggregateRefresher", () => {
 describe("buildRefreshStatements", () => {
   const statements = buildRefreshStatements(loadAggregates(), "ds");
 
-  it("merges the stage first, replaces each aggregate's dirty rows in one MERGE, then empties the dirty table", () => {
+  it("copies the dirty events once, merges the stage first, replaces each aggregate's dirty rows in one MERGE, then cleans up", () => {
     expect(statements.map((s) => s.split("\n")[0])).toEqual([
+      "CREATE TEMP TABLE refresh_events AS",
       "MERGE `ds.session_stages_daily` AS target",
       "MERGE `ds.active_users_minute` AS target",
       "MERGE `ds.events_by_type_minute` AS target",
       "MERGE `ds.funnel_daily` AS target",
       "MERGE `ds.orders_by_currency_minute` AS target",
       "MERGE `ds.product_revenue_minute` AS target",
+      "DROP TABLE refresh_events",
       "DELETE FROM `ds.refresh_dirty_minutes` WHERE TRUE",
     ]);
   });
 
-  it("reads only the dirty minutes' events for minute aggregates and the stage, deduplicated", () => {
+  it("reads only the dirty minutes' events, deduplicated, once; minute aggregates and the stage read that copy", () => {
+    const [copy = ""] = statements;
+    expect(copy).toContain(
+      "AND TIMESTAMP_TRUNC(event_time, MINUTE) IN (SELECT minute FROM `ds.refresh_dirty_minutes`)",
+    );
+    expect(copy).toMatch(/PARTITION BY e\.event_id[\s\S]*FROM dirty_events AS e/);
+    expect(statements.filter((s) => s.includes("`ds.events`"))).toEqual([copy]);
     for (const statement of statements.filter((s) => /^MERGE .*(_minute|session_stages)/.test(s))) {
-      expect(statement).toContain(
-        "AND TIMESTAMP_TRUNC(event_time, MINUTE) IN (SELECT minute FROM `ds.refresh_dirty_minutes`)",
-      );
-      expect(statement).toMatch(/PARTITION BY e\.event_id[\s\S]*FROM dirty_events AS e/);
+      expect(statement).toContain("WITH events AS (SELECT * FROM refresh_events)");
+    }
+    for (const statement of statements) {
       expect(statement).not.toContain("$" + "{dataset}");
       expect(statement).not.toContain("@window_");
     }
   });
 
+  it("copies only the columns the aggregates read (never the raw payload), and the two deduplication needs", () => {
+    const [copy = ""] = statements;
+    const columns = copy.match(/SELECT (.*) FROM `ds\.events`/)?.[1]?.split(", ") ?? [];
+    expect(columns).toEqual(
+      expect.arrayContaining(["event_id", "event_time", "event_type", "user_key", "items"]),
+    );
+    expect(columns).not.toContain("payload");
+    expect(columnsRead(["SELECT currency FROM events"])).toEqual(["event_id", "event_time", "currency"]);
+  });
+
   it("combines the stage with MAX on its key, and the funnel from the stage only (never rescanning events)", () => {
-    const [stage] = statements;
+    const stage = statements.find((s) => s.startsWith("MERGE `ds.session_stages_daily`"));
     expect(stage).toContain("ON target.day = source.day AND target.session_id = source.session_id");
     expect(stage).toContain(
       "WHEN MATCHED THEN UPDATE SET product_view = GREATEST(target.product_view, source.product_view)",
