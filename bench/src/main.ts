@@ -126,11 +126,11 @@ function phaseLines(title: string, phase: PhaseResult): string[] {
     "",
     `Producer emitted ${f(phase.producerEmittedPerSecond)}/s (${f((phase.producerEmittedPerSecond / phase.rate) * 100)}% of the rate asked).`,
     "",
-    "| pipeline stage | sustained events/s | RSS middle third (MiB) | RSS last third (MiB) | growth |",
-    "| --- | ---: | ---: | ---: | ---: |",
+    "| pipeline stage | sustained events/s | RSS middle third (MiB) | RSS last third (MiB) | growth | V8 heap used, middle -> last (MiB) |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
     ...phase.stages.map(
       (s) =>
-        `| ${s.stage} | ${f(s.eventsPerSecond)} | ${f(s.rssMbMiddle)} | ${f(s.rssMbEnd)} | ${f(s.rssGrowthPct)}% |`,
+        `| ${s.stage} | ${f(s.eventsPerSecond)} | ${f(s.rssMbMiddle)} | ${f(s.rssMbEnd)} | ${f(s.rssGrowthPct)}% | ${f(s.heapMbMiddle)} -> ${f(s.heapMbEnd)} (${f(s.heapGrowthPct)}%) |`,
     ),
     "",
     `End-to-end latency (publish -> stored): p50 ${f(phase.latencyMs.p50)} ms, p95 ${f(phase.latencyMs.p95)} ms, p99 ${f(phase.latencyMs.p99)} ms.`,

@@ -130,10 +130,11 @@ async function main(): Promise<void> {
         `| ${m.minute} | ${f(m.published)} | ${f(m.ingestion)} | ${f(m.analytics)} | ${m.backlogMax} | ${f(m.stalenessMaxMs)} | ${f(m.rssMb.producer ?? 0)} / ${f(m.rssMb.ingestion ?? 0)} / ${f(m.rssMb.analytics ?? 0)} |`,
     ),
     "",
-    "| process | RSS middle third (MiB) | RSS last third (MiB) | growth (target < 10%) |",
-    "| --- | ---: | ---: | ---: |",
+    "| process | RSS middle third (MiB) | RSS last third (MiB) | growth (target < 10%) | V8 heap used, middle -> last (MiB) |",
+    "| --- | ---: | ---: | ---: | ---: |",
     ...result.stages.map(
-      (s) => `| ${s.stage} | ${f(s.rssMbMiddle)} | ${f(s.rssMbEnd)} | ${f(s.rssGrowthPct)}% |`,
+      (s) =>
+        `| ${s.stage} | ${f(s.rssMbMiddle)} | ${f(s.rssMbEnd)} | ${f(s.rssGrowthPct)}% | ${f(s.heapMbMiddle)} -> ${f(s.heapMbEnd)} (${f(s.heapGrowthPct)}%) |`,
     ),
     "",
     `Backlog max ${backlogMax} messages. End-to-end latency p50 ${f(result.latencyMs.p50)} ms, p95 ${f(result.latencyMs.p95)} ms, p99 ${f(result.latencyMs.p99)} ms.`,
