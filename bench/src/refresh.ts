@@ -1,7 +1,7 @@
 /**
  * The cost of one aggregate refresh on the stand-in, alone: starts the `bench` profile on the data the last
  * `npm run bench` left (no --fresh), marks the newest stored minutes dirty (plus late ones, as the default
- * faults produce) and times the refresh script the analytics worker sends, several times. Prints wall ms
+ * faults produce) and times the refresh statements the analytics worker sends, several times. Prints wall ms
  * and bqemulator CPU ms (from /proc) per refresh, with the load average.
  *   npx tsx bench/src/refresh.ts [--minutes 3] [--late 5] [--repeat 5]
  * Run it under the bench lock. A benchmark: it asserts nothing.
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     console.log(
       `${all.length} stored minutes; refreshing ${recent.length} newest + ${late.length} older ones`,
     );
-    const script = `${buildRefreshStatements(loadAggregates(), dataset).join(";\n")};`;
+    const statements = buildRefreshStatements(loadAggregates(), dataset);
     for (let i = 0; i < Number(values.repeat); i++) {
       const load = loadavg()[0]?.toFixed(1);
       const cpuBefore = cpuMs(pid);
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
         .dataset(dataset)
         .table(DIRTY_MINUTES_TABLE)
         .insert(dirty.map((minute) => ({ minute })));
-      await bigquery.query({ query: script });
+      for (const statement of statements) await bigquery.query({ query: statement });
       const wall = performance.now() - started;
       console.log(
         `refresh ${i + 1}: ${wall.toFixed(0)} ms wall, bqemulator ${cpuMs(pid) - cpuBefore} ms CPU (load ${load})`,

@@ -15,10 +15,10 @@ import {
 const NOW = Date.parse("2026-11-26T12:00:30Z");
 const minute = (iso: string) => Date.parse(iso);
 
-/** A BigQuery that records what the refresher sends: dirty-minute inserts and refresh scripts. */
+/** A BigQuery that records what the refresher sends: dirty-minute inserts and refresh statements. */
 function fakeBigQuery(failures = 0) {
   const inserted: string[][] = [];
-  const scripts: string[] = [];
+  const queries: string[] = [];
   let failuresLeft = failures;
   const bigquery = {
     dataset: () => ({
@@ -31,11 +31,11 @@ function fakeBigQuery(failures = 0) {
     }),
     query: async (request: { query: string }) => {
       if (failuresLeft-- > 0) throw new Error("emulator down");
-      scripts.push(request.query);
+      queries.push(request.query);
       return [[]];
     },
   } as unknown as BigQuery;
-  return { bigquery, inserted, scripts };
+  return { bigquery, inserted, queries };
 }
 
 function setup(options: { failures?: number; journal?: DirtyJournal; clock?: () => number } = {}) {
@@ -59,7 +59,7 @@ const journalIn = () =>
 
 describe("AggregateRefresher", () => {
   it("recomputes exactly the dirty minutes, however far apart (no min..max range)", async () => {
-    const { refresher, inserted, scripts } = setup();
+    const { refresher, inserted, queries } = setup();
     refresher.markDirty([NOW - 1000, NOW - 70000, minute("2026-11-26T01:02:03Z"), NOW - 500]);
     expect(groupRanges(refresher.dirtyMinutes, 60000).map((r) => new Date(r.start).toISOString())).toEqual([
       "2026-11-26T01:02:00.000Z",
@@ -69,20 +69,21 @@ describe("AggregateRefresher", () => {
     expect(inserted).toEqual([
       ["2026-11-26T01:02:00.000Z", "2026-11-26T11:59:00.000Z", "2026-11-26T12:00:00.000Z"],
     ]);
-    expect(scripts).toHaveLength(1);
+    // One request per statement (the stand-in serves no insert while it runs a request), in order.
+    expect(queries).toEqual(buildRefreshStatements(loadAggregates(), "ds"));
     expect(refresher.pending).toBe(false);
     await refresher.refreshNow(); // nothing dirty: no query at all
-    expect(scripts).toHaveLength(1);
+    expect(queries).toHaveLength(buildRefreshStatements(loadAggregates(), "ds").length);
   });
 
   it("keeps the minutes of a refresh that failed, for the next one", async () => {
-    const { refresher, inserted, scripts } = setup({ failures: 1 });
+    const { refresher, inserted, queries } = setup({ failures: 1 });
     refresher.markDirty([NOW]);
     await expect(refresher.refreshNow()).rejects.toThrow("emulator down");
     expect(refresher.dirtyMinutes).toEqual([minute("2026-11-26T12:00:00Z")]);
     await refresher.refreshNow();
     expect(inserted.at(-1)).toEqual(["2026-11-26T12:00:00.000Z"]);
-    expect(scripts).toHaveLength(1);
+    expect(queries).toEqual(buildRefreshStatements(loadAggregates(), "ds"));
   });
 
   it("journals dirty minutes before acknowledging and recomputes them after a crash", async () => {
@@ -122,16 +123,15 @@ describe("AggregateRefresher", () => {
 describe("buildRefreshStatements", () => {
   const statements = buildRefreshStatements(loadAggregates(), "ds");
 
-  it("copies the dirty events once, merges the stage first, replaces each aggregate's dirty rows in one MERGE, then cleans up", () => {
+  it("copies the dirty events once, merges the stage first, replaces each aggregate's dirty rows in one MERGE, then empties the dirty table", () => {
     expect(statements.map((s) => s.split("\n")[0])).toEqual([
-      "CREATE TEMP TABLE refresh_events AS",
+      "CREATE OR REPLACE TABLE `ds.refresh_events` AS",
       "MERGE `ds.session_stages_daily` AS target",
       "MERGE `ds.active_users_minute` AS target",
       "MERGE `ds.events_by_type_minute` AS target",
       "MERGE `ds.funnel_daily` AS target",
       "MERGE `ds.orders_by_currency_minute` AS target",
       "MERGE `ds.product_revenue_minute` AS target",
-      "DROP TABLE refresh_events",
       "DELETE FROM `ds.refresh_dirty_minutes` WHERE TRUE",
     ]);
   });
@@ -144,7 +144,7 @@ describe("buildRefreshStatements", () => {
     expect(copy).toMatch(/PARTITION BY e\.event_id[\s\S]*FROM dirty_events AS e/);
     expect(statements.filter((s) => s.includes("`ds.events`"))).toEqual([copy]);
     for (const statement of statements.filter((s) => /^MERGE .*(_minute|session_stages)/.test(s))) {
-      expect(statement).toContain("WITH events AS (SELECT * FROM refresh_events)");
+      expect(statement).toContain("WITH events AS (SELECT * FROM `ds.refresh_events`)");
     }
     for (const statement of statements) {
       expect(statement).not.toContain("$" + "{dataset}");
