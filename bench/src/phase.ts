@@ -23,6 +23,8 @@ interface Sample {
   emitted: number;
   acked: Record<string, number>;
   rssMb: Record<string, number>;
+  /** V8 heap in use: growing with RSS flat-lining or not tells a leak from the allocator's high water. */
+  heapMb: Record<string, number>;
   stalenessMs: number;
   refreshes: number;
 }
@@ -38,6 +40,9 @@ export interface PhaseResult {
     rssMbMiddle: number;
     rssMbEnd: number;
     rssGrowthPct: number;
+    heapMbMiddle: number;
+    heapMbEnd: number;
+    heapGrowthPct: number;
   }[];
   /** Pub/Sub publish time -> stored and acked (exact, both workers). */
   latencyMs: { p50: number; p95: number; p99: number };
@@ -51,6 +56,12 @@ export interface PhaseResult {
 }
 
 const STAGES = ["producer", "ingestion", "analytics"] as const;
+
+/** Medians of the middle and the last third of a series. */
+function thirds(values: number[]): { middle: number; last: number } {
+  const third = Math.max(1, Math.floor(values.length / 3));
+  return { middle: median(values.slice(third, 2 * third)), last: median(values.slice(-third)) };
+}
 
 export async function runPhase(options: {
   durationS: number;
@@ -74,6 +85,7 @@ export async function runPhase(options: {
     signal: options.signal,
     onSample: (supervisor: Supervisor, elapsedMs: number) => {
       const rss = (name: string) => (supervisor.snapshot(name)?.rssBytes ?? 0) / 1048576;
+      const heap = (name: string) => (supervisor.snapshot(name)?.heapUsedBytes ?? 0) / 1048576;
       const analytics = supervisor.snapshot("analytics")?.counters ?? {};
       samples.push({
         t: elapsedMs / 1000,
@@ -84,6 +96,7 @@ export async function runPhase(options: {
           analytics: supervisor.counters("analytics").acked ?? 0,
         },
         rssMb: Object.fromEntries(STAGES.map((s) => [s, rss(s)])),
+        heapMb: Object.fromEntries(STAGES.map((s) => [s, heap(s)])),
         stalenessMs: analytics.aggregate_staleness_ms ?? Number.NaN,
         refreshes: analytics.aggregate_refreshes ?? 0,
       });
@@ -97,16 +110,17 @@ export async function runPhase(options: {
   const slope = (value: (s: Sample) => number) =>
     from && to && to.t > from.t ? (value(to) - value(from)) / (to.t - from.t) : Number.NaN;
   const stages = STAGES.map((stage) => {
-    const rss = active.map((s) => s.rssMb[stage] ?? 0).filter((v) => v > 0);
-    const third = Math.max(1, Math.floor(rss.length / 3));
-    const middle = median(rss.slice(third, 2 * third));
-    const last = median(rss.slice(-third));
+    const rss = thirds(active.map((s) => s.rssMb[stage] ?? 0).filter((v) => v > 0));
+    const heap = thirds(active.map((s) => s.heapMb[stage] ?? 0).filter((v) => v > 0));
     return {
       stage,
       eventsPerSecond: slope((s) => s.acked[stage] ?? 0),
-      rssMbMiddle: middle,
-      rssMbEnd: last,
-      rssGrowthPct: ((last - middle) / middle) * 100,
+      rssMbMiddle: rss.middle,
+      rssMbEnd: rss.last,
+      rssGrowthPct: ((rss.last - rss.middle) / rss.middle) * 100,
+      heapMbMiddle: heap.middle,
+      heapMbEnd: heap.last,
+      heapGrowthPct: ((heap.last - heap.middle) / heap.middle) * 100,
     };
   });
   // Staleness while producing, after warm-up (the first refreshes include start-up).

@@ -24,6 +24,12 @@ export function reconciliationOf(summary: PipelineSummary) {
   };
 }
 
+/** Drained, and both stores hold every valid event once: published - duplicate publishes - malformed. */
+export function reconciled(r: ReturnType<typeof reconciliationOf>): boolean {
+  const expected = r.published - r.duplicates - r.malformed;
+  return r.drained && r.rawDocuments === expected && r.warehouseDistinctEvents === expected;
+}
+
 export function reconciliationLine(r: ReturnType<typeof reconciliationOf>): string {
   return (
     `Reconciliation: published ${r.published} (duplicates ${r.duplicates}, malformed ${r.malformed}); ` +

@@ -21,6 +21,6 @@ export {
   ensureWarehouse,
 } from "./bigquery";
 export { DirtyJournal, defaultStateDir, journalPath } from "./journal";
-export { AggregateRefresher, buildRefreshStatements, groupRanges } from "./refresher";
+export { AggregateRefresher, buildRefreshStatements, columnsRead, groupRanges } from "./refresher";
 export { toWarehouseRow } from "./transform";
 export { type AnalyticsWorkerOptions, type RunningAnalyticsWorker, startAnalyticsWorker } from "./worker";

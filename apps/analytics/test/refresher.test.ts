@@ -6,6 +6,7 @@ import { createLogger, StageMetrics } from "@shopstream/telemetry";
 import {
   AggregateRefresher,
   buildRefreshStatements,
+  columnsRead,
   DirtyJournal,
   groupRanges,
   loadAggregates,
@@ -14,10 +15,10 @@ import {
 const NOW = Date.parse("2026-11-26T12:00:30Z");
 const minute = (iso: string) => Date.parse(iso);
 
-/** A BigQuery that records what the refresher sends: dirty-minute inserts and refresh scripts. */
+/** A BigQuery that records what the refresher sends: dirty-minute inserts and refresh statements. */
 function fakeBigQuery(failures = 0) {
   const inserted: string[][] = [];
-  const scripts: string[] = [];
+  const queries: string[] = [];
   let failuresLeft = failures;
   const bigquery = {
     dataset: () => ({
@@ -30,11 +31,11 @@ function fakeBigQuery(failures = 0) {
     }),
     query: async (request: { query: string }) => {
       if (failuresLeft-- > 0) throw new Error("emulator down");
-      scripts.push(request.query);
+      queries.push(request.query);
       return [[]];
     },
   } as unknown as BigQuery;
-  return { bigquery, inserted, scripts };
+  return { bigquery, inserted, queries };
 }
 
 function setup(options: { failures?: number; journal?: DirtyJournal; clock?: () => number } = {}) {
@@ -58,7 +59,7 @@ const journalIn = () =>
 
 describe("AggregateRefresher", () => {
   it("recomputes exactly the dirty minutes, however far apart (no min..max range)", async () => {
-    const { refresher, inserted, scripts } = setup();
+    const { refresher, inserted, queries } = setup();
     refresher.markDirty([NOW - 1000, NOW - 70000, minute("2026-11-26T01:02:03Z"), NOW - 500]);
     expect(groupRanges(refresher.dirtyMinutes, 60000).map((r) => new Date(r.start).toISOString())).toEqual([
       "2026-11-26T01:02:00.000Z",
@@ -68,20 +69,21 @@ describe("AggregateRefresher", () => {
     expect(inserted).toEqual([
       ["2026-11-26T01:02:00.000Z", "2026-11-26T11:59:00.000Z", "2026-11-26T12:00:00.000Z"],
     ]);
-    expect(scripts).toHaveLength(1);
+    // One request per statement (the stand-in serves no insert while it runs a request), in order.
+    expect(queries).toEqual(buildRefreshStatements(loadAggregates(), "ds"));
     expect(refresher.pending).toBe(false);
     await refresher.refreshNow(); // nothing dirty: no query at all
-    expect(scripts).toHaveLength(1);
+    expect(queries).toHaveLength(buildRefreshStatements(loadAggregates(), "ds").length);
   });
 
   it("keeps the minutes of a refresh that failed, for the next one", async () => {
-    const { refresher, inserted, scripts } = setup({ failures: 1 });
+    const { refresher, inserted, queries } = setup({ failures: 1 });
     refresher.markDirty([NOW]);
     await expect(refresher.refreshNow()).rejects.toThrow("emulator down");
     expect(refresher.dirtyMinutes).toEqual([minute("2026-11-26T12:00:00Z")]);
     await refresher.refreshNow();
     expect(inserted.at(-1)).toEqual(["2026-11-26T12:00:00.000Z"]);
-    expect(scripts).toHaveLength(1);
+    expect(queries).toEqual(buildRefreshStatements(loadAggregates(), "ds"));
   });
 
   it("journals dirty minutes before acknowledging and recomputes them after a crash", async () => {
@@ -121,8 +123,9 @@ describe("AggregateRefresher", () => {
 describe("buildRefreshStatements", () => {
   const statements = buildRefreshStatements(loadAggregates(), "ds");
 
-  it("merges the stage first, replaces each aggregate's dirty rows in one MERGE, then empties the dirty table", () => {
+  it("copies the dirty events once, merges the stage first, replaces each aggregate's dirty rows in one MERGE, then empties the dirty table", () => {
     expect(statements.map((s) => s.split("\n")[0])).toEqual([
+      "CREATE OR REPLACE TABLE `ds.refresh_events` AS",
       "MERGE `ds.session_stages_daily` AS target",
       "MERGE `ds.active_users_minute` AS target",
       "MERGE `ds.events_by_type_minute` AS target",
@@ -133,19 +136,34 @@ describe("buildRefreshStatements", () => {
     ]);
   });
 
-  it("reads only the dirty minutes' events for minute aggregates and the stage, deduplicated", () => {
+  it("reads only the dirty minutes' events, deduplicated, once; minute aggregates and the stage read that copy", () => {
+    const [copy = ""] = statements;
+    expect(copy).toContain(
+      "AND TIMESTAMP_TRUNC(event_time, MINUTE) IN (SELECT minute FROM `ds.refresh_dirty_minutes`)",
+    );
+    expect(copy).toMatch(/PARTITION BY e\.event_id[\s\S]*FROM dirty_events AS e/);
+    expect(statements.filter((s) => s.includes("`ds.events`"))).toEqual([copy]);
     for (const statement of statements.filter((s) => /^MERGE .*(_minute|session_stages)/.test(s))) {
-      expect(statement).toContain(
-        "AND TIMESTAMP_TRUNC(event_time, MINUTE) IN (SELECT minute FROM `ds.refresh_dirty_minutes`)",
-      );
-      expect(statement).toMatch(/PARTITION BY e\.event_id[\s\S]*FROM dirty_events AS e/);
+      expect(statement).toContain("WITH events AS (SELECT * FROM `ds.refresh_events`)");
+    }
+    for (const statement of statements) {
       expect(statement).not.toContain("$" + "{dataset}");
       expect(statement).not.toContain("@window_");
     }
   });
 
+  it("copies only the columns the aggregates read (never the raw payload), and the two deduplication needs", () => {
+    const [copy = ""] = statements;
+    const columns = copy.match(/SELECT (.*) FROM `ds\.events`/)?.[1]?.split(", ") ?? [];
+    expect(columns).toEqual(
+      expect.arrayContaining(["event_id", "event_time", "event_type", "user_key", "items"]),
+    );
+    expect(columns).not.toContain("payload");
+    expect(columnsRead(["SELECT currency FROM events"])).toEqual(["event_id", "event_time", "currency"]);
+  });
+
   it("combines the stage with MAX on its key, and the funnel from the stage only (never rescanning events)", () => {
-    const [stage] = statements;
+    const stage = statements.find((s) => s.startsWith("MERGE `ds.session_stages_daily`"));
     expect(stage).toContain("ON target.day = source.day AND target.session_id = source.session_id");
     expect(stage).toContain(
       "WHEN MATCHED THEN UPDATE SET product_view = GREATEST(target.product_view, source.product_view)",
