@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 
@@ -96,6 +98,17 @@ describe("promote.yml", () => {
     expect(applySteps.indexOf(verified!)).toBeGreaterThan(test);
   });
 
+  it("the apply job's timeout leaves an hour for the apply on top of the integration test's own budget", () => {
+    const apply = promote.jobs.apply! as Job & { "timeout-minutes"?: number };
+    const verify = stepsUsing(apply, "./actions/integration-test")[0]!;
+    const action = parse(
+      readFileSync(join(__dirname, "../../../actions/integration-test/action.yml"), "utf8"),
+    ) as { inputs: Record<string, { default?: string }> };
+    const testSeconds = Number(verify.with?.["timeout-seconds"] ?? action.inputs["timeout-seconds"]!.default);
+    expect(testSeconds).toBeGreaterThan(0);
+    expect((apply["timeout-minutes"] ?? 360) * 60).toBeGreaterThanOrEqual(testSeconds + 3600);
+  });
+
   it("resolves the release from the source's record, with the release input checked there", () => {
     const resolve = promote.jobs.resolve!;
     expect(envOf(resolve)).toBe(`${gh("inputs.source")}-plan`);
@@ -167,6 +180,47 @@ describe("release.yml", () => {
       "template-version": gh("steps.templates.outputs.version"),
       "build-command": "",
     });
+  });
+
+  it.each([
+    [
+      "a permission error is a warning, never silent",
+      "AccessDeniedException: 403 release@x does not have storage.objects.list access",
+      0,
+      /::warning::could not check that gs:\/\/dataflow-templates-europe-west1\/.*\/flex\/Cloud_PubSub_to_MongoDB exists: .*403/,
+    ],
+    [
+      "a missing folder fails",
+      "ERROR: (gcloud.storage.ls) One or more URLs matched no objects.",
+      1,
+      /::error::gs:\/\/dataflow-templates-europe-west1\/.* does not exist: .*matched no objects/,
+    ],
+    ["an existing folder passes quietly", "", 0, /^$/],
+  ])("the Google template folder check: %s", (_, stderr, code, log) => {
+    const step = release.jobs.release!.steps!.find((s) => s.id === "templates")!;
+    const bin = mkdtempSync(join(tmpdir(), "fake-gcloud-"));
+    // A gcloud that answers `storage ls` as the real one does for that case (stderr, exit status).
+    writeFileSync(
+      join(bin, "gcloud"),
+      `#!/usr/bin/env bash\n${stderr ? `echo ${JSON.stringify(stderr)} >&2\nexit 1` : "echo gs://x"}\n`,
+    );
+    chmodSync(join(bin, "gcloud"), 0o755);
+    const output = join(bin, "output");
+    writeFileSync(output, "");
+    const r = spawnSync("bash", ["-e", "-o", "pipefail", "-c", step.run!], {
+      cwd: join(__dirname, "../../.."),
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        REGION: "europe-west1",
+        GITHUB_OUTPUT: output,
+      },
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(code);
+    expect(r.stdout.trim()).toMatch(log);
+    if (code === 0)
+      expect(readFileSync(output, "utf8")).toMatch(/^version=\d{4}-\d{2}-\d{2}-\d{2}_RC\d{2}$/m);
   });
 
   it("no other workflow can use the release identity", () => {
