@@ -165,7 +165,7 @@ variable "dataflow_template_version" {
 }
 
 variable "release_id" {
-  description = "ID (SHA-256) of the release a promotion applies, from its manifest via actions/dataflow-template's var file (ADR 0002): shown in the plan's variables. What runs where is recorded as GitHub deployments, not as an output (drift plans pass no release, and an output change would make every drift plan non-empty). null outside promotions."
+  description = "ID (SHA-256) of the release a promotion applies, from its manifest via actions/dataflow-template's var file (ADR 0002): shown in the plan's variables. What runs where is recorded in env/<env>/release/running.json of the state bucket, not as an output (an environment planned before its first release passes none, so an output would make those plans non-empty). Drift and pull-request plans pass the running release's ID; null when none is recorded yet."
   type        = string
   default     = null
 

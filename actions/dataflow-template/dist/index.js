@@ -40343,11 +40343,11 @@ var require_TeenyStatistics = __commonJS({
         this._concurrentRequests++;
         if (this._options.concurrentRequests > 0 && this._concurrentRequests >= this._options.concurrentRequests && !this._didConcurrentRequestWarn) {
           this._didConcurrentRequestWarn = true;
-          const warning = new TeenyStatisticsWarning("Possible excessive concurrent requests detected. " + this._concurrentRequests + " requests in-flight, which exceeds the configured threshold of " + this._options.concurrentRequests + ". Use the TEENY_REQUEST_WARN_CONCURRENT_REQUESTS environment variable or the concurrentRequests option of teeny-request to increase or disable (0) this warning.");
-          warning.type = TeenyStatisticsWarning.CONCURRENT_REQUESTS;
-          warning.value = this._concurrentRequests;
-          warning.threshold = this._options.concurrentRequests;
-          process.emitWarning(warning);
+          const warning2 = new TeenyStatisticsWarning("Possible excessive concurrent requests detected. " + this._concurrentRequests + " requests in-flight, which exceeds the configured threshold of " + this._options.concurrentRequests + ". Use the TEENY_REQUEST_WARN_CONCURRENT_REQUESTS environment variable or the concurrentRequests option of teeny-request to increase or disable (0) this warning.");
+          warning2.type = TeenyStatisticsWarning.CONCURRENT_REQUESTS;
+          warning2.value = this._concurrentRequests;
+          warning2.threshold = this._options.concurrentRequests;
+          process.emitWarning(warning2);
         }
       }
       /**
@@ -40916,7 +40916,7 @@ var require_buffer_list = __commonJS({
         }
       }, {
         key: "join",
-        value: function join5(s) {
+        value: function join6(s) {
           if (this.length === 0) return "";
           var p = this.head;
           var ret = "" + p.data;
@@ -65902,6 +65902,9 @@ function setFailed(message) {
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
 function notice(message, properties = {}) {
   issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
@@ -65944,8 +65947,8 @@ function runAction(name, run2) {
 }
 
 // actions/dataflow-template/src/main.ts
-var import_node_fs4 = require("node:fs");
-var import_node_path4 = require("node:path");
+var import_node_fs5 = require("node:fs");
+var import_node_path5 = require("node:path");
 
 // node_modules/@actions/github/lib/context.js
 var import_fs2 = require("fs");
@@ -81272,58 +81275,6 @@ function releaseTfvars(release) {
 // actions/dataflow-template/src/deployments.ts
 var RELEASE_TASK = "deploy:release";
 var ID = /^[0-9a-f]{64}$/;
-function payloadOf(payload) {
-  if (typeof payload === "string") {
-    try {
-      const parsed = JSON.parse(payload);
-      return parsed && typeof parsed === "object" ? parsed : {};
-    } catch {
-      return {};
-    }
-  }
-  return payload && typeof payload === "object" ? payload : {};
-}
-async function currentRelease(octokit, repo2, environment) {
-  try {
-    return await readCurrentRelease(octokit, repo2, environment);
-  } catch (error2) {
-    if (error2.message.includes("payload.release_id")) throw error2;
-    throw new Error(
-      `could not read the deployments of ${environment} (GET /repos/${repo2.owner}/${repo2.repo}/deployments and their statuses; the job needs permissions deployments: read): ${error2.message}`
-    );
-  }
-}
-async function readCurrentRelease(octokit, repo2, environment) {
-  const { data: deployments } = await octokit.rest.repos.listDeployments({
-    ...repo2,
-    environment,
-    task: RELEASE_TASK,
-    per_page: 30
-  });
-  const newestFirst = [...deployments].sort((a, b) => Number(b.id) - Number(a.id));
-  for (const d of newestFirst) {
-    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
-      ...repo2,
-      deployment_id: Number(d.id),
-      per_page: 10
-    });
-    const success = [...statuses].sort((a, b) => Number(a.id) - Number(b.id)).find((st) => st.state === "success");
-    if (!success) continue;
-    const payload = payloadOf(d.payload);
-    if (typeof payload.release_id !== "string" || !ID.test(payload.release_id)) {
-      throw new Error(
-        `deployment #${d.id} of ${environment} (task ${RELEASE_TASK}) has no valid payload.release_id: it was not recorded by dataflow-template (mode record). Mark it inactive or record the release again`
-      );
-    }
-    return {
-      releaseId: payload.release_id,
-      commit: typeof payload.commit === "string" ? payload.commit : d.sha,
-      deploymentId: Number(d.id),
-      deployedAt: success.created_at
-    };
-  }
-  return void 0;
-}
 function releaseToPromote(args) {
   const { source, target, requested, sourceRelease, ofMain } = args;
   if (requested && !ID.test(requested))
@@ -81345,7 +81296,12 @@ function releaseToPromote(args) {
   }
   if (requested && requested !== sourceRelease.releaseId) {
     throw new Error(
-      `release-mismatch: release ${shortId(requested)} is not what runs in ${source} (release ${shortId(sourceRelease.releaseId)} of commit ${sourceRelease.commit.slice(0, 12)}, deployed ${sourceRelease.deployedAt}, deployment #${sourceRelease.deploymentId}). Promote ${shortId(sourceRelease.releaseId)} to ${target}, or deploy ${shortId(requested)} to ${source} first and let its SLO gate judge it there`
+      `release-mismatch: release ${shortId(requested)} is not what runs in ${source} (release ${shortId(sourceRelease.releaseId)} of commit ${sourceRelease.commit.slice(0, 12)}, deployed ${sourceRelease.deployedAt} by ${sourceRelease.runUrl}). Promote ${shortId(sourceRelease.releaseId)} to ${target}, or deploy ${shortId(requested)} to ${source} first and let its SLO gate judge it there`
+    );
+  }
+  if (!sourceRelease.verifiedAt) {
+    throw new Error(
+      `release ${shortId(sourceRelease.releaseId)} runs in ${source} but its post-deploy integration test never passed there (no verified mark; applied by ${sourceRelease.runUrl}). Fix it and promote a release that passes to ${source}, or run the ${source} promotion again; ${target} only receives verified releases`
     );
   }
   return sourceRelease.releaseId;
@@ -81355,7 +81311,7 @@ async function recordRelease(octokit, repo2, args) {
     return await createRecord(octokit, repo2, args);
   } catch (error2) {
     throw new Error(
-      `could not record release ${shortId(args.releaseId)} as running in ${args.environment} (POST /repos/${repo2.owner}/${repo2.repo}/deployments and its status; the job needs permissions deployments: write). The apply itself succeeded: record it by re-running this job. ${error2.message}`
+      `could not record release ${shortId(args.releaseId)} as running in ${args.environment} (POST /repos/${repo2.owner}/${repo2.repo}/deployments and its status; the job needs permissions deployments: write). The apply itself succeeded and is recorded in the state bucket; this record is for display only: run the promotion again (its plan is empty) to show it. ${error2.message}`
     );
   }
 }
@@ -82790,11 +82746,136 @@ async function downloadReleaseUdfs(bucket, release, dir) {
   return dir;
 }
 
+// actions/dataflow-template/src/running-record.ts
+var import_node_fs4 = require("node:fs");
+var import_node_path4 = require("node:path");
+var RELEASE_ID = /^[0-9a-f]{64}$/;
+var COMMIT2 = /^[0-9a-f]{40}$/;
+var recordObject = (environment) => `env/${environment}/release/running.json`;
+function stateBucketOf(environment, root, given = "") {
+  if (given.trim()) return given.trim();
+  const file = (0, import_node_path4.join)(root, "terraform", "environments", `${environment}.backend.hcl`);
+  let text2;
+  try {
+    text2 = (0, import_node_fs4.readFileSync)(file, "utf8");
+  } catch (error2) {
+    throw new Error(
+      `cannot find the state bucket of ${environment}: ${file} is unreadable (${error2.message}); give the action's state-bucket input`
+    );
+  }
+  const bucket = /^\s*bucket\s*=\s*"([^"]+)"/m.exec(text2)?.[1];
+  if (!bucket) throw new Error(`${file} has no bucket = "..." line; give the action's state-bucket input`);
+  return bucket;
+}
+function validateRecord(value, where) {
+  const r = value ?? {};
+  const problems = [];
+  if (typeof r.release_id !== "string" || !RELEASE_ID.test(r.release_id))
+    problems.push("release_id: must be 64 hex");
+  if (typeof r.commit !== "string" || !COMMIT2.test(r.commit))
+    problems.push(`commit: must be a 40-hex commit, got ${JSON.stringify(r.commit)}`);
+  for (const k of ["deployed_at", "run_url"])
+    if (typeof r[k] !== "string" || !r[k]) problems.push(`${k}: required`);
+  if (problems.length)
+    throw new Error(
+      `${where} is not a release record (${problems.join("; ")}): it was not written by dataflow-template mode record. Run a promotion to this environment to record what runs there`
+    );
+  return r;
+}
+async function readRecord(bucket, environment) {
+  const where = `gs://${bucket.name}/${recordObject(environment)}`;
+  const file = bucket.file(recordObject(environment));
+  let bytes;
+  try {
+    const [exists2] = await file.exists();
+    if (!exists2) return void 0;
+    [bytes] = await file.download();
+  } catch (error2) {
+    throw new Error(
+      `could not read ${where} (the ${environment}-plan or ${environment} identity reads objects under env/${environment}/ of the state bucket, terraform/bootstrap/iam.tf): ${error2.message}`
+    );
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(bytes.toString("utf8"));
+  } catch (error2) {
+    throw new Error(`${where} is not JSON (${error2.message})`);
+  }
+  return validateRecord(parsed, where);
+}
+async function writeRecord(bucket, environment, record) {
+  await bucket.file(recordObject(environment)).save(`${JSON.stringify(record, null, 2)}
+`, {
+    resumable: false,
+    contentType: "application/json"
+  });
+}
+async function recordRunning(bucket, environment, release, runUrl2, now = /* @__PURE__ */ new Date()) {
+  const record = {
+    release_id: release.id,
+    commit: release.provenance.commit,
+    deployed_at: now.toISOString(),
+    run_url: runUrl2
+  };
+  try {
+    await writeRecord(bucket, environment, record);
+  } catch (error2) {
+    throw new Error(
+      `could not record release ${shortId(release.id)} as running in ${environment} (gs://${bucket.name}/${recordObject(environment)}; only the ${environment} deploy identity may write under env/${environment}/). The apply itself succeeded: run the promotion again (its plan is empty) to record it. ${error2.message}`
+    );
+  }
+  return record;
+}
+async function markVerified(bucket, environment, releaseId2, runUrl2, now = /* @__PURE__ */ new Date()) {
+  const current = await readRecord(bucket, environment);
+  if (!current || current.release_id !== releaseId2)
+    throw new Error(
+      `cannot mark release ${shortId(releaseId2)} verified in ${environment}: the record there names ${current ? `release ${shortId(current.release_id)}` : "no release"} (another promotion recorded since?). Run the promotion again`
+    );
+  const record = { ...current, verified_at: now.toISOString(), verified_run_url: runUrl2 };
+  await writeRecord(bucket, environment, record);
+  return record;
+}
+async function isAncestorOfMain(octokit, repo2, commit) {
+  try {
+    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...repo2,
+      basehead: `${commit}...main`,
+      per_page: 1
+    });
+    return data.status === "ahead" || data.status === "identical";
+  } catch (error2) {
+    if (error2.status === 404) return false;
+    throw new Error(
+      `could not compare ${commit} with main (GET /repos/${repo2.owner}/${repo2.repo}/compare/${commit}...main; contents: read): ${error2.message}`
+    );
+  }
+}
+async function checkedRelease(args) {
+  const { environment, record, manifest } = args;
+  const where = `the record of ${environment} (${recordObject(environment)})`;
+  if (record.commit !== manifest.provenance.commit)
+    throw new Error(
+      `${where} names commit ${record.commit} for release ${shortId(record.release_id)}, whose manifest was built from ${manifest.provenance.commit}: refusing to check out or run either. Someone wrote the record by hand; promote the release to ${environment} again to rewrite it`
+    );
+  if (!await args.onMain(record.commit))
+    throw new Error(
+      `${where}: commit ${record.commit} of release ${shortId(record.release_id)} is not on main (GitHub compare): releases are built from main only. Refusing it; promote a release of main to ${environment} to rewrite the record`
+    );
+  return {
+    releaseId: record.release_id,
+    commit: record.commit,
+    deployedAt: record.deployed_at,
+    runUrl: record.run_url,
+    ...record.verified_at ? { verifiedAt: record.verified_at } : {}
+  };
+}
+
 // actions/dataflow-template/src/main.ts
 async function report(results, dryRun, tfvarsFile, release) {
   const udfs = Object.fromEntries(results.map((r) => [r.app, r]));
   const tfvars = { ...tfvarsOf(results, dryRun), ...release ? releaseTfvars(release) : {} };
-  (0, import_node_fs4.writeFileSync)(tfvarsFile, `${JSON.stringify(tfvars, null, 2)}
+  (0, import_node_fs5.writeFileSync)(tfvarsFile, `${JSON.stringify(tfvars, null, 2)}
 `);
   setOutput("udfs", JSON.stringify(udfs));
   setOutput("terraform-udfs", JSON.stringify(tfvars.udfs));
@@ -82855,8 +82936,8 @@ function required(name, why) {
 }
 var repo = () => context2.repo;
 var runUrl = () => `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
-var tfvarsPath = () => (0, import_node_path4.resolve)(
-  getInput("tfvars-file").trim() || (0, import_node_path4.join)(process.env.RUNNER_TEMP || process.cwd(), "dataflow-udfs.tfvars.json")
+var tfvarsPath = () => (0, import_node_path5.resolve)(
+  getInput("tfvars-file").trim() || (0, import_node_path5.join)(process.env.RUNNER_TEMP || process.cwd(), "dataflow-udfs.tfvars.json")
 );
 async function buildReleaseMode() {
   const bucketName = required("releases-bucket", "in mode release (bootstrap output releases_bucket_name)");
@@ -82898,13 +82979,27 @@ async function buildReleaseMode() {
   summarizeRelease(stored.release);
   if (process.env.GITHUB_STEP_SUMMARY) await summary.write();
 }
+var recordBucket = (environment) => storageOf(getInput).bucket(stateBucketOf(environment, process.cwd(), getInput("state-bucket")));
+async function runningRelease(environment) {
+  const record = await readRecord(recordBucket(environment), environment);
+  if (!record) return void 0;
+  const token = required("github-token", "in mode resolve (contents: read, to check the commit is on main)");
+  const releases = storageOf(getInput).bucket(required("releases-bucket", "in mode resolve"));
+  const octokit = getOctokit(token);
+  return checkedRelease({
+    environment,
+    record,
+    manifest: await readRelease(releases, record.release_id),
+    onMain: (commit) => isAncestorOfMain(octokit, repo(), commit)
+  });
+}
+var describeRunning = (r) => `release ${shortId(r.releaseId)} (commit ${r.commit.slice(0, 12)}, deployed ${r.deployedAt}${r.verifiedAt ? `, verified ${r.verifiedAt}` : ", integration test not passed"}; ${r.runUrl})`;
 async function resolveRunningMode(environment) {
-  const token = required("github-token", "in mode resolve (deployments: read)");
-  const running = await currentRelease(getOctokit(token), repo(), environment);
+  const running = await runningRelease(environment);
   const outputs = running ? {
     "release-id": running.releaseId,
     "release-commit": running.commit,
-    "release-summary": `release ${shortId(running.releaseId)} (commit ${running.commit.slice(0, 12)}, deployed ${running.deployedAt}, deployment #${running.deploymentId})`,
+    "release-summary": describeRunning(running),
     "source-release-id": running.releaseId,
     "source-deployed-at": running.deployedAt
   } : {
@@ -82918,7 +83013,7 @@ async function resolveRunningMode(environment) {
   if (running) info(`${environment} runs ${outputs["release-summary"]}`);
   else
     notice(
-      `no release recorded as running in ${environment} yet (no successful ${RELEASE_TASK} deployment): nothing was promoted there, so the plan uses environments/${environment}.tfvars as it is`
+      `no release recorded as running in ${environment} yet (no ${recordObject(environment)} in its state bucket): nothing was promoted there, so the plan uses environments/${environment}.tfvars as it is`
     );
 }
 async function resolveMode() {
@@ -82932,9 +83027,8 @@ async function resolveMode() {
     );
   const source = required("source-environment", "in mode resolve (or environment alone)");
   const target = required("target-environment", "in mode resolve (or environment alone)");
-  const token = required("github-token", "in mode resolve (deployments: read)");
   const bucket = storageOf(getInput).bucket(required("releases-bucket", "in mode resolve"));
-  const sourceRelease = await currentRelease(getOctokit(token), repo(), source);
+  const sourceRelease = source === target ? void 0 : await runningRelease(source);
   const ofMain = source === target ? await releaseOfCommit(bucket, process.env.GITHUB_SHA ?? "") : void 0;
   const id2 = releaseToPromote({
     source,
@@ -82963,7 +83057,7 @@ ${differences.join("\n")}`
   const dir = await downloadReleaseUdfs(
     bucket,
     release,
-    (0, import_node_path4.join)(process.env.RUNNER_TEMP || process.cwd(), `release-${shortId(id2)}`)
+    (0, import_node_path5.join)(process.env.RUNNER_TEMP || process.cwd(), `release-${shortId(id2)}`)
   );
   const overrides = {
     "udf-dir": dir,
@@ -82977,19 +83071,34 @@ ${differences.join("\n")}`
 async function recordMode() {
   const environment = required("environment", "in mode record");
   const id2 = required("release-id", "in mode record");
-  const token = required("github-token", "in mode record (deployments: write)");
   const release = await readRelease(
     storageOf(getInput).bucket(required("releases-bucket", "in mode record")),
     id2
   );
-  const deployment = await recordRelease(getOctokit(token), repo(), {
-    environment,
-    releaseId: id2,
-    commit: release.provenance.commit,
-    logUrl: runUrl()
-  });
-  info(`recorded ${releaseLine(release)} as running in ${environment} (deployment #${deployment})`);
+  const record = await recordRunning(recordBucket(environment), environment, release, runUrl());
+  info(
+    `recorded ${releaseLine(release)} as running in ${environment} (${recordObject(environment)}, ${record.deployed_at})`
+  );
   releaseOutputs(release);
+  const token = getInput("github-token").trim();
+  if (!token) return;
+  try {
+    const deployment = await recordRelease(getOctokit(token), repo(), {
+      environment,
+      releaseId: id2,
+      commit: release.provenance.commit,
+      logUrl: runUrl()
+    });
+    info(`shown on GitHub as deployment #${deployment}`);
+  } catch (error2) {
+    warning(error2.message);
+  }
+}
+async function verifiedMode() {
+  const environment = required("environment", "in mode verified");
+  const id2 = required("release-id", "in mode verified");
+  const record = await markVerified(recordBucket(environment), environment, id2, runUrl());
+  info(`release ${shortId(id2)} verified in ${environment} at ${record.verified_at}`);
 }
 async function run() {
   try {
@@ -82997,7 +83106,9 @@ async function run() {
     if (mode === "release") return await buildReleaseMode();
     if (mode === "resolve") return await resolveMode();
     if (mode === "record") return await recordMode();
-    if (mode !== "publish") throw new Error(`mode: "${mode}" must be publish, release, resolve or record`);
+    if (mode === "verified") return await verifiedMode();
+    if (mode !== "publish")
+      throw new Error(`mode: "${mode}" must be publish, release, resolve, record or verified`);
     const releaseId2 = getInput("release-id").trim();
     if (releaseId2) return await publishReleaseMode(releaseId2);
     const results = await publishUdfs({

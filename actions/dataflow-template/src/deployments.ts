@@ -1,12 +1,14 @@
 /**
- * What runs where: each promotion records the release it applied as a GitHub deployment of the target
- * environment (task `deploy:release`, payload `{release_id, commit}`, then a `success` status), and the next
- * promotion reads the source environment's record to promote exactly that release. Shapes: "Create a
- * deployment" / "List deployments" / deployment statuses, components.schemas.deployment and
- * deployment-status of @octokit/openapi-types 28.0.0 (GitHub's OpenAPI description).
+ * GitHub deployments, for display only (the repository's Deployments page and the environment's activity
+ * log): each promotion also records the release it applied as a deployment of the target environment (task
+ * `deploy:release`, payload `{release_id, commit}`, then a `success` status). They are NOT what runs where:
+ * anyone with write access, and any workflow with `deployments: write`, can create one, bypassing environment
+ * protection (github/branch-deploy#388). The authoritative record is running-record.ts. Shapes: "Create a
+ * deployment" / deployment statuses, components.schemas.deployment of @octokit/openapi-types 28.0.0.
  */
 import type { getOctokit } from "@actions/github";
 import { shortId } from "./release";
+import type { EnvironmentRelease } from "./running-record";
 
 export type Octokit = ReturnType<typeof getOctokit>;
 export interface Repo {
@@ -17,86 +19,6 @@ export interface Repo {
 /** Our deployments' task: GitHub also records a deployment (task `deploy`, empty payload) per environment job. */
 export const RELEASE_TASK = "deploy:release";
 const ID = /^[0-9a-f]{64}$/;
-
-export interface EnvironmentRelease {
-  releaseId: string;
-  commit: string;
-  deploymentId: number;
-  /** When the release's apply succeeded there (the `success` status), RFC 3339. */
-  deployedAt: string;
-}
-
-function payloadOf(payload: unknown): Record<string, unknown> {
-  if (typeof payload === "string") {
-    try {
-      const parsed = JSON.parse(payload) as unknown;
-      return parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
-    } catch {
-      return {};
-    }
-  }
-  return payload && typeof payload === "object" ? (payload as Record<string, unknown>) : {};
-}
-
-/**
- * The release running in `environment`: the newest `deploy:release` deployment that reached `success`. Its
- * newest status may be `inactive`: "Create a deployment status" marks earlier successful deployments of the
- * same environment inactive (`auto_inactive`, default true), and GitHub's own deployment of every job that
- * names the environment (task `deploy`) would do that to ours; only the task tells them apart.
- * undefined when none was ever recorded.
- */
-export async function currentRelease(
-  octokit: Octokit,
-  repo: Repo,
-  environment: string,
-): Promise<EnvironmentRelease | undefined> {
-  try {
-    return await readCurrentRelease(octokit, repo, environment);
-  } catch (error) {
-    if ((error as Error).message.includes("payload.release_id")) throw error;
-    throw new Error(
-      `could not read the deployments of ${environment} (GET /repos/${repo.owner}/${repo.repo}/deployments and their statuses; the job needs permissions deployments: read): ${(error as Error).message}`,
-    );
-  }
-}
-
-async function readCurrentRelease(
-  octokit: Octokit,
-  repo: Repo,
-  environment: string,
-): Promise<EnvironmentRelease | undefined> {
-  const { data: deployments } = await octokit.rest.repos.listDeployments({
-    ...repo,
-    environment,
-    task: RELEASE_TASK,
-    per_page: 30,
-  });
-  const newestFirst = [...deployments].sort((a, b) => Number(b.id) - Number(a.id));
-  for (const d of newestFirst) {
-    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
-      ...repo,
-      deployment_id: Number(d.id),
-      per_page: 10,
-    });
-    const success = [...statuses]
-      .sort((a, b) => Number(a.id) - Number(b.id))
-      .find((st) => st.state === "success");
-    if (!success) continue;
-    const payload = payloadOf(d.payload);
-    if (typeof payload.release_id !== "string" || !ID.test(payload.release_id)) {
-      throw new Error(
-        `deployment #${d.id} of ${environment} (task ${RELEASE_TASK}) has no valid payload.release_id: it was not recorded by dataflow-template (mode record). Mark it inactive or record the release again`,
-      );
-    }
-    return {
-      releaseId: payload.release_id,
-      commit: typeof payload.commit === "string" ? payload.commit : d.sha,
-      deploymentId: Number(d.id),
-      deployedAt: success.created_at,
-    };
-  }
-  return undefined;
-}
 
 /**
  * Refuses a promotion whose release is not the one running in the source. `requested` is the release the
@@ -130,13 +52,18 @@ export function releaseToPromote(args: {
   }
   if (requested && requested !== sourceRelease.releaseId) {
     throw new Error(
-      `release-mismatch: release ${shortId(requested)} is not what runs in ${source} (release ${shortId(sourceRelease.releaseId)} of commit ${sourceRelease.commit.slice(0, 12)}, deployed ${sourceRelease.deployedAt}, deployment #${sourceRelease.deploymentId}). Promote ${shortId(sourceRelease.releaseId)} to ${target}, or deploy ${shortId(requested)} to ${source} first and let its SLO gate judge it there`,
+      `release-mismatch: release ${shortId(requested)} is not what runs in ${source} (release ${shortId(sourceRelease.releaseId)} of commit ${sourceRelease.commit.slice(0, 12)}, deployed ${sourceRelease.deployedAt} by ${sourceRelease.runUrl}). Promote ${shortId(sourceRelease.releaseId)} to ${target}, or deploy ${shortId(requested)} to ${source} first and let its SLO gate judge it there`,
+    );
+  }
+  if (!sourceRelease.verifiedAt) {
+    throw new Error(
+      `release ${shortId(sourceRelease.releaseId)} runs in ${source} but its post-deploy integration test never passed there (no verified mark; applied by ${sourceRelease.runUrl}). Fix it and promote a release that passes to ${source}, or run the ${source} promotion again; ${target} only receives verified releases`,
     );
   }
   return sourceRelease.releaseId;
 }
 
-/** Records `releaseId` as running in `environment` (after a successful apply). */
+/** Shows `releaseId` as deployed to `environment` on GitHub (display only; after the authoritative record). */
 export async function recordRelease(
   octokit: Octokit,
   repo: Repo,
@@ -146,7 +73,7 @@ export async function recordRelease(
     return await createRecord(octokit, repo, args);
   } catch (error) {
     throw new Error(
-      `could not record release ${shortId(args.releaseId)} as running in ${args.environment} (POST /repos/${repo.owner}/${repo.repo}/deployments and its status; the job needs permissions deployments: write). The apply itself succeeded: record it by re-running this job. ${(error as Error).message}`,
+      `could not record release ${shortId(args.releaseId)} as running in ${args.environment} (POST /repos/${repo.owner}/${repo.repo}/deployments and its status; the job needs permissions deployments: write). The apply itself succeeded and is recorded in the state bucket; this record is for display only: run the promotion again (its plan is empty) to show it. ${(error as Error).message}`,
     );
   }
 }

@@ -5,7 +5,9 @@
  *   release  build the release once: bundles into the releases bucket, manifest, commit pointer
  *   resolve  which release a promotion carries (the source's, or the newest of main for dev -> dev)
  *   publish  with `release-id`: plan/apply exactly that release (its bundles copied by hash, its pins)
- *   record   after an apply: record the release as running in the environment (a GitHub deployment)
+ *   record   after an apply: record the release as running in the environment (the state bucket's
+ *            env/<env>/release/running.json, authoritative; a GitHub deployment, display only)
+ *   verified after the post-deploy integration test passed: mark the environment's record verified
  */
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -13,7 +15,7 @@ import * as core from "@actions/core";
 import { context, getOctokit } from "@actions/github";
 import { Storage } from "@google-cloud/storage";
 import { explain } from "../../../tools/build-actions/src/entry";
-import { currentRelease, RELEASE_TASK, recordRelease, releaseToPromote } from "./deployments";
+import { recordRelease, releaseToPromote } from "./deployments";
 import { publishUdfs, tfvarsOf, type UdfResult } from "./publish";
 import {
   buildRelease,
@@ -31,6 +33,16 @@ import {
   releaseOfCommit,
   storeRelease,
 } from "./release-store";
+import {
+  checkedRelease,
+  type EnvironmentRelease,
+  isAncestorOfMain,
+  markVerified,
+  readRecord,
+  recordObject,
+  recordRunning,
+  stateBucketOf,
+} from "./running-record";
 
 /** Sets the outputs and writes the job summary. */
 export async function report(
@@ -159,19 +171,42 @@ async function buildReleaseMode(): Promise<void> {
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.write();
 }
 
+/** The state bucket holding `environment`'s record (input state-bucket, or its backend.hcl in the checkout). */
+const recordBucket = (environment: string) =>
+  storageOf(core.getInput).bucket(stateBucketOf(environment, process.cwd(), core.getInput("state-bucket")));
+
 /**
- * mode resolve with only `environment` (drift and pull-request plans): the release recorded as running there,
- * read from its GitHub deployments alone (the plan checks out its commit before authenticating). None yet (a
- * new fork, before the first promotion) is not an error: every output is empty and a notice says so.
+ * The release recorded as running in `environment`, checked against its manifest and main before anything
+ * is checked out or run from it; undefined when no promotion reached it yet.
+ */
+async function runningRelease(environment: string): Promise<EnvironmentRelease | undefined> {
+  const record = await readRecord(recordBucket(environment), environment);
+  if (!record) return undefined;
+  const token = required("github-token", "in mode resolve (contents: read, to check the commit is on main)");
+  const releases = storageOf(core.getInput).bucket(required("releases-bucket", "in mode resolve"));
+  const octokit = getOctokit(token);
+  return checkedRelease({
+    environment,
+    record,
+    manifest: await readRelease(releases, record.release_id),
+    onMain: (commit) => isAncestorOfMain(octokit, repo(), commit),
+  });
+}
+
+const describeRunning = (r: EnvironmentRelease) =>
+  `release ${shortId(r.releaseId)} (commit ${r.commit.slice(0, 12)}, deployed ${r.deployedAt}${r.verifiedAt ? `, verified ${r.verifiedAt}` : ", integration test not passed"}; ${r.runUrl})`;
+
+/**
+ * mode resolve with only `environment` (drift and pull-request plans): the release recorded as running there.
+ * None yet (a new fork, before the first promotion) is not an error: every output is empty and a notice says so.
  */
 async function resolveRunningMode(environment: string): Promise<void> {
-  const token = required("github-token", "in mode resolve (deployments: read)");
-  const running = await currentRelease(getOctokit(token), repo(), environment);
+  const running = await runningRelease(environment);
   const outputs = running
     ? {
         "release-id": running.releaseId,
         "release-commit": running.commit,
-        "release-summary": `release ${shortId(running.releaseId)} (commit ${running.commit.slice(0, 12)}, deployed ${running.deployedAt}, deployment #${running.deploymentId})`,
+        "release-summary": describeRunning(running),
         "source-release-id": running.releaseId,
         "source-deployed-at": running.deployedAt,
       }
@@ -186,7 +221,7 @@ async function resolveRunningMode(environment: string): Promise<void> {
   if (running) core.info(`${environment} runs ${outputs["release-summary"]}`);
   else
     core.notice(
-      `no release recorded as running in ${environment} yet (no successful ${RELEASE_TASK} deployment): nothing was promoted there, so the plan uses environments/${environment}.tfvars as it is`,
+      `no release recorded as running in ${environment} yet (no ${recordObject(environment)} in its state bucket): nothing was promoted there, so the plan uses environments/${environment}.tfvars as it is`,
     );
 }
 
@@ -202,9 +237,9 @@ async function resolveMode(): Promise<void> {
     );
   const source = required("source-environment", "in mode resolve (or environment alone)");
   const target = required("target-environment", "in mode resolve (or environment alone)");
-  const token = required("github-token", "in mode resolve (deployments: read)");
   const bucket = storageOf(core.getInput).bucket(required("releases-bucket", "in mode resolve"));
-  const sourceRelease = await currentRelease(getOctokit(token), repo(), source);
+  // dev -> dev carries the release of this commit of main, not the source's.
+  const sourceRelease = source === target ? undefined : await runningRelease(source);
   const ofMain = source === target ? await releaseOfCommit(bucket, process.env.GITHUB_SHA ?? "") : undefined;
   const id = releaseToPromote({
     source,
@@ -247,23 +282,41 @@ async function publishReleaseMode(id: string): Promise<void> {
   await report(results, core.getInput("dry-run").trim().toLowerCase() === "true", tfvarsPath(), release);
 }
 
-/** mode record: the release now runs in the environment. */
+/** mode record: the release now runs in the environment (after the apply, with its deploy identity). */
 async function recordMode(): Promise<void> {
   const environment = required("environment", "in mode record");
   const id = required("release-id", "in mode record");
-  const token = required("github-token", "in mode record (deployments: write)");
   const release = await readRelease(
     storageOf(core.getInput).bucket(required("releases-bucket", "in mode record")),
     id,
   );
-  const deployment = await recordRelease(getOctokit(token), repo(), {
-    environment,
-    releaseId: id,
-    commit: release.provenance.commit,
-    logUrl: runUrl(),
-  });
-  core.info(`recorded ${releaseLine(release)} as running in ${environment} (deployment #${deployment})`);
+  const record = await recordRunning(recordBucket(environment), environment, release, runUrl());
+  core.info(
+    `recorded ${releaseLine(release)} as running in ${environment} (${recordObject(environment)}, ${record.deployed_at})`,
+  );
   releaseOutputs(release);
+  // Display only: a failure here loses nothing, so it warns instead of failing the promotion.
+  const token = core.getInput("github-token").trim();
+  if (!token) return;
+  try {
+    const deployment = await recordRelease(getOctokit(token), repo(), {
+      environment,
+      releaseId: id,
+      commit: release.provenance.commit,
+      logUrl: runUrl(),
+    });
+    core.info(`shown on GitHub as deployment #${deployment}`);
+  } catch (error) {
+    core.warning((error as Error).message);
+  }
+}
+
+/** mode verified: the post-deploy integration test passed for the release running in the environment. */
+async function verifiedMode(): Promise<void> {
+  const environment = required("environment", "in mode verified");
+  const id = required("release-id", "in mode verified");
+  const record = await markVerified(recordBucket(environment), environment, id, runUrl());
+  core.info(`release ${shortId(id)} verified in ${environment} at ${record.verified_at}`);
 }
 
 /** The action: one try/catch ending in setFailed. */
@@ -273,7 +326,9 @@ export async function run(): Promise<void> {
     if (mode === "release") return await buildReleaseMode();
     if (mode === "resolve") return await resolveMode();
     if (mode === "record") return await recordMode();
-    if (mode !== "publish") throw new Error(`mode: "${mode}" must be publish, release, resolve or record`);
+    if (mode === "verified") return await verifiedMode();
+    if (mode !== "publish")
+      throw new Error(`mode: "${mode}" must be publish, release, resolve, record or verified`);
     const releaseId = core.getInput("release-id").trim();
     if (releaseId) return await publishReleaseMode(releaseId);
     const results = await publishUdfs({

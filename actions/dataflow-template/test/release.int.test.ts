@@ -1,8 +1,9 @@
 /**
  * One release from main to prod, through the action as the workflows call it (run() with INPUT_* and the
  * runner's GITHUB_* variables), against fake-gcs-server (the real @google-cloud/storage client) and the GitHub
- * fake of packages/testkit (deployments, statuses): release -> resolve (dev -> dev) -> publish -> record ->
- * resolve (dev -> staging) -> a mismatching release is refused.
+ * fake of packages/testkit (compare, deployments): release -> resolve (dev -> dev) -> publish -> record (the
+ * state bucket's env/dev/release/running.json) -> verified -> resolve (dev -> staging) -> a mismatching
+ * release is refused.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +19,7 @@ const udfDir = join(work, "udf");
 const RELEASES = "shopstream-test-releases";
 const DEV = "shopstream-dev-udf";
 const STAGING = "shopstream-staging-udf";
+const STATE = "shopstream-test-tfstate";
 const COMMIT = "c".repeat(40);
 const IMAGE = `europe-west1-docker.pkg.dev/shop-admin-1/shopstream-images/reconciler@sha256:${"e".repeat(64)}`;
 let run: () => Promise<void>;
@@ -58,9 +60,10 @@ async function action(
 beforeAll(async () => {
   gcs = await startFakeGcs();
   storage = new Storage({ apiEndpoint: gcs.endpoint, projectId: "test" });
-  for (const b of [RELEASES, DEV, STAGING]) await storage.createBucket(b);
+  for (const b of [RELEASES, DEV, STAGING, STATE]) await storage.createBucket(b);
   await buildAll(udfDir);
   await github.start();
+  github.branches.set("main", ["b".repeat(40), COMMIT]);
   Object.assign(process.env, {
     GITHUB_API_URL: github.url,
     GITHUB_REPOSITORY: `${github.owner}/${github.repo}`,
@@ -133,7 +136,12 @@ it("a release never pins latest", async () => {
 
 it("drift and pull-request plans: an environment with no recorded release yet resolves to none, with a notice, not a failure", async () => {
   const before = github.deployments.length;
-  const none = await action({ mode: "resolve", environment: "dev", "github-token": "t" });
+  const none = await action({
+    mode: "resolve",
+    environment: "dev",
+    "state-bucket": STATE,
+    "github-token": "t",
+  });
   expect(none.log).not.toMatch(/::error::/);
   expect(none.failed).toBe(false);
   expect(none.outputs["release-id"]).toBe("");
@@ -153,10 +161,6 @@ it("drift and pull-request plans: an environment with no recorded release yet re
   });
   expect(both.failed).toBe(true);
   expect(both.log).toMatch(/::error::mode resolve: give either environment .* not both/);
-
-  const noToken = await action({ mode: "resolve", environment: "dev" });
-  expect(noToken.failed).toBe(true);
-  expect(noToken.log).toMatch(/::error::github-token: required in mode resolve \(deployments: read\)/);
 });
 
 it("dev -> dev resolves this commit's release; publish copies its bundles and pins it; record says it runs in dev", async () => {
@@ -212,19 +216,51 @@ it("dev -> dev resolves this commit's release; publish copies its bundles and pi
     environment: "dev",
     "release-id": releaseId,
     "releases-bucket": RELEASES,
+    "state-bucket": STATE,
     "github-token": "t",
   });
   expect(recorded.log).not.toMatch(/::error::/);
   expect(recorded.failed).toBe(false);
+  const [record] = await storage.bucket(STATE).file("env/dev/release/running.json").download();
+  expect(JSON.parse(record.toString())).toEqual({
+    release_id: releaseId,
+    commit: COMMIT,
+    deployed_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    run_url: "https://github.com/octo-org/shopstream/actions/runs/42",
+  });
+  // Display only.
   expect(github.deployments.at(-1)).toMatchObject({
     environment: "dev",
     task: "deploy:release",
     payload: { release_id: releaseId },
   });
+
+  // Not verified yet (the post-deploy test runs after the record): dev's release is not promoted further.
+  const early = await action({
+    mode: "resolve",
+    "releases-bucket": RELEASES,
+    "state-bucket": STATE,
+    "source-environment": "dev",
+    "target-environment": "staging",
+    "github-token": "t",
+  });
+  expect(early.failed).toBe(true);
+  expect(early.log).toMatch(
+    /::error::release [0-9a-f]{12} runs in dev but its post-deploy integration test never passed/,
+  );
+  const verified = await action({
+    mode: "verified",
+    environment: "dev",
+    "release-id": releaseId,
+    "state-bucket": STATE,
+  });
+  expect(verified.log).not.toMatch(/::error::/);
+  expect(verified.failed).toBe(false);
 }, 120_000);
 
-it("drift and pull-request plans resolve the release recorded as running in the environment, from GitHub alone", async () => {
-  const running = await action({ mode: "resolve", environment: "dev", "github-token": "t" });
+it("drift and pull-request plans resolve the release recorded as running in the environment", async () => {
+  const inputs = { mode: "resolve", "releases-bucket": RELEASES, "state-bucket": STATE };
+  const running = await action({ ...inputs, environment: "dev", "github-token": "t" });
   expect(running.log).not.toMatch(/::error::/);
   expect(running.failed).toBe(false);
   expect(running.outputs["release-id"]).toBe(releaseId);
@@ -234,15 +270,20 @@ it("drift and pull-request plans resolve the release recorded as running in the 
     new RegExp(`^release ${releaseId.slice(0, 12)} \\(commit ${COMMIT.slice(0, 12)}, deployed `),
   );
   // Another environment's record is not this one's.
-  const staging = await action({ mode: "resolve", environment: "staging", "github-token": "t" });
+  const staging = await action({ ...inputs, environment: "staging", "github-token": "t" });
   expect(staging.failed).toBe(false);
   expect(staging.outputs["release-id"]).toBe("");
+  // A record is checked against main before it is used: that takes the token.
+  const noToken = await action({ ...inputs, environment: "dev" });
+  expect(noToken.failed).toBe(true);
+  expect(noToken.log).toMatch(/::error::github-token: required in mode resolve \(contents: read/);
 });
 
 it("dev -> staging carries dev's release and reports when dev got it; another release is refused", async () => {
   const resolved = await action({
     mode: "resolve",
     "releases-bucket": RELEASES,
+    "state-bucket": STATE,
     "source-environment": "dev",
     "target-environment": "staging",
     "github-token": "t",
@@ -256,6 +297,7 @@ it("dev -> staging carries dev's release and reports when dev got it; another re
   const refused = await action({
     mode: "resolve",
     "releases-bucket": RELEASES,
+    "state-bucket": STATE,
     "source-environment": "dev",
     "target-environment": "staging",
     "release-id": other,
@@ -267,6 +309,7 @@ it("dev -> staging carries dev's release and reports when dev got it; another re
   const fromStaging = await action({
     mode: "resolve",
     "releases-bucket": RELEASES,
+    "state-bucket": STATE,
     "source-environment": "staging",
     "target-environment": "prod",
     "github-token": "t",

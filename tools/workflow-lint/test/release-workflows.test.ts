@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 
@@ -79,17 +81,40 @@ describe("promote.yml", () => {
       environment: gh("inputs.target"),
       "release-id": gh("needs.resolve.outputs.release-id"),
     });
-    expect(promote.jobs.apply!.permissions?.deployments).toBe("write");
-    const applyStep = (promote.jobs.apply!.steps ?? []).findIndex(
-      (s) => s.uses === "./actions/terraform-apply",
+    expect(promote.jobs.apply!.permissions?.deployments).toBe("write"); // display only
+    const applySteps = promote.jobs.apply!.steps ?? [];
+    const applyStep = applySteps.findIndex((s) => s.uses === "./actions/terraform-apply");
+    expect(applySteps.indexOf(record!)).toBeGreaterThan(applyStep);
+    // The verified mark comes after the post-deploy integration test, in the same job (its deploy identity).
+    const verified = stepsUsing(promote.jobs.apply!, "./actions/dataflow-template").find(
+      (s) => s.with?.mode === "verified",
     );
-    expect((promote.jobs.apply!.steps ?? []).indexOf(record!)).toBeGreaterThan(applyStep);
+    expect(verified?.with).toMatchObject({
+      environment: gh("inputs.target"),
+      "release-id": gh("needs.resolve.outputs.release-id"),
+    });
+    const test = applySteps.findIndex((s) => s.uses === "./actions/integration-test");
+    expect(test).toBeGreaterThan(applySteps.indexOf(record!));
+    expect(applySteps.indexOf(verified!)).toBeGreaterThan(test);
+  });
+
+  it("the apply job's timeout leaves an hour for the apply on top of the integration test's own budget", () => {
+    const apply = promote.jobs.apply! as Job & { "timeout-minutes"?: number };
+    const verify = stepsUsing(apply, "./actions/integration-test")[0]!;
+    const action = parse(
+      readFileSync(join(__dirname, "../../../actions/integration-test/action.yml"), "utf8"),
+    ) as { inputs: Record<string, { default?: string }> };
+    const testSeconds = Number(verify.with?.["timeout-seconds"] ?? action.inputs["timeout-seconds"]!.default);
+    expect(testSeconds).toBeGreaterThan(0);
+    expect((apply["timeout-minutes"] ?? 360) * 60).toBeGreaterThanOrEqual(testSeconds + 3600);
   });
 
   it("resolves the release from the source's record, with the release input checked there", () => {
     const resolve = promote.jobs.resolve!;
     expect(envOf(resolve)).toBe(`${gh("inputs.source")}-plan`);
-    expect(resolve.permissions?.deployments).toBe("read");
+    // The record is in the source's state prefix (its plan identity reads it), not in GitHub deployments.
+    expect(resolve.permissions?.deployments).toBeUndefined();
+    expect(resolve.permissions?.contents).toBe("read"); // compare: is the recorded commit on main
     expect(stepsUsing(resolve, "./actions/dataflow-template")[0]?.with).toMatchObject({
       mode: "resolve",
       "source-environment": gh("inputs.source"),
@@ -157,6 +182,47 @@ describe("release.yml", () => {
     });
   });
 
+  it.each([
+    [
+      "a permission error is a warning, never silent",
+      "AccessDeniedException: 403 release@x does not have storage.objects.list access",
+      0,
+      /::warning::could not check that gs:\/\/dataflow-templates-europe-west1\/.*\/flex\/Cloud_PubSub_to_MongoDB exists: .*403/,
+    ],
+    [
+      "a missing folder fails",
+      "ERROR: (gcloud.storage.ls) One or more URLs matched no objects.",
+      1,
+      /::error::gs:\/\/dataflow-templates-europe-west1\/.* does not exist: .*matched no objects/,
+    ],
+    ["an existing folder passes quietly", "", 0, /^$/],
+  ])("the Google template folder check: %s", (_, stderr, code, log) => {
+    const step = release.jobs.release!.steps!.find((s) => s.id === "templates")!;
+    const bin = mkdtempSync(join(tmpdir(), "fake-gcloud-"));
+    // A gcloud that answers `storage ls` as the real one does for that case (stderr, exit status).
+    writeFileSync(
+      join(bin, "gcloud"),
+      `#!/usr/bin/env bash\n${stderr ? `echo ${JSON.stringify(stderr)} >&2\nexit 1` : "echo gs://x"}\n`,
+    );
+    chmodSync(join(bin, "gcloud"), 0o755);
+    const output = join(bin, "output");
+    writeFileSync(output, "");
+    const r = spawnSync("bash", ["-e", "-o", "pipefail", "-c", step.run!], {
+      cwd: join(__dirname, "../../.."),
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        REGION: "europe-west1",
+        GITHUB_OUTPUT: output,
+      },
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(code);
+    expect(r.stdout.trim()).toMatch(log);
+    if (code === 0)
+      expect(readFileSync(output, "utf8")).toMatch(/^version=\d{4}-\d{2}-\d{2}-\d{2}_RC\d{2}$/m);
+  });
+
   it("no other workflow can use the release identity", () => {
     for (const file of ["promote.yml", "drift.yml", "terraform-plan.yml", "ci.yml", "slo-audit.yml"]) {
       expect(`${file}: ${readFileSync(join(dir, file), "utf8")}`).not.toMatch(/GCP_RELEASE_SERVICE_ACCOUNT/);
@@ -180,15 +246,19 @@ describe.each([
   const publish = dataflow.filter((s) => !s.with?.mode);
   const indexOf = (step: Step | undefined) => steps.indexOf(step as Step);
 
-  it("resolves the environment's running release with the action's resolve mode (deployments: read)", () => {
+  it("resolves the environment's running release from its record, authenticated as the plan identity", () => {
     expect(envOf(job)).toBe(`${gh("matrix.environment")}-plan`);
-    expect(job.permissions?.deployments).toBe("read");
+    expect(job.permissions?.deployments).toBeUndefined(); // GitHub deployments are display only
     expect(resolve?.id).toBe("resolve");
     expect(resolve?.with).toEqual({
       mode: "resolve",
       environment: gh("matrix.environment"),
+      "releases-bucket": gh("vars.RELEASES_BUCKET"),
       "github-token": gh("github.token"),
     });
+    const auth = steps.findIndex((s) => s.uses?.startsWith("google-github-actions/auth@"));
+    expect(auth).toBeGreaterThanOrEqual(0);
+    expect(auth).toBeLessThan(indexOf(resolve));
   });
 
   it("passes the resolved release's var file to the plan, only when a release was recorded", () => {
@@ -230,14 +300,18 @@ describe.each([
 
 describe("drift.yml plans the release's own commit", () => {
   const job = load("drift.yml").jobs.drift!;
-  it("checks out the resolved release's commit before authenticating and planning", () => {
+  it("checks out the resolved release's commit, then authenticates again before planning", () => {
     const steps = job.steps ?? [];
     const checkouts = steps.filter((s) => s.uses?.startsWith("actions/checkout@"));
     const release = checkouts.find((s) => s.with?.ref === gh("steps.resolve.outputs.release-commit"));
     expect(release?.if).toBe("steps.resolve.outputs.release-commit != ''");
-    const auth = steps.findIndex((s) => s.uses?.startsWith("google-github-actions/auth@"));
-    // A checkout cleans the workspace, where google-github-actions/auth writes its credentials file.
-    expect(steps.indexOf(release!)).toBeLessThan(auth);
+    const auths = steps.flatMap((s, i) => (s.uses?.startsWith("google-github-actions/auth@") ? [i] : []));
+    const resolve = steps.findIndex((s) => s.id === "resolve");
+    const plan = steps.findIndex((s) => s.uses === "./actions/terraform-plan");
+    // The record is read with the plan identity; the checkout then cleans the workspace, where
+    // google-github-actions/auth writes its credentials file, so the plan authenticates again after it.
+    expect(auths[0]).toBeLessThan(resolve);
+    expect(auths.some((i) => i > steps.indexOf(release!) && i < plan)).toBe(true);
     const publish = stepsUsing(job, "./actions/dataflow-template").find((s) => !s.with?.mode);
     expect(publish?.with?.["require-release-checkout"]).toBeUndefined(); // default true: the tree is checked
   });
