@@ -82981,10 +82981,10 @@ async function buildReleaseMode() {
 }
 var recordBucket = (environment) => storageOf(getInput).bucket(stateBucketOf(environment, process.cwd(), getInput("state-bucket")));
 async function runningRelease(environment) {
+  const releases = storageOf(getInput).bucket(required("releases-bucket", "in mode resolve"));
+  const token = required("github-token", "in mode resolve (contents: read, to check the commit is on main)");
   const record = await readRecord(recordBucket(environment), environment);
   if (!record) return void 0;
-  const token = required("github-token", "in mode resolve (contents: read, to check the commit is on main)");
-  const releases = storageOf(getInput).bucket(required("releases-bucket", "in mode resolve"));
   const octokit = getOctokit(token);
   return checkedRelease({
     environment,

@@ -180,10 +180,11 @@ const recordBucket = (environment: string) =>
  * is checked out or run from it; undefined when no promotion reached it yet.
  */
 async function runningRelease(environment: string): Promise<EnvironmentRelease | undefined> {
+  // Inputs first: a missing one is reported before any network call, record or not.
+  const releases = storageOf(core.getInput).bucket(required("releases-bucket", "in mode resolve"));
+  const token = required("github-token", "in mode resolve (contents: read, to check the commit is on main)");
   const record = await readRecord(recordBucket(environment), environment);
   if (!record) return undefined;
-  const token = required("github-token", "in mode resolve (contents: read, to check the commit is on main)");
-  const releases = storageOf(core.getInput).bucket(required("releases-bucket", "in mode resolve"));
   const octokit = getOctokit(token);
   return checkedRelease({
     environment,

@@ -83,28 +83,31 @@ describe("dataflow-template dist", () => {
       "build-command failed (exit 3)",
     );
   });
-  it("resolve without a GitHub token says which input to pass and why", async () => {
+  it("resolve without the releases bucket says which input to pass", async () => {
     expectOneError(
       await runDist("dataflow-template", {
         mode: "resolve",
         "source-environment": "dev",
         "target-environment": "staging",
       }),
-      "github-token: required in mode resolve",
-      "deployments: read",
+      "releases-bucket: required in mode resolve",
     );
   });
   it("resolve of an environment's running release (drift, pull-request plans) without a token says which permission", async () => {
     expectOneError(
-      await runDist("dataflow-template", { mode: "resolve", environment: "dev" }),
+      await runDist("dataflow-template", {
+        mode: "resolve",
+        environment: "dev",
+        "releases-bucket": "shopstream-releases",
+      }),
       "github-token: required in mode resolve",
-      "deployments: read",
+      "contents: read",
     );
   });
   it("an unknown mode names the ones there are", async () => {
     expectOneError(
       await runDist("dataflow-template", { mode: "promote" }),
-      'mode: "promote" must be publish, release, resolve or record',
+      'mode: "promote" must be publish, release, resolve, record or verified',
     );
   });
 });
