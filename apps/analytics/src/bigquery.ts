@@ -66,10 +66,11 @@ export class EventsTableSink implements Sink<WarehouseRow> {
       await table.insert(request, { raw: true, partialRetries: 0 });
       this.onStored?.(rows);
       return rows.map(() => ({ status: "stored" }));
-    } catch {
-      // Any failure (an invalid row, or a transient error): the per-row request below decides, and
-      // throws what it cannot attribute to rows. insertId makes a resend after a lost response harmless
-      // for BigQuery, and the aggregates count each event_id once anyway.
+    } catch (error) {
+      // Only a refusal of rows (PartialFailureError: insertErrors in the response) is resent, with the
+      // flag, to find which rows. Anything else (the warehouse unreachable, 5xx) goes to the worker's retry
+      // policy at once, so outages are counted and backed off there (write_retries), not hidden in a resend.
+      if ((error as { name?: string }).name !== "PartialFailureError") throw error;
     }
     const outcomes: WriteOutcome[] = rows.map(() => ({ status: "stored" }));
     try {
