@@ -64,7 +64,10 @@ export async function evaluate(
         report.attribution = attributeBudget(catalog, data, inputs.evaluationMs, inputs.deployMarkers);
       return { report, failed: undefined };
     }
-    const measured = evaluateCatalog(catalog, data, inputs.evaluationMs);
+    // "never measured" fails only once the source's release has been live long enough to be measured
+    const measured = evaluateCatalog(catalog, data, inputs.evaluationMs, {
+      deployedAtMs: inputs.deployedAtMs,
+    });
     const release =
       inputs.deployedAtMs === undefined
         ? undefined

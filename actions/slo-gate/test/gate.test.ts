@@ -151,7 +151,7 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     expect(ends).toEqual({
       "pubsub.googleapis.com/subscription/ack_message_count": 240,
       "pubsub.googleapis.com/topic/send_message_operation_count": 240,
-      "custom.googleapis.com/shopstream/pipeline/event_latency": 900,
+      "custom.googleapis.com/shopstream/pipeline/event_latency": 1080,
       "custom.googleapis.com/shopstream/mongodb/connections": 180,
     });
     // all client connections closed
@@ -226,8 +226,10 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     expect(failed).toMatch(/Promotion blocked/);
   });
 
-  test("missing: nothing ever measured blocks, except SLOs declared neverMeasured: exclude", async () => {
-    const { report, failed } = await gate("missing");
+  test("missing: nothing measured a day after the deploy blocks, except SLOs declared neverMeasured: exclude", async () => {
+    const { report, failed } = await gate("missing", {
+      "deployed-at": new Date(END - 86_400_000).toISOString(),
+    });
     expect(report.rows.map((r) => [r.name, r.score, r.counted])).toEqual([
       ["mongodb-connections", "pass", false],
       ["overall-availability", "fail", true],
@@ -236,6 +238,20 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     ]);
     expect(report.rows[0]?.notes[0]).toMatch(/NOT MEASURED/);
     expect(failed).toMatch(/Promotion blocked/);
+  });
+
+  test("missing on a fresh fork (no deploy marker): NOT MEASURED, shown, not blocking", async () => {
+    // docs/forking.md section 6: the first promote dev -> dev deploys the writers; nothing can be measured yet
+    const { report, failed } = await gate("missing");
+    expect(report.rows.map((r) => [r.name, r.score, r.counted])).toEqual([
+      ["mongodb-connections", "pass", false],
+      ["overall-availability", "pass", false],
+      ["processing-latency", "pass", false],
+      ["processing-success", "pass", false],
+    ]);
+    expect(report.rows[2]?.notes[0]).toMatch(/NOT MEASURED.*no recorded release/);
+    // before: fail, so the deploy that would start measuring could never pass the gate
+    expect(failed).toBeUndefined();
   });
 
   test("audit mode: budgets, trends and too-loose objectives over a full (7-day) period", async () => {

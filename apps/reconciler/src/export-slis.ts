@@ -23,12 +23,15 @@ export interface ExportSlisOptions {
 
 /**
  * The minute whose latency is written at `nowMs`: the newest one ended at least the metric's declared
- * delay ago (the catalogue's ingestDelaySeconds of pipeline/event_latency), so every event processed in
- * it has reached its store, and the availability exporter (which reads it later still) sees it.
+ * writeAfterSeconds ago (pipeline/event_latency in the catalogue), so every event processed in it has
+ * reached its store. Its ingestDelaySeconds (the gate's visibility delay) adds this run's period, run
+ * time and ingestion, and availability is scored one minute later still (custom-metrics.ts), so neither
+ * the gate nor the availability exporter reads a minute before this run wrote it.
  */
 export function latencyMinute(nowMs: number): Minute {
-  const delayMs = customMetric(RECONCILIATION_METRICS.latency).ingestDelaySeconds * 1000;
-  const endMs = Math.floor((nowMs - delayMs) / 60_000) * 60_000;
+  const after = customMetric(RECONCILIATION_METRICS.latency).writeAfterSeconds;
+  if (after === undefined) throw new Error(`${RECONCILIATION_METRICS.latency} declares no writeAfterSeconds`);
+  const endMs = Math.floor((nowMs - after * 1000) / 60_000) * 60_000;
   return { startMs: endMs - 60_000, endMs };
 }
 

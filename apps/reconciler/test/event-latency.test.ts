@@ -74,7 +74,7 @@ describe("export-slis writes pipeline/event_latency, and the gate scores process
     await server.stop();
   });
 
-  // 12:00:30 minus the metric's 900 s ingest delay: the minute [11:44, 11:45) is written.
+  // 12:00:30 minus the metric's 900 s writeAfterSeconds: the minute [11:44, 11:45) is written.
   const NOW = at("2026-11-30T12:00:30Z");
   const MONGO_LATENCIES = [0.2, 0.4, 0.9, 1.5, 4, 9.5, 11, 45];
   const reads: { store: string; startMs: number; endMs: number }[] = [];
@@ -95,7 +95,7 @@ describe("export-slis writes pipeline/event_latency, and the gate scores process
     latency: source,
   });
 
-  it("chooses the minute that ended the metric's ingest delay ago", () => {
+  it("chooses the minute that ended the metric's writeAfterSeconds ago", () => {
     expect(latencyMinute(NOW)).toEqual({
       startMs: at("2026-11-30T11:44:00Z"),
       endMs: at("2026-11-30T11:45:00Z"),

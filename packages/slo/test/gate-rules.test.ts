@@ -35,9 +35,59 @@ describe("1. missing data: decided per SLO", () => {
   });
 
   test("dev -> staging: a pipeline that never carried traffic is not waved through", () => {
-    const report = evaluateCatalog(catalog, data({ "mongodb-connections": clean(MONTH, 1) }), END);
+    // its release has been live for a day: long enough for every writer to have delivered
+    const report = evaluateCatalog(catalog, data({ "mongodb-connections": clean(MONTH, 1) }), END, {
+      deployedAtMs: END - 1440 * MINUTE,
+    });
     expect(by(report, "processing-success")).toMatchObject({ status: "not-measured", score: "fail" });
     // before: "warn", which dev -> staging (no fail-on-warn) let through
+    expect(report.score).toBe("fail");
+  });
+});
+
+describe("1b. never measured, relative to the source's deploy", () => {
+  const neverFailing = (r: ReturnType<typeof evaluateCatalog>) =>
+    r.evaluations
+      .filter((e) => e.slo.neverMeasured === "fail")
+      .map((e) => [e.slo.name, e.status, e.score, e.counted]);
+
+  test("a fresh fork's first promote dev -> dev (nothing deployed, no deploy marker) is not blocked", () => {
+    const report = evaluateCatalog(catalog, new Map(), END, {});
+    for (const [, status, score, counted] of neverFailing(report))
+      expect([status, score, counted]).toEqual(["not-measured", "pass", false]);
+    expect(by(report, "processing-latency").reasons[0]).toMatch(/NOT MEASURED.*no recorded release/);
+    // before: fail (processing-success, processing-latency, overall-availability never measured)
+    expect(report.score).toBe("pass");
+  });
+
+  test("the release that ships the latency exporter, 10 minutes after its deploy, reaches the next stage", () => {
+    const report = evaluateCatalog(
+      catalog,
+      data({ "processing-success": clean(), "mongodb-connections": clean(MONTH, 1) }),
+      END,
+      { deployedAtMs: END - 10 * MINUTE },
+    );
+    expect(by(report, "processing-latency")).toMatchObject({ status: "not-measured", counted: false });
+    expect(by(report, "processing-latency").reasons[0]).toMatch(
+      /not scored yet: the source's release has been live 10m/,
+    );
+    // before: fail (processing-latency and overall-availability never measured)
+    expect(report.score).toBe("pass");
+  });
+
+  test("a release live for a day with no latency data at all fails: its writer is broken", () => {
+    const report = evaluateCatalog(
+      catalog,
+      data({ "processing-success": clean(), "mongodb-connections": clean(MONTH, 1) }),
+      END,
+      { deployedAtMs: END - 1440 * MINUTE },
+    );
+    expect(by(report, "processing-latency")).toMatchObject({
+      status: "not-measured",
+      score: "fail",
+      counted: true,
+    });
+    expect(by(report, "processing-latency").reasons[0]).toMatch(/nothing arrived/);
     expect(report.score).toBe("fail");
   });
 });
@@ -219,6 +269,42 @@ describe("5. availability", () => {
     const availability = by(report, "overall-availability");
     expect(availability.alerts.find((a) => a.alert.name === "fast-burn")?.firing).toBe(true);
     expect(availability.score).toBe("fail");
+  });
+});
+
+describe("5b. the rollout of a component's writer (once arrived)", () => {
+  // publishes healthy for 30 days, the latency writer shipped N days ago: the minutes before it are not
+  // measured, not bad
+  for (const days of [2, 10, 29]) {
+    test(`latency measured for ${days} days: availability is healthy, not budget exhausted`, () => {
+      const report = evaluateCatalog(
+        catalog,
+        data({
+          "processing-success": clean(),
+          "processing-latency": clean(days * 1440),
+          "mongodb-connections": clean(MONTH, 1),
+        }),
+        END,
+        { deployedAtMs: END - days * 1440 * MINUTE },
+      );
+      const availability = by(report, "overall-availability");
+      // before: "error budget exhausted" (every minute before the writer existed counted bad)
+      expect(availability.budgetRemaining).toBe(1);
+      expect(availability.reasons.join("; ")).not.toMatch(/exhausted/);
+      expect(evaluateTargetBudget(report, "prod", "change").score).toBe("pass");
+    });
+  }
+
+  test("after the writer arrived, a minute with traffic and no latency point is still bad", () => {
+    const latency = clean(10 * 1440);
+    latency.delete(END - 20 * MINUTE);
+    const report = evaluateCatalog(
+      catalog,
+      data({ "processing-success": clean(), "processing-latency": latency }),
+      END,
+    );
+    const availability = by(report, "overall-availability");
+    expect(availability.period.total - availability.period.good).toBe(1);
   });
 });
 
