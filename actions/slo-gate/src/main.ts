@@ -3,6 +3,7 @@
  * gate (pass / warn / fail) or writes the daily audit. Writes a job-summary table and a JSON report.
  */
 import * as core from "@actions/core";
+import { context, getOctokit } from "@actions/github";
 import { MetricServiceClient } from "@google-cloud/monitoring";
 import {
   attributeBudget,
@@ -21,7 +22,9 @@ import {
   type TimeSeriesLister,
   worst,
 } from "../../../packages/slo/src";
+import { Refusal } from "../../terraform-apply/src/verify";
 import { type InputReader, readInputs } from "./inputs";
+import { type OverrideContext, verifyOverride } from "./override";
 
 /** The Monitoring client as the action uses it; `auth` is checked before the first call. */
 export type GateClient = TimeSeriesLister & {
@@ -36,6 +39,24 @@ export interface RunDeps {
   createClient?: () => GateClient;
   now?: () => number;
   workspace?: string;
+  /** Where the override's approval is checked; default from the github-token input and the run's context. */
+  github?: OverrideContext;
+}
+
+/** The override check's context from the action's inputs and the workflow run. */
+function githubContext(read: InputReader): OverrideContext {
+  const token = read("github-token");
+  if (!token)
+    throw new Error(
+      "override-reason needs github-token (with actions: read) to check the slo-override environment's protection and this run's approval",
+    );
+  core.setSecret(token);
+  return {
+    octokit: getOctokit(token),
+    repo: context.repo,
+    runId: context.runId,
+    deployBranch: read("deploy-branch") || "main",
+  };
 }
 
 /** Evaluates and reports; returns the report (the action uses the outputs and the exit code). */
@@ -104,13 +125,26 @@ export async function evaluate(
     if (blocking(report.score)) {
       failed = `SLO gate ${report.score} for ${inputs.environment}: ${why.join(", ")}. Promotion blocked; see the job summary and the runbooks.`;
       if (inputs.overrideReason) {
-        report.override = {
-          reason: inputs.overrideReason,
-          requestedBy: process.env.GITHUB_ACTOR ?? "unknown",
-          blockedScore: report.score,
-        };
-        core.warning(`SLO gate OVERRIDDEN (${inputs.overrideReason}); it would have blocked: ${failed}`);
-        failed = undefined;
+        // honoured only when slo-override really protects it and this run's approval is recorded
+        let approvedBy: string[] | undefined;
+        try {
+          approvedBy = await verifyOverride(deps.github ?? githubContext(read));
+        } catch (error) {
+          if (!(error instanceof Refusal)) throw error;
+          failed = `${failed} The override was refused: ${error.message}`;
+        }
+        if (approvedBy) {
+          report.override = {
+            reason: inputs.overrideReason,
+            requestedBy: process.env.GITHUB_ACTOR ?? "unknown",
+            approvedBy,
+            blockedScore: report.score,
+          };
+          core.warning(
+            `SLO gate OVERRIDDEN by ${approvedBy.join(", ")} (${inputs.overrideReason}); it would have blocked: ${failed}`,
+          );
+          failed = undefined;
+        }
       }
     }
     return { report, failed };

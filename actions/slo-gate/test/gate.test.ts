@@ -1,8 +1,10 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { getOctokit } from "@actions/github";
 import { MetricServiceClient } from "@google-cloud/monitoring";
 import { status } from "@grpc/grpc-js";
+import { FakeGitHub } from "../../../packages/testkit/src/github";
 import { FakeMonitoringServer, type FakeSeries } from "../../../packages/testkit/src/monitoring/server";
 import { readInputs } from "../src/inputs";
 import { evaluate, run } from "../src/main";
@@ -318,6 +320,79 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     }
   });
 
+  /** A GitHub fake where slo-override is protected like staging/prod and run 4242 has `approvals`. */
+  const github = async (approvals: { login: string; env: string }[], protectedEnv = true) => {
+    const gh = new FakeGitHub({ owner: "acme", repo: "shop" });
+    if (protectedEnv) {
+      gh.environments.set("slo-override", [
+        {
+          type: "required_reviewers",
+          reviewers: [{ type: "Team", reviewer: { id: 7 } }],
+          prevent_self_review: true,
+        },
+      ]);
+      gh.environmentSettings.set("slo-override", { can_admins_bypass: false });
+    }
+    gh.runApprovals.set(
+      4242,
+      approvals.map((a) => ({
+        environments: [a.env],
+        state: "approved" as const,
+        user: { login: a.login, id: 9, type: "User" as const },
+        comment: "ok",
+      })),
+    );
+    await gh.start();
+    const ctx = {
+      octokit: getOctokit("t0ken", { baseUrl: gh.url }),
+      repo: { owner: "acme", repo: "shop" },
+      runId: 4242,
+      deployBranch: "main",
+    };
+    return { gh, ctx };
+  };
+
+  test("an override is refused when slo-override is not protected or nobody approved it in this run", async () => {
+    fake.series.push(...scenarioSeries("fail"));
+    const reason = { "override-reason": "P0: checkout is down, fix #123" };
+    // GitHub creates an environment a job names on the fly, unprotected: here it does not exist at all
+    const missing = await github([{ login: "bob", env: "slo-override" }], false);
+    try {
+      const r = await evaluate({
+        now: () => END,
+        read: inputs(reason),
+        createClient,
+        workspace: REPO,
+        github: missing.ctx,
+      });
+      // before: overridden (nothing checked the environment)
+      expect(r.failed).toMatch(
+        /override was refused: environment-missing: the GitHub environment slo-override does not exist/,
+      );
+      expect(r.report.override).toBeUndefined();
+    } finally {
+      await missing.gh.stop();
+    }
+    const unapproved = await github([{ login: "bob", env: "staging" }]);
+    try {
+      const r = await evaluate({
+        now: () => END,
+        read: inputs(reason),
+        createClient,
+        workspace: REPO,
+        github: unapproved.ctx,
+      });
+      expect(r.failed).toMatch(
+        /override was refused: .*no approval recorded for the slo-override environment/,
+      );
+      expect(unapproved.gh.requests.map((q) => q.path)).toContain(
+        "/repos/acme/shop/actions/runs/4242/approvals",
+      );
+    } finally {
+      await unapproved.gh.stop();
+    }
+  }, 60_000);
+
   test("target budget exhausted blocks a change; an approved override lets it through, recorded everywhere", async () => {
     const dir = mkdtempSync(join(tmpdir(), "slo-gate-override-"));
     const out = join(dir, "output");
@@ -355,12 +430,18 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
       });
       expect(fix.failed).toBeUndefined();
 
-      await run({
-        now: () => END,
-        read: inputs({ ...target, "override-reason": "P0: checkout is down, fix #123" }),
-        createClient,
-        workspace: REPO,
-      });
+      const approved = await github([{ login: "bob", env: "slo-override" }]);
+      try {
+        await run({
+          now: () => END,
+          read: inputs({ ...target, "override-reason": "P0: checkout is down, fix #123" }),
+          createClient,
+          workspace: REPO,
+          github: approved.ctx,
+        });
+      } finally {
+        await approved.gh.stop();
+      }
       expect(process.exitCode).not.toBe(1);
       const outputs = readFileSync(out, "utf8");
       expect(outputs).toMatch(/overridden<<[\s\S]*true/);
@@ -368,10 +449,11 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
       expect(report.override).toEqual({
         reason: "P0: checkout is down, fix #123",
         requestedBy: "alice",
+        approvedBy: ["bob"],
         blockedScore: "fail",
       });
       expect(readFileSync(summary, "utf8")).toMatch(
-        /\*\*OVERRIDDEN\*\* by alice .* Reason: P0: checkout is down, fix #123/,
+        /\*\*OVERRIDDEN\*\* by alice \(approved in the protected override environment by bob\).* Reason: P0: checkout is down, fix #123/,
       );
     } finally {
       process.env = saved;
