@@ -48,7 +48,7 @@ function githubContext(read: InputReader): OverrideContext {
   const token = read("github-token");
   if (!token)
     throw new Error(
-      "override-reason needs github-token (with actions: read) to check the slo-override environment's protection and this run's approval",
+      "override-reason (or a fix to a target with no budget left) needs github-token (with actions: read) to check the slo-override environment's protection and this run's approval",
     );
   core.setSecret(token);
   return {
@@ -112,11 +112,18 @@ export async function evaluate(
         namePrefix: inputs.target.namePrefix,
         endMs: inputs.evaluationMs,
       });
-      const verdict = evaluateTargetBudget(
-        evaluateCatalog(catalog, targetData, inputs.evaluationMs),
-        inputs.target.environment,
-        inputs.changeKind,
-      );
+      const targetReport = evaluateCatalog(catalog, targetData, inputs.evaluationMs);
+      let verdict = evaluateTargetBudget(targetReport, inputs.target.environment, inputs.changeKind);
+      if (verdict.score === "fail" && inputs.changeKind === "fix") {
+        // a self-declared fix skips the target-budget rule only with an approval in slo-override
+        try {
+          const approvedBy = await verifyOverride(deps.github ?? githubContext(read));
+          verdict = evaluateTargetBudget(targetReport, inputs.target.environment, "fix", approvedBy);
+        } catch (error) {
+          if (!(error instanceof Refusal)) throw error;
+          verdict = { ...verdict, reasons: [...verdict.reasons, `(${error.message})`] };
+        }
+      }
       report.target = { environment: verdict.environment, score: verdict.score, notes: verdict.reasons };
       if (blocking(verdict.score)) why.push(verdict.reasons.join("; "));
     }

@@ -422,16 +422,29 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
       const blocked = await evaluate({ now: () => END, read: inputs(target), createClient, workspace: REPO });
       expect(blocked.report.target).toMatchObject({ environment: "prod", score: "fail" });
       expect(blocked.failed).toMatch(/prod has no error budget left \(processing-success\)/);
-      const fix = await evaluate({
-        now: () => END,
-        read: inputs({ ...target, "change-kind": "fix" }),
-        createClient,
-        workspace: REPO,
-      });
-      expect(fix.failed).toBeUndefined();
-
+      // a self-declared fix needs the slo-override approval too (before: it passed on its own word)
+      const unapproved = await github([]);
       const approved = await github([{ login: "bob", env: "slo-override" }]);
       try {
+        const bare = await evaluate({
+          now: () => END,
+          read: inputs({ ...target, "change-kind": "fix" }),
+          createClient,
+          workspace: REPO,
+          github: unapproved.ctx,
+        });
+        expect(bare.failed).toMatch(
+          /a fix is promoted to it only with an approval in the protected slo-override/,
+        );
+        const fix = await evaluate({
+          now: () => END,
+          read: inputs({ ...target, "change-kind": "fix" }),
+          createClient,
+          workspace: REPO,
+          github: approved.ctx,
+        });
+        expect(fix.failed).toBeUndefined();
+        expect(fix.report.target?.notes[0]).toMatch(/a fix approved in slo-override by bob/);
         await run({
           now: () => END,
           read: inputs({ ...target, "override-reason": "P0: checkout is down, fix #123" }),
@@ -441,6 +454,7 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
         });
       } finally {
         await approved.gh.stop();
+        await unapproved.gh.stop();
       }
       expect(process.exitCode).not.toBe(1);
       const outputs = readFileSync(out, "utf8");

@@ -341,7 +341,7 @@ describe("gate policy: release-aware, target budget", () => {
     expect(release.rows.every((r) => r.score === "warn" && /too fresh/.test(r.reasons[0] ?? ""))).toBe(true);
   });
 
-  test("an exhausted target budget stops changes, not fixes", () => {
+  test("an exhausted target budget stops changes, and fixes without a second person's approval", () => {
     const exhausted = data({
       "processing-success": minutesOf(MONTH, (ago) =>
         ago > 1440 && ago < 5 * 1440 ? { good: 990, total: 1000 } : { good: 1000, total: 1000 },
@@ -353,7 +353,15 @@ describe("gate policy: release-aware, target budget", () => {
       score: "fail",
       exhausted: ["processing-success"],
     });
-    expect(evaluateTargetBudget(target, "prod", "fix").score).toBe("pass");
+    // change-kind is self-declared: before, a bare "fix" passed
+    expect(evaluateTargetBudget(target, "prod", "fix")).toMatchObject({ score: "fail" });
+    expect(evaluateTargetBudget(target, "prod", "fix").reasons[0]).toMatch(
+      /only with an approval in the protected slo-override/,
+    );
+    const approved = evaluateTargetBudget(target, "prod", "fix", ["bob"]);
+    expect(approved.score).toBe("pass");
+    expect(approved.reasons[0]).toMatch(/a fix approved in slo-override by bob/);
+    expect(evaluateTargetBudget(target, "prod", "change", ["bob"]).score).toBe("fail");
     expect(
       evaluateTargetBudget(
         evaluateCatalog(catalog, data({ "processing-success": clean(), "processing-latency": clean() }), END),
