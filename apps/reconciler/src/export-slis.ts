@@ -7,7 +7,7 @@ import { customMetric, exportAvailability, exportMongoConnections, loadSloCatalo
 import type { Logger } from "@shopstream/telemetry";
 import type { MongoClient } from "mongodb";
 import { type LatencySource, type Minute, summariseLatencies } from "./event-latency";
-import { latencySeries, RECONCILIATION_METRICS, STORES, writeSeries } from "./metrics";
+import { latencySeries, RECONCILIATION_METRICS, type Store, writeSeries } from "./metrics";
 
 export interface ExportSlisOptions {
   projectId: string;
@@ -19,7 +19,16 @@ export interface ExportSlisOptions {
   nowMs: number;
   /** Reads each store's latency stamps; undefined skips the latency SLI (EXPORT_EVENT_LATENCY=false). */
   latency?: LatencySource;
+  /**
+   * The stores whose latency is read and written; default mongodb only. No SLO reads store=bigquery, and
+   * its read scans about LATENCY_EVENT_LOOKBACK_HOURS of `events` partitions every minute, so it is opt-in
+   * (EXPORT_BIGQUERY_LATENCY=true).
+   */
+  latencyStores?: readonly Store[];
 }
+
+/** The stores export-slis writes latency for unless told otherwise: the one the latency SLO reads. */
+export const DEFAULT_LATENCY_STORES: readonly Store[] = ["mongodb"];
 
 /**
  * The minute whose latency is written at `nowMs`: the newest one ended at least the metric's declared
@@ -43,7 +52,7 @@ export function latencyMinute(nowMs: number): Minute {
 async function exportEventLatency(o: ExportSlisOptions, source: LatencySource): Promise<string[]> {
   const minute = latencyMinute(o.nowMs);
   const failures: string[] = [];
-  for (const store of STORES) {
+  for (const store of o.latencyStores ?? DEFAULT_LATENCY_STORES) {
     try {
       const summary = summariseLatencies(await source(store, minute));
       // a reset per point: start 1 ms after the previous point's end (the minute's start), end at its end

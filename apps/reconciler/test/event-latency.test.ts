@@ -10,7 +10,7 @@ import { createLogger } from "@shopstream/telemetry";
 import { FakeMonitoringServer } from "@shopstream/testkit";
 import { type LatencySample, type LatencySource, summariseLatencies } from "../src/event-latency";
 import { exportSlis, latencyMinute } from "../src/export-slis";
-import { RECONCILIATION_METRICS } from "../src/metrics";
+import { RECONCILIATION_METRICS, STORES } from "../src/metrics";
 
 const at = (iso: string) => Date.parse(iso);
 /** A sample processed at `processed` whose latency is `seconds` (null: the publisher did not stamp it). */
@@ -93,6 +93,7 @@ describe("export-slis writes pipeline/event_latency, and the gate scores process
     logger: createLogger("test", { LOG_LEVEL: "error" }),
     nowMs,
     latency: source,
+    latencyStores: STORES, // EXPORT_BIGQUERY_LATENCY=true: both stores
   });
 
   it("chooses the minute that ended the metric's writeAfterSeconds ago", () => {
@@ -154,6 +155,20 @@ describe("export-slis writes pipeline/event_latency, and the gate scores process
     const latency = report.evaluations.find((e) => e.slo.name === "processing-latency");
     expect(latency?.status).not.toBe("not-measured");
     expect(latency?.counted).toBe(true);
+  });
+
+  it("reads and writes only MongoDB's latency by default: no SLO reads store=bigquery (S4)", async () => {
+    const before = { reads: reads.length, created: server.created.length };
+    await exportSlis({ ...options(NOW - 3600_000), latencyStores: undefined });
+    // before: BigQuery was read (about a day of events partitions) every minute as well
+    expect(reads.slice(before.reads).map((r) => r.store)).toEqual(["mongodb"]);
+    expect(
+      server.created
+        .slice(before.created)
+        .filter((c) => c.series.metricType === RECONCILIATION_METRICS.latency)
+        .map((c) => c.series.metricLabels?.store),
+    ).toEqual(["mongodb"]);
+    reads.length = before.reads;
   });
 
   it("fails the run naming the store whose read failed, and still writes the other store's point", async () => {
