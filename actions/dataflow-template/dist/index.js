@@ -81294,11 +81294,15 @@ async function currentRelease(octokit, repo2, environment) {
   }
 }
 async function readCurrentRelease(octokit, repo2, environment) {
+  for await (const release of successfulReleases(octokit, repo2, environment)) return release;
+  return void 0;
+}
+async function* successfulReleases(octokit, repo2, environment, limit = 30) {
   const { data: deployments } = await octokit.rest.repos.listDeployments({
     ...repo2,
     environment,
     task: RELEASE_TASK,
-    per_page: 30
+    per_page: limit
   });
   const newestFirst = [...deployments].sort((a, b) => Number(b.id) - Number(a.id));
   for (const d of newestFirst) {
@@ -81315,14 +81319,13 @@ async function readCurrentRelease(octokit, repo2, environment) {
         `deployment #${d.id} of ${environment} (task ${RELEASE_TASK}) has no valid payload.release_id: it was not recorded by dataflow-template (mode record). Mark it inactive or record the release again`
       );
     }
-    return {
+    yield {
       releaseId: payload.release_id,
       commit: typeof payload.commit === "string" ? payload.commit : d.sha,
       deploymentId: Number(d.id),
       deployedAt: success.created_at
     };
   }
-  return void 0;
 }
 function releaseToPromote(args) {
   const { source, target, requested, sourceRelease, ofMain } = args;

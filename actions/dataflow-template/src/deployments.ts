@@ -65,11 +65,25 @@ async function readCurrentRelease(
   repo: Repo,
   environment: string,
 ): Promise<EnvironmentRelease | undefined> {
+  for await (const release of successfulReleases(octokit, repo, environment)) return release;
+  return undefined;
+}
+
+/**
+ * Every release that went live in `environment`, newest first: the `deploy:release` deployments (the newest
+ * `limit`) that reached `success`, with when (the deploy markers the SLO audit attributes budget spend by).
+ */
+export async function* successfulReleases(
+  octokit: Octokit,
+  repo: Repo,
+  environment: string,
+  limit = 30,
+): AsyncGenerator<EnvironmentRelease> {
   const { data: deployments } = await octokit.rest.repos.listDeployments({
     ...repo,
     environment,
     task: RELEASE_TASK,
-    per_page: 30,
+    per_page: limit,
   });
   const newestFirst = [...deployments].sort((a, b) => Number(b.id) - Number(a.id));
   for (const d of newestFirst) {
@@ -88,14 +102,13 @@ async function readCurrentRelease(
         `deployment #${d.id} of ${environment} (task ${RELEASE_TASK}) has no valid payload.release_id: it was not recorded by dataflow-template (mode record). Mark it inactive or record the release again`,
       );
     }
-    return {
+    yield {
       releaseId: payload.release_id,
       commit: typeof payload.commit === "string" ? payload.commit : d.sha,
       deploymentId: Number(d.id),
       deployedAt: success.created_at,
     };
   }
-  return undefined;
 }
 
 /**

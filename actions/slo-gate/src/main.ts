@@ -22,6 +22,8 @@ import {
   type TimeSeriesLister,
   worst,
 } from "../../../packages/slo/src";
+import { RELEASE_TASK, successfulReleases } from "../../dataflow-template/src/deployments";
+import { shortId } from "../../dataflow-template/src/release";
 import { Refusal } from "../../terraform-apply/src/verify";
 import { type InputReader, readInputs } from "./inputs";
 import { type OverrideContext, verifyOverride } from "./override";
@@ -43,12 +45,30 @@ export interface RunDeps {
   github?: OverrideContext;
 }
 
+/**
+ * The environment's deploy markers from its `deploy:release` GitHub deployments, read the way
+ * dataflow-template's resolve reads the running release (successfulReleases); none without github-token.
+ */
+async function recordedMarkers(
+  deps: RunDeps,
+  read: InputReader,
+  environment: string,
+): Promise<{ release: string; deployedAtMs: number }[]> {
+  if (!deps.github && !read("github-token")) return [];
+  const { octokit, repo } = deps.github ?? githubContext(read);
+  const markers: { release: string; deployedAtMs: number }[] = [];
+  for await (const r of successfulReleases(octokit, repo, environment))
+    markers.push({ release: shortId(r.releaseId), deployedAtMs: Date.parse(r.deployedAt) });
+  core.info(`${markers.length} deploy marker(s) of ${environment} from its ${RELEASE_TASK} deployments`);
+  return markers;
+}
+
 /** The override check's context from the action's inputs and the workflow run. */
 function githubContext(read: InputReader): OverrideContext {
   const token = read("github-token");
   if (!token)
     throw new Error(
-      "override-reason (or a fix to a target with no budget left) needs github-token (with actions: read) to check the slo-override environment's protection and this run's approval",
+      "override-reason (or a fix to a target with no budget left, or reading deploy markers) needs github-token (with actions: read) to check the slo-override environment's protection and this run's approval",
     );
   core.setSecret(token);
   return {
@@ -81,8 +101,12 @@ export async function evaluate(
     });
     if (inputs.mode === "audit") {
       const report = auditReport(auditCatalog(catalog, data, inputs.evaluationMs), inputs.environment);
-      if (inputs.deployMarkers.length > 0)
-        report.attribution = attributeBudget(catalog, data, inputs.evaluationMs, inputs.deployMarkers);
+      const markers =
+        inputs.deployMarkers.length > 0
+          ? inputs.deployMarkers
+          : await recordedMarkers(deps, read, inputs.environment);
+      if (markers.length > 0)
+        report.attribution = attributeBudget(catalog, data, inputs.evaluationMs, markers);
       return { report, failed: undefined };
     }
     // "never measured" fails only once the source's release has been live long enough to be measured

@@ -288,6 +288,40 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     expect(report.attribution).toEqual([
       expect.objectContaining({ release: "v7", spent: expect.objectContaining({ "processing-success": 0 }) }),
     ]);
+
+    // slo-audit.yml passes no deploy-markers: they come from staging's deploy:release deployments (S5)
+    const gh = await github([]);
+    const release = (id: string, at: number, state: "success" | "failure") => {
+      const d = gh.gh.addDeployment(
+        {
+          ref: "main",
+          task: "deploy:release",
+          environment: "staging",
+          payload: { release_id: id.repeat(64), commit: "c".repeat(40) },
+        },
+        new Date(at).toISOString(),
+      );
+      gh.gh.addDeploymentStatus(d, { state, auto_inactive: false }, new Date(at + 60_000).toISOString());
+    };
+    release("a", END - 5 * 86400_000, "success");
+    release("b", END - 3 * 86400_000, "failure"); // never went live: not a marker
+    release("e", END - 2 * 86400_000, "success");
+    try {
+      const recorded = await evaluate({
+        now: () => END,
+        read: inputs({ mode: "audit", "slo-dir": dir }),
+        createClient,
+        workspace: REPO,
+        github: gh.ctx,
+      });
+      // before: no attribution at all without the deploy-markers input
+      expect(recorded.report.attribution?.map((a) => [a.release, a.deployedAt])).toEqual([
+        ["aaaaaaaaaaaa", new Date(END - 5 * 86400_000 + 60_000).toISOString()],
+        ["eeeeeeeeeeee", new Date(END - 2 * 86400_000 + 60_000).toISOString()],
+      ]);
+    } finally {
+      await gh.gh.stop();
+    }
   }, 30000);
 
   test("run(): outputs, job summary, and setFailed on a failing gate", async () => {
