@@ -52,7 +52,11 @@ function selectorOf(
   return slo.sli.metric;
 }
 
-/** Reads the current connection count and writes it; returns the value written. */
+/**
+ * Reads the current connection count and writes it, stamped with the minute the run was scheduled for
+ * (`nowMs` floored to the minute: the scheduler fires on the minute, the job starts seconds later); returns
+ * the value written.
+ */
 export async function exportMongoConnections(
   admin: MongoAdmin,
   writer: TimeSeriesWriter,
@@ -68,7 +72,9 @@ export async function exportMongoConnections(
   const series = customTimeSeries(selector.metricType, current, {
     projectId: o.projectId,
     labels: labelsOf(selector, o),
-    endMs: o.nowMs,
+    // the scheduled minute, not the job's start: a run that starts late must not land in the next minute
+    // (two points summed into one minute, none in the one before; the SLI sums the series per minute)
+    endMs: Math.floor(o.nowMs / 60_000) * 60_000,
   });
   await writer.createTimeSeries({ name: `projects/${o.projectId}`, timeSeries: [series] });
   return current;

@@ -189,7 +189,8 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
       resourceType: "global",
       resourceLabels: { project_id: "p-dev-123" },
       valueType: "INT64",
-      points: [{ value: 37 }],
+      // stamped with the scheduled minute (END - 1 s floors to END - 1 min), not the job's start (M3)
+      points: [{ endMs: END - MINUTE, value: 37 }],
     });
     // success and latency data up to END; availability is scored 1140 s after a minute ends (event_latency's
     // 1080 s visibility delay + one minute)
