@@ -389,42 +389,33 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
   test("an override is refused when slo-override is not protected or nobody approved it in this run", async () => {
     fake.series.push(...scenarioSeries("fail"));
     const reason = { "override-reason": "P0: checkout is down, fix #123" };
+    const attempt = async (approvals: { login: string; env: string }[], protectedEnv: boolean) => {
+      const { gh, ctx } = await github(approvals, protectedEnv);
+      try {
+        const r = await evaluate({
+          now: () => END,
+          read: inputs(reason),
+          createClient,
+          workspace: REPO,
+          github: ctx,
+        });
+        return { ...r, paths: gh.requests.map((q) => q.path) };
+      } finally {
+        await gh.stop();
+      }
+    };
     // GitHub creates an environment a job names on the fly, unprotected: here it does not exist at all
-    const missing = await github([{ login: "bob", env: "slo-override" }], false);
-    try {
-      const r = await evaluate({
-        now: () => END,
-        read: inputs(reason),
-        createClient,
-        workspace: REPO,
-        github: missing.ctx,
-      });
-      // before: overridden (nothing checked the environment)
-      expect(r.failed).toMatch(
-        /override was refused: environment-missing: the GitHub environment slo-override does not exist/,
-      );
-      expect(r.report.override).toBeUndefined();
-    } finally {
-      await missing.gh.stop();
-    }
-    const unapproved = await github([{ login: "bob", env: "staging" }]);
-    try {
-      const r = await evaluate({
-        now: () => END,
-        read: inputs(reason),
-        createClient,
-        workspace: REPO,
-        github: unapproved.ctx,
-      });
-      expect(r.failed).toMatch(
-        /override was refused: .*no approval recorded for the slo-override environment/,
-      );
-      expect(unapproved.gh.requests.map((q) => q.path)).toContain(
-        "/repos/acme/shop/actions/runs/4242/approvals",
-      );
-    } finally {
-      await unapproved.gh.stop();
-    }
+    const missing = await attempt([{ login: "bob", env: "slo-override" }], false);
+    // before: overridden (nothing checked the environment)
+    expect(missing.failed).toMatch(
+      /override was refused: environment-missing: the GitHub environment slo-override does not exist/,
+    );
+    expect(missing.report.override).toBeUndefined();
+    const unapproved = await attempt([{ login: "bob", env: "staging" }], true);
+    expect(unapproved.failed).toMatch(
+      /override was refused: .*no approval recorded for the slo-override environment/,
+    );
+    expect(unapproved.paths).toContain("/repos/acme/shop/actions/runs/4242/approvals");
   }, 60_000);
 
   test("target budget exhausted blocks a change; an approved override lets it through, recorded everywhere", async () => {
