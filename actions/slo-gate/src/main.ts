@@ -111,7 +111,7 @@ export async function evaluate(
     }
     // "never measured" fails only once the source's release has been live long enough to be measured
     const measured = evaluateCatalog(catalog, data, inputs.evaluationMs, {
-      deployedAtMs: inputs.deployedAtMs,
+      deployedAtMs: inputs.sourceLiveSinceMs,
     });
     const release =
       inputs.deployedAtMs === undefined

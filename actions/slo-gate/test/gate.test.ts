@@ -242,6 +242,18 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     expect(failed).toMatch(/Promotion blocked/);
   });
 
+  test("missing in dev -> dev (no deployed-at) while dev has run a release for a day: source-live-since decides, it fails", async () => {
+    const { report, failed } = await gate("missing", {
+      "source-live-since": new Date(END - 86_400_000).toISOString(),
+    });
+    expect(report.rows.find((r) => r.name === "processing-latency")).toMatchObject({
+      score: "fail",
+      counted: true,
+    });
+    expect(report.release).toBeUndefined(); // no candidate in the source: no release criteria
+    expect(failed).toMatch(/Promotion blocked/);
+  });
+
   test("missing on a fresh fork (no deploy marker): NOT MEASURED, shown, not blocking", async () => {
     // docs/forking.md section 6: the first promote dev -> dev deploys the writers; nothing can be measured yet
     const { report, failed } = await gate("missing");
