@@ -116,6 +116,8 @@ describe("promote.yml", () => {
     expect(inputs["change-kind"]).toBe(gh("inputs.change-kind == 'fix' && 'fix' || 'change'"));
     // the gate checks slo-override's protection and this run's approval itself (S2)
     expect(inputs["github-token"]).toBe(gh("github.token"));
+    // "never measured" is judged by how long the source's current release has been live (B2)
+    expect(inputs["source-live-since"]).toBe(gh("needs.resolve.outputs.source-deployed-at"));
     expect((gate.permissions as Record<string, string>).actions).toBe("read");
     const dispatch = (promote.on.workflow_dispatch as { inputs: Record<string, { options?: string[] }> })
       .inputs;
