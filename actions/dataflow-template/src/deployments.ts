@@ -20,6 +20,71 @@ export interface Repo {
 export const RELEASE_TASK = "deploy:release";
 const ID = /^[0-9a-f]{64}$/;
 
+/** A release that went live in an environment, as GitHub deployments show it (display and audit markers only). */
+export interface DeployMarker {
+  releaseId: string;
+  commit: string;
+  deploymentId: number;
+  /** When the release's apply succeeded there (the `success` status), RFC 3339. */
+  deployedAt: string;
+}
+
+function payloadOf(payload: unknown): Record<string, unknown> {
+  if (typeof payload === "string") {
+    try {
+      const parsed = JSON.parse(payload) as unknown;
+      return parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  }
+  return payload && typeof payload === "object" ? (payload as Record<string, unknown>) : {};
+}
+
+/**
+ * Every release that went live in `environment`, newest first: the `deploy:release` deployments (the newest
+ * `limit`) that reached `success`, with when (the deploy markers the SLO audit attributes budget spend by).
+ * Display data: anyone who can create deployments can add one (see the header), so nothing that gates a
+ * promotion reads this; the running release comes from running-record.ts.
+ */
+export async function* successfulReleases(
+  octokit: Octokit,
+  repo: Repo,
+  environment: string,
+  limit = 30,
+): AsyncGenerator<DeployMarker> {
+  const { data: deployments } = await octokit.rest.repos.listDeployments({
+    ...repo,
+    environment,
+    task: RELEASE_TASK,
+    per_page: limit,
+  });
+  const newestFirst = [...deployments].sort((a, b) => Number(b.id) - Number(a.id));
+  for (const d of newestFirst) {
+    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
+      ...repo,
+      deployment_id: Number(d.id),
+      per_page: 10,
+    });
+    const success = [...statuses]
+      .sort((a, b) => Number(a.id) - Number(b.id))
+      .find((st) => st.state === "success");
+    if (!success) continue;
+    const payload = payloadOf(d.payload);
+    if (typeof payload.release_id !== "string" || !ID.test(payload.release_id)) {
+      throw new Error(
+        `deployment #${d.id} of ${environment} (task ${RELEASE_TASK}) has no valid payload.release_id: it was not recorded by dataflow-template (mode record). Mark it inactive or record the release again`,
+      );
+    }
+    yield {
+      releaseId: payload.release_id,
+      commit: typeof payload.commit === "string" ? payload.commit : d.sha,
+      deploymentId: Number(d.id),
+      deployedAt: success.created_at,
+    };
+  }
+}
+
 /**
  * Refuses a promotion whose release is not the one running in the source. `requested` is the release the
  * caller asked for ("" = the source's). dev -> dev deploys the newest release of main instead (`ofMain`).

@@ -16,6 +16,12 @@ export interface Inputs {
   evaluationMs: number;
   /** When the candidate release was deployed to the source environment (its deploy marker). */
   deployedAtMs?: number;
+  /**
+   * When the release now running in the source went live (its deploy marker), whether or not it is the
+   * candidate: decides whether an SLO never measured fails (dev -> dev has no deployed-at, but dev may run
+   * a release for days). Default deployed-at.
+   */
+  sourceLiveSinceMs?: number;
   /** The promotion's target, whose own budget is checked. */
   target?: { projectId: string; environment: string; namePrefix: string };
   changeKind: "change" | "fix";
@@ -98,6 +104,12 @@ export function readInputs(
     problems.push(
       `deployed-at must be the RFC 3339 time the candidate was deployed to ${environment} (before the evaluation time), got "${deployedAt}"`,
     );
+  const liveSince = read("source-live-since");
+  const sourceLiveSinceMs = liveSince ? Date.parse(liveSince) : deployedAtMs;
+  if (liveSince && (Number.isNaN(sourceLiveSinceMs) || (sourceLiveSinceMs ?? 0) > evaluationMs))
+    problems.push(
+      `source-live-since must be the RFC 3339 time the release running in ${environment} went live (before the evaluation time), got "${liveSince}"`,
+    );
   const targetProject = read("target-project-id");
   const targetEnvironment = read("target-environment");
   let target: Inputs["target"];
@@ -162,6 +174,7 @@ export function readInputs(
     failOnWarn: failOnWarnRaw === "true",
     evaluationMs,
     ...(deployedAtMs === undefined ? {} : { deployedAtMs }),
+    ...(sourceLiveSinceMs === undefined ? {} : { sourceLiveSinceMs }),
     ...(target ? { target } : {}),
     changeKind: changeKind as Inputs["changeKind"],
     ...(overrideReason ? { overrideReason } : {}),

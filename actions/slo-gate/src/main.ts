@@ -3,6 +3,7 @@
  * gate (pass / warn / fail) or writes the daily audit. Writes a job-summary table and a JSON report.
  */
 import * as core from "@actions/core";
+import { context, getOctokit } from "@actions/github";
 import { MetricServiceClient } from "@google-cloud/monitoring";
 import {
   attributeBudget,
@@ -21,7 +22,11 @@ import {
   type TimeSeriesLister,
   worst,
 } from "../../../packages/slo/src";
+import { RELEASE_TASK, successfulReleases } from "../../dataflow-template/src/deployments";
+import { shortId } from "../../dataflow-template/src/release";
+import { Refusal } from "../../terraform-apply/src/verify";
 import { type InputReader, readInputs } from "./inputs";
+import { type OverrideContext, verifyOverride } from "./override";
 
 /** The Monitoring client as the action uses it; `auth` is checked before the first call. */
 export type GateClient = TimeSeriesLister & {
@@ -36,6 +41,42 @@ export interface RunDeps {
   createClient?: () => GateClient;
   now?: () => number;
   workspace?: string;
+  /** Where the override's approval is checked; default from the github-token input and the run's context. */
+  github?: OverrideContext;
+}
+
+/**
+ * The environment's deploy markers from its `deploy:release` GitHub deployments, read the way
+ * dataflow-template's resolve reads the running release (successfulReleases); none without github-token.
+ */
+async function recordedMarkers(
+  deps: RunDeps,
+  read: InputReader,
+  environment: string,
+): Promise<{ release: string; deployedAtMs: number }[]> {
+  if (!deps.github && !read("github-token")) return [];
+  const { octokit, repo } = deps.github ?? githubContext(read);
+  const markers: { release: string; deployedAtMs: number }[] = [];
+  for await (const r of successfulReleases(octokit, repo, environment))
+    markers.push({ release: shortId(r.releaseId), deployedAtMs: Date.parse(r.deployedAt) });
+  core.info(`${markers.length} deploy marker(s) of ${environment} from its ${RELEASE_TASK} deployments`);
+  return markers;
+}
+
+/** The override check's context from the action's inputs and the workflow run. */
+function githubContext(read: InputReader): OverrideContext {
+  const token = read("github-token");
+  if (!token)
+    throw new Error(
+      "override-reason (or a fix to a target with no budget left, or reading deploy markers) needs github-token (with actions: read) to check the slo-override environment's protection and this run's approval",
+    );
+  core.setSecret(token);
+  return {
+    octokit: getOctokit(token),
+    repo: context.repo,
+    runId: context.runId,
+    deployBranch: read("deploy-branch") || "main",
+  };
 }
 
 /** Evaluates and reports; returns the report (the action uses the outputs and the exit code). */
@@ -60,11 +101,18 @@ export async function evaluate(
     });
     if (inputs.mode === "audit") {
       const report = auditReport(auditCatalog(catalog, data, inputs.evaluationMs), inputs.environment);
-      if (inputs.deployMarkers.length > 0)
-        report.attribution = attributeBudget(catalog, data, inputs.evaluationMs, inputs.deployMarkers);
+      const markers =
+        inputs.deployMarkers.length > 0
+          ? inputs.deployMarkers
+          : await recordedMarkers(deps, read, inputs.environment);
+      if (markers.length > 0)
+        report.attribution = attributeBudget(catalog, data, inputs.evaluationMs, markers);
       return { report, failed: undefined };
     }
-    const measured = evaluateCatalog(catalog, data, inputs.evaluationMs);
+    // "never measured" fails only once the source's release has been live long enough to be measured
+    const measured = evaluateCatalog(catalog, data, inputs.evaluationMs, {
+      deployedAtMs: inputs.sourceLiveSinceMs,
+    });
     const release =
       inputs.deployedAtMs === undefined
         ? undefined
@@ -88,11 +136,18 @@ export async function evaluate(
         namePrefix: inputs.target.namePrefix,
         endMs: inputs.evaluationMs,
       });
-      const verdict = evaluateTargetBudget(
-        evaluateCatalog(catalog, targetData, inputs.evaluationMs),
-        inputs.target.environment,
-        inputs.changeKind,
-      );
+      const targetReport = evaluateCatalog(catalog, targetData, inputs.evaluationMs);
+      let verdict = evaluateTargetBudget(targetReport, inputs.target.environment, inputs.changeKind);
+      if (verdict.score === "fail" && inputs.changeKind === "fix") {
+        // a self-declared fix skips the target-budget rule only with an approval in slo-override
+        try {
+          const approvedBy = await verifyOverride(deps.github ?? githubContext(read));
+          verdict = evaluateTargetBudget(targetReport, inputs.target.environment, "fix", approvedBy);
+        } catch (error) {
+          if (!(error instanceof Refusal)) throw error;
+          verdict = { ...verdict, reasons: [...verdict.reasons, `(${error.message})`] };
+        }
+      }
       report.target = { environment: verdict.environment, score: verdict.score, notes: verdict.reasons };
       if (blocking(verdict.score)) why.push(verdict.reasons.join("; "));
     }
@@ -101,13 +156,26 @@ export async function evaluate(
     if (blocking(report.score)) {
       failed = `SLO gate ${report.score} for ${inputs.environment}: ${why.join(", ")}. Promotion blocked; see the job summary and the runbooks.`;
       if (inputs.overrideReason) {
-        report.override = {
-          reason: inputs.overrideReason,
-          requestedBy: process.env.GITHUB_ACTOR ?? "unknown",
-          blockedScore: report.score,
-        };
-        core.warning(`SLO gate OVERRIDDEN (${inputs.overrideReason}); it would have blocked: ${failed}`);
-        failed = undefined;
+        // honoured only when slo-override really protects it and this run's approval is recorded
+        let approvedBy: string[] | undefined;
+        try {
+          approvedBy = await verifyOverride(deps.github ?? githubContext(read));
+        } catch (error) {
+          if (!(error instanceof Refusal)) throw error;
+          failed = `${failed} The override was refused: ${error.message}`;
+        }
+        if (approvedBy) {
+          report.override = {
+            reason: inputs.overrideReason,
+            requestedBy: process.env.GITHUB_ACTOR ?? "unknown",
+            approvedBy,
+            blockedScore: report.score,
+          };
+          core.warning(
+            `SLO gate OVERRIDDEN by ${approvedBy.join(", ")} (${inputs.overrideReason}); it would have blocked: ${failed}`,
+          );
+          failed = undefined;
+        }
       }
     }
     return { report, failed };

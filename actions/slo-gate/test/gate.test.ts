@@ -1,8 +1,10 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { getOctokit } from "@actions/github";
 import { MetricServiceClient } from "@google-cloud/monitoring";
 import { status } from "@grpc/grpc-js";
+import { FakeGitHub } from "../../../packages/testkit/src/github";
 import { FakeMonitoringServer, type FakeSeries } from "../../../packages/testkit/src/monitoring/server";
 import { readInputs } from "../src/inputs";
 import { evaluate, run } from "../src/main";
@@ -151,7 +153,7 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     expect(ends).toEqual({
       "pubsub.googleapis.com/subscription/ack_message_count": 240,
       "pubsub.googleapis.com/topic/send_message_operation_count": 240,
-      "custom.googleapis.com/shopstream/pipeline/event_latency": 900,
+      "custom.googleapis.com/shopstream/pipeline/event_latency": 1080,
       "custom.googleapis.com/shopstream/mongodb/connections": 180,
     });
     // all client connections closed
@@ -226,8 +228,10 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     expect(failed).toMatch(/Promotion blocked/);
   });
 
-  test("missing: nothing ever measured blocks, except SLOs declared neverMeasured: exclude", async () => {
-    const { report, failed } = await gate("missing");
+  test("missing: nothing measured a day after the deploy blocks, except SLOs declared neverMeasured: exclude", async () => {
+    const { report, failed } = await gate("missing", {
+      "deployed-at": new Date(END - 86_400_000).toISOString(),
+    });
     expect(report.rows.map((r) => [r.name, r.score, r.counted])).toEqual([
       ["mongodb-connections", "pass", false],
       ["overall-availability", "fail", true],
@@ -236,6 +240,32 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     ]);
     expect(report.rows[0]?.notes[0]).toMatch(/NOT MEASURED/);
     expect(failed).toMatch(/Promotion blocked/);
+  });
+
+  test("missing in dev -> dev (no deployed-at) while dev has run a release for a day: source-live-since decides, it fails", async () => {
+    const { report, failed } = await gate("missing", {
+      "source-live-since": new Date(END - 86_400_000).toISOString(),
+    });
+    expect(report.rows.find((r) => r.name === "processing-latency")).toMatchObject({
+      score: "fail",
+      counted: true,
+    });
+    expect(report.release).toBeUndefined(); // no candidate in the source: no release criteria
+    expect(failed).toMatch(/Promotion blocked/);
+  });
+
+  test("missing on a fresh fork (no deploy marker): NOT MEASURED, shown, not blocking", async () => {
+    // docs/forking.md section 6: the first promote dev -> dev deploys the writers; nothing can be measured yet
+    const { report, failed } = await gate("missing");
+    expect(report.rows.map((r) => [r.name, r.score, r.counted])).toEqual([
+      ["mongodb-connections", "pass", false],
+      ["overall-availability", "pass", false],
+      ["processing-latency", "pass", false],
+      ["processing-success", "pass", false],
+    ]);
+    expect(report.rows[2]?.notes[0]).toMatch(/NOT MEASURED.*no recorded release/);
+    // before: fail, so the deploy that would start measuring could never pass the gate
+    expect(failed).toBeUndefined();
   });
 
   test("audit mode: budgets, trends and too-loose objectives over a full (7-day) period", async () => {
@@ -270,6 +300,40 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     expect(report.attribution).toEqual([
       expect.objectContaining({ release: "v7", spent: expect.objectContaining({ "processing-success": 0 }) }),
     ]);
+
+    // slo-audit.yml passes no deploy-markers: they come from staging's deploy:release deployments (S5)
+    const gh = await github([]);
+    const release = (id: string, at: number, state: "success" | "failure") => {
+      const d = gh.gh.addDeployment(
+        {
+          ref: "main",
+          task: "deploy:release",
+          environment: "staging",
+          payload: { release_id: id.repeat(64), commit: "c".repeat(40) },
+        },
+        new Date(at).toISOString(),
+      );
+      gh.gh.addDeploymentStatus(d, { state, auto_inactive: false }, new Date(at + 60_000).toISOString());
+    };
+    release("a", END - 5 * 86400_000, "success");
+    release("b", END - 3 * 86400_000, "failure"); // never went live: not a marker
+    release("e", END - 2 * 86400_000, "success");
+    try {
+      const recorded = await evaluate({
+        now: () => END,
+        read: inputs({ mode: "audit", "slo-dir": dir }),
+        createClient,
+        workspace: REPO,
+        github: gh.ctx,
+      });
+      // before: no attribution at all without the deploy-markers input
+      expect(recorded.report.attribution?.map((a) => [a.release, a.deployedAt])).toEqual([
+        ["aaaaaaaaaaaa", new Date(END - 5 * 86400_000 + 60_000).toISOString()],
+        ["eeeeeeeeeeee", new Date(END - 2 * 86400_000 + 60_000).toISOString()],
+      ]);
+    } finally {
+      await gh.gh.stop();
+    }
   }, 30000);
 
   test("run(): outputs, job summary, and setFailed on a failing gate", async () => {
@@ -302,6 +366,70 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
     }
   });
 
+  /** A GitHub fake where slo-override is protected like staging/prod and run 4242 has `approvals`. */
+  const github = async (approvals: { login: string; env: string }[], protectedEnv = true) => {
+    const gh = new FakeGitHub({ owner: "acme", repo: "shop" });
+    if (protectedEnv) {
+      gh.environments.set("slo-override", [
+        {
+          type: "required_reviewers",
+          reviewers: [{ type: "Team", reviewer: { id: 7 } }],
+          prevent_self_review: true,
+        },
+      ]);
+      gh.environmentSettings.set("slo-override", { can_admins_bypass: false });
+    }
+    gh.runApprovals.set(
+      4242,
+      approvals.map((a) => ({
+        environments: [a.env],
+        state: "approved" as const,
+        user: { login: a.login, id: 9, type: "User" as const },
+        comment: "ok",
+      })),
+    );
+    await gh.start();
+    const ctx = {
+      octokit: getOctokit("t0ken", { baseUrl: gh.url }),
+      repo: { owner: "acme", repo: "shop" },
+      runId: 4242,
+      deployBranch: "main",
+    };
+    return { gh, ctx };
+  };
+
+  test("an override is refused when slo-override is not protected or nobody approved it in this run", async () => {
+    fake.series.push(...scenarioSeries("fail"));
+    const reason = { "override-reason": "P0: checkout is down, fix #123" };
+    const attempt = async (approvals: { login: string; env: string }[], protectedEnv: boolean) => {
+      const { gh, ctx } = await github(approvals, protectedEnv);
+      try {
+        const r = await evaluate({
+          now: () => END,
+          read: inputs(reason),
+          createClient,
+          workspace: REPO,
+          github: ctx,
+        });
+        return { ...r, paths: gh.requests.map((q) => q.path) };
+      } finally {
+        await gh.stop();
+      }
+    };
+    // GitHub creates an environment a job names on the fly, unprotected: here it does not exist at all
+    const missing = await attempt([{ login: "bob", env: "slo-override" }], false);
+    // before: overridden (nothing checked the environment)
+    expect(missing.failed).toMatch(
+      /override was refused: environment-missing: the GitHub environment slo-override does not exist/,
+    );
+    expect(missing.report.override).toBeUndefined();
+    const unapproved = await attempt([{ login: "bob", env: "staging" }], true);
+    expect(unapproved.failed).toMatch(
+      /override was refused: .*no approval recorded for the slo-override environment/,
+    );
+    expect(unapproved.paths).toContain("/repos/acme/shop/actions/runs/4242/approvals");
+  }, 60_000);
+
   test("target budget exhausted blocks a change; an approved override lets it through, recorded everywhere", async () => {
     const dir = mkdtempSync(join(tmpdir(), "slo-gate-override-"));
     const out = join(dir, "output");
@@ -331,20 +459,40 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
       const blocked = await evaluate({ now: () => END, read: inputs(target), createClient, workspace: REPO });
       expect(blocked.report.target).toMatchObject({ environment: "prod", score: "fail" });
       expect(blocked.failed).toMatch(/prod has no error budget left \(processing-success\)/);
-      const fix = await evaluate({
-        now: () => END,
-        read: inputs({ ...target, "change-kind": "fix" }),
-        createClient,
-        workspace: REPO,
-      });
-      expect(fix.failed).toBeUndefined();
-
-      await run({
-        now: () => END,
-        read: inputs({ ...target, "override-reason": "P0: checkout is down, fix #123" }),
-        createClient,
-        workspace: REPO,
-      });
+      // a self-declared fix needs the slo-override approval too (before: it passed on its own word)
+      const unapproved = await github([]);
+      const approved = await github([{ login: "bob", env: "slo-override" }]);
+      try {
+        const bare = await evaluate({
+          now: () => END,
+          read: inputs({ ...target, "change-kind": "fix" }),
+          createClient,
+          workspace: REPO,
+          github: unapproved.ctx,
+        });
+        expect(bare.failed).toMatch(
+          /a fix is promoted to it only with an approval in the protected slo-override/,
+        );
+        const fix = await evaluate({
+          now: () => END,
+          read: inputs({ ...target, "change-kind": "fix" }),
+          createClient,
+          workspace: REPO,
+          github: approved.ctx,
+        });
+        expect(fix.failed).toBeUndefined();
+        expect(fix.report.target?.notes[0]).toMatch(/a fix approved in slo-override by bob/);
+        await run({
+          now: () => END,
+          read: inputs({ ...target, "override-reason": "P0: checkout is down, fix #123" }),
+          createClient,
+          workspace: REPO,
+          github: approved.ctx,
+        });
+      } finally {
+        await approved.gh.stop();
+        await unapproved.gh.stop();
+      }
       expect(process.exitCode).not.toBe(1);
       const outputs = readFileSync(out, "utf8");
       expect(outputs).toMatch(/overridden<<[\s\S]*true/);
@@ -352,10 +500,11 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
       expect(report.override).toEqual({
         reason: "P0: checkout is down, fix #123",
         requestedBy: "alice",
+        approvedBy: ["bob"],
         blockedScore: "fail",
       });
       expect(readFileSync(summary, "utf8")).toMatch(
-        /\*\*OVERRIDDEN\*\* by alice .* Reason: P0: checkout is down, fix #123/,
+        /\*\*OVERRIDDEN\*\* by alice \(approved in the protected override environment by bob\).* Reason: P0: checkout is down, fix #123/,
       );
     } finally {
       process.env = saved;

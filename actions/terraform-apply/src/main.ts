@@ -37,7 +37,7 @@ function status(error: unknown): number | undefined {
 }
 
 /** "Get an environment", plus its custom branch policies when it has them; undefined when it does not exist. */
-async function environmentSettings(
+export async function environmentSettings(
   octokit: Octokit,
   repo: Repo,
   name: string,

@@ -13,7 +13,8 @@ import { createLogger } from "@shopstream/telemetry";
 import { MongoClient } from "mongodb";
 import { EXPORT_CONFIG, RECONCILE_CONFIG } from "./config";
 import { bigqueryLatencySamples, type LatencySource, mongoLatencySamples } from "./event-latency";
-import { exportSlis } from "./export-slis";
+import { DEFAULT_LATENCY_STORES, exportSlis } from "./export-slis";
+import { STORES } from "./metrics";
 import { reconcile } from "./reconcile";
 import { ReconciliationState } from "./state";
 import type { DeadLetterSource } from "./stores";
@@ -156,6 +157,7 @@ async function runExport(): Promise<void> {
       logger,
       nowMs: Date.now(),
       latency,
+      latencyStores: config.EXPORT_BIGQUERY_LATENCY ? STORES : DEFAULT_LATENCY_STORES,
     });
   } finally {
     await Promise.allSettled([mongo?.close(), monitoring.close()]);

@@ -78,6 +78,10 @@ export const EXPORT_CONFIG = {
     "Export the per-event latency (pipeline/event_latency) of each store from its published_at and processed_at stamps",
     true,
   ),
+  EXPORT_BIGQUERY_LATENCY: bool(
+    "Also export the BigQuery store's event latency (store=bigquery); no SLO reads it, and each run scans about LATENCY_EVENT_LOOKBACK_HOURS of events partitions, every minute",
+    false,
+  ),
   MONGODB_DATABASE: MONGODB.MONGODB_DATABASE,
   MONGODB_COLLECTION: MONGODB.MONGODB_COLLECTION,
   BIGQUERY_EMULATOR_HOST: BIGQUERY.BIGQUERY_EMULATOR_HOST,

@@ -7,7 +7,7 @@ import { customMetric, exportAvailability, exportMongoConnections, loadSloCatalo
 import type { Logger } from "@shopstream/telemetry";
 import type { MongoClient } from "mongodb";
 import { type LatencySource, type Minute, summariseLatencies } from "./event-latency";
-import { latencySeries, RECONCILIATION_METRICS, STORES, writeSeries } from "./metrics";
+import { latencySeries, RECONCILIATION_METRICS, type Store, writeSeries } from "./metrics";
 
 export interface ExportSlisOptions {
   projectId: string;
@@ -19,16 +19,28 @@ export interface ExportSlisOptions {
   nowMs: number;
   /** Reads each store's latency stamps; undefined skips the latency SLI (EXPORT_EVENT_LATENCY=false). */
   latency?: LatencySource;
+  /**
+   * The stores whose latency is read and written; default mongodb only. No SLO reads store=bigquery, and
+   * its read scans about LATENCY_EVENT_LOOKBACK_HOURS of `events` partitions every minute, so it is opt-in
+   * (EXPORT_BIGQUERY_LATENCY=true).
+   */
+  latencyStores?: readonly Store[];
 }
+
+/** The stores export-slis writes latency for unless told otherwise: the one the latency SLO reads. */
+export const DEFAULT_LATENCY_STORES: readonly Store[] = ["mongodb"];
 
 /**
  * The minute whose latency is written at `nowMs`: the newest one ended at least the metric's declared
- * delay ago (the catalogue's ingestDelaySeconds of pipeline/event_latency), so every event processed in
- * it has reached its store, and the availability exporter (which reads it later still) sees it.
+ * writeAfterSeconds ago (pipeline/event_latency in the catalogue), so every event processed in it has
+ * reached its store. Its ingestDelaySeconds (the gate's visibility delay) adds this run's period, run
+ * time and ingestion, and availability is scored one minute later still (custom-metrics.ts), so neither
+ * the gate nor the availability exporter reads a minute before this run wrote it.
  */
 export function latencyMinute(nowMs: number): Minute {
-  const delayMs = customMetric(RECONCILIATION_METRICS.latency).ingestDelaySeconds * 1000;
-  const endMs = Math.floor((nowMs - delayMs) / 60_000) * 60_000;
+  const after = customMetric(RECONCILIATION_METRICS.latency).writeAfterSeconds;
+  if (after === undefined) throw new Error(`${RECONCILIATION_METRICS.latency} declares no writeAfterSeconds`);
+  const endMs = Math.floor((nowMs - after * 1000) / 60_000) * 60_000;
   return { startMs: endMs - 60_000, endMs };
 }
 
@@ -40,7 +52,7 @@ export function latencyMinute(nowMs: number): Minute {
 async function exportEventLatency(o: ExportSlisOptions, source: LatencySource): Promise<string[]> {
   const minute = latencyMinute(o.nowMs);
   const failures: string[] = [];
-  for (const store of STORES) {
+  for (const store of o.latencyStores ?? DEFAULT_LATENCY_STORES) {
     try {
       const summary = summariseLatencies(await source(store, minute));
       // a reset per point: start 1 ms after the previous point's end (the minute's start), end at its end

@@ -10,7 +10,7 @@ import { createLogger } from "@shopstream/telemetry";
 import { FakeMonitoringServer } from "@shopstream/testkit";
 import { type LatencySample, type LatencySource, summariseLatencies } from "../src/event-latency";
 import { exportSlis, latencyMinute } from "../src/export-slis";
-import { RECONCILIATION_METRICS } from "../src/metrics";
+import { RECONCILIATION_METRICS, STORES } from "../src/metrics";
 
 const at = (iso: string) => Date.parse(iso);
 /** A sample processed at `processed` whose latency is `seconds` (null: the publisher did not stamp it). */
@@ -74,7 +74,7 @@ describe("export-slis writes pipeline/event_latency, and the gate scores process
     await server.stop();
   });
 
-  // 12:00:30 minus the metric's 900 s ingest delay: the minute [11:44, 11:45) is written.
+  // 12:00:30 minus the metric's 900 s writeAfterSeconds: the minute [11:44, 11:45) is written.
   const NOW = at("2026-11-30T12:00:30Z");
   const MONGO_LATENCIES = [0.2, 0.4, 0.9, 1.5, 4, 9.5, 11, 45];
   const reads: { store: string; startMs: number; endMs: number }[] = [];
@@ -93,9 +93,10 @@ describe("export-slis writes pipeline/event_latency, and the gate scores process
     logger: createLogger("test", { LOG_LEVEL: "error" }),
     nowMs,
     latency: source,
+    latencyStores: STORES, // EXPORT_BIGQUERY_LATENCY=true: both stores
   });
 
-  it("chooses the minute that ended the metric's ingest delay ago", () => {
+  it("chooses the minute that ended the metric's writeAfterSeconds ago", () => {
     expect(latencyMinute(NOW)).toEqual({
       startMs: at("2026-11-30T11:44:00Z"),
       endMs: at("2026-11-30T11:45:00Z"),
@@ -154,6 +155,20 @@ describe("export-slis writes pipeline/event_latency, and the gate scores process
     const latency = report.evaluations.find((e) => e.slo.name === "processing-latency");
     expect(latency?.status).not.toBe("not-measured");
     expect(latency?.counted).toBe(true);
+  });
+
+  it("reads and writes only MongoDB's latency by default: no SLO reads store=bigquery (S4)", async () => {
+    const before = { reads: reads.length, created: server.created.length };
+    await exportSlis({ ...options(NOW - 3600_000), latencyStores: undefined });
+    // before: BigQuery was read (about a day of events partitions) every minute as well
+    expect(reads.slice(before.reads).map((r) => r.store)).toEqual(["mongodb"]);
+    expect(
+      server.created
+        .slice(before.created)
+        .filter((c) => c.series.metricType === RECONCILIATION_METRICS.latency)
+        .map((c) => c.series.metricLabels?.store),
+    ).toEqual(["mongodb"]);
+    reads.length = before.reads;
   });
 
   it("fails the run naming the store whose read failed, and still writes the other store's point", async () => {

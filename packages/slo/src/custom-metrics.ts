@@ -42,6 +42,11 @@ export interface CustomMetric {
   samplePeriodSeconds: number;
   /** Delay between a point's end time and its visibility: the writer's own lag plus ingestion. */
   ingestDelaySeconds: number;
+  /**
+   * Writers that wait before writing a minute (the latency exporter): the run at or after the minute's
+   * end + this writes it. ingestDelaySeconds is derived from it (writerDelay), never declared apart.
+   */
+  writeAfterSeconds?: number;
   /** DISTRIBUTION only: the explicit bucket bounds every writer uses (a distribution_cut range must sit on them). */
   bucketBounds?: readonly number[];
 }
@@ -61,6 +66,30 @@ const STORE: CustomMetricLabel = {
 export const EVENT_LATENCY_BOUNDS_SECONDS = [
   0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600,
 ] as const;
+
+/**
+ * The SLI exporter (apps/reconciler export-slis) runs once a minute; a run that wants to write a minute
+ * may start up to a period late, take up to a minute, and Cloud Monitoring may take a minute more to show
+ * the point. So a minute the exporter writes `after` seconds after its end is visible to a reader, at the
+ * latest, this long after its end (the metric's ingestDelaySeconds, the gate's visibility delay).
+ */
+export const SLI_EXPORTER_PERIOD_SECONDS = 60;
+const EXPORTER_RUN_SECONDS = 60;
+const INGESTION_SECONDS = 60;
+export const writerDelay = (after: number): number =>
+  after + SLI_EXPORTER_PERIOD_SECONDS + EXPORTER_RUN_SECONDS + INGESTION_SECONDS;
+
+/** event_latency: the exporter writes a minute of processing time 900 s after it ends (every event processed in it has reached its store). */
+export const EVENT_LATENCY_WRITE_AFTER_SECONDS = 900;
+
+/**
+ * A composite (overall availability) is scored this long after the newest minute all its components
+ * show: the exporter scores it one minute behind its inputs (evaluate.ts evaluationEnd, load.ts).
+ */
+export const COMPOSITE_LAG_SECONDS = 60;
+
+/** The availability verdict: written once its inputs are visible (event_latency's delay + the composite lag). */
+const AVAILABLE_WRITE_AFTER_SECONDS = writerDelay(EVENT_LATENCY_WRITE_AFTER_SECONDS) + COMPOSITE_LAG_SECONDS;
 
 /** A per-window count written by the reconciliation job for each store. */
 function reconciliationCount(name: string, displayName: string, description: string): CustomMetric {
@@ -104,8 +133,9 @@ export const CUSTOM_METRICS: readonly CustomMetric[] = [
     labels: [DEPLOYMENT],
     writer: "SLI exporter (packages/slo/src/exporter.ts)",
     samplePeriodSeconds: 60,
-    // the exporter writes a minute once its inputs are visible (event_latency: 900 s), plus ingestion
-    ingestDelaySeconds: 1200,
+    // the exporter writes a minute once its inputs are visible (event_latency's delay + one minute)
+    writeAfterSeconds: AVAILABLE_WRITE_AFTER_SECONDS,
+    ingestDelaySeconds: writerDelay(AVAILABLE_WRITE_AFTER_SECONDS),
   },
   reconciliationCount(
     "missing_events",
@@ -126,14 +156,15 @@ export const CUSTOM_METRICS: readonly CustomMetric[] = [
     type: "custom.googleapis.com/shopstream/pipeline/event_latency",
     displayName: "Event latency, publish to stored",
     description:
-      "Per-event latency, processed_at - published_at: published_at stamped by the publish library (apps/producer EventPublisher, or a shop's own publisher), processed_at by the store's transform (the Dataflow UDF) just before the sink writes, so a lower bound of publish-to-stored by the sink's write time. Explicit-bucket distribution (bounds in EVENT_LATENCY_BOUNDS_SECONDS). One point per store and minute of processing time, written once the minute is ingestDelaySeconds old: start = 1 ms after the minute's start (a reset must start after the previous point's end), end = the minute's end (CUMULATIVE, each point a reset); a minute without events gets a zero-count point. Events without published_at are not counted; events published more than 1 s after they were processed (clock skew) are left out and logged.",
+      "Per-event latency, processed_at - published_at: published_at stamped by the publish library (apps/producer EventPublisher, or a shop's own publisher), processed_at by the store's transform (the Dataflow UDF) just before the sink writes, so a lower bound of publish-to-stored by the sink's write time. Explicit-bucket distribution (bounds in EVENT_LATENCY_BOUNDS_SECONDS). One point per store and minute of processing time, written by the first run at least writeAfterSeconds after the minute ends (visible to readers by ingestDelaySeconds: + the exporter's period, run time and ingestion): start = 1 ms after the minute's start (a reset must start after the previous point's end), end = the minute's end (CUMULATIVE, each point a reset); a minute without events gets a zero-count point. Events without published_at are not counted; events published more than 1 s after they were processed (clock skew) are left out and logged.",
     metricKind: "CUMULATIVE",
     valueType: "DISTRIBUTION",
     unit: "s",
     labels: [DEPLOYMENT, STORE],
     writer: "SLI exporter (apps/reconciler export-slis)",
-    samplePeriodSeconds: 60,
-    ingestDelaySeconds: 900,
+    samplePeriodSeconds: SLI_EXPORTER_PERIOD_SECONDS,
+    writeAfterSeconds: EVENT_LATENCY_WRITE_AFTER_SECONDS,
+    ingestDelaySeconds: writerDelay(EVENT_LATENCY_WRITE_AFTER_SECONDS),
     bucketBounds: EVENT_LATENCY_BOUNDS_SECONDS,
   },
 ];

@@ -129,12 +129,63 @@ function everMeasured(minutes: MinuteCounts, endMs: number): boolean {
   return false;
 }
 
-/** Evaluates one SLO at `endMs` (already shifted by its visibility delay; see evaluationEnd). */
+/**
+ * How long past an SLO's visibility delay the source's release must have been live before "never
+ * measured" means broken (`neverMeasured: fail`): one run of a once-a-minute writer (the SLI exporter),
+ * its start-up, and ingestion jitter, with room to spare.
+ */
+export const NEVER_MEASURED_MARGIN_SECONDS = 600;
+
+/** What the gate knows about the source environment's deploy. */
+export interface SourceDeploy {
+  /** When the release now live in the source was deployed (its deploy marker); undefined when none is recorded. */
+  deployedAtMs?: number;
+}
+
+/**
+ * Whether "never measured" fails an SLO declared `neverMeasured: fail`: only when the source's release
+ * has been live for longer than the SLO's visibility delay + NEVER_MEASURED_MARGIN_SECONDS, so its
+ * writers had time to deliver. A first deploy (no deploy marker) or a younger release cannot have been
+ * measured yet: NOT MEASURED, shown loudly and not scored (otherwise the deploy that would start the
+ * measuring, e.g. a fresh fork's first promote dev -> dev, could never pass).
+ */
+export function neverMeasuredFails(
+  slo: SloDefinition,
+  evaluationMs: number,
+  source: SourceDeploy | undefined,
+): { fails: boolean; why: string } {
+  if (slo.neverMeasured !== "fail")
+    return { fails: false, why: "not scored until its source is deployed (neverMeasured: exclude)" };
+  const needSeconds = slo.visibilityDelaySeconds + NEVER_MEASURED_MARGIN_SECONDS;
+  const deployedAtMs = source?.deployedAtMs;
+  if (deployedAtMs === undefined)
+    return {
+      fails: false,
+      why: "not scored: the source has no recorded release (deployed-at), so its writers may not be deployed yet; once a release has been live for its visibility delay + margin, no data fails (neverMeasured: fail)",
+    };
+  const liveSeconds = Math.floor((evaluationMs - deployedAtMs) / 1000);
+  if (liveSeconds < needSeconds)
+    return {
+      fails: false,
+      why: `not scored yet: the source's release has been live ${formatDuration(Math.max(0, liveSeconds))}, less than the ${formatDuration(needSeconds)} its first data needs to become visible (visibility delay + ${formatDuration(NEVER_MEASURED_MARGIN_SECONDS)} margin); after that, no data fails (neverMeasured: fail)`,
+    };
+  return {
+    fails: true,
+    why: `the source's release has been live ${formatDuration(liveSeconds)} (more than the ${formatDuration(needSeconds)} its first data needs) and nothing arrived: its writer or its stamps are broken (neverMeasured: fail)`,
+  };
+}
+
+/**
+ * Evaluates one SLO at `endMs` (already shifted by its visibility delay; see evaluationEnd). `source`
+ * decides whether never measured fails (neverMeasuredFails); `evaluationMs` defaults to `endMs`.
+ */
 export function evaluateSlo(
   slo: SloDefinition,
   minutes: MinuteCounts,
   policy: ErrorBudgetPolicy,
   endMs: number,
+  source?: SourceDeploy,
+  evaluationMs = endMs,
 ): SloEvaluation {
   const minEvents = isRequestBased(slo) ? policy.gate.minEvents : 1;
   const period = evaluateWindow(minutes, endMs, slo.rollingPeriodSeconds, slo.goal, minEvents);
@@ -155,12 +206,8 @@ export function evaluateSlo(
   const base = { slo, endMs, period, coverage, budgetRemaining: remaining, alerts };
 
   if (!everMeasured(minutes, endMs)) {
-    const fail = slo.neverMeasured === "fail";
-    reasons.push(
-      fail
-        ? `NOT MEASURED: no data over ${period.label}; this SLO must be measured before a promotion (neverMeasured: fail)`
-        : `NOT MEASURED: no data over ${period.label}; not scored until its source is deployed (neverMeasured: exclude)`,
-    );
+    const { fails: fail, why } = neverMeasuredFails(slo, evaluationMs, source);
+    reasons.push(`NOT MEASURED: no data over ${period.label}; ${why}`);
     const score: Score = fail ? "fail" : "pass";
     return { ...base, status: "not-measured", score, scoreWithoutHistory: score, counted: fail, reasons };
   }
@@ -204,11 +251,26 @@ export function evaluateSlo(
 }
 
 /**
+ * The first minute (up to `endMs`) in which a component's writer had delivered a usable point: valid
+ * counts that are not `incomplete` (a zero-count point is usable: the writer is alive, nothing happened).
+ * Undefined when it never has.
+ */
+function arrivedAt(minutes: MinuteCounts, endMs: number): number | undefined {
+  let first: number | undefined;
+  for (const [at, c] of minutes)
+    if (at <= endMs && validCounts(c) && (first === undefined || at < first)) first = at;
+  return first;
+}
+
+/**
  * Per-minute verdicts of a composite SLO. A minute counts 1 good of 1 when every component has data in
  * it and each component's good/total reaches the composite's minuteThreshold; 0 of 1 when one falls short
  * or when one component saw traffic and another has no data (a silent pipeline is not available); it is
- * absent when no component has data. Minutes after `endMs` (not yet visible for every component) are
- * left out.
+ * absent when no component has data. "Once arrived", as windows SLIs (cloud.ts): a minute before any
+ * component's first usable point is not measured, not bad (a component whose writer shipped later, e.g.
+ * event_latency after 30 days of publishes, does not exhaust the budget for the 30 days before it); a
+ * component that never delivered a point leaves the composite never measured. Minutes after `endMs` (not
+ * yet visible for every component) are left out.
  */
 export function compositeMinutes(
   slo: SloDefinition,
@@ -221,9 +283,15 @@ export function compositeMinutes(
   const parts = slo.sli.components.map(
     (name) => data.get(name) ?? new Map<number, { good: number; total: number }>(),
   );
-  const at = new Set<number>();
-  for (const minutes of parts) for (const m of minutes.keys()) if (m <= endMs) at.add(m);
   const out: MinuteCounts = new Map();
+  let measuredFrom = Number.NEGATIVE_INFINITY;
+  for (const minutes of parts) {
+    const first = arrivedAt(minutes, endMs);
+    if (first === undefined) return out;
+    measuredFrom = Math.max(measuredFrom, first);
+  }
+  const at = new Set<number>();
+  for (const minutes of parts) for (const m of minutes.keys()) if (m <= endMs && m >= measuredFrom) at.add(m);
   for (const m of at) {
     const counts = parts.map((minutes) => minutes.get(m));
     const traffic = counts.some((c) => c !== undefined && c.total > 0);
@@ -250,16 +318,25 @@ export function sloMinutes(
 
 /**
  * Evaluates every SLO of the catalog at `evaluationMs` (each ends at its own visibility horizon). `data`
- * holds per-minute counts of the non-composite SLOs (an SLO missing from it has no data).
+ * holds per-minute counts of the non-composite SLOs (an SLO missing from it has no data); `source`, the
+ * source environment's deploy, decides whether an SLO never measured fails (neverMeasuredFails).
  */
 export function evaluateCatalog(
   catalog: SloCatalog,
   data: Map<string, MinuteCounts>,
   evaluationMs: number,
+  source?: SourceDeploy,
 ): GateReport {
   const evaluations = catalog.slos.map((slo) => {
     const endMs = evaluationEnd(slo, evaluationMs);
-    return evaluateSlo(slo, sloMinutes(slo, data, catalog, endMs), catalog.policy, endMs);
+    return evaluateSlo(
+      slo,
+      sloMinutes(slo, data, catalog, endMs),
+      catalog.policy,
+      endMs,
+      source,
+      evaluationMs,
+    );
   });
   return {
     evaluatedAt: new Date(evaluationMs).toISOString(),

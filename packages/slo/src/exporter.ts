@@ -52,7 +52,11 @@ function selectorOf(
   return slo.sli.metric;
 }
 
-/** Reads the current connection count and writes it; returns the value written. */
+/**
+ * Reads the current connection count and writes it, stamped with the minute the run was scheduled for
+ * (`nowMs` floored to the minute: the scheduler fires on the minute, the job starts seconds later); returns
+ * the value written.
+ */
 export async function exportMongoConnections(
   admin: MongoAdmin,
   writer: TimeSeriesWriter,
@@ -68,16 +72,27 @@ export async function exportMongoConnections(
   const series = customTimeSeries(selector.metricType, current, {
     projectId: o.projectId,
     labels: labelsOf(selector, o),
-    endMs: o.nowMs,
+    // the scheduled minute, not the job's start: a run that starts late must not land in the next minute
+    // (two points summed into one minute, none in the one before; the SLI sums the series per minute)
+    endMs: Math.floor(o.nowMs / 60_000) * 60_000,
   });
   await writer.createTimeSeries({ name: `projects/${o.projectId}`, timeSeries: [series] });
   return current;
 }
 
 /**
+ * How far back the availability exporter reads its components: enough to know whether each component's
+ * writer has delivered a point yet ("once arrived", evaluate.ts compositeMinutes). A component silent
+ * for longer than this leaves the minute unwritten, which the pipeline/available metric-absent alert
+ * pages on.
+ */
+export const AVAILABILITY_LOOKBACK_SECONDS = 86_400;
+
+/**
  * Writes the composite verdict of the newest minute whose inputs are all visible (the evaluation time
- * minus the composite's visibility delay, the largest of its components'); returns it, or null (nothing
- * written) when no component had data in that minute. Scoring the minute that just ended would count
+ * minus the composite's visibility delay: its slowest component's plus one minute); returns it, or null
+ * (nothing written) when no component had data in that minute or a component has not delivered any point
+ * yet (its writer is not deployed: not measured, not bad). Scoring the minute that just ended would count
  * metrics still being ingested as missing.
  */
 export async function exportAvailability(
@@ -96,7 +111,7 @@ export async function exportAvailability(
       ...catalog,
       slos: catalog.slos.map((s) => ({ ...s, visibilityDelaySeconds: slo.visibilityDelaySeconds })),
     },
-    { ...o, endMs: o.nowMs, lookbackSeconds: 60 },
+    { ...o, endMs: o.nowMs, lookbackSeconds: AVAILABILITY_LOOKBACK_SECONDS },
   );
   const verdict = compositeMinutes(slo, data, catalog, minuteEnd).get(minuteEnd);
   if (!verdict) return null;

@@ -4,7 +4,8 @@
  *    absolute criterion (burn rate since the deploy <= gate.release.maxBurnRate -> else fail) and a
  *    relative one (<= relativeFactor x the same span before the deploy when above 1x -> else warn), so a
  *    fresh regression is caught before the 1 h / 6 h windows see it;
- *  - the target's own budget: an exhausted budget in the target stops changes to it, except fixes;
+ *  - the target's own budget: an exhausted budget in the target stops changes to it, except fixes
+ *    approved in slo-override;
  *  - the override: recorded, never silent (the workflow requires its own protected-environment approval).
  */
 import type { SloCatalog } from "./declaration";
@@ -157,25 +158,39 @@ export interface TargetVerdict {
 }
 
 /**
- * Google's error-budget policy: while a counted SLO of the target has no budget left, only fixes
- * (`changeKind: fix`) may be promoted to it.
+ * Google's error-budget policy: while a counted SLO of the target has no budget left, only fixes may be
+ * promoted to it. `change-kind: fix` is the promoter's own claim, so it waives this rule only with a second
+ * person's word: an approval in the protected slo-override environment (`fixApprovedBy`, the approvers the
+ * gate found recorded for this run). A fix without it fails like a change. The source's health and the
+ * release criteria still apply to an approved fix; only the override waives everything.
  */
 export function evaluateTargetBudget(
   target: GateReport,
   environment: string,
   changeKind: "change" | "fix",
+  fixApprovedBy: readonly string[] = [],
 ): TargetVerdict {
   const exhausted = target.evaluations
     .filter((e) => e.counted && e.budgetRemaining !== null && e.budgetRemaining <= 0)
     .map((e) => e.slo.name);
   if (exhausted.length === 0) return { environment, score: "pass", exhausted, reasons: [] };
-  if (changeKind === "fix")
+  const none = `${environment} has no error budget left (${exhausted.join(", ")})`;
+  if (changeKind === "fix" && fixApprovedBy.length > 0)
     return {
       environment,
       score: "pass",
       exhausted,
       reasons: [
-        `${environment} has no error budget left (${exhausted.join(", ")}); allowed because this is a fix`,
+        `${none}; allowed because this is a fix approved in slo-override by ${fixApprovedBy.join(", ")}`,
+      ],
+    };
+  if (changeKind === "fix")
+    return {
+      environment,
+      score: "fail",
+      exhausted,
+      reasons: [
+        `${none}: a fix is promoted to it only with an approval in the protected slo-override environment (change-kind: fix is self-declared), and none is recorded for this run`,
       ],
     };
   return {
@@ -183,7 +198,7 @@ export function evaluateTargetBudget(
     score: "fail",
     exhausted,
     reasons: [
-      `${environment} has no error budget left (${exhausted.join(", ")}): only fixes may be promoted to it until the budget recovers (change-kind: fix), or use the override`,
+      `${none}: only fixes may be promoted to it until the budget recovers (change-kind: fix, approved in slo-override), or use the override`,
     ],
   };
 }

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
 import { builtinMetric } from "./builtin-metrics";
-import { CUSTOM_METRICS } from "./custom-metrics";
+import { COMPOSITE_LAG_SECONDS, CUSTOM_METRICS } from "./custom-metrics";
 import type {
   BurnRateAlert,
   ErrorBudgetPolicy,
@@ -499,7 +499,9 @@ export function loadSloCatalog(dir: string = DEFAULT_SLO_DIR): SloCatalog {
       problems.push(
         `${slo.file}: spec.sli.minuteThreshold ${slo.sli.minuteThreshold} is above component ${weakest.name}'s goal ${weakest.goal}: a minute in which every component meets its own objective must count as available`,
       );
-    slo.visibilityDelaySeconds = Math.max(0, ...parts.map((c) => c.visibilityDelaySeconds));
+    // one minute behind its slowest input, so the newest minute scored has every input written
+    slo.visibilityDelaySeconds =
+      Math.max(0, ...parts.map((c) => c.visibilityDelaySeconds)) + COMPOSITE_LAG_SECONDS;
   }
   if (problems.length > 0 || !policy) throw new SloDeclarationError(problems);
   return { policy, slos };

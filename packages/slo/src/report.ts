@@ -43,7 +43,7 @@ export interface SloReport {
   /** Audit: the error budget each release spent while it was live (from deploy markers), per SLO. */
   attribution?: { release: string; deployedAt: string; spent: Record<string, number | null> }[];
   /** Gate: an approved override (P0 or security fix): the promotion went ahead despite `blockedScore`. */
-  override?: { reason: string; requestedBy: string; blockedScore: Score };
+  override?: { reason: string; requestedBy: string; approvedBy?: string[]; blockedScore: Score };
 }
 
 function burnRates(e: GateReport["evaluations"][number]): Record<string, number | null> {
@@ -140,7 +140,7 @@ export function reportMarkdown(report: SloReport, runbookBaseUrl = ""): string {
   if (report.override)
     lines.push(
       `> [!WARNING]`,
-      `> **OVERRIDDEN** by ${report.override.requestedBy} (approved in the protected override environment): the gate scored ${ICON[report.override.blockedScore]}. Reason: ${report.override.reason}`,
+      `> **OVERRIDDEN** by ${report.override.requestedBy} (approved in the protected override environment${report.override.approvedBy?.length ? ` by ${report.override.approvedBy.join(", ")}` : ""}): the gate scored ${ICON[report.override.blockedScore]}. Reason: ${report.override.reason}`,
       "",
     );
   if (report.release)

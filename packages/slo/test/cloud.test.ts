@@ -4,6 +4,9 @@ import { FakeMonitoringServer } from "../../testkit/src/monitoring/server";
 import {
   distributionCut,
   EVENT_LATENCY_BOUNDS_SECONDS,
+  evaluateCatalog,
+  evaluateRelease,
+  evaluationEnd,
   exportAvailability,
   exportMongoConnections,
   readCatalogMinutes,
@@ -60,6 +63,35 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
     fake.series.length = 0;
     fake.created.length = 0;
     fake.requests.length = 0;
+  });
+
+  test("the newest availability minute the gate scores has its latency input, even with the exporter a minute behind", async () => {
+    const now = END + 30_000; // the gate runs 30 s into a minute
+    // the exporter writes latency for minute E at E + 900 s; its run for the newest such minute has not
+    // finished yet, so the fake serves latency one minute behind that
+    const latencyEnd = Math.floor((now - 900_000) / MINUTE) * MINUTE - MINUTE;
+    fake.series.push(
+      counterSeries(topic, END, 240, () => 1000),
+      counterSeries(subscription, END, 240, () => 1000),
+      distributionSeries(latencyMetric, latencyEnd, 220, EVENT_LATENCY_BOUNDS_SECONDS, () => histogram(1000)),
+    );
+    const data = await readCatalogMinutes(client, catalog, {
+      projectId: "p-dev-123",
+      namePrefix: PREFIX,
+      endMs: now,
+      lookbackSeconds: 4 * 3600,
+    });
+    const gate = evaluateCatalog(catalog, data, now);
+    const availability = gate.evaluations.find((e) => e.slo.name === "overall-availability")!;
+    expect(availability.endMs).toBeLessThanOrEqual(latencyEnd);
+    expect(availability.period.good).toBe(availability.period.total);
+    // a promotion 21 minutes after the deploy: before, the newest minute (no latency yet) was bad and the
+    // release burned far above its 2x limit
+    const release = evaluateRelease(catalog, data, now, now - 21 * MINUTE, gate);
+    expect(release.rows.map((r) => [r.name, r.score])).toContainEqual(["overall-availability", "pass"]);
+    expect(release.score).toBe("pass");
+    const latency = catalog.slos.find((x) => x.name === "processing-latency")!;
+    expect(evaluationEnd(latency, now)).toBeLessThanOrEqual(latencyEnd);
   });
 
   test("ratio SLIs end at the visibility horizon; a minute missing either series is no data", async () => {
@@ -157,25 +189,27 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
       resourceType: "global",
       resourceLabels: { project_id: "p-dev-123" },
       valueType: "INT64",
-      points: [{ value: 37 }],
+      // stamped with the scheduled minute (END - 1 s floors to END - 1 min), not the job's start (M3)
+      points: [{ endMs: END - MINUTE, value: 37 }],
     });
-    // success and latency data up to END; latency is visible only 900 s after a minute ends
+    // success and latency data up to END; availability is scored 1140 s after a minute ends (event_latency's
+    // 1080 s visibility delay + one minute)
     fake.series.push(
       counterSeries(topic, END, 30, () => 100),
       counterSeries(subscription, END, 30, () => 100),
       distributionSeries(latencyMetric, END, 30, EVENT_LATENCY_BOUNDS_SECONDS, (ago) =>
-        ago === 15 ? histogram(50, 50) : histogram(100),
+        ago === 19 ? histogram(50, 50) : histogram(100),
       ),
     );
     const now = END + 5000;
     await expect(
       exportAvailability(client, catalog, { projectId: "p-dev-123", namePrefix: PREFIX, nowMs: now }),
     ).resolves.toBe(false);
-    // the minute written is END - 15 min (now - 900 s), not the minute that just ended
+    // the minute written is END - 19 min (now - 1140 s), not the minute that just ended
     expect(fake.created[1]?.series).toMatchObject({
       metricType: "custom.googleapis.com/shopstream/pipeline/available",
       valueType: "BOOL",
-      points: [{ endMs: END - 15 * MINUTE, value: 0 }],
+      points: [{ endMs: END - 19 * MINUTE, value: 0 }],
     });
     await expect(
       exportMongoConnections({ command: async () => ({}) }, client, catalog, {

@@ -80,7 +80,8 @@ describe("gate scoring", () => {
   });
 
   test("never measured: each SLO's declared policy (exclude and show, or fail)", () => {
-    const report = evaluateCatalog(catalog, new Map(), END);
+    // the source's release has been live a day: its writers had time to deliver (neverMeasuredFails)
+    const report = evaluateCatalog(catalog, new Map(), END, { deployedAtMs: END - 86_400_000 });
     expect(report.evaluations.map((e) => [e.slo.name, e.status, e.score, e.counted])).toEqual([
       ["mongodb-connections", "not-measured", "pass", false],
       ["overall-availability", "not-measured", "fail", true],

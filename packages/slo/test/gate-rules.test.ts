@@ -35,9 +35,59 @@ describe("1. missing data: decided per SLO", () => {
   });
 
   test("dev -> staging: a pipeline that never carried traffic is not waved through", () => {
-    const report = evaluateCatalog(catalog, data({ "mongodb-connections": clean(MONTH, 1) }), END);
+    // its release has been live for a day: long enough for every writer to have delivered
+    const report = evaluateCatalog(catalog, data({ "mongodb-connections": clean(MONTH, 1) }), END, {
+      deployedAtMs: END - 1440 * MINUTE,
+    });
     expect(by(report, "processing-success")).toMatchObject({ status: "not-measured", score: "fail" });
     // before: "warn", which dev -> staging (no fail-on-warn) let through
+    expect(report.score).toBe("fail");
+  });
+});
+
+describe("1b. never measured, relative to the source's deploy", () => {
+  const neverFailing = (r: ReturnType<typeof evaluateCatalog>) =>
+    r.evaluations
+      .filter((e) => e.slo.neverMeasured === "fail")
+      .map((e) => [e.slo.name, e.status, e.score, e.counted]);
+
+  test("a fresh fork's first promote dev -> dev (nothing deployed, no deploy marker) is not blocked", () => {
+    const report = evaluateCatalog(catalog, new Map(), END, {});
+    for (const [, status, score, counted] of neverFailing(report))
+      expect([status, score, counted]).toEqual(["not-measured", "pass", false]);
+    expect(by(report, "processing-latency").reasons[0]).toMatch(/NOT MEASURED.*no recorded release/);
+    // before: fail (processing-success, processing-latency, overall-availability never measured)
+    expect(report.score).toBe("pass");
+  });
+
+  test("the release that ships the latency exporter, 10 minutes after its deploy, reaches the next stage", () => {
+    const report = evaluateCatalog(
+      catalog,
+      data({ "processing-success": clean(), "mongodb-connections": clean(MONTH, 1) }),
+      END,
+      { deployedAtMs: END - 10 * MINUTE },
+    );
+    expect(by(report, "processing-latency")).toMatchObject({ status: "not-measured", counted: false });
+    expect(by(report, "processing-latency").reasons[0]).toMatch(
+      /not scored yet: the source's release has been live 10m/,
+    );
+    // before: fail (processing-latency and overall-availability never measured)
+    expect(report.score).toBe("pass");
+  });
+
+  test("a release live for a day with no latency data at all fails: its writer is broken", () => {
+    const report = evaluateCatalog(
+      catalog,
+      data({ "processing-success": clean(), "mongodb-connections": clean(MONTH, 1) }),
+      END,
+      { deployedAtMs: END - 1440 * MINUTE },
+    );
+    expect(by(report, "processing-latency")).toMatchObject({
+      status: "not-measured",
+      score: "fail",
+      counted: true,
+    });
+    expect(by(report, "processing-latency").reasons[0]).toMatch(/nothing arrived/);
     expect(report.score).toBe("fail");
   });
 });
@@ -222,6 +272,42 @@ describe("5. availability", () => {
   });
 });
 
+describe("5b. the rollout of a component's writer (once arrived)", () => {
+  // publishes healthy for 30 days, the latency writer shipped N days ago: the minutes before it are not
+  // measured, not bad
+  for (const days of [2, 10, 29]) {
+    test(`latency measured for ${days} days: availability is healthy, not budget exhausted`, () => {
+      const report = evaluateCatalog(
+        catalog,
+        data({
+          "processing-success": clean(),
+          "processing-latency": clean(days * 1440),
+          "mongodb-connections": clean(MONTH, 1),
+        }),
+        END,
+        { deployedAtMs: END - days * 1440 * MINUTE },
+      );
+      const availability = by(report, "overall-availability");
+      // before: "error budget exhausted" (every minute before the writer existed counted bad)
+      expect(availability.budgetRemaining).toBe(1);
+      expect(availability.reasons.join("; ")).not.toMatch(/exhausted/);
+      expect(evaluateTargetBudget(report, "prod", "change").score).toBe("pass");
+    });
+  }
+
+  test("after the writer arrived, a minute with traffic and no latency point is still bad", () => {
+    const latency = clean(10 * 1440);
+    latency.delete(END - 20 * MINUTE);
+    const report = evaluateCatalog(
+      catalog,
+      data({ "processing-success": clean(), "processing-latency": latency }),
+      END,
+    );
+    const availability = by(report, "overall-availability");
+    expect(availability.period.total - availability.period.good).toBe(1);
+  });
+});
+
 describe("gate policy: release-aware, target budget", () => {
   // 1% of events failing since a deploy 50 minutes before the visibility horizon: 10x a 99.9% budget
   const deployedAt = END - 4 * MINUTE - 50 * MINUTE;
@@ -255,7 +341,7 @@ describe("gate policy: release-aware, target budget", () => {
     expect(release.rows.every((r) => r.score === "warn" && /too fresh/.test(r.reasons[0] ?? ""))).toBe(true);
   });
 
-  test("an exhausted target budget stops changes, not fixes", () => {
+  test("an exhausted target budget stops changes, and fixes without a second person's approval", () => {
     const exhausted = data({
       "processing-success": minutesOf(MONTH, (ago) =>
         ago > 1440 && ago < 5 * 1440 ? { good: 990, total: 1000 } : { good: 1000, total: 1000 },
@@ -267,7 +353,15 @@ describe("gate policy: release-aware, target budget", () => {
       score: "fail",
       exhausted: ["processing-success"],
     });
-    expect(evaluateTargetBudget(target, "prod", "fix").score).toBe("pass");
+    // change-kind is self-declared: before, a bare "fix" passed
+    expect(evaluateTargetBudget(target, "prod", "fix")).toMatchObject({ score: "fail" });
+    expect(evaluateTargetBudget(target, "prod", "fix").reasons[0]).toMatch(
+      /only with an approval in the protected slo-override/,
+    );
+    const approved = evaluateTargetBudget(target, "prod", "fix", ["bob"]);
+    expect(approved.score).toBe("pass");
+    expect(approved.reasons[0]).toMatch(/a fix approved in slo-override by bob/);
+    expect(evaluateTargetBudget(target, "prod", "change", ["bob"]).score).toBe("fail");
     expect(
       evaluateTargetBudget(
         evaluateCatalog(catalog, data({ "processing-success": clean(), "processing-latency": clean() }), END),

@@ -31,8 +31,8 @@ describe("loadSloCatalog", () => {
     expect(byName["overall-availability"]).toMatchObject({ goal: 0.95, rollingPeriodSeconds: 30 * 86400 });
     // each SLO ends its evaluations at its metrics' documented visibility delay
     expect(byName["processing-success"]?.visibilityDelaySeconds).toBe(240);
-    expect(byName["processing-latency"]?.visibilityDelaySeconds).toBe(900);
-    expect(byName["overall-availability"]?.visibilityDelaySeconds).toBe(900);
+    expect(byName["processing-latency"]?.visibilityDelaySeconds).toBe(1080); // written at 900 s + period, run, ingestion
+    expect(byName["overall-availability"]?.visibilityDelaySeconds).toBe(1140); // one minute behind its inputs
     expect(byName["mongodb-connections"]?.neverMeasured).toBe("exclude");
     expect(byName["processing-success"]?.neverMeasured).toBe("fail");
     expect(policy.burnRateAlerts.map((a) => [a.name, a.severity, a.burnRate])).toEqual([

@@ -126,7 +126,8 @@ describe("promote.yml", () => {
   it("an SLO override needs the slo-override environment's approval; the gate gets the reason only then", () => {
     const override = promote.jobs.override!;
     expect(envOf(override)).toBe("slo-override");
-    expect(override.if).toBe("inputs.override-reason != ''");
+    // a fix asks for it too: change-kind is self-declared (issue 12 review, S3)
+    expect(override.if).toBe("inputs.override-reason != '' || inputs.change-kind == 'fix'");
     const gate = promote.jobs.gate!;
     expect(needsOf(gate)).toEqual(expect.arrayContaining(["resolve", "override"]));
     expect(gate.if).toMatch(/needs\.override\.result == 'success' \|\| needs\.override\.result == 'skipped'/);
@@ -138,6 +139,11 @@ describe("promote.yml", () => {
     expect(inputs["target-environment"]).toMatch(/inputs\.target/);
     expect(inputs["target-project-id"]).toMatch(/vars\.GCP_PROJECT_ID_PROD/);
     expect(inputs["change-kind"]).toBe(gh("inputs.change-kind == 'fix' && 'fix' || 'change'"));
+    // the gate checks slo-override's protection and this run's approval itself (S2)
+    expect(inputs["github-token"]).toBe(gh("github.token"));
+    // "never measured" is judged by how long the source's current release has been live (B2)
+    expect(inputs["source-live-since"]).toBe(gh("needs.resolve.outputs.source-deployed-at"));
+    expect((gate.permissions as Record<string, string>).actions).toBe("read");
     const dispatch = (promote.on.workflow_dispatch as { inputs: Record<string, { options?: string[] }> })
       .inputs;
     expect(dispatch["change-kind"]?.options).toEqual(["feature", "fix"]);

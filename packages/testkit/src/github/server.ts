@@ -3,7 +3,7 @@
  * routes the Terraform actions use, with response shapes copied from GitHub's documented API
  * (github/rest-api-description): issue comments (list with `Link` pagination, create, update), labels (list,
  * add, remove, create), pulls get, repos compare, environments get (with branch policy and admin bypass) and
- * list deployment branch policies, deployments (list with sha/ref/task/environment filters, create) and deployment
+ * list deployment branch policies, workflow-run approvals (review history), deployments (list with sha/ref/task/environment filters, create) and deployment
  * statuses (list, create, with `auto_inactive`). State lives in memory; every request is
  * recorded for assertions. It is not GitHub: it checks what the documented contract promises (status codes,
  * shapes, the 65,536-character comment limit, pagination), not GitHub's undocumented behaviour.
@@ -175,6 +175,15 @@ export class FakeGitHub {
   readonly deployments: FakeDeployment[] = [];
   /** Statuses per deployment ID, oldest first. */
   readonly deploymentStatuses = new Map<number, FakeDeploymentStatus[]>();
+  /**
+   * Reviews of each workflow run's environment deployments, oldest first ("Get the review history for a
+   * workflow run": GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals, schema
+   * `environment-approvals` of @octokit/openapi-types: environments[], state, user, comment).
+   */
+  readonly runApprovals = new Map<
+    number,
+    { environments: string[]; state: "approved" | "rejected" | "pending"; user: FakeUser; comment: string }[]
+  >();
   /** Make the next N requests to a path fail with this status (retry tests). */
   readonly failures: { method: string; pathPrefix: string; status: number; remaining: number }[] = [];
 
@@ -551,6 +560,23 @@ export class FakeGitHub {
       const rules = this.environments.get(name);
       if (!rules) return this.notFound(res);
       return this.send(res, 200, this.environmentObject(name, rules));
+    }
+    m = path.match(/^\/actions\/runs\/(\d+)\/approvals$/);
+    if (m && method === "GET") {
+      const reviews = this.runApprovals.get(Number(m[1])) ?? [];
+      return this.send(
+        res,
+        200,
+        reviews.map((r) => ({
+          environments: r.environments.map((name) => {
+            const { id, node_id, url, html_url, created_at, updated_at } = this.environmentObject(name, []);
+            return { id, node_id, name, url, html_url, created_at, updated_at };
+          }),
+          state: r.state,
+          user: userObject(this.base, r.user),
+          comment: r.comment,
+        })),
+      );
     }
     m = path.match(/^\/environments\/([^/]+)\/deployment-branch-policies$/);
     if (m && method === "GET") {
