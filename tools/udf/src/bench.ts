@@ -7,6 +7,8 @@
  * processes); CPU time also gets the median round, with its ratio to the JSON round trip's median. Two clocks: wall time inside the JVM, and the JVM process's CPU time
  * (from /proc, Linux only; it includes the JVM's own GC and JIT threads). The ratio column compares each
  * UDF with the JSON parse-and-stringify UDF of the same run.
+ * A/B: `--baseline DIR` also loads DIR/<app>-udf.js (the bundles `tsx tools/udf/src/cli.ts build --out DIR`
+ * wrote from another tree) as "<app> UDF (baseline)", timed in the same JVM, interleaved round by round.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -59,6 +61,15 @@ async function main(): Promise<void> {
     ["JSON parse + stringify", "function transformAt(s, now) { return JSON.stringify(JSON.parse(s)); }"],
   ];
   for (const spec of UDF_SPECS) scripts.push([`${spec.app} UDF`, (await buildUdf(spec)).code]);
+  const baselineAt = process.argv.indexOf("--baseline");
+  if (baselineAt >= 0) {
+    const baselineDir = process.argv[baselineAt + 1] ?? "";
+    for (const spec of UDF_SPECS) {
+      const file = join(baselineDir, `${spec.app}-udf.js`);
+      if (!existsSync(file)) throw new Error(`--baseline: no ${file} (build it with: cli.ts build --out DIR)`);
+      scripts.push([`${spec.app} UDF (baseline)`, readFileSync(file, "utf8")]);
+    }
+  }
 
   const runner = await NashornRunner.start();
   const pid = runner.pid;
