@@ -147,12 +147,15 @@ function compareDigits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+// Digit characters by value: number-to-string conversion is slow in the UDF engine (Nashorn), a lookup is not.
+const DIGITS = "0123456789";
+
 function addDigits(a: string, b: string): string {
   let out = "";
   let carry = 0;
   for (let i = a.length - 1, j = b.length - 1; i >= 0 || j >= 0 || carry; i--, j--) {
     const sum = (i >= 0 ? a.charCodeAt(i) - 48 : 0) + (j >= 0 ? b.charCodeAt(j) - 48 : 0) + carry;
-    out = String(sum % 10) + out;
+    out = DIGITS.charAt(sum % 10) + out;
     carry = sum >= 10 ? 1 : 0;
   }
   return stripLeadingZeros(out || "0");
@@ -166,7 +169,7 @@ function subtractDigits(a: string, b: string): string {
     let diff = a.charCodeAt(i) - 48 - (j >= 0 ? b.charCodeAt(j) - 48 : 0) - borrow;
     borrow = diff < 0 ? 1 : 0;
     if (diff < 0) diff += 10;
-    out = String(diff) + out;
+    out = DIGITS.charAt(diff) + out;
   }
   return stripLeadingZeros(out);
 }
