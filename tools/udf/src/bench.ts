@@ -66,7 +66,8 @@ async function main(): Promise<void> {
     const baselineDir = process.argv[baselineAt + 1] ?? "";
     for (const spec of UDF_SPECS) {
       const file = join(baselineDir, `${spec.app}-udf.js`);
-      if (!existsSync(file)) throw new Error(`--baseline: no ${file} (build it with: cli.ts build --out DIR)`);
+      if (!existsSync(file))
+        throw new Error(`--baseline: no ${file} (build it with: cli.ts build --out DIR)`);
       scripts.push([`${spec.app} UDF (baseline)`, readFileSync(file, "utf8")]);
     }
   }
