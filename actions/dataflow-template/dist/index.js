@@ -81576,8 +81576,26 @@ function exampleWithOptionalNulls(type, variant) {
 }
 
 // packages/events/src/money.ts
-var DECIMAL_PATTERN = /^(-)?(\d+)(?:\.(\d+))?$/;
 var EXPONENT_PATTERN = /^(-)?(\d+)(?:\.(\d+))?e([+-]?\d+)$/i;
+function splitDecimal(text2) {
+  const length = text2.length;
+  const negative = text2.charCodeAt(0) === 45;
+  const start = negative ? 1 : 0;
+  let at2 = start;
+  let point = -1;
+  for (; at2 < length; at2++) {
+    const code = text2.charCodeAt(at2);
+    if (code === 46 && point < 0) point = at2;
+    else if (code < 48 || code > 57) return null;
+  }
+  const integerEnd = point < 0 ? length : point;
+  if (integerEnd === start || point === length - 1) return null;
+  return {
+    negative,
+    integer: text2.substring(start, integerEnd),
+    fraction: point < 0 ? "" : text2.substring(point + 1)
+  };
+}
 function parseMoney(input) {
   let text2;
   if (typeof input === "number") {
@@ -81591,14 +81609,14 @@ function parseMoney(input) {
   }
   const expanded = text2.indexOf("e") < 0 && text2.indexOf("E") < 0 ? text2 : expandExponent(text2);
   if (expanded === null) return { ok: false, reason: `is not a decimal amount: ${JSON.stringify(text2)}` };
-  const match = DECIMAL_PATTERN.exec(expanded);
-  if (!match) return { ok: false, reason: `is not a decimal amount: ${JSON.stringify(text2)}` };
-  const sign = match[1] ? "-" : "";
-  const fraction = stripTrailingZeros(match[3] || "");
+  const decimal = splitDecimal(expanded);
+  if (!decimal) return { ok: false, reason: `is not a decimal amount: ${JSON.stringify(text2)}` };
+  const sign = decimal.negative ? "-" : "";
+  const fraction = stripTrailingZeros(decimal.fraction);
   if (fraction.length > LIMITS.moneyScale) {
     return { ok: false, reason: `has more than ${LIMITS.moneyScale} decimal places` };
   }
-  const integer = stripLeadingZeros(match[2] || "0");
+  const integer = stripLeadingZeros(decimal.integer);
   const value = canonical(sign, integer, fraction);
   if (integer.length >= LIMITS.maxMoney.length && compareMoney(absMoney(value), LIMITS.maxMoney) > 0) {
     return { ok: false, reason: `exceeds the maximum amount ${LIMITS.maxMoney}` };
@@ -81642,11 +81660,11 @@ function canonical(sign, integer, fraction) {
   return (isZero ? "" : sign) + integer + (fraction ? `.${fraction}` : "");
 }
 function toScaled(value) {
-  const match = DECIMAL_PATTERN.exec(value);
-  if (!match) throw new Error(`not a canonical decimal: ${value}`);
-  const fraction = match[3] || "";
+  const decimal = splitDecimal(value);
+  if (!decimal) throw new Error(`not a canonical decimal: ${value}`);
+  const fraction = decimal.fraction;
   const padded = fraction + repeat("0", LIMITS.moneyScale - fraction.length);
-  return { negative: match[1] === "-", digits: stripLeadingZeros((match[2] || "0") + padded) };
+  return { negative: decimal.negative, digits: stripLeadingZeros(decimal.integer + padded) };
 }
 function fromScaled(scaled) {
   const digits = repeat("0", Math.max(0, LIMITS.moneyScale + 1 - scaled.digits.length)) + scaled.digits;
@@ -81661,12 +81679,13 @@ function compareDigits(a, b) {
   if (a.length !== b.length) return a.length < b.length ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
+var DIGITS = "0123456789";
 function addDigits(a, b) {
   let out = "";
   let carry = 0;
   for (let i = a.length - 1, j = b.length - 1; i >= 0 || j >= 0 || carry; i--, j--) {
     const sum = (i >= 0 ? a.charCodeAt(i) - 48 : 0) + (j >= 0 ? b.charCodeAt(j) - 48 : 0) + carry;
-    out = String(sum % 10) + out;
+    out = DIGITS.charAt(sum % 10) + out;
     carry = sum >= 10 ? 1 : 0;
   }
   return stripLeadingZeros(out || "0");
@@ -81701,7 +81720,6 @@ function absMoney(value) {
 }
 
 // packages/events/src/time.ts
-var RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 function daysInMonth(year, month) {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
@@ -81726,30 +81744,62 @@ function pad(value, width) {
   while (text2.length < width) text2 = `0${text2}`;
   return text2;
 }
+function twoDigits(text2, at2) {
+  const tens = text2.charCodeAt(at2) - 48;
+  const units = text2.charCodeAt(at2 + 1) - 48;
+  return tens >= 0 && tens <= 9 && units >= 0 && units <= 9 ? tens * 10 + units : -1;
+}
 function parseRfc3339(text2) {
-  const m = RFC3339.exec(text2);
-  if (!m) return null;
-  const year = +m[1];
-  const month = +m[2];
-  const day = +m[3];
-  const hour = +m[4];
-  const minute = +m[5];
-  const second = +m[6];
+  const length = text2.length;
+  if (length < 20) return null;
+  const century = twoDigits(text2, 0);
+  const yearOfCentury = twoDigits(text2, 2);
+  const month = twoDigits(text2, 5);
+  const day = twoDigits(text2, 8);
+  const hour = twoDigits(text2, 11);
+  const minute = twoDigits(text2, 14);
+  const second = twoDigits(text2, 17);
+  const t = text2.charCodeAt(10);
+  if (century < 0 || yearOfCentury < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || text2.charCodeAt(4) !== 45 || text2.charCodeAt(7) !== 45 || t !== 84 && t !== 116 || text2.charCodeAt(13) !== 58 || text2.charCodeAt(16) !== 58) {
+    return null;
+  }
+  let at2 = 19;
+  let millis = 0;
+  let extraMicros = 0;
+  if (text2.charCodeAt(at2) === 46) {
+    const first = ++at2;
+    for (; ; ) {
+      const digit = text2.charCodeAt(at2) - 48;
+      if (!(digit >= 0 && digit <= 9)) break;
+      const place = at2 - first;
+      if (place < 3) millis = millis * 10 + digit;
+      else if (place < 6) extraMicros = extraMicros * 10 + digit;
+      at2++;
+    }
+    const digits = at2 - first;
+    if (digits < 1 || digits > 9) return null;
+    for (let place = digits; place < 3; place++) millis *= 10;
+    for (let place = Math.max(digits, 3); place < 6; place++) extraMicros *= 10;
+  }
+  const zone = text2.charCodeAt(at2);
+  const utcDesignator = zone === 90 || zone === 122;
+  let offsetMinutes = 0;
+  if (utcDesignator) {
+    if (length !== at2 + 1) return null;
+  } else {
+    if (zone !== 43 && zone !== 45 || length !== at2 + 6 || text2.charCodeAt(at2 + 3) !== 58) return null;
+    const offHours = twoDigits(text2, at2 + 1);
+    const offMinutes = twoDigits(text2, at2 + 4);
+    if (offHours < 0 || offMinutes < 0) return null;
+    if (offHours > 23 || offMinutes > 59) return null;
+    offsetMinutes = (zone === 45 ? -1 : 1) * (offHours * 60 + offMinutes);
+  }
+  const year = century * 100 + yearOfCentury;
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
-  let offsetMinutes = 0;
-  if (!m[8]) {
-    const offHours = +m[10];
-    const offMinutes = +m[11];
-    if (offHours > 23 || offMinutes > 59) return null;
-    offsetMinutes = (m[9] === "-" ? -1 : 1) * (offHours * 60 + offMinutes);
-  }
-  const fraction = `${m[7] || ""}000000`;
-  const millis = +fraction.substring(0, 3);
-  const extraMicros = +fraction.substring(3, 6);
   const epochMs = daysFromCivil(year, month, day) * MS_PER_DAY + hour * 36e5 + minute * 6e4 + second * 1e3 + millis - offsetMinutes * 6e4;
   if (year < 1e3) return null;
-  const utc = m[8] ? `${text2.substring(0, 10)}T${text2.substring(11, 19)}.${fraction.substring(0, 6)}Z` : formatUtc(epochMs, extraMicros);
+  const utc = utcDesignator ? `${text2.substring(0, 10)}T${text2.substring(11, 19)}.${THREE_DIGITS[millis]}${THREE_DIGITS[extraMicros]}Z` : formatUtc(epochMs, extraMicros);
   return { epochMs, extraMicros, utc };
 }
 function formatUtc(epochMs, extraMicros) {
@@ -81784,7 +81834,18 @@ function formatWholeMs(epochMs, extraMicros) {
 }
 
 // packages/events/src/validate.ts
-var UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+function isUuid(text2) {
+  if (text2.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const code = text2.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (code !== 45) return false;
+    } else if (!(code >= 48 && code <= 57 || code >= 97 && code <= 102 || code >= 65 && code <= 70)) {
+      return false;
+    }
+  }
+  return true;
+}
 var FORBIDDEN_CHARS = (
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\uFFFD]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/
@@ -81861,7 +81922,7 @@ function checkString(spec, value, path2, errors) {
   }
   switch (spec.format) {
     case "uuid":
-      if (!UUID.test(value)) errors.push(`${path2}: must be a UUID`);
+      if (!isUuid(value)) errors.push(`${path2}: must be a UUID`);
       break;
     case "rfc3339":
       if (!parseTime(value)) errors.push(`${path2}: must be an RFC 3339 timestamp with offset`);
@@ -82291,6 +82352,27 @@ function goldenCases() {
   ];
   for (const [name, payload] of edges)
     add(name.startsWith("(accepted)") ? name.slice(11) : `refused: ${name}`, payload);
+  const withHead = (head) => {
+    const text2 = JSON.stringify(EXAMPLE_EVENTS.purchase);
+    return `{${head}${text2.substring(1)}`;
+  };
+  add(
+    "document: an _id field (replaced by event_id)",
+    mutate2("purchase", (e) => e._id = "mine")
+  );
+  add(
+    "document: event_ts and processed_at fields (overwritten in place)",
+    mutate2("purchase", (e) => {
+      e.event_ts = 1;
+      e.processed_at = { at: "later" };
+    })
+  );
+  add("document: array-index keys", withHead('"7":"seven","0":0,"01":"not an index",'));
+  add("document: a __proto__ field carrying _id", withHead('"__proto__":{"_id":"inherited","event_ts":1},'));
+  add(
+    "document: escapes, line separators, astral characters",
+    mutate2("purchase", (e) => e.note = '\u2028\u2029 "q" \\ \u{1F6D2} \xE9 	')
+  );
   return cases;
 }
 
@@ -82383,6 +82465,15 @@ function toRawDocument(payload, nowMs) {
   const result = parseAndValidate(payload, nowMs);
   if (!result.ok) throw new Error(result.reason);
   const event = result.event;
+  const eventTs = '{"$date":"' + result.eventTimeUtc.substring(0, 23) + 'Z"}';
+  const processedAt = '{"$date":"' + formatUtc(nowMs).substring(0, 23) + 'Z"}';
+  if (event._id === void 0 && event.event_ts === void 0 && event.processed_at === void 0) {
+    const text2 = JSON.stringify(event);
+    const first = text2.charCodeAt(2);
+    if (text2.charCodeAt(1) === 34 && (first < 48 || first > 57)) {
+      return '{"_id":"' + event.event_id + '",' + text2.substring(1, text2.length - 1) + ',"event_ts":' + eventTs + ',"processed_at":' + processedAt + "}";
+    }
+  }
   const document2 = { _id: event.event_id };
   for (const key in event) {
     if (Object.prototype.hasOwnProperty.call(event, key) && key !== "_id") document2[key] = event[key];

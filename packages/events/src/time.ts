@@ -4,8 +4,10 @@
  * microseconds, BigQuery's TIMESTAMP precision.
  */
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+// The grammar accepted (ASCII digits only):
+//   YYYY-MM-DD("T"|"t")hh:mm:ss("." 1-9 digits)?("Z"|"z"|("+"|"-")hh:mm)
+// Scanned by hand, not by a regex: this runs in the Dataflow UDF engine (Nashorn), where a regex match
+// plus turning its groups into numbers cost a sixth of the UDF; character codes cost next to nothing.
 
 export interface ParsedTime {
   /** Milliseconds since the epoch, UTC. */
@@ -50,29 +52,81 @@ function pad(value: number, width: number): string {
   return text;
 }
 
+/** The two-digit number at `at`, or -1 when either character is not an ASCII digit. */
+function twoDigits(text: string, at: number): number {
+  const tens = text.charCodeAt(at) - 48;
+  const units = text.charCodeAt(at + 1) - 48;
+  // NaN (past the end) fails both comparisons, like any non-digit.
+  return tens >= 0 && tens <= 9 && units >= 0 && units <= 9 ? tens * 10 + units : -1;
+}
+
 /** Returns null when the text is not a valid RFC 3339 date-time with offset. */
 export function parseRfc3339(text: string): ParsedTime | null {
-  const m = RFC3339.exec(text);
-  if (!m) return null;
-  const year = +(m[1] as string);
-  const month = +(m[2] as string);
-  const day = +(m[3] as string);
-  const hour = +(m[4] as string);
-  const minute = +(m[5] as string);
-  const second = +(m[6] as string);
+  const length = text.length;
+  // The shortest form: 2026-11-26T10:15:00Z
+  if (length < 20) return null;
+  const century = twoDigits(text, 0);
+  const yearOfCentury = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  const t = text.charCodeAt(10);
+  if (
+    century < 0 ||
+    yearOfCentury < 0 ||
+    month < 0 ||
+    day < 0 ||
+    hour < 0 ||
+    minute < 0 ||
+    second < 0 ||
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    (t !== 84 && t !== 116) ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58
+  ) {
+    return null;
+  }
+  // Fraction: "." and 1 to 9 digits; the first six are kept (milliseconds, then microseconds).
+  let at = 19;
+  let millis = 0;
+  let extraMicros = 0;
+  if (text.charCodeAt(at) === 46) {
+    const first = ++at;
+    for (;;) {
+      const digit = text.charCodeAt(at) - 48;
+      if (!(digit >= 0 && digit <= 9)) break;
+      const place = at - first;
+      if (place < 3) millis = millis * 10 + digit;
+      else if (place < 6) extraMicros = extraMicros * 10 + digit;
+      at++;
+    }
+    const digits = at - first;
+    if (digits < 1 || digits > 9) return null;
+    // Scale a short fraction up: ".5" is 500 ms, ".1234" is 123 ms and 400 µs.
+    for (let place = digits; place < 3; place++) millis *= 10;
+    for (let place = Math.max(digits, 3); place < 6; place++) extraMicros *= 10;
+  }
+  // Offset: "Z"/"z" ending the text, or a sign and hh:mm ending it.
+  const zone = text.charCodeAt(at);
+  const utcDesignator = zone === 90 || zone === 122;
+  let offsetMinutes = 0;
+  if (utcDesignator) {
+    if (length !== at + 1) return null;
+  } else {
+    if ((zone !== 43 && zone !== 45) || length !== at + 6 || text.charCodeAt(at + 3) !== 58) return null;
+    const offHours = twoDigits(text, at + 1);
+    const offMinutes = twoDigits(text, at + 4);
+    if (offHours < 0 || offMinutes < 0) return null;
+    if (offHours > 23 || offMinutes > 59) return null;
+    offsetMinutes = (zone === 45 ? -1 : 1) * (offHours * 60 + offMinutes);
+  }
+  const year = century * 100 + yearOfCentury;
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   // Leap seconds (:60) are valid RFC 3339 but not representable in BigQuery; refuse them explicitly.
   if (hour > 23 || minute > 59 || second > 59) return null;
-  let offsetMinutes = 0;
-  if (!m[8]) {
-    const offHours = +(m[10] as string);
-    const offMinutes = +(m[11] as string);
-    if (offHours > 23 || offMinutes > 59) return null;
-    offsetMinutes = (m[9] === "-" ? -1 : 1) * (offHours * 60 + offMinutes);
-  }
-  const fraction = `${m[7] || ""}000000`;
-  const millis = +fraction.substring(0, 3);
-  const extraMicros = +fraction.substring(3, 6);
   // Date.UTC's arithmetic without a Date object (Date is slow in Nashorn); identical for these inputs.
   const epochMs =
     daysFromCivil(year, month, day) * MS_PER_DAY +
@@ -85,8 +139,8 @@ export function parseRfc3339(text: string): ParsedTime | null {
   if (year < 1000) return null;
   // Already in UTC: the canonical form is the text's own fields (every one checked above, so formatting
   // epochMs back would give the same digits), which saves formatUtc's arithmetic on the common path.
-  const utc = m[8]
-    ? `${text.substring(0, 10)}T${text.substring(11, 19)}.${fraction.substring(0, 6)}Z`
+  const utc = utcDesignator
+    ? `${text.substring(0, 10)}T${text.substring(11, 19)}.${THREE_DIGITS[millis]}${THREE_DIGITS[extraMicros]}Z`
     : formatUtc(epochMs, extraMicros);
   return { epochMs, extraMicros, utc };
 }

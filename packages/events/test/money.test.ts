@@ -26,6 +26,13 @@ describe("parseMoney", () => {
     ["0.0000000001", /more than 9 decimal places/],
     ["1000000000.01", /exceeds the maximum/],
     ["1e400", /not a decimal amount/],
+    ["-", /not a decimal amount/],
+    [".5", /not a decimal amount/],
+    ["5.", /not a decimal amount/],
+    ["-.5", /not a decimal amount/],
+    ["+5", /not a decimal amount/],
+    ["1 ", /not a decimal amount/],
+    ["\u0663", /not a decimal amount/],
   ])("refuses %p", (input, reason) => {
     const result = parseMoney(input);
     expect(result.ok).toBe(false);

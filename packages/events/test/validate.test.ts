@@ -52,6 +52,19 @@ describe("validateEvent", () => {
     ["a string", "hello", /must be a JSON object/],
     ["no event_id", mutate("page_view", (e) => delete e.event_id), /event_id: is required/],
     ["a bad uuid", mutate("page_view", (e) => (e.event_id = "not-a-uuid")), /event_id: must be a UUID/],
+    ...[
+      "0f8fad5b-d9cb-469f-a165-70867728950",
+      "0f8fad5b-d9cb-469f-a165-70867728950e1",
+      "0f8fad5bd-9cb-469f-a165-70867728950e",
+      "0f8fad5b-d9cb-469f-a165_70867728950e",
+      "0f8fad5b-d9cb-469f-a165-70867728950g",
+      "0f8fad5b-d9cb-469f-a165-70867728950\u0663",
+      "{0f8fad5b-d9cb-469f-a165-70867728950e}",
+    ].map((id): [string, unknown, RegExp] => [
+      `the uuid ${id}`,
+      mutate("page_view", (e) => (e.event_id = id)),
+      /event_id: must be a UUID/,
+    ]),
     [
       "an unknown type",
       mutate("page_view", (e) => (e.event_type = "wishlist_add")),

@@ -4,9 +4,12 @@
  * tools/nashorn/install.sh. Every UDF is warmed up (JIT, Nashorn's type specialisation), then timed in R
  * interleaved rounds of N calls each, cycling through the valid golden events (the path nearly every
  * message takes). Each figure is the best round (on a shared machine the one least disturbed by other
- * processes); CPU time also gets the median round, with its ratio to the JSON round trip's median. Two clocks: wall time inside the JVM, and the JVM process's CPU time
- * (from /proc, Linux only; it includes the JVM's own GC and JIT threads). The ratio column compares each
+ * processes); both clocks also get the median round, with its ratio to the JSON round trip's median. Two
+ * clocks: wall time inside the JVM, and the JVM process's CPU time (from /proc in 10 ms ticks, Linux only;
+ * it includes the JVM's own GC and JIT threads). The ratio column compares each
  * UDF with the JSON parse-and-stringify UDF of the same run.
+ * A/B: `--baseline DIR` also loads DIR/<app>-udf.js (the bundles `tsx tools/udf/src/cli.ts build --out DIR`
+ * wrote from another tree) as "<app> UDF (baseline)", timed in the same JVM, interleaved round by round.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,6 +42,8 @@ interface Row {
   cpuNs: number;
   /** CPU ns per call of every round. */
   cpuRounds: number[];
+  /** Wall ns per call of every round. */
+  wallRounds: number[];
   invalidNs: number;
   nodeNs: number;
 }
@@ -59,6 +64,16 @@ async function main(): Promise<void> {
     ["JSON parse + stringify", "function transformAt(s, now) { return JSON.stringify(JSON.parse(s)); }"],
   ];
   for (const spec of UDF_SPECS) scripts.push([`${spec.app} UDF`, (await buildUdf(spec)).code]);
+  const baselineAt = process.argv.indexOf("--baseline");
+  if (baselineAt >= 0) {
+    const baselineDir = process.argv[baselineAt + 1] ?? "";
+    for (const spec of UDF_SPECS) {
+      const file = join(baselineDir, `${spec.app}-udf.js`);
+      if (!existsSync(file))
+        throw new Error(`--baseline: no ${file} (build it with: cli.ts build --out DIR)`);
+      scripts.push([`${spec.app} UDF (baseline)`, readFileSync(file, "utf8")]);
+    }
+  }
 
   const runner = await NashornRunner.start();
   const pid = runner.pid;
@@ -75,6 +90,7 @@ async function main(): Promise<void> {
         wallNs: Infinity,
         cpuNs: Infinity,
         cpuRounds: [],
+        wallRounds: [],
         invalidNs: Infinity,
         nodeNs: 0,
       };
@@ -95,6 +111,7 @@ async function main(): Promise<void> {
         const wall = await runner.bench(row.label, "transformAt", row.inputs, now, 0, iterations);
         const cpu = ((cpuMs(pid) - cpu0) * 1e6) / iterations;
         row.wallNs = Math.min(row.wallNs, wall);
+        row.wallRounds.push(wall);
         if (!Number.isNaN(cpu)) {
           row.cpuNs = Math.min(row.cpuNs, cpu);
           row.cpuRounds.push(cpu);
@@ -124,6 +141,8 @@ async function main(): Promise<void> {
     "vs JSON, CPU",
     "Nashorn µs/event, CPU median (valid)",
     "vs JSON, CPU median",
+    "Nashorn µs/event, wall median (valid)",
+    "vs JSON, wall median",
     "Nashorn µs/event, wall (malformed)",
     "Node vm µs/event (valid)",
   ];
@@ -134,7 +153,7 @@ async function main(): Promise<void> {
   console.log(`|${header.map(() => "---").join("|")}|`);
   for (const r of rows) {
     console.log(
-      `| ${[r.label, us(r.wallNs), ratio(r.wallNs, json?.wallNs), us(r.cpuNs), ratio(r.cpuNs, json?.cpuNs), us(median(r.cpuRounds)), ratio(median(r.cpuRounds), json ? median(json.cpuRounds) : undefined), us(r.invalidNs), us(r.nodeNs)].join(" | ")} |`,
+      `| ${[r.label, us(r.wallNs), ratio(r.wallNs, json?.wallNs), us(r.cpuNs), ratio(r.cpuNs, json?.cpuNs), us(median(r.cpuRounds)), ratio(median(r.cpuRounds), json ? median(json.cpuRounds) : undefined), us(median(r.wallRounds)), ratio(median(r.wallRounds), json ? median(json.wallRounds) : undefined), us(r.invalidNs), us(r.nodeNs)].join(" | ")} |`,
     );
   }
 }

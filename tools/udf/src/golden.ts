@@ -208,5 +208,29 @@ export function goldenCases(): GoldenCase[] {
   ];
   for (const [name, payload] of edges)
     add(name.startsWith("(accepted)") ? name.slice(11) : `refused: ${name}`, payload);
+
+  // Edges of the ingestion document's splicing fast path (apps/ingestion/src/transform.ts): fields the
+  // document replaces, keys engines enumerate first, and escapes, each as the field-by-field copy gives.
+  const withHead = (head: string) => {
+    const text = JSON.stringify(EXAMPLE_EVENTS.purchase);
+    return `{${head}${text.substring(1)}`;
+  };
+  add(
+    "document: an _id field (replaced by event_id)",
+    mutate("purchase", (e) => (e._id = "mine")),
+  );
+  add(
+    "document: event_ts and processed_at fields (overwritten in place)",
+    mutate("purchase", (e) => {
+      e.event_ts = 1;
+      e.processed_at = { at: "later" };
+    }),
+  );
+  add("document: array-index keys", withHead('"7":"seven","0":0,"01":"not an index",'));
+  add("document: a __proto__ field carrying _id", withHead('"__proto__":{"_id":"inherited","event_ts":1},'));
+  add(
+    "document: escapes, line separators, astral characters",
+    mutate("purchase", (e) => (e.note = '\u2028\u2029 "q" \\ \ud83d\uded2 \u00e9 \t')),
+  );
   return cases;
 }
