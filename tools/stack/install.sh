@@ -235,7 +235,10 @@ while :; do
   running=()
   for i in "${!pids[@]}"; do kill -0 "${pids[i]}" 2>/dev/null && running+=("${names[i]}"); done
   ((${#running[@]} == 0)) && break
-  ((ticks > 0 && ticks % 30 == 0)) && say "... still installing: ${running[*]} ($(($(now) - started))s)"
+  # The main job prints its own "still installing" lines (one for all stand-ins): it sets this to 0.
+  if [[ "${STACK_INSTALL_PROGRESS:-1}" != 0 ]] && ((ticks > 0 && ticks % 30 == 0)); then
+    say "... still installing: ${running[*]} ($(($(now) - started))s)"
+  fi
   ticks=$((ticks + 1))
   sleep 0.5
 done

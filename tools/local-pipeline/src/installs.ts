@@ -39,6 +39,8 @@ export function scriptInstaller(
     new Promise<void>((resolve, reject) => {
       const child = spawn("bash", [script, service], {
         stdio: ["ignore", "pipe", "pipe"],
+        // One "still installing" line for all stand-ins (Installs.describePending), not one per script.
+        env: { ...process.env, STACK_INSTALL_PROGRESS: "0" },
         detached: true,
       });
       let stderr = "";
