@@ -5,8 +5,14 @@
 #   MongoDB  -> FerretDB (go install, pinned)               -> .local/bin/ferretdb
 #   BigQuery -> bqemulator (PyPI, pinned full dependency set) -> .local/venv/bin/bqemulator
 #
-# Idempotent: a component whose stamp file matches the pinned version is skipped. FerretDB and bqemulator
-# are independent and install in parallel, with a progress line every 15 s while they run.
+#   install.sh                     all three (what `npm run setup` and `npm run setup:test` do)
+#   install.sh mongodb|bigquery|pubsub ...   only those (the main job installs each one separately and
+#                                  starts what depends on it as soon as it is ready)
+#
+# Idempotent: a component whose stamp file matches the pinned version is skipped; the stamp is written
+# last, and the binary is moved into place only once built and checked, so an interrupted install (Ctrl-C
+# kills the builds) never leaves anything counted as installed. FerretDB and bqemulator are independent
+# and install in parallel, with a progress line every 15 s while they run.
 # Works unattended (CI=true, no stdin). Tool noise goes to .local/install-<component>.log.
 set -euo pipefail
 
@@ -31,6 +37,16 @@ REQUIREMENTS="${SCRIPT_DIR}/requirements-bqemulator.txt"
 
 mkdir -p "${BIN}" "${STAMPS}"
 
+local components=("$@") c
+((${#components[@]} > 0)) || components=(pubsub mongodb bigquery)
+for c in "${components[@]}"; do
+  [[ "${c}" =~ ^(pubsub|mongodb|bigquery)$ ]] || {
+    printf '[stack] ERROR: unknown component "%s" (expected pubsub, mongodb or bigquery)\n' "${c}" >&2
+    exit 2
+  }
+done
+wants() { [[ " ${components[*]} " == *" $1 "* ]]; }
+
 say() { printf '[stack] %s\n' "$*"; }
 die() {
   printf '[stack] ERROR: %s\n' "$*" >&2
@@ -54,11 +70,17 @@ measure_cpu() {
 }
 
 # ---------------------------------------------------------------- prerequisites
-missing=()
-command -v go >/dev/null 2>&1 || missing+=("go (Go toolchain >= 1.21, for FerretDB)")
-command -v "${PYTHON}" >/dev/null 2>&1 || missing+=("${PYTHON} (for bqemulator; set PYTHON=... to override)")
-command -v gcloud >/dev/null 2>&1 || missing+=("gcloud (Google Cloud CLI, for the Pub/Sub emulator)")
-command -v java >/dev/null 2>&1 || missing+=("java (JRE >= 11, run by the Pub/Sub emulator)")
+local missing=()
+if wants mongodb; then
+  command -v go >/dev/null 2>&1 || missing+=("go (Go toolchain >= 1.21, for FerretDB)")
+fi
+if wants bigquery; then
+  command -v "${PYTHON}" >/dev/null 2>&1 || missing+=("${PYTHON} (for bqemulator; set PYTHON=... to override)")
+fi
+if wants pubsub; then
+  command -v gcloud >/dev/null 2>&1 || missing+=("gcloud (Google Cloud CLI, for the Pub/Sub emulator)")
+  command -v java >/dev/null 2>&1 || missing+=("java (JRE >= 11, run by the Pub/Sub emulator)")
+fi
 if ((${#missing[@]} > 0)); then
   printf '[stack] ERROR: missing prerequisites:\n' >&2
   printf '  - %s\n' "${missing[@]}" >&2
@@ -113,11 +135,15 @@ else
   # ferretdb_no_postgresql (cmd/ferretdb/main_postgresql.go, internal/handler/registry/postgresql.go)
   # leaves out the PostgreSQL backend and its pgx driver, and -s -w skip the symbol table and DWARF
   # (panics still print Go stack traces: those come from the pclntab, which stays).
+  # Built beside its final place and moved there only once it runs: an interrupted build leaves no
+  # half-written .local/bin/ferretdb behind.
+  rm -f "${stamp}"
   if ! (cd "${src}" && CGO_ENABLED=0 GOFLAGS="-buildvcs=false" go build -trimpath -tags ferretdb_no_postgresql \
-    -ldflags="-s -w" -o "${BIN}/ferretdb" ./cmd/ferretdb) >>"${LOG}" 2>&1; then
+    -ldflags="-s -w" -o "${BIN}/.ferretdb.partial" ./cmd/ferretdb) >>"${LOG}" 2>&1; then
     fail_with_log "go build of FerretDB ${FERRETDB_VERSION} failed"
   fi
-  "${BIN}/ferretdb" --version >>"${LOG}" 2>&1 || fail_with_log "the built ferretdb binary does not run"
+  "${BIN}/.ferretdb.partial" --version >>"${LOG}" 2>&1 || fail_with_log "the built ferretdb binary does not run"
+  mv -f "${BIN}/.ferretdb.partial" "${BIN}/ferretdb"
   rm -rf "${src}"
   echo "${FERRETDB_VERSION}" >"${stamp}"
   measure_cpu
@@ -137,6 +163,7 @@ if [[ -x "${VENV}/bin/bqemulator" && "$(cat "${stamp}" 2>/dev/null || true)" == 
   say "bigquery: bqemulator ${BQEMULATOR_VERSION} already installed (skip)"
 else
   say "bigquery: installing bqemulator ${BQEMULATOR_VERSION} into .local/venv (about 1 min)..."
+  rm -f "${stamp}" # a venv changed half-way is not installed until the checks below pass
   if [[ ! -x "${VENV}/bin/python" ]] || ! "${VENV}/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
     rm -rf "${VENV}"
     "${PYTHON}" -m venv "${VENV}" >>"${LOG}" 2>&1 || fail_with_log "could not create the venv with ${PYTHON}"
@@ -172,21 +199,46 @@ fi
 # what is still running every 15 s so a first install never looks hung.
 local started pids=() names=() status=0 i
 started=$(now)
-check_pubsub &
-pids+=($!)
-names+=("pubsub (emulator check)")
-install_ferretdb &
-pids+=($!)
-names+=("mongodb (FerretDB)")
-install_bqemulator &
-pids+=($!)
-names+=("bigquery (bqemulator)")
+# Ctrl-C or SIGTERM: stop the installers and their builds (go, pip) too, then exit non-zero. Nothing they
+# leave is counted as installed (stamps are written last).
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "${child}"; done
+  kill -TERM "$1" 2>/dev/null || true
+}
+stop_installers() {
+  trap - INT TERM
+  for i in "${!pids[@]}"; do kill_tree "${pids[i]}"; done
+  wait 2>/dev/null || true
+  rm -f "${BIN}/.ferretdb.partial"
+  printf '[stack] interrupted: nothing half-installed is marked as installed\n' >&2
+  exit 130
+}
+trap stop_installers INT TERM
+if wants pubsub; then
+  check_pubsub &
+  pids+=($!)
+  names+=("pubsub (emulator check)")
+fi
+if wants mongodb; then
+  install_ferretdb &
+  pids+=($!)
+  names+=("mongodb (FerretDB)")
+fi
+if wants bigquery; then
+  install_bqemulator &
+  pids+=($!)
+  names+=("bigquery (bqemulator)")
+fi
 local ticks=0 running
 while :; do
   running=()
   for i in "${!pids[@]}"; do kill -0 "${pids[i]}" 2>/dev/null && running+=("${names[i]}"); done
   ((${#running[@]} == 0)) && break
-  ((ticks > 0 && ticks % 30 == 0)) && say "... still installing: ${running[*]} ($(($(now) - started))s)"
+  # The main job prints its own "still installing" lines (one for all stand-ins): it sets this to 0.
+  if [[ "${STACK_INSTALL_PROGRESS:-1}" != 0 ]] && ((ticks > 0 && ticks % 30 == 0)); then
+    say "... still installing: ${running[*]} ($(($(now) - started))s)"
+  fi
   ticks=$((ticks + 1))
   sleep 0.5
 done
@@ -194,7 +246,7 @@ for i in "${!pids[@]}"; do
   wait "${pids[i]}" || status=1
 done
 ((status == 0)) || die "a stand-in failed to install or check (see the messages above)"
-say "stand-ins ready in $(($(now) - started))s"
+say "ready in $(($(now) - started))s: ${components[*]}"
 }
 
 main "$@"

@@ -7,12 +7,16 @@
  * aggregates are refreshed (with progress), summarise, then stop the stand-ins. Twice: stop at once and say
  * how many messages are abandoned (still no process left behind).
  * --profile test|bench and --report FILE (the summary as JSON) serve the tests.
+ * It installs the stand-ins itself (tools/stack/install.sh, one process per stand-in, in parallel) and
+ * starts each part as soon as what it needs is ready: the producer once Pub/Sub is up, each worker once
+ * its store is installed and running. --installed-only skips the install step (everything is there).
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatLocalStatus, loadSloCatalog, localStatus } from "@shopstream/slo";
 import { LatencyHistogram } from "@shopstream/telemetry";
-import { type PipelineSummary, RunAbandoned, runPipeline } from "./pipeline";
+import { scriptInstaller } from "./installs";
+import { InstallInterrupted, type PipelineSummary, RunAbandoned, runPipeline } from "./pipeline";
 
 function parse() {
   const { values } = parseArgs({
@@ -24,12 +28,13 @@ function parse() {
       fresh: { type: "boolean", default: false },
       profile: { type: "string", default: "dev" },
       report: { type: "string" },
+      "installed-only": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) {
     console.log(
-      "usage: npm start -- [--duration S] [--rate EVENTS_PER_S] [--seed N] [--faults default|none] [--fresh]",
+      "usage: npm start -- [--duration S] [--rate EVENTS_PER_S] [--seed N] [--faults default|none] [--fresh] [--installed-only]",
     );
     process.exit(0);
   }
@@ -51,6 +56,7 @@ function parse() {
     fresh: values.fresh,
     profile: values.profile as "dev" | "test" | "bench",
     report: values.report,
+    installedOnly: values["installed-only"],
   };
 }
 
@@ -137,7 +143,7 @@ function printSloStatus(summary: PipelineSummary): void {
 }
 
 async function main(): Promise<void> {
-  const { report, ...args } = parse();
+  const { report, installedOnly, ...args } = parse();
   const stop = new AbortController();
   const force = new AbortController();
   let interrupts = 0;
@@ -158,6 +164,7 @@ async function main(): Promise<void> {
   try {
     const summary = await runPipeline({
       ...args,
+      ...(installedOnly ? {} : { installer: scriptInstaller((line) => console.log(line)) }),
       progressEveryMs: 2000,
       drainTimeoutMs: 120000,
       print: (line) => console.log(line),
@@ -168,6 +175,11 @@ async function main(): Promise<void> {
     if (report) writeFileSync(report, `${JSON.stringify({ ...summary, abandoned: null }, null, 2)}\n`);
     process.exitCode = summary.drained && summary.aggregatesRefreshed ? 0 : 1;
   } catch (error) {
+    if (error instanceof InstallInterrupted) {
+      console.log(`\n${error.message}`);
+      process.exitCode = 130;
+      return;
+    }
     if (!(error instanceof RunAbandoned)) throw error;
     console.log(`\n${error.message}`);
     if (report) writeFileSync(report, `${JSON.stringify({ abandoned: error.abandoned }, null, 2)}\n`);

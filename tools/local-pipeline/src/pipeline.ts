@@ -6,9 +6,10 @@
 import { PubSub } from "@google-cloud/pubsub";
 import { type AggregateDefinition, createBigQuery, loadAggregates } from "@shopstream/analytics";
 import { BIGQUERY, MONGODB, PLATFORM_NAMES, PUBSUB, readConfig } from "@shopstream/config";
-import { type Stack, type StackOptions, startStack } from "@shopstream/stack";
+import { type ServiceName, type Stack, type StackOptions, startStack } from "@shopstream/stack";
 import { MongoClient } from "mongodb";
 import { type Backlog, type DrainOutcome, describeBacklog, drainBacklogs } from "./drain";
+import { type Installer, Installs } from "./installs";
 import { ENTRY, RUN_DIR } from "./paths";
 import { type PipelineTotals, progressLine, totals } from "./progress";
 import { ensurePubSubTopology } from "./provision";
@@ -32,6 +33,12 @@ export interface PipelineOptions {
   signal?: AbortSignal;
   /** Second Ctrl-C: stop at once, reporting how many messages are abandoned. */
   forceSignal?: AbortSignal;
+  /**
+   * Installs one stand-in (`scriptInstaller`: tools/stack/install.sh <service>). The stand-ins install in
+   * parallel and each part of the pipeline starts as soon as what it needs is ready. Default: none (the
+   * caller installed everything first, as the tests and the benchmark do).
+   */
+  installer?: Installer;
   /** Called every second while producing and draining (benchmarks sample memory here). */
   onSample?: (supervisor: Supervisor, elapsedMs: number) => void;
 }
@@ -63,24 +70,65 @@ const backlogOf = (t: PipelineTotals): Backlog => ({
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The store each worker writes to: a worker starts as soon as its store is installed and running. */
+const WORKER_STORE = { ingestion: "mongodb", analytics: "bigquery" } as const satisfies Record<
+  string,
+  ServiceName
+>;
+type WorkerName = keyof typeof WORKER_STORE;
+const WORKERS = Object.keys(WORKER_STORE) as WorkerName[];
+
+/** Rejects when `signal` aborts (Ctrl-C while waiting for an install). */
+function abortable<T>(promise: Promise<T>, signals: (AbortSignal | undefined)[]): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    for (const signal of signals) {
+      if (signal?.aborted) reject(new InstallInterrupted());
+      signal?.addEventListener("abort", () => reject(new InstallInterrupted()), { once: true });
+    }
+    promise.then(resolve, reject);
+  });
+}
+
+/** Ctrl-C before Pub/Sub was up: nothing was published, so nothing is lost. */
+export class InstallInterrupted extends Error {
+  constructor() {
+    super("interrupted while installing the stand-ins: nothing was published; the installs were stopped");
+  }
+}
+
 export async function runPipeline(options: PipelineOptions): Promise<PipelineSummary> {
   const { print } = options;
   const started = Date.now();
-  print(`starting local stand-ins (profile ${options.profile})...`);
-  const stack: Stack = await startStack({
-    profile: options.profile,
-    fresh: options.fresh,
-    log: (l) => print(`  ${l}`),
-  });
+  const elapsed = () => `+${Math.round((Date.now() - started) / 1000)} s`;
+  const installs = new Installs(options.installer ?? (async () => {}), ["pubsub", "mongodb", "bigquery"]);
+  const installTicker = setInterval(() => {
+    const pending = installs.describePending();
+    if (pending) print(`${pending}`);
+  }, 15000);
   const supervisor = new Supervisor((line) => print(`! ${line}`));
-  const killOnExit = () => supervisor.killAllNow();
+  const killOnExit = () => {
+    supervisor.killAllNow();
+    installs.cancel();
+  };
   process.once("exit", killOnExit);
+  let stack: Stack | undefined;
   try {
+    // Pub/Sub holds the events: the producer needs only it, and every event waits in its subscriptions
+    // until the worker that stores it starts.
+    await abortable(installs.ready("pubsub"), [options.signal, options.forceSignal]);
+    print(`starting the Pub/Sub emulator (profile ${options.profile})...`);
+    stack = await startStack({
+      profile: options.profile,
+      fresh: options.fresh,
+      services: ["pubsub"],
+      log: (l) => print(`  ${l}`),
+    });
+    const running: Stack = stack;
     // The clients in this process (provisioning, summary) and the children read the same variables.
-    Object.assign(process.env, stack.env);
+    Object.assign(process.env, running.env);
     const env = { ...process.env, LOG_FORMAT: "json" };
     const config = readConfig({ ...PUBSUB, ...MONGODB, ...BIGQUERY }, env);
-    const pubsub = new PubSub({ projectId: stack.env.GOOGLE_CLOUD_PROJECT });
+    const pubsub = new PubSub({ projectId: running.env.GOOGLE_CLOUD_PROJECT });
     print("provisioning topic, subscriptions and dead-letter topics...");
     await ensurePubSubTopology(pubsub, {
       topic: config.EVENTS_TOPIC,
@@ -88,26 +136,51 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
       delivery: { ...PLATFORM_NAMES.delivery, maxDeliveryAttempts: config.MAX_DELIVERY_ATTEMPTS },
     });
     await pubsub.close();
+    // An install that already failed stops the run before anything is published.
+    if (installs.failure) throw installs.failure;
 
     const runDir = RUN_DIR(options.profile);
-    for (const name of ["ingestion", "analytics"] as const) {
-      supervisor.start({ name, script: ENTRY[name], env, restart: true, logFile: `${runDir}/${name}.log` });
+    // Each worker: wait for its store's install, start the store, then the worker (which creates its
+    // collections or tables on start). A failure is kept and stops the run at the next check.
+    let startFailure: Error | undefined;
+    const workerStarted: Record<WorkerName, Promise<void>> = {} as Record<WorkerName, Promise<void>>;
+    for (const worker of WORKERS) {
+      const store = WORKER_STORE[worker];
+      if (installs.isPending(store))
+        print(`${worker} worker waits for ${store}: ${installs.describePending() ?? "installing"}`);
+      workerStarted[worker] = installs
+        .ready(store)
+        .then(async () => {
+          if (startFailure || options.forceSignal?.aborted) return;
+          print(`${store} installed (${elapsed()}): starting it, then the ${worker} worker`);
+          await running.add([store]);
+          supervisor.start({
+            name: worker,
+            script: ENTRY[worker],
+            env,
+            restart: true,
+            logFile: `${runDir}/${worker}.log`,
+          });
+        })
+        .catch((error: unknown) => {
+          startFailure ??= error instanceof Error ? error : new Error(String(error));
+        });
     }
-    print("starting workers (they create collections and tables on first start)...");
-    await waitFor(
-      () => !!supervisor.snapshot("ingestion") && !!supervisor.snapshot("analytics"),
-      120000,
-      () => {
-        for (const name of ["ingestion", "analytics"]) {
-          if (!supervisor.isRunning(name) && supervisor.restarts(name) > 2) {
-            throw new Error(`${name} worker keeps failing to start; see ${runDir}/${name}.log`);
-          }
-        }
-      },
-    );
+    const check = () => {
+      if (startFailure) throw startFailure;
+      for (const name of WORKERS) {
+        if (
+          supervisor.snapshot(name) === undefined &&
+          supervisor.restarts(name) > 2 &&
+          !supervisor.isRunning(name)
+        )
+          throw new Error(`${name} worker keeps failing to start; see ${runDir}/${name}.log`);
+      }
+    };
 
     print(
-      `producing for ${options.durationS}s at ${options.rate} events/s (seed ${options.seed}, faults ${options.faults})`,
+      `producing for ${options.durationS}s at ${options.rate} events/s (seed ${options.seed}, faults ${options.faults}); ` +
+        "each worker starts as soon as its store is ready, the subscriptions keep the events until then",
     );
     supervisor.start({
       name: "producer",
@@ -138,7 +211,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
     const sampler = setInterval(() => options.onSample?.(supervisor, Date.now() - started), 1000);
     let outcome: DrainOutcome;
     try {
-      while (!producerExited && !options.signal?.aborted && !options.forceSignal?.aborted) await sleep(100);
+      while (!producerExited && !options.signal?.aborted && !options.forceSignal?.aborted) {
+        check();
+        await sleep(100);
+      }
       if (!producerExited) {
         print("interrupted: stopping the producer; the workers keep going until everything is stored...");
         await supervisor.stop("producer", options.forceSignal?.aborted ? 0 : 10000);
@@ -146,16 +222,31 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
       const code = await producerDone;
       if (code !== 0 && !options.signal?.aborted)
         print(`! producer exited with code ${code}; see ${runDir}/producer.log`);
+      // Nothing is drained before both workers run: wait for the installs still under way.
+      const allStarted = Promise.all(WORKERS.map((w) => workerStarted[w]));
+      let workersUp = false;
+      void allStarted.then(() => {
+        workersUp = true;
+      });
+      if (installs.isPending("mongodb") || installs.isPending("bigquery"))
+        print("the producer is done; the events wait in Pub/Sub for the workers still to start");
+      while (!workersUp && !options.forceSignal?.aborted) {
+        check();
+        await sleep(100);
+      }
+      check();
       // Let the producer's last metrics message arrive: the backlog is published minus acked.
       await sleep(200);
       clearInterval(ticker);
-      outcome = await drainBacklogs({
-        backlog: () => backlogOf(totals(supervisor)),
-        ...(options.forceSignal ? { force: options.forceSignal } : {}),
-        stallTimeoutMs: options.drainTimeoutMs,
-        progressEveryMs: options.progressEveryMs,
-        print,
-      });
+      outcome = options.forceSignal?.aborted
+        ? { drained: false, reason: "forced", abandoned: backlogOf(totals(supervisor)) }
+        : await drainBacklogs({
+            backlog: () => backlogOf(totals(supervisor)),
+            ...(options.forceSignal ? { force: options.forceSignal } : {}),
+            stallTimeoutMs: options.drainTimeoutMs,
+            progressEveryMs: options.progressEveryMs,
+            print,
+          });
     } finally {
       clearInterval(ticker);
       clearInterval(sampler);
@@ -190,23 +281,17 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
         ? "aggregates refreshed"
         : `! the analytics worker exited with ${codes.analytics}: aggregates may be stale (see ${runDir}/analytics.log)`,
     );
-    const summary = await summarize(stack, config, final, started);
+    const summary = await summarize(running, config, final, started);
     return { ...summary, aggregatesRefreshed };
   } finally {
+    clearInterval(installTicker);
+    installs.cancel();
     supervisor.killAllNow();
     process.removeListener("exit", killOnExit);
-    print("stopping stand-ins...");
-    await stack.stop();
-  }
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number, check: () => void): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    check();
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for the workers to start`);
-    await sleep(200);
+    if (stack) {
+      print("stopping stand-ins...");
+      await stack.stop();
+    }
   }
 }
 

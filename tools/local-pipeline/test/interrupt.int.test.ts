@@ -8,37 +8,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createBigQuery } from "@shopstream/analytics";
-import { BIGQUERY, MONGODB, readConfig } from "@shopstream/config";
-import { MongoClient } from "mongodb";
+import { storedCounts } from "./stored-counts";
 
 jest.setTimeout(600000);
 
 const REPO = join(__dirname, "..", "..", "..");
-const config = readConfig({ ...MONGODB, ...BIGQUERY });
-
-async function storedCounts(): Promise<{ raw: number; warehouse: number }> {
-  const mongo = new MongoClient(process.env.MONGODB_URI as string);
-  const bigquery = createBigQuery({
-    projectId: process.env.GOOGLE_CLOUD_PROJECT as string,
-    emulatorHost: process.env.BIGQUERY_EMULATOR_HOST,
-    location: "US",
-  });
-  try {
-    await mongo.connect();
-    const raw = await mongo
-      .db(config.MONGODB_DATABASE)
-      .collection(config.MONGODB_COLLECTION)
-      .countDocuments();
-    const warehouse = await bigquery
-      .query({ query: `SELECT COUNT(DISTINCT event_id) AS n FROM \`${config.BIGQUERY_DATASET}.events\`` })
-      .then(([rows]) => Number((rows[0] as { n: number }).n))
-      .catch(() => 0); // no table yet: nothing stored
-    return { raw, warehouse };
-  } finally {
-    await mongo.close();
-  }
-}
 
 function waitForOutput(child: ChildProcess, output: () => string, pattern: RegExp, timeoutMs: number) {
   return new Promise<void>((resolve, reject) => {

@@ -61,6 +61,12 @@ export interface Stack {
   ports: Record<ServiceName, number>;
   env: StackEnv;
   services: Record<ServiceName, ServiceHandle>;
+  /**
+   * Starts more services of the same profile and settings (reusing a healthy instance as startStack does;
+   * with `fresh`, their data directories are wiped first). The main job starts each stand-in as soon as it
+   * is installed. Added services are stopped by `stop()` like the others.
+   */
+  add(services: readonly ServiceName[]): Promise<void>;
   /** Stops every service this stack started or attached to (data kept). */
   stop(): Promise<void>;
 }
@@ -146,13 +152,18 @@ function build(
   return { state, controllers };
 }
 
-function makeStack(b: Built, stopWhich: () => ServiceController[]): Stack {
+function makeStack(
+  b: Built,
+  stopWhich: () => ServiceController[],
+  add: (services: readonly ServiceName[]) => Promise<void>,
+): Stack {
   return {
     profile: b.state.profile,
     projectId: b.state.projectId,
     ports: b.state.ports,
     env: stackEnv(b.state.projectId, b.state.ports),
     services: b.controllers,
+    add,
     stop: async () => {
       await Promise.all(stopWhich().map((c) => c.stop()));
     },
@@ -207,42 +218,55 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   }
 
   const shared = new Set<ServiceName>();
-  for (const name of wanted) {
-    const c = b.controllers[name];
-    const rec = c.record();
-    if (!rec) continue;
-    if (await c.healthy()) {
-      const ownerAlive =
-        previous !== undefined && previous.ownerPid !== process.pid && isPidAlive(previous.ownerPid);
-      if (ownerAlive) {
-        shared.add(name);
-        log(`${name}: reusing instance pid ${rec.pid} owned by running process ${previous?.ownerPid}`);
-      } else {
-        c.adopt();
-        log(`${name}: reusing instance pid ${rec.pid} left by a previous run (now owned by this process)`);
-      }
-    } else {
-      await c.stop();
-    }
-  }
-
-  for (const name of wanted) {
-    const dir = b.controllers[name].dataDir;
-    if (opts.fresh) rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-  }
+  const started: ServiceName[] = [];
   mkdirSync(paths.runDir(slot), { recursive: true });
-  if (shared.size === 0 || !previous) {
-    writeFileSync(stateFile(paths, slot), `${JSON.stringify(state, null, 2)}\n`);
-  }
-
-  const results = await Promise.allSettled(wanted.map((n) => b.controllers[n].start()));
-  const failures = results.flatMap((r) => (r.status === "rejected" ? [errorMessage(r.reason)] : []));
-  if (failures.length > 0) {
-    await Promise.all(wanted.filter((n) => !shared.has(n)).map((n) => b.controllers[n].stop()));
-    throw new Error(`local stack (${slot}) failed to start:\n${failures.join("\n\n")}`);
-  }
-  return makeStack(b, () => wanted.filter((n) => !shared.has(n)).map((n) => b.controllers[n]));
+  let stateShared = false;
+  const startServices = async (names: readonly ServiceName[]): Promise<void> => {
+    const fresh = names.filter((n) => !started.includes(n));
+    for (const name of fresh) {
+      const c = b.controllers[name];
+      const rec = c.record();
+      if (!rec) continue;
+      if (await c.healthy()) {
+        // Owned by a live process, this one included: another startStack here (jest's globalSetup when a
+        // test runs the main job in-process) owns it and stops it, not this stack.
+        const ownerAlive =
+          previous !== undefined && (previous.ownerPid === process.pid || isPidAlive(previous.ownerPid));
+        if (ownerAlive) {
+          shared.add(name);
+          log(`${name}: reusing instance pid ${rec.pid} owned by running process ${previous?.ownerPid}`);
+        } else {
+          c.adopt();
+          log(`${name}: reusing instance pid ${rec.pid} left by a previous run (now owned by this process)`);
+        }
+      } else {
+        await c.stop();
+      }
+    }
+    for (const name of fresh) {
+      const dir = b.controllers[name].dataDir;
+      if (opts.fresh) rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+    }
+    started.push(...fresh);
+    if (shared.size > 0 && previous) stateShared = true;
+    if (!stateShared) {
+      state.services = [...started];
+      writeFileSync(stateFile(paths, slot), `${JSON.stringify(state, null, 2)}\n`);
+    }
+    const results = await Promise.allSettled(fresh.map((n) => b.controllers[n].start()));
+    const failures = results.flatMap((r) => (r.status === "rejected" ? [errorMessage(r.reason)] : []));
+    if (failures.length > 0) {
+      await Promise.all(started.filter((n) => !shared.has(n)).map((n) => b.controllers[n].stop()));
+      throw new Error(`local stack (${slot}) failed to start:\n${failures.join("\n\n")}`);
+    }
+  };
+  await startServices(wanted);
+  return makeStack(
+    b,
+    () => started.filter((n) => !shared.has(n)).map((n) => b.controllers[n]),
+    startServices,
+  );
 }
 
 function errorMessage(e: unknown): string {
@@ -284,7 +308,13 @@ export function attachStack(opts: AttachOptions): Stack {
     );
   }
   const b = build(state, paths, false, opts);
-  return makeStack(b, () => []);
+  return makeStack(
+    b,
+    () => [],
+    async () => {
+      throw new Error(`an attached stack (profile '${slot}') cannot start services: its owner does`);
+    },
+  );
 }
 
 export interface ServiceStatus {
