@@ -143,34 +143,37 @@ export interface SourceDeploy {
 }
 
 /**
- * Whether "never measured" fails an SLO declared `neverMeasured: fail`: only when the source's release
- * has been live for longer than the SLO's visibility delay + NEVER_MEASURED_MARGIN_SECONDS, so its
- * writers had time to deliver. A first deploy (no deploy marker) or a younger release cannot have been
- * measured yet: NOT MEASURED, shown loudly and not scored (otherwise the deploy that would start the
- * measuring, e.g. a fresh fork's first promote dev -> dev, could never pass).
+ * How "never measured" scores an SLO declared `neverMeasured: fail`: fail when the source's release has
+ * been live for longer than the SLO's visibility delay + NEVER_MEASURED_MARGIN_SECONDS (its writers had
+ * time to deliver); warn ("insufficient history") for a younger recorded release, so prod's fail-on-warn
+ * does not let a promotion slip through in the minutes after a deploy; pass, shown loudly as NOT MEASURED
+ * and not scored, only for a first deploy (no recorded release): otherwise the deploy that starts the
+ * measuring, e.g. a fresh fork's first promote dev -> dev, could never pass.
  */
 export function neverMeasuredFails(
   slo: SloDefinition,
   evaluationMs: number,
   source: SourceDeploy | undefined,
-): { fails: boolean; why: string } {
+): { score: Score; why: string } {
   if (slo.neverMeasured !== "fail")
-    return { fails: false, why: "not scored until its source is deployed (neverMeasured: exclude)" };
+    return { score: "pass", why: "not scored until its source is deployed (neverMeasured: exclude)" };
   const needSeconds = slo.visibilityDelaySeconds + NEVER_MEASURED_MARGIN_SECONDS;
   const deployedAtMs = source?.deployedAtMs;
   if (deployedAtMs === undefined)
     return {
-      fails: false,
+      score: "pass",
       why: "not scored: the source has no recorded release (deployed-at), so its writers may not be deployed yet; once a release has been live for its visibility delay + margin, no data fails (neverMeasured: fail)",
     };
   const liveSeconds = Math.floor((evaluationMs - deployedAtMs) / 1000);
   if (liveSeconds < needSeconds)
     return {
-      fails: false,
-      why: `not scored yet: the source's release has been live ${formatDuration(Math.max(0, liveSeconds))}, less than the ${formatDuration(needSeconds)} its first data needs to become visible (visibility delay + ${formatDuration(NEVER_MEASURED_MARGIN_SECONDS)} margin); after that, no data fails (neverMeasured: fail)`,
+      // warn, not pass: nothing vouches for this source yet, so a promotion out of it (prod: fail-on-warn)
+      // waits for its first data instead of slipping through in the minutes after a deploy.
+      score: "warn",
+      why: `insufficient history: the source's release has been live ${formatDuration(Math.max(0, liveSeconds))}, less than the ${formatDuration(needSeconds)} its first data needs to become visible (visibility delay + ${formatDuration(NEVER_MEASURED_MARGIN_SECONDS)} margin); after that, no data fails (neverMeasured: fail)`,
     };
   return {
-    fails: true,
+    score: "fail",
     why: `the source's release has been live ${formatDuration(liveSeconds)} (more than the ${formatDuration(needSeconds)} its first data needs) and nothing arrived: its writer or its stamps are broken (neverMeasured: fail)`,
   };
 }
@@ -206,10 +209,16 @@ export function evaluateSlo(
   const base = { slo, endMs, period, coverage, budgetRemaining: remaining, alerts };
 
   if (!everMeasured(minutes, endMs)) {
-    const { fails: fail, why } = neverMeasuredFails(slo, evaluationMs, source);
+    const { score, why } = neverMeasuredFails(slo, evaluationMs, source);
     reasons.push(`NOT MEASURED: no data over ${period.label}; ${why}`);
-    const score: Score = fail ? "fail" : "pass";
-    return { ...base, status: "not-measured", score, scoreWithoutHistory: score, counted: fail, reasons };
+    return {
+      ...base,
+      status: "not-measured",
+      score,
+      scoreWithoutHistory: score,
+      counted: score !== "pass",
+      reasons,
+    };
   }
 
   // Burn-rate rules first, independently of the period result (a NaN or missing period must not hide a

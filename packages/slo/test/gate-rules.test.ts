@@ -60,19 +60,32 @@ describe("1b. never measured, relative to the source's deploy", () => {
     expect(report.score).toBe("pass");
   });
 
-  test("the release that ships the latency exporter, 10 minutes after its deploy, reaches the next stage", () => {
+  test("the release that ships the latency exporter, 10 minutes after its deploy, reaches the next stage with a warning", () => {
     const report = evaluateCatalog(
       catalog,
       data({ "processing-success": clean(), "mongodb-connections": clean(MONTH, 1) }),
       END,
       { deployedAtMs: END - 10 * MINUTE },
     );
-    expect(by(report, "processing-latency")).toMatchObject({ status: "not-measured", counted: false });
+    expect(by(report, "processing-latency")).toMatchObject({
+      status: "not-measured",
+      counted: true,
+      score: "warn",
+    });
     expect(by(report, "processing-latency").reasons[0]).toMatch(
-      /not scored yet: the source's release has been live 10m/,
+      /insufficient history: the source's release has been live 10m/,
     );
-    // before: fail (processing-latency and overall-availability never measured)
-    expect(report.score).toBe("pass");
+    // before: fail (processing-latency and overall-availability never measured). Warn, not pass: dev ->
+    // staging goes on with the warning, prod's fail-on-warn waits for the first data.
+    expect(report.score).toBe("warn");
+  });
+
+  test("a source with no data at all, 5 minutes after its deploy, does not pass (a young release vouches for nothing)", () => {
+    const report = evaluateCatalog(catalog, data({}), END, { deployedAtMs: END - 5 * MINUTE });
+    for (const name of ["processing-success", "processing-latency", "overall-availability"])
+      expect(by(report, name)).toMatchObject({ status: "not-measured", score: "warn", counted: true });
+    // before: pass (every SLO not measured and not scored)
+    expect(report.score).toBe("warn");
   });
 
   test("a release live for a day with no latency data at all fails: its writer is broken", () => {
