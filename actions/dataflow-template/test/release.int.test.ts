@@ -140,6 +140,7 @@ it("drift and pull-request plans: an environment with no recorded release yet re
   const none = await action({
     mode: "resolve",
     environment: "dev",
+    "releases-bucket": RELEASES, // drift.yml and terraform-plan.yml pass it; resolve checks inputs first
     "state-bucket": STATE,
     "github-token": "t",
   });
