@@ -2,14 +2,8 @@
  * Reads a GitHub environment's protection as the apply gate checks it ("Get an environment" and "List
  * deployment branch policies").
  */
-import type { Octokit, Repo } from "../../terraform-plan/src/github";
+import { httpStatus, type Octokit, type Repo } from "../../terraform-plan/src/github";
 import type { BranchPolicy, EnvironmentSettings } from "./verify";
-
-function status(error: unknown): number | undefined {
-  return typeof error === "object" && error && "status" in error
-    ? Number((error as { status: unknown }).status)
-    : undefined;
-}
 
 /** "Get an environment", plus its custom branch policies when it has them; undefined when it does not exist. */
 export async function environmentSettings(
@@ -23,7 +17,7 @@ export async function environmentSettings(
       data: EnvironmentSettings;
     });
   } catch (error) {
-    if (status(error) === 404) return { branchPolicies: [] };
+    if (httpStatus(error) === 404) return { branchPolicies: [] };
     throw new Error(
       `cannot read the GitHub environment ${name} (GET /repos/${repo.owner}/${repo.repo}/environments/${name}): ${(error as Error).message}; the job needs permissions: actions: read, and GITHUB_API_URL must be reachable`,
     );
