@@ -83131,8 +83131,21 @@ async function resolveMode() {
   const release = await readRelease(bucket, id2);
   releaseOutputs(release);
   setOutput("source-release-id", sourceRelease?.releaseId ?? "");
-  setOutput("source-deployed-at", sourceRelease?.deployedAt ?? "");
+  setOutput(
+    "source-deployed-at",
+    (source === target ? await deployedAtForRedeploy(source) : sourceRelease?.deployedAt) ?? ""
+  );
   info(`promoting ${releaseLine(release)} from ${source} to ${target}`);
+}
+async function deployedAtForRedeploy(environment) {
+  try {
+    return (await readRecord(recordBucket(environment), environment))?.deployed_at;
+  } catch (error2) {
+    warning(
+      `cannot read the release recorded as running in ${environment} (${error2.message}); the SLO gate gets no source-live-since, so an SLO never measured there is shown as not measured instead of failing`
+    );
+    return void 0;
+  }
 }
 async function publishReleaseMode(id2) {
   const bucket = storageOf(getInput).bucket(required("releases-bucket", "with release-id"));

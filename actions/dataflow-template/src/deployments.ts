@@ -45,12 +45,14 @@ function payloadOf(payload: unknown): Record<string, unknown> {
  * Every release that went live in `environment`, newest first: the `deploy:release` deployments (the newest
  * `limit`) that reached `success`, with when (the deploy markers the SLO audit attributes budget spend by).
  * Display data: anyone who can create deployments can add one (see the header), so nothing that gates a
- * promotion reads this; the running release comes from running-record.ts.
+ * promotion reads this; the running release comes from running-record.ts. For the same reason one deployment
+ * without a valid payload is skipped with `warn`, not fatal: it must not break the audit of everyone else's.
  */
 export async function* successfulReleases(
   octokit: Octokit,
   repo: Repo,
   environment: string,
+  warn: (message: string) => void,
   limit = 30,
 ): AsyncGenerator<DeployMarker> {
   const { data: deployments } = await octokit.rest.repos.listDeployments({
@@ -72,9 +74,10 @@ export async function* successfulReleases(
     if (!success) continue;
     const payload = payloadOf(d.payload);
     if (typeof payload.release_id !== "string" || !ID.test(payload.release_id)) {
-      throw new Error(
-        `deployment #${d.id} of ${environment} (task ${RELEASE_TASK}) has no valid payload.release_id: it was not recorded by dataflow-template (mode record). Mark it inactive or record the release again`,
+      warn(
+        `skipped deployment #${d.id} of ${environment} (task ${RELEASE_TASK}): no valid payload.release_id, so it was not recorded by dataflow-template (mode record); mark it inactive or delete it`,
       );
+      continue;
     }
     yield {
       releaseId: payload.release_id,

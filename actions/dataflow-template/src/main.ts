@@ -252,8 +252,27 @@ async function resolveMode(): Promise<void> {
   const release = await readRelease(bucket, id);
   releaseOutputs(release);
   core.setOutput("source-release-id", sourceRelease?.releaseId ?? "");
-  core.setOutput("source-deployed-at", sourceRelease?.deployedAt ?? "");
+  core.setOutput(
+    "source-deployed-at",
+    (source === target ? await deployedAtForRedeploy(source) : sourceRelease?.deployedAt) ?? "",
+  );
   core.info(`promoting ${releaseLine(release)} from ${source} to ${target}`);
+}
+
+/**
+ * dev -> dev: when the release running in the environment was deployed, for the SLO gate's "never measured"
+ * (source-live-since); without requiring the verified mark. A record that cannot be read only warns: this
+ * promotion is what rewrites it, so it must not be blocked by it (the gate then treats the SLO as not measured).
+ */
+async function deployedAtForRedeploy(environment: string): Promise<string | undefined> {
+  try {
+    return (await readRecord(recordBucket(environment), environment))?.deployed_at;
+  } catch (error) {
+    core.warning(
+      `cannot read the release recorded as running in ${environment} (${(error as Error).message}); the SLO gate gets no source-live-since, so an SLO never measured there is shown as not measured instead of failing`,
+    );
+    return undefined;
+  }
 }
 
 /** mode publish with release-id: the release's bundles into this environment's bucket, its pins in the var file. */

@@ -1,6 +1,6 @@
 import { getOctokit } from "@actions/github";
 import { FakeGitHub } from "../../../packages/testkit/src/github";
-import { RELEASE_TASK, recordRelease, releaseToPromote } from "../src/deployments";
+import { RELEASE_TASK, recordRelease, releaseToPromote, successfulReleases } from "../src/deployments";
 import type { EnvironmentRelease } from "../src/running-record";
 
 const A = "a".repeat(64);
@@ -82,4 +82,31 @@ it("an unreachable API names the call and the permission, and that the apply is 
   ).rejects.toThrow(
     /could not record release aaaaaaaaaaaa as running in dev .*deployments: write\)\. The apply itself succeeded and is recorded in the state bucket; .*run the promotion again \(its plan is empty\)/,
   );
+});
+
+it("a deployment with an invalid payload (anyone with deployments: write can make one) is skipped with a warning", async () => {
+  await recordRelease(octokit, repo, {
+    environment: "audit-env",
+    releaseId: B,
+    commit: "2".repeat(40),
+    logUrl: "https://github.com/o/r/actions/runs/2",
+  });
+  const { data: forged } = await octokit.rest.repos.createDeployment({
+    ...repo,
+    ref: "main",
+    environment: "audit-env",
+    task: RELEASE_TASK,
+    payload: { release_id: "not-a-release" },
+    auto_merge: false,
+    required_contexts: [],
+  });
+  const forgedId = (forged as { id: number }).id;
+  await octokit.rest.repos.createDeploymentStatus({ ...repo, deployment_id: forgedId, state: "success" });
+  const warnings: string[] = [];
+  const markers = [];
+  // before: the whole audit threw on the forged deployment
+  for await (const m of successfulReleases(octokit, repo, "audit-env", (w) => warnings.push(w)))
+    markers.push(m);
+  expect(markers.map((m) => m.releaseId)).toEqual([B]);
+  expect(warnings).toEqual([expect.stringContaining(`skipped deployment #${forgedId} of audit-env`)]);
 });

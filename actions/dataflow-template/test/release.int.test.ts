@@ -20,6 +20,7 @@ const RELEASES = "shopstream-test-releases";
 const DEV = "shopstream-dev-udf";
 const STAGING = "shopstream-staging-udf";
 const STATE = "shopstream-test-tfstate";
+const BROKEN_STATE = "shopstream-test-tfstate-broken";
 const COMMIT = "c".repeat(40);
 const IMAGE = `europe-west1-docker.pkg.dev/shop-admin-1/shopstream-images/reconciler@sha256:${"e".repeat(64)}`;
 let run: () => Promise<void>;
@@ -60,7 +61,7 @@ async function action(
 beforeAll(async () => {
   gcs = await startFakeGcs();
   storage = new Storage({ apiEndpoint: gcs.endpoint, projectId: "test" });
-  for (const b of [RELEASES, DEV, STAGING, STATE]) await storage.createBucket(b);
+  for (const b of [RELEASES, DEV, STAGING, STATE, BROKEN_STATE]) await storage.createBucket(b);
   await buildAll(udfDir);
   await github.start();
   github.branches.set("main", ["b".repeat(40), COMMIT]);
@@ -139,6 +140,7 @@ it("drift and pull-request plans: an environment with no recorded release yet re
   const none = await action({
     mode: "resolve",
     environment: "dev",
+    "releases-bucket": RELEASES, // drift.yml and terraform-plan.yml pass it; resolve checks inputs first
     "state-bucket": STATE,
     "github-token": "t",
   });
@@ -228,6 +230,34 @@ it("dev -> dev resolves this commit's release; publish copies its bundles and pi
     deployed_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
     run_url: "https://github.com/octo-org/shopstream/actions/runs/42",
   });
+  // dev -> dev again: the gate's source-live-since is when dev got its release, verified or not (before: "",
+  // so "never measured" could never fail for dev -> dev).
+  const redeploy = await action({
+    mode: "resolve",
+    "releases-bucket": RELEASES,
+    "state-bucket": STATE,
+    "source-environment": "dev",
+    "target-environment": "dev",
+    "github-token": "t",
+  });
+  expect(redeploy.failed).toBe(false);
+  expect(redeploy.outputs["source-deployed-at"]).toBe(
+    (JSON.parse(record.toString()) as { deployed_at: string }).deployed_at,
+  );
+  // A record that cannot be read warns instead of blocking the dev -> dev that rewrites it.
+  await storage.bucket(BROKEN_STATE).file("env/dev/release/running.json").save("{not json");
+  const broken = await action({
+    mode: "resolve",
+    "releases-bucket": RELEASES,
+    "state-bucket": BROKEN_STATE,
+    "source-environment": "dev",
+    "target-environment": "dev",
+    "github-token": "t",
+  });
+  expect(broken.failed).toBe(false);
+  expect(broken.outputs["release-id"]).toBe(releaseId);
+  expect(broken.outputs["source-deployed-at"]).toBe("");
+  expect(broken.log).toMatch(/::warning::cannot read the release recorded as running in dev .*is not JSON/);
   // Display only.
   expect(github.deployments.at(-1)).toMatchObject({
     environment: "dev",

@@ -46,8 +46,10 @@ export interface RunDeps {
 }
 
 /**
- * The environment's deploy markers from its `deploy:release` GitHub deployments, read the way
- * dataflow-template's resolve reads the running release (successfulReleases); none without github-token.
+ * The environment's deploy markers from its `deploy:release` GitHub deployments (successfulReleases): display
+ * data that attributes budget spend to releases, never what gates a promotion (the running release comes from
+ * the state-bucket record); a deployment with an invalid payload is skipped with a warning. None without
+ * github-token.
  */
 async function recordedMarkers(
   deps: RunDeps,
@@ -57,7 +59,7 @@ async function recordedMarkers(
   if (!deps.github && !read("github-token")) return [];
   const { octokit, repo } = deps.github ?? githubContext(read);
   const markers: { release: string; deployedAtMs: number }[] = [];
-  for await (const r of successfulReleases(octokit, repo, environment))
+  for await (const r of successfulReleases(octokit, repo, environment, (m) => core.warning(m)))
     markers.push({ release: shortId(r.releaseId), deployedAtMs: Date.parse(r.deployedAt) });
   core.info(`${markers.length} deploy marker(s) of ${environment} from its ${RELEASE_TASK} deployments`);
   return markers;

@@ -12416,21 +12416,21 @@ var require_response = __commonJS({
         return responseObject;
       }
       // Creates a redirect Response that redirects to url with status status.
-      static redirect(url, status2 = 302) {
+      static redirect(url, status = 302) {
         webidl.argumentLengthCheck(arguments, 1, "Response.redirect");
         url = webidl.converters.USVString(url);
-        status2 = webidl.converters["unsigned short"](status2);
+        status = webidl.converters["unsigned short"](status);
         let parsedURL;
         try {
           parsedURL = new URL(url, relevantRealm.settingsObject.baseUrl);
         } catch (err) {
           throw new TypeError(`Failed to parse URL from ${url}`, { cause: err });
         }
-        if (!redirectStatusSet.has(status2)) {
-          throw new RangeError(`Invalid status code ${status2}`);
+        if (!redirectStatusSet.has(status)) {
+          throw new RangeError(`Invalid status code ${status}`);
         }
         const responseObject = fromInnerResponse(makeResponse({}), "immutable");
-        responseObject[kState].status = status2;
+        responseObject[kState].status = status;
         const value = isomorphicEncode(URLSerializer(parsedURL));
         responseObject[kState].headersList.append("location", value, true);
         return responseObject;
@@ -14322,13 +14322,13 @@ var require_fetch = __commonJS({
         })();
       }
       try {
-        const { body, status: status2, statusText, headersList, socket } = await dispatch({ body: requestBody });
+        const { body, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
         if (socket) {
-          response = makeResponse({ status: status2, statusText, headersList, socket });
+          response = makeResponse({ status, statusText, headersList, socket });
         } else {
           const iterator2 = body[Symbol.asyncIterator]();
           fetchParams.controller.next = () => iterator2.next();
-          response = makeResponse({ status: status2, statusText, headersList });
+          response = makeResponse({ status, statusText, headersList });
         }
       } catch (err) {
         if (err.name === "AbortError") {
@@ -14452,8 +14452,8 @@ var require_fetch = __commonJS({
             onResponseStarted() {
               timingInfo.finalNetworkResponseStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
             },
-            onHeaders(status2, rawHeaders, resume, statusText) {
-              if (status2 < 200) {
+            onHeaders(status, rawHeaders, resume, statusText) {
+              if (status < 200) {
                 return;
               }
               let location = "";
@@ -14463,8 +14463,8 @@ var require_fetch = __commonJS({
               }
               location = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status2);
-              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status2) && !willFollow) {
+              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status);
+              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
@@ -14502,7 +14502,7 @@ var require_fetch = __commonJS({
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
               resolve2({
-                status: status2,
+                status,
                 statusText,
                 headersList,
                 body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
@@ -14536,8 +14536,8 @@ var require_fetch = __commonJS({
               fetchParams.controller.terminate(error2);
               reject(error2);
             },
-            onUpgrade(status2, rawHeaders, socket) {
-              if (status2 !== 101) {
+            onUpgrade(status, rawHeaders, socket) {
+              if (status !== 101) {
                 return;
               }
               const headersList = new HeadersList();
@@ -14545,8 +14545,8 @@ var require_fetch = __commonJS({
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
               resolve2({
-                status: status2,
-                statusText: STATUS_CODES[status2],
+                status,
+                statusText: STATUS_CODES[status],
                 headersList,
                 socket
               });
@@ -26402,7 +26402,7 @@ async function fetchWrapper(requestOptions) {
     requestError.cause = error2;
     throw requestError;
   }
-  const status2 = fetchResponse.status;
+  const status = fetchResponse.status;
   const url = fetchResponse.url;
   const responseHeaders = {};
   for (const [key, value] of fetchResponse.headers) {
@@ -26410,7 +26410,7 @@ async function fetchWrapper(requestOptions) {
   }
   const octokitResponse = {
     url,
-    status: status2,
+    status,
     headers: responseHeaders,
     data: ""
   };
@@ -26421,28 +26421,28 @@ async function fetchWrapper(requestOptions) {
       `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
     );
   }
-  if (status2 === 204 || status2 === 205) {
+  if (status === 204 || status === 205) {
     return octokitResponse;
   }
   if (requestOptions.method === "HEAD") {
-    if (status2 < 400) {
+    if (status < 400) {
       return octokitResponse;
     }
-    throw new RequestError(fetchResponse.statusText, status2, {
+    throw new RequestError(fetchResponse.statusText, status, {
       response: octokitResponse,
       request: requestOptions
     });
   }
-  if (status2 === 304) {
+  if (status === 304) {
     octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError("Not modified", status2, {
+    throw new RequestError("Not modified", status, {
       response: octokitResponse,
       request: requestOptions
     });
   }
-  if (status2 >= 400) {
+  if (status >= 400) {
     octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError(toErrorMessage(octokitResponse.data), status2, {
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
       response: octokitResponse,
       request: requestOptions
     });
@@ -29393,6 +29393,18 @@ function getOctokit(token, options, ...additionalPlugins) {
 }
 
 // actions/terraform-plan/src/defaults.ts
+var STATEFUL_TYPES = [
+  "google_bigquery_dataset",
+  "google_bigquery_table",
+  "google_pubsub_subscription",
+  "google_pubsub_topic",
+  "google_storage_bucket",
+  "google_secret_manager_secret",
+  "google_kms_crypto_key",
+  "mongodbatlas_cluster",
+  "mongodbatlas_advanced_cluster",
+  "mongodbatlas_project"
+];
 var SECRET_ATTRIBUTE = /(^|_)(password|passwd|token|private_key|credentials?|client_secret|secret_key|api_key)$/i;
 var ALWAYS_MASKED = [/[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@/i];
 
@@ -29444,6 +29456,7 @@ function sensitiveValues(plan) {
 }
 
 // actions/terraform-plan/src/plan.ts
+var ROOT_MODULE = "(root)";
 function parsePlanJson(text) {
   let doc;
   try {
@@ -29465,6 +29478,72 @@ function parsePlanJson(text) {
     throw new Error("plan JSON resource_changes is not an array");
   }
   return plan;
+}
+function classify(rc) {
+  const actions = rc.change.actions;
+  const key = actions.join(",");
+  switch (key) {
+    case "create":
+      return "create";
+    case "update":
+      return "update";
+    case "delete":
+      return "delete";
+    case "delete,create":
+    case "create,delete":
+      return "replace";
+    case "forget":
+      return "forget";
+    case "read":
+      return "read";
+    case "no-op":
+      return rc.change.importing ? "import" : "no-op";
+    default:
+      if (actions.includes("delete") && actions.includes("create")) return "replace";
+      return "no-op";
+  }
+}
+function pathToString(path) {
+  let out = "";
+  for (const step of path) {
+    if (typeof step === "number") out += `[${step}]`;
+    else out += out ? `.${String(step)}` : String(step);
+  }
+  return out;
+}
+function summarize(plan, statefulTypes) {
+  const stateful = new Set(statefulTypes);
+  const changes = [];
+  const counts = { create: 0, update: 0, replace: 0, delete: 0, import: 0, forget: 0 };
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.mode === "data") continue;
+    const action = classify(rc);
+    if (action === "no-op" || action === "read") continue;
+    counts[action] += 1;
+    changes.push({
+      address: rc.address,
+      module: rc.module_address ?? ROOT_MODULE,
+      type: rc.type,
+      action,
+      stateful: stateful.has(rc.type),
+      replaceReasons: (rc.change.replace_paths ?? []).map(pathToString),
+      raw: rc
+    });
+  }
+  const outputChanges = Object.values(plan.output_changes ?? {}).filter(
+    (o) => !o.actions.every((a) => a === "no-op")
+  ).length;
+  const statefulLosses = changes.filter(
+    (c) => c.stateful && (c.action === "delete" || c.action === "replace")
+  );
+  return {
+    terraformVersion: plan.terraform_version ?? "unknown",
+    changes,
+    counts,
+    statefulLosses,
+    outputChanges,
+    hasChanges: changes.length > 0 || outputChanges > 0
+  };
 }
 
 // actions/terraform-plan/src/terraform.ts
@@ -29518,6 +29597,136 @@ function initArgs(backendConfig) {
   const args = ["init", "-input=false", "-no-color"];
   if (backendConfig) args.push(`-backend-config=${backendConfig}`);
   return args;
+}
+
+// actions/terraform-plan/src/github.ts
+function httpStatus(error2) {
+  return typeof error2 === "object" && error2 && "status" in error2 ? Number(error2.status) : void 0;
+}
+
+// actions/terraform-apply/src/environment.ts
+async function environmentSettings(octokit, repo, name) {
+  let settings;
+  try {
+    ({ data: settings } = await octokit.rest.repos.getEnvironment({ ...repo, environment_name: name }));
+  } catch (error2) {
+    if (httpStatus(error2) === 404) return { branchPolicies: [] };
+    throw new Error(
+      `cannot read the GitHub environment ${name} (GET /repos/${repo.owner}/${repo.repo}/environments/${name}): ${error2.message}; the job needs permissions: actions: read, and GITHUB_API_URL must be reachable`
+    );
+  }
+  if (!settings.deployment_branch_policy?.custom_branch_policies) return { settings, branchPolicies: [] };
+  const policies = await octokit.paginate(
+    "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+    { ...repo, environment_name: name, per_page: 100 }
+  );
+  return { settings, branchPolicies: policies };
+}
+
+// actions/terraform-apply/src/verify.ts
+var Refusal = class extends Error {
+  constructor(reason, message) {
+    super(`${reason}: ${message}`);
+    this.reason = reason;
+    this.name = "Refusal";
+  }
+  reason;
+};
+function checkHash(actual, reviewed, source) {
+  if (!reviewed) {
+    throw new Refusal("plan-not-found", `no reviewed plan hash found (${source}); run terraform-plan first`);
+  }
+  if (actual.toLowerCase() !== reviewed.toLowerCase()) {
+    throw new Refusal(
+      "plan-changed",
+      `the plan file's SHA-256 ${actual.slice(0, 12)}\u2026 is not the reviewed plan's ${reviewed.slice(0, 12)}\u2026 (${source}); the plan changed after review \u2014 re-run the plan and review it again`
+    );
+  }
+}
+function checkEnvironment(meta, environment) {
+  if (meta.environment !== environment) {
+    throw new Refusal("wrong-environment", `the plan was made for ${meta.environment}, not ${environment}`);
+  }
+}
+function checkCommit(meta, sha) {
+  if (meta.commit !== sha) {
+    throw new Refusal(
+      "plan-outdated",
+      `the plan was made on ${meta.commit.slice(0, 12)} but this run applies ${sha.slice(0, 12)}`
+    );
+  }
+}
+function checkProtection(environment, settings, requireReviewers, deployBranch, branchPolicies = []) {
+  if (!settings) {
+    throw new Refusal(
+      "environment-missing",
+      `the GitHub environment ${environment} does not exist; create it with its protection rules (docs/forking.md)`
+    );
+  }
+  const where = `Settings \u2192 Environments \u2192 ${environment}`;
+  const policy = settings.deployment_branch_policy;
+  if (!policy) {
+    throw new Refusal(
+      "environment-branch-policy",
+      `the GitHub environment ${environment} lets any branch deploy; set "Deployment branches and tags" to the branch ${deployBranch} only (${where})`
+    );
+  }
+  if (policy.custom_branch_policies) {
+    const other = branchPolicies.filter((p) => p.type === "tag" || p.name !== deployBranch);
+    if (branchPolicies.length === 0 || other.length > 0) {
+      throw new Refusal(
+        "environment-branch-policy",
+        `the GitHub environment ${environment} must allow only the branch ${deployBranch}, but its deployment branch rules are [${branchPolicies.map((p) => `${p.type ?? "branch"}:${p.name}`).join(", ")}] (${where})`
+      );
+    }
+  }
+  if (!requireReviewers) return;
+  const reviewers = (settings.protection_rules ?? []).filter(
+    (r) => r.type === "required_reviewers" && (r.reviewers?.length ?? 0) > 0
+  );
+  if (reviewers.length === 0) {
+    throw new Refusal(
+      "environment-unprotected",
+      `the GitHub environment ${environment} has no required reviewers; add them (${where}) or set require-reviewers: false for it`
+    );
+  }
+  if (!reviewers.some((r) => r.prevent_self_review === true)) {
+    throw new Refusal(
+      "environment-self-review",
+      `the GitHub environment ${environment} lets the person who started the promotion approve it; tick "Prevent self-review" (${where})`
+    );
+  }
+  if (settings.can_admins_bypass !== false) {
+    throw new Refusal(
+      "environment-admin-bypass",
+      `administrators can bypass the protection rules of ${environment}${settings.can_admins_bypass === void 0 ? " (GitHub did not say otherwise)" : ""}; untick "Allow administrators to bypass configured protection rules" (${where})`
+    );
+  }
+}
+function checkRef(ref, deployBranch) {
+  if (ref !== `refs/heads/${deployBranch}`) {
+    throw new Refusal(
+      "wrong-ref",
+      `this run is on ${ref || "(no ref)"}; promotions deploy only from refs/heads/${deployBranch} (run the workflow from ${deployBranch})`
+    );
+  }
+}
+
+// actions/terraform-apply/src/approval.ts
+async function verifyProtectedApproval(c, environment, job) {
+  const { settings, branchPolicies } = await environmentSettings(c.octokit, c.repo, environment);
+  checkProtection(environment, settings, true, c.deployBranch, branchPolicies);
+  const { data } = await c.octokit.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals", {
+    ...c.repo,
+    run_id: c.runId
+  });
+  const approvers = data.filter((r) => r.state === "approved" && r.environments.some((e) => e.name === environment)).map((r) => r.user.login);
+  if (approvers.length === 0)
+    throw new Refusal(
+      "not-approved",
+      `run ${c.runId} has no approval recorded for the ${environment} environment; it needs the approval of that environment's reviewers (${job})`
+    );
+  return [...new Set(approvers)];
 }
 
 // actions/terraform-apply/src/inputs.ts
@@ -29633,115 +29842,9 @@ async function postSlack(token, channel, r, slackApiUrl) {
   await client.chat.postMessage({ channel, ...renderSlack(r) });
 }
 
-// actions/terraform-apply/src/verify.ts
-var Refusal = class extends Error {
-  constructor(reason, message) {
-    super(`${reason}: ${message}`);
-    this.reason = reason;
-    this.name = "Refusal";
-  }
-  reason;
-};
-function checkHash(actual, reviewed, source) {
-  if (!reviewed) {
-    throw new Refusal("plan-not-found", `no reviewed plan hash found (${source}); run terraform-plan first`);
-  }
-  if (actual.toLowerCase() !== reviewed.toLowerCase()) {
-    throw new Refusal(
-      "plan-changed",
-      `the plan file's SHA-256 ${actual.slice(0, 12)}\u2026 is not the reviewed plan's ${reviewed.slice(0, 12)}\u2026 (${source}); the plan changed after review \u2014 re-run the plan and review it again`
-    );
-  }
-}
-function checkEnvironment(meta, environment) {
-  if (meta.environment !== environment) {
-    throw new Refusal("wrong-environment", `the plan was made for ${meta.environment}, not ${environment}`);
-  }
-}
-function checkCommit(meta, sha) {
-  if (meta.commit !== sha) {
-    throw new Refusal(
-      "plan-outdated",
-      `the plan was made on ${meta.commit.slice(0, 12)} but this run applies ${sha.slice(0, 12)}`
-    );
-  }
-}
-function checkProtection(environment, settings, requireReviewers, deployBranch, branchPolicies = []) {
-  if (!settings) {
-    throw new Refusal(
-      "environment-missing",
-      `the GitHub environment ${environment} does not exist; create it with its protection rules (docs/forking.md)`
-    );
-  }
-  const where = `Settings \u2192 Environments \u2192 ${environment}`;
-  const policy = settings.deployment_branch_policy;
-  if (!policy) {
-    throw new Refusal(
-      "environment-branch-policy",
-      `the GitHub environment ${environment} lets any branch deploy; set "Deployment branches and tags" to the branch ${deployBranch} only (${where})`
-    );
-  }
-  if (policy.custom_branch_policies) {
-    const other = branchPolicies.filter((p) => p.type === "tag" || p.name !== deployBranch);
-    if (branchPolicies.length === 0 || other.length > 0) {
-      throw new Refusal(
-        "environment-branch-policy",
-        `the GitHub environment ${environment} must allow only the branch ${deployBranch}, but its deployment branch rules are [${branchPolicies.map((p) => `${p.type ?? "branch"}:${p.name}`).join(", ")}] (${where})`
-      );
-    }
-  }
-  if (!requireReviewers) return;
-  const reviewers = (settings.protection_rules ?? []).filter(
-    (r) => r.type === "required_reviewers" && (r.reviewers?.length ?? 0) > 0
-  );
-  if (reviewers.length === 0) {
-    throw new Refusal(
-      "environment-unprotected",
-      `the GitHub environment ${environment} has no required reviewers; add them (${where}) or set require-reviewers: false for it`
-    );
-  }
-  if (!reviewers.some((r) => r.prevent_self_review === true)) {
-    throw new Refusal(
-      "environment-self-review",
-      `the GitHub environment ${environment} lets the person who started the promotion approve it; tick "Prevent self-review" (${where})`
-    );
-  }
-  if (settings.can_admins_bypass !== false) {
-    throw new Refusal(
-      "environment-admin-bypass",
-      `administrators can bypass the protection rules of ${environment}${settings.can_admins_bypass === void 0 ? " (GitHub did not say otherwise)" : ""}; untick "Allow administrators to bypass configured protection rules" (${where})`
-    );
-  }
-}
-function checkRef(ref, deployBranch) {
-  if (ref !== `refs/heads/${deployBranch}`) {
-    throw new Refusal(
-      "wrong-ref",
-      `this run is on ${ref || "(no ref)"}; promotions deploy only from refs/heads/${deployBranch} (run the workflow from ${deployBranch})`
-    );
-  }
-}
-
 // actions/terraform-apply/src/main.ts
-function status(error2) {
-  return typeof error2 === "object" && error2 && "status" in error2 ? Number(error2.status) : void 0;
-}
-async function environmentSettings(octokit, repo, name) {
-  let settings;
-  try {
-    ({ data: settings } = await octokit.rest.repos.getEnvironment({ ...repo, environment_name: name }));
-  } catch (error2) {
-    if (status(error2) === 404) return { branchPolicies: [] };
-    throw new Error(
-      `cannot read the GitHub environment ${name} (GET /repos/${repo.owner}/${repo.repo}/environments/${name}): ${error2.message}; the job needs permissions: actions: read, and GITHUB_API_URL must be reachable`
-    );
-  }
-  if (!settings.deployment_branch_policy?.custom_branch_policies) return { settings, branchPolicies: [] };
-  const policies = await octokit.paginate(
-    "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
-    { ...repo, environment_name: name, per_page: 100 }
-  );
-  return { settings, branchPolicies: policies };
+function destroyEnvironment(environment) {
+  return `${environment}-destroy`;
 }
 async function report(inputs, result) {
   await summary.addRaw(renderApplyComment(result)).write();
@@ -29765,6 +29868,19 @@ async function run() {
     const runUrl = `${context2.serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${context2.runId}`;
     const base = { environment: inputs.environment, commit: context2.sha, runUrl };
     let sha256;
+    const refuse = async (error2) => {
+      if (!(error2 instanceof Refusal)) throw error2;
+      setOutput("result", "refused");
+      setOutput("reason", error2.reason);
+      await report(inputs, {
+        ...base,
+        status: "refused",
+        reason: error2.reason,
+        message: error2.message,
+        ...sha256 ? { sha256 } : {}
+      });
+      throw error2;
+    };
     try {
       if (!(0, import_node_fs2.existsSync)(inputs.planFile)) {
         throw new Refusal(
@@ -29791,17 +29907,7 @@ async function run() {
         branchPolicies
       );
     } catch (error2) {
-      if (!(error2 instanceof Refusal)) throw error2;
-      setOutput("result", "refused");
-      setOutput("reason", error2.reason);
-      await report(inputs, {
-        ...base,
-        status: "refused",
-        reason: error2.reason,
-        message: error2.message,
-        ...sha256 ? { sha256 } : {}
-      });
-      throw error2;
+      return await refuse(error2);
     }
     const cwd = (0, import_node_path.resolve)(inputs.workingDirectory);
     const tf = inputs.terraformBinary;
@@ -29825,8 +29931,24 @@ async function run() {
     );
     if (show.code !== 0)
       throw new Error(`${tf} show -json of the plan failed (exit ${show.code}); see the log`);
-    for (const value of sensitiveValues(parsePlanJson(await (0, import_promises.readFile)(planJson, "utf8"))))
-      setSecret(value);
+    const plan = parsePlanJson(await (0, import_promises.readFile)(planJson, "utf8"));
+    for (const value of sensitiveValues(plan)) setSecret(value);
+    const losses = summarize(plan, STATEFUL_TYPES).statefulLosses;
+    if (losses.length > 0) {
+      const destroy = destroyEnvironment(inputs.environment);
+      try {
+        const approvers = await verifyProtectedApproval(
+          { octokit, repo, runId: context2.runId, deployBranch: inputs.deployBranch },
+          destroy,
+          `the promote workflow's approve-destroy job; the plan destroys or replaces ${losses.map((c) => c.address).join(", ")}`
+        );
+        info(
+          `${losses.length} data store(s) will be lost; approved in ${destroy} by ${approvers.join(", ")}`
+        );
+      } catch (error2) {
+        return await refuse(error2);
+      }
+    }
     const lines = [];
     const apply = await group(
       `${tf} apply (${inputs.environment})`,

@@ -12,54 +12,21 @@ import { join, resolve } from "node:path";
 import * as core from "@actions/core";
 import { context, getOctokit } from "@actions/github";
 import { explain } from "../../../tools/build-actions/src/entry";
-import type { Octokit, Repo } from "../../terraform-plan/src/github";
+import { STATEFUL_TYPES } from "../../terraform-plan/src/defaults";
+import type { Repo } from "../../terraform-plan/src/github";
 import type { PlanMeta } from "../../terraform-plan/src/marker";
 import { maskedLogger, sensitiveValues } from "../../terraform-plan/src/mask";
-import { parsePlanJson } from "../../terraform-plan/src/plan";
+import { parsePlanJson, summarize } from "../../terraform-plan/src/plan";
 import { encryptionEnv, initArgs, runCommand, sha256File } from "../../terraform-plan/src/terraform";
+import { verifyProtectedApproval } from "./approval";
+import { environmentSettings } from "./environment";
 import { type Inputs, readInputs } from "./inputs";
 import { type ApplyResult, postSlack, renderApplyComment } from "./report";
-import {
-  type BranchPolicy,
-  checkCommit,
-  checkEnvironment,
-  checkHash,
-  checkProtection,
-  checkRef,
-  type EnvironmentSettings,
-  Refusal,
-} from "./verify";
+import { checkCommit, checkEnvironment, checkHash, checkProtection, checkRef, Refusal } from "./verify";
 
-function status(error: unknown): number | undefined {
-  return typeof error === "object" && error && "status" in error
-    ? Number((error as { status: unknown }).status)
-    : undefined;
-}
-
-/** "Get an environment", plus its custom branch policies when it has them; undefined when it does not exist. */
-export async function environmentSettings(
-  octokit: Octokit,
-  repo: Repo,
-  name: string,
-): Promise<{ settings?: EnvironmentSettings; branchPolicies: BranchPolicy[] }> {
-  let settings: EnvironmentSettings;
-  try {
-    ({ data: settings } = (await octokit.rest.repos.getEnvironment({ ...repo, environment_name: name })) as {
-      data: EnvironmentSettings;
-    });
-  } catch (error) {
-    if (status(error) === 404) return { branchPolicies: [] };
-    throw new Error(
-      `cannot read the GitHub environment ${name} (GET /repos/${repo.owner}/${repo.repo}/environments/${name}): ${(error as Error).message}; the job needs permissions: actions: read, and GITHUB_API_URL must be reachable`,
-    );
-  }
-  if (!settings.deployment_branch_policy?.custom_branch_policies) return { settings, branchPolicies: [] };
-  // The paginate plugin unwraps `{ total_count, branch_policies }` into the concatenated array.
-  const policies = (await octokit.paginate(
-    "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
-    { ...repo, environment_name: name, per_page: 100 },
-  )) as BranchPolicy[];
-  return { settings, branchPolicies: policies };
+/** The environment whose approval a plan that destroys or replaces a data store needs (promote.yml). */
+export function destroyEnvironment(environment: string): string {
+  return `${environment}-destroy`;
 }
 
 async function report(inputs: Inputs, result: ApplyResult): Promise<void> {
@@ -87,6 +54,20 @@ export async function run(): Promise<void> {
     const base = { environment: inputs.environment, commit: context.sha, runUrl };
 
     let sha256: string | undefined;
+    /** Reports a Refusal (summary, Slack, outputs) before failing; other errors fail as they are. */
+    const refuse = async (error: unknown): Promise<never> => {
+      if (!(error instanceof Refusal)) throw error;
+      core.setOutput("result", "refused");
+      core.setOutput("reason", error.reason);
+      await report(inputs, {
+        ...base,
+        status: "refused",
+        reason: error.reason,
+        message: error.message,
+        ...(sha256 ? { sha256 } : {}),
+      });
+      throw error;
+    };
     try {
       if (!existsSync(inputs.planFile)) {
         throw new Refusal(
@@ -113,17 +94,7 @@ export async function run(): Promise<void> {
         branchPolicies,
       );
     } catch (error) {
-      if (!(error instanceof Refusal)) throw error;
-      core.setOutput("result", "refused");
-      core.setOutput("reason", error.reason);
-      await report(inputs, {
-        ...base,
-        status: "refused",
-        reason: error.reason,
-        message: error.message,
-        ...(sha256 ? { sha256 } : {}),
-      });
-      throw error;
+      return await refuse(error);
     }
 
     const cwd = resolve(inputs.workingDirectory);
@@ -149,8 +120,27 @@ export async function run(): Promise<void> {
     );
     if (show.code !== 0)
       throw new Error(`${tf} show -json of the plan failed (exit ${show.code}); see the log`);
-    for (const value of sensitiveValues(parsePlanJson(await readFile(planJson, "utf8"))))
-      core.setSecret(value);
+    const plan = parsePlanJson(await readFile(planJson, "utf8"));
+    for (const value of sensitiveValues(plan)) core.setSecret(value);
+    // A plan that loses data needs the approval of <env>-destroy (promote.yml's approve-destroy job); GitHub
+    // creates that environment unprotected when a fork never made it, so its protection and this run's
+    // approval are checked here, on the reviewed plan itself.
+    const losses = summarize(plan, STATEFUL_TYPES).statefulLosses;
+    if (losses.length > 0) {
+      const destroy = destroyEnvironment(inputs.environment);
+      try {
+        const approvers = await verifyProtectedApproval(
+          { octokit, repo, runId: context.runId, deployBranch: inputs.deployBranch },
+          destroy,
+          `the promote workflow's approve-destroy job; the plan destroys or replaces ${losses.map((c) => c.address).join(", ")}`,
+        );
+        core.info(
+          `${losses.length} data store(s) will be lost; approved in ${destroy} by ${approvers.join(", ")}`,
+        );
+      } catch (error) {
+        return await refuse(error);
+      }
+    }
     const lines: string[] = [];
     const apply = await core.group(`${tf} apply (${inputs.environment})`, () =>
       runCommand(

@@ -16,7 +16,8 @@ export type RefusalReason =
   | "environment-self-review"
   | "environment-admin-bypass"
   | "environment-branch-policy"
-  | "wrong-ref";
+  | "wrong-ref"
+  | "not-approved";
 
 /** A refusal: the apply must not run. */
 export class Refusal extends Error {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -68,7 +68,7 @@ beforeAll(async () => {
     tofu,
     `#!/usr/bin/env bash
 case "$1" in
-  show) cat "${json}" ;;
+  show) cat "\${FAKE_PLAN_JSON:-${json}}" ;;
   apply) touch "${applied}"; echo "Apply complete! Resources: 1 added, 0 changed, 0 destroyed."
          echo "Outputs:"; echo 'connection = "${URI}"' ;;
 esac
@@ -222,4 +222,75 @@ it("applies the reviewed plan, masks what apply prints, and reports to the summa
   expect(log).toContain(`::add-mask::${URI}`);
   expect(slackPosts[0]).toContain("chat.postMessage");
   expect(slackPosts[0]).toContain("#deploys");
+});
+
+describe("a plan that destroys or replaces data stores needs a protected, approved <env>-destroy", () => {
+  const destroys = join(__dirname, "../../terraform-plan/test/fixtures/stateful-destroys.json");
+  const protectDestroy = () => {
+    fake.environments.set("prod-destroy", [
+      {
+        type: "required_reviewers",
+        reviewers: [{ type: "Team", reviewer: { id: 3 } }],
+        prevent_self_review: true,
+      },
+    ]);
+    fake.environmentSettings.set("prod-destroy", {
+      can_admins_bypass: false,
+      deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
+      branch_policies: [{ name: "main", type: "branch" }],
+    });
+  };
+  const approve = (environment: string) =>
+    fake.runApprovals.set(9, [
+      {
+        environments: [environment],
+        state: "approved",
+        user: { login: "dba", id: 5, type: "User" },
+        comment: "restore tested",
+      },
+    ]);
+  beforeEach(async () => {
+    process.env.FAKE_PLAN_JSON = destroys;
+    fake.environments.delete("prod-destroy");
+    fake.environmentSettings.delete("prod-destroy");
+    fake.runApprovals.delete(9);
+    setInputs(await common());
+    rmSync(applied, { force: true });
+  });
+  afterAll(() => {
+    delete process.env.FAKE_PLAN_JSON;
+  });
+
+  it("refuses when prod-destroy was never created (GitHub would create it unprotected) or is unprotected", async () => {
+    approve("prod-destroy");
+    // before: applied (approve-destroy only echoed, and an environment GitHub creates on the fly approves at once)
+    await refusedWith("environment-missing");
+    expect(summary()).toContain("prod-destroy does not exist");
+    expect(existsSync(applied)).toBe(false);
+    fake.environmentSettings.set("prod-destroy", { can_admins_bypass: true });
+    fake.environments.set("prod-destroy", []);
+    writeFileSync(join(work, "summary.md"), "");
+    process.exitCode = undefined;
+    await refusedWith("environment-unprotected");
+    expect(existsSync(applied)).toBe(false);
+  });
+
+  it("refuses when this run has no approval for prod-destroy", async () => {
+    protectDestroy();
+    approve("prod");
+    await refusedWith("not-approved");
+    expect(summary()).toContain("no approval recorded for the prod-destroy environment");
+    expect(summary()).toContain("module.bigquery.google_bigquery_dataset.raw");
+    expect(fake.requests.some((r) => r.path.endsWith("/actions/runs/9/approvals"))).toBe(true);
+    expect(existsSync(applied)).toBe(false);
+  });
+
+  it("applies when prod-destroy is protected and approved in this run", async () => {
+    protectDestroy();
+    approve("prod-destroy");
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(existsSync(applied)).toBe(true);
+    expect(summary()).toContain("applied");
+  });
 });

@@ -69,7 +69,8 @@ export interface LabelSpec {
   description: string;
 }
 
-function status(error: unknown): number | undefined {
+/** The HTTP status of an Octokit request error, if any. */
+export function httpStatus(error: unknown): number | undefined {
   return typeof error === "object" && error && "status" in error
     ? Number((error as { status: unknown }).status)
     : undefined;
@@ -105,7 +106,7 @@ export async function syncLabels(
     try {
       await octokit.rest.issues.createLabel({ ...repo, ...spec });
     } catch (error) {
-      if (status(error) !== 422) throw error; // 422 already_exists: fine
+      if (httpStatus(error) !== 422) throw error; // 422 already_exists: fine
     }
   }
   if (toAdd.length) await octokit.rest.issues.addLabels({ ...repo, issue_number: issue, labels: toAdd });
@@ -113,7 +114,7 @@ export async function syncLabels(
     try {
       await octokit.rest.issues.removeLabel({ ...repo, issue_number: issue, name });
     } catch (error) {
-      if (status(error) !== 404) throw error; // removed concurrently
+      if (httpStatus(error) !== 404) throw error; // removed concurrently
     }
   }
   return { added: toAdd, removed: toRemove };
