@@ -13,7 +13,7 @@ function sliSummary(snapshot: HistogramSnapshot, unmeasured: number): PhaseResul
     p50: h.percentile(50),
     p95: h.percentile(95),
     p99: h.percentile(99),
-    shareAtOrBelow10s: h.fractionAtOrBelow(10_000),
+    shareBelow10s: h.shareWithinSloBound(10),
     unmeasured,
   };
 }
@@ -47,7 +47,7 @@ export interface PhaseResult {
   /** Pub/Sub publish time -> stored and acked (exact, both workers). */
   latencyMs: { p50: number; p95: number; p99: number };
   /** The latency SLI's definition, processed_at - published_at, MongoDB (as export-slis in Google Cloud). */
-  sliLatencyMs: { p50: number; p95: number; p99: number; shareAtOrBelow10s: number; unmeasured: number };
+  sliLatencyMs: { p50: number; p95: number; p99: number; shareBelow10s: number; unmeasured: number };
   aggregateStalenessMs: { median: number; max: number };
   aggregateRefreshes: number;
   /** Seconds from the producer's last publish to both backlogs empty; NaN when it never drained. */

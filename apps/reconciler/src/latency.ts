@@ -3,7 +3,7 @@
  * bound) is a bucket boundary, so a `distribution_cut` with range max 10 counts good events exactly.
  */
 
-import { EVENT_LATENCY_BOUNDS_SECONDS } from "@shopstream/slo";
+import { EVENT_LATENCY_BOUNDS_SECONDS, explicitBucketOf } from "@shopstream/slo";
 
 /** Bucket bounds in seconds (the catalogue's); bucket i (1..n-1) holds [bounds[i-1], bounds[i]). */
 export const LATENCY_BOUNDS_S: readonly number[] = EVENT_LATENCY_BOUNDS_SECONDS;
@@ -28,8 +28,7 @@ export function latencyDistribution(
   for (const raw of latenciesS) {
     if (!Number.isFinite(raw)) throw new Error(`a latency must be a finite number of seconds, got ${raw}`);
     const value = Math.max(0, raw);
-    let bucket = 0;
-    while (bucket < bounds.length && value >= (bounds[bucket] as number)) bucket++;
+    const bucket = explicitBucketOf(value, bounds);
     bucketCounts[bucket] = (bucketCounts[bucket] as number) + 1;
     // Welford: a numerically stable mean and sum of squared deviations in one pass.
     count++;

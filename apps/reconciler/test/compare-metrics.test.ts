@@ -1,4 +1,6 @@
 import { MetricServiceClient } from "@google-cloud/monitoring";
+import { distributionCut, loadSloCatalog, localStatus } from "@shopstream/slo";
+import { LatencyHistogram } from "@shopstream/telemetry";
 import { FakeMonitoringServer } from "@shopstream/testkit";
 import { compareEventIds } from "../src/compare";
 import { latencyDistribution } from "../src/latency";
@@ -26,6 +28,33 @@ describe("compareEventIds", () => {
 });
 
 describe("latencyDistribution", () => {
+  it("counts 9.999 s good and 10.000 s bad, in the cloud's distribution and in the local SLI alike", () => {
+    const catalog = loadSloCatalog();
+    const slo = catalog.slos.find((s) => s.sli.kind === "distribution-cut");
+    if (slo?.sli.kind !== "distribution-cut") throw new Error("the catalogue has no distribution-cut SLO");
+    const latenciesS = [9.999, 10, 10.15];
+    // cloud: the exporter's distribution, cut the way Cloud Monitoring cuts the SLO's range
+    const d = latencyDistribution(latenciesS);
+    const point = {
+      distributionValue: {
+        count: d.count,
+        bucketCounts: d.bucketCounts,
+        bucketOptions: { explicitBuckets: { bounds: [...d.bounds] } },
+      },
+    };
+    expect(slo.sli.range.max).toBe(10);
+    expect(distributionCut(point, slo.sli.range)).toEqual({ good: 1, total: 3 });
+    // local: the workers' histogram (milliseconds) through the same declaration as `npm start`
+    const histogram = new LatencyHistogram();
+    for (const seconds of latenciesS) histogram.record(seconds * 1000);
+    const local = localStatus(catalog, {
+      counters: {},
+      gauges: {},
+      latencyShareWithin: (bound) => histogram.shareWithinSloBound(bound),
+    }).find((status) => status.slo.name === slo.name);
+    expect(local?.sli).toBeCloseTo(1 / 3, 12);
+  });
+
   it("puts 10 s on a bucket boundary, so values below 10 s are exactly the buckets before it", () => {
     const d = latencyDistribution([0.05, 0.3, 9.999, 10, 11, 4000, -0.2]);
     expect(d.bounds).toContain(10);

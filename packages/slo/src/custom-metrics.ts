@@ -68,6 +68,22 @@ export const EVENT_LATENCY_BOUNDS_SECONDS = [
 ] as const;
 
 /**
+ * The explicit bucket `value` falls in, as Cloud Monitoring counts it (google/api/distribution.proto,
+ * Explicit): bucket 0 is (-inf, b0), bucket i is [b(i-1), b(i)), the last is [b(n-1), +inf). Buckets are
+ * lower-inclusive, so a value equal to a bound opens the next bucket: 10.000 s is in [10, 20), outside a
+ * `distribution_cut` range with max 10. The SLI exporter (apps/reconciler) and the workers' local latency
+ * SLI (packages/telemetry) both bucket through this, so "within 10 s" means the same on both sides.
+ */
+export function explicitBucketOf(
+  value: number,
+  bounds: readonly number[] = EVENT_LATENCY_BOUNDS_SECONDS,
+): number {
+  let bucket = 0;
+  while (bucket < bounds.length && value >= (bounds[bucket] as number)) bucket++;
+  return bucket;
+}
+
+/**
  * The SLI exporter (apps/reconciler export-slis) runs once a minute; a run that wants to write a minute
  * may start up to a period late, take up to a minute, and Cloud Monitoring may take a minute more to show
  * the point. So a minute the exporter writes `after` seconds after its end is visible to a reader, at the

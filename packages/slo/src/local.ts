@@ -9,8 +9,12 @@ import { burnRate, sli } from "./math";
 export interface LocalObservations {
   counters: Partial<Record<LocalCounter, number>>;
   gauges: Partial<Record<LocalGauge, number>>;
-  /** Share of events whose publish -> stored latency is at or below `ms` (NaN without events). */
-  latencyShareAtOrBelow: (ms: number) => number;
+  /**
+   * Share of events the latency SLO counts as good for a `distribution_cut` range with max `boundSeconds`:
+   * those in an EVENT_LATENCY_BOUNDS_SECONDS bucket whose upper bound is at most the bound (explicitBucketOf),
+   * as Cloud Monitoring counts the exporter's distribution, so strictly below it (NaN without events).
+   */
+  latencyShareWithin: (boundSeconds: number) => number;
 }
 
 /** One SLO's local status. */
@@ -62,10 +66,10 @@ export function localStatus(catalog: SloCatalog, observed: LocalObservations): L
           : statusOf(slo, sli(good, total), `${good} ${s.local.good} / ${total} ${s.local.total}`),
       );
     } else if (s.kind === "distribution-cut") {
-      const share = observed.latencyShareAtOrBelow(s.range.max * 1000);
+      const share = observed.latencyShareWithin(s.range.max);
       results.set(
         slo.name,
-        statusOf(slo, Number.isNaN(share) ? null : share, `share of events stored within ${s.range.max} s`),
+        statusOf(slo, Number.isNaN(share) ? null : share, `share of events stored in < ${s.range.max} s`),
       );
     } else {
       const value = observed.gauges[s.local.gauge];

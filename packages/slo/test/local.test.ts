@@ -3,13 +3,13 @@ import { fixtureCatalog } from "./helpers";
 
 describe("local SLO status (npm start summary)", () => {
   const catalog = fixtureCatalog();
-  const latency = (ms: number) => (ms >= 10000 ? 0.97 : 0.5);
+  const latency = (boundSeconds: number) => (boundSeconds >= 10 ? 0.97 : 0.5);
 
   test("met, breached, not measured, and the composite from its components", () => {
     const statuses = localStatus(catalog, {
       counters: { validPublished: 10000, validStored: 9995 },
       gauges: {},
-      latencyShareAtOrBelow: latency,
+      latencyShareWithin: latency,
     });
     const by = Object.fromEntries(statuses.map((s) => [s.slo.name, s]));
     expect(by["processing-success"]).toMatchObject({ status: "met", sli: 0.9995 });
@@ -23,7 +23,7 @@ describe("local SLO status (npm start summary)", () => {
     const bad = localStatus(catalog, {
       counters: { validPublished: 10000, validStored: 9000 },
       gauges: { mongodbConnections: 150 },
-      latencyShareAtOrBelow: () => Number.NaN,
+      latencyShareWithin: () => Number.NaN,
     });
     const b = Object.fromEntries(bad.map((s) => [s.slo.name, s]));
     expect(b["processing-success"]?.status).toBe("breached");

@@ -1,7 +1,12 @@
 /**
  * A log-bucketed latency histogram: constant memory whatever the run length (the benchmark's
- * flat-memory goal), about 2% relative error on percentiles, and mergeable across processes.
+ * flat-memory goal), about 2% relative error on percentiles, and mergeable across processes. Next to it,
+ * exact counts per bucket of the cloud's per-event latency distribution (EVENT_LATENCY_BOUNDS_SECONDS),
+ * bucketed at record time by the SLI exporter's own function, so the local latency SLI applies the
+ * cloud's `distribution_cut` rule exactly instead of the log buckets' ~2% approximation.
  */
+// The module, not the package index: workers must not load the catalogue loader and the Monitoring client.
+import { EVENT_LATENCY_BOUNDS_SECONDS, explicitBucketOf } from "@shopstream/slo/src/custom-metrics";
 
 const BUCKETS_PER_DOUBLING = 32;
 const MAX_BUCKET = BUCKETS_PER_DOUBLING * 40; // up to 2^40 ms, far beyond any latency
@@ -11,6 +16,8 @@ export interface HistogramSnapshot {
   count: number;
   sum: number;
   max: number;
+  /** Values per explicit bucket of EVENT_LATENCY_BOUNDS_SECONDS (in seconds), as explicitBucketOf counts them. */
+  sloBuckets: number[];
 }
 
 function bucketOf(valueMs: number): number {
@@ -27,6 +34,7 @@ export class LatencyHistogram {
   private total = 0;
   private sum = 0;
   private maxValue = 0;
+  private sloBuckets = new Array<number>(EVENT_LATENCY_BOUNDS_SECONDS.length + 1).fill(0);
 
   record(valueMs: number): void {
     const value = Math.max(0, valueMs);
@@ -35,6 +43,8 @@ export class LatencyHistogram {
     this.total++;
     this.sum += value;
     if (value > this.maxValue) this.maxValue = value;
+    const sloBucket = explicitBucketOf(value / 1000);
+    this.sloBuckets[sloBucket] = (this.sloBuckets[sloBucket] as number) + 1;
   }
 
   get count(): number {
@@ -54,7 +64,10 @@ export class LatencyHistogram {
     return this.maxValue;
   }
 
-  /** Share of recorded values at or below `thresholdMs` (the latency SLI), by bucket. */
+  /**
+   * Share of recorded values at or below `thresholdMs` by log bucket (about 2% resolution: up to ~10.2 s
+   * counts for 10 s). For percentiles-style summaries; the latency SLI is `shareWithinSloBound`.
+   */
   fractionAtOrBelow(thresholdMs: number): number {
     if (this.total === 0) return Number.NaN;
     const limit = bucketOf(thresholdMs);
@@ -63,8 +76,31 @@ export class LatencyHistogram {
     return good / this.total;
   }
 
+  /**
+   * The latency SLI as Cloud Monitoring computes a `distribution_cut` with range [0, boundSeconds] over the
+   * exporter's distribution: the share of values in buckets whose upper bound is at most `boundSeconds`,
+   * so strictly below it (10.000 s is bad for 10). Exact (counted at record time); NaN without values.
+   */
+  shareWithinSloBound(boundSeconds: number): number {
+    const last = EVENT_LATENCY_BOUNDS_SECONDS.findIndex((bound) => bound === boundSeconds);
+    if (last < 0)
+      throw new Error(
+        `latency SLI bound ${boundSeconds} s is not a bucket bound of EVENT_LATENCY_BOUNDS_SECONDS (${EVENT_LATENCY_BOUNDS_SECONDS.join(", ")}); a distribution_cut range must sit on one`,
+      );
+    if (this.total === 0) return Number.NaN;
+    let good = 0;
+    for (let bucket = 0; bucket <= last; bucket++) good += this.sloBuckets[bucket] as number;
+    return good / this.total;
+  }
+
   snapshot(): HistogramSnapshot {
-    return { counts: Object.fromEntries(this.counts), count: this.total, sum: this.sum, max: this.maxValue };
+    return {
+      counts: Object.fromEntries(this.counts),
+      count: this.total,
+      sum: this.sum,
+      max: this.maxValue,
+      sloBuckets: [...this.sloBuckets],
+    };
   }
 
   merge(snapshot: HistogramSnapshot): void {
@@ -75,6 +111,13 @@ export class LatencyHistogram {
     this.total += snapshot.count;
     this.sum += snapshot.sum;
     this.maxValue = Math.max(this.maxValue, snapshot.max);
+    if (snapshot.sloBuckets.length !== this.sloBuckets.length)
+      throw new Error(
+        `cannot merge a histogram snapshot with ${snapshot.sloBuckets.length} SLO buckets into one with ${this.sloBuckets.length} (different EVENT_LATENCY_BOUNDS_SECONDS)`,
+      );
+    snapshot.sloBuckets.forEach((count, bucket) => {
+      this.sloBuckets[bucket] = (this.sloBuckets[bucket] as number) + count;
+    });
   }
 
   static from(snapshots: HistogramSnapshot[]): LatencyHistogram {

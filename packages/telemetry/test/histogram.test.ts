@@ -29,3 +29,22 @@ describe("LatencyHistogram", () => {
     expect(new LatencyHistogram().percentile(50)).toBeNaN();
   });
 });
+
+describe("LatencyHistogram.shareWithinSloBound (the local latency SLI)", () => {
+  it("applies the cloud's distribution_cut rule exactly: 9.999 s is good, 10.000 s is bad", () => {
+    const histogram = new LatencyHistogram();
+    histogram.record(9_999);
+    histogram.record(10_000);
+    histogram.record(10_150); // inside the log bucket that holds 10 s: the old SLI counted it as good
+    expect(histogram.shareWithinSloBound(10)).toBeCloseTo(1 / 3, 12);
+    expect(histogram.shareWithinSloBound(20)).toBe(1);
+    // the exact counts survive the IPC snapshot and merging across processes and restarts
+    const merged = LatencyHistogram.from([histogram.snapshot(), histogram.snapshot()]);
+    expect(merged.shareWithinSloBound(10)).toBeCloseTo(1 / 3, 12);
+    expect(new LatencyHistogram().shareWithinSloBound(10)).toBeNaN();
+  });
+
+  it("refuses a bound that is not one of the distribution's bucket bounds", () => {
+    expect(() => new LatencyHistogram().shareWithinSloBound(7)).toThrow(/not a bucket bound.*10, 20/);
+  });
+});

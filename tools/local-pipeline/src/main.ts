@@ -104,7 +104,7 @@ function printSummary(summary: PipelineSummary): void {
   const sli = LatencyHistogram.from([t.sliLatency]);
   const exact = LatencyHistogram.from([t.mongoExactLatency]);
   const ms = (h: LatencyHistogram) =>
-    `p50 ${Math.round(h.percentile(50))} ms, p95 ${Math.round(h.percentile(95))} ms, p99 ${Math.round(h.percentile(99))} ms, ${(h.fractionAtOrBelow(10_000) * 100).toFixed(2)}% <= 10 s`;
+    `p50 ${Math.round(h.percentile(50))} ms, p95 ${Math.round(h.percentile(95))} ms, p99 ${Math.round(h.percentile(99))} ms, ${(h.shareWithinSloBound(10) * 100).toFixed(2)}% < 10 s`;
   console.log(
     `latency SLI (MongoDB)    ${ms(sli)} (processed_at - published_at, as in Google Cloud; ${t.latencyUnmeasured} unmeasured, ${t.latencyInvalid} invalid)`,
   );
@@ -136,7 +136,7 @@ function printSloStatus(summary: PipelineSummary): void {
     },
     gauges:
       summary.mongodbConnections === undefined ? {} : { mongodbConnections: summary.mongodbConnections },
-    latencyShareAtOrBelow: (ms) => latency.fractionAtOrBelow(ms),
+    latencyShareWithin: (boundSeconds) => latency.shareWithinSloBound(boundSeconds),
   });
   console.log("\n  SLOs (policies/slo; one run, not a rolling window)");
   for (const line of formatLocalStatus(statuses)) console.log(line);
