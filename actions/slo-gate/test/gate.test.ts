@@ -367,7 +367,10 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
   });
 
   /** A GitHub fake where slo-override is protected like staging/prod and run 4242 has `approvals`. */
-  const github = async (approvals: { login: string; env: string }[], protectedEnv = true) => {
+  const github = async (
+    approvals: { login: string; env: string; state?: "approved" | "rejected" | "pending" }[],
+    protectedEnv = true,
+  ) => {
     const gh = new FakeGitHub({ owner: "acme", repo: "shop" });
     if (protectedEnv) {
       gh.environments.set("slo-override", [
@@ -383,7 +386,7 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
       4242,
       approvals.map((a) => ({
         environments: [a.env],
-        state: "approved" as const,
+        state: a.state ?? ("approved" as const),
         user: { login: a.login, id: 9, type: "User" as const },
         comment: "ok",
       })),
@@ -401,7 +404,10 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
   test("an override is refused when slo-override is not protected or nobody approved it in this run", async () => {
     fake.series.push(...scenarioSeries("fail"));
     const reason = { "override-reason": "P0: checkout is down, fix #123" };
-    const attempt = async (approvals: { login: string; env: string }[], protectedEnv: boolean) => {
+    const attempt = async (
+      approvals: { login: string; env: string; state?: "rejected" }[],
+      protectedEnv: boolean,
+    ) => {
       const { gh, ctx } = await github(approvals, protectedEnv);
       try {
         const r = await evaluate({
@@ -428,6 +434,12 @@ describe("slo-gate against a fake Cloud Monitoring", () => {
       /override was refused: .*no approval recorded for the slo-override environment/,
     );
     expect(unapproved.paths).toContain("/repos/acme/shop/actions/runs/4242/approvals");
+    // a reviewer of slo-override rejected the override in this run: a review, but not an approval
+    const rejected = await attempt([{ login: "bob", env: "slo-override", state: "rejected" }], true);
+    expect(rejected.failed).toMatch(
+      /override was refused: .*no approval recorded for the slo-override environment/,
+    );
+    expect(rejected.report.override).toBeUndefined();
   }, 60_000);
 
   test("target budget exhausted blocks a change; an approved override lets it through, recorded everywhere", async () => {

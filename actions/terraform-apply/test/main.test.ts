@@ -240,11 +240,11 @@ describe("a plan that destroys or replaces data stores needs a protected, approv
       branch_policies: [{ name: "main", type: "branch" }],
     });
   };
-  const approve = (environment: string) =>
+  const approve = (environment: string, state: "approved" | "rejected" = "approved") =>
     fake.runApprovals.set(9, [
       {
         environments: [environment],
-        state: "approved",
+        state,
         user: { login: "dba", id: 5, type: "User" },
         comment: "restore tested",
       },
@@ -282,6 +282,14 @@ describe("a plan that destroys or replaces data stores needs a protected, approv
     expect(summary()).toContain("no approval recorded for the prod-destroy environment");
     expect(summary()).toContain("module.bigquery.google_bigquery_dataset.raw");
     expect(fake.requests.some((r) => r.path.endsWith("/actions/runs/9/approvals"))).toBe(true);
+    expect(existsSync(applied)).toBe(false);
+  });
+
+  it("refuses when this run's only review of prod-destroy rejected it", async () => {
+    protectDestroy();
+    approve("prod-destroy", "rejected");
+    await refusedWith("not-approved");
+    expect(summary()).toContain("no approval recorded for the prod-destroy environment");
     expect(existsSync(applied)).toBe(false);
   });
 
