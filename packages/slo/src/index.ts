@@ -13,4 +13,5 @@ export * from "./load";
 export * from "./local";
 export * from "./math";
 export * from "./report";
+export { declarationJsonSchema, declarationSchema } from "./schema";
 export * from "./terraform";
