@@ -4,6 +4,16 @@
  * with `${...}` templates, heredocs, comments and nested brackets; it does not evaluate expressions.
  * The authoritative parser is OpenTofu (`tofu fmt`/`validate` in tools/terraform/check.sh); this reader
  * exists so that jest can check conventions without any tool installed.
+ *
+ * Why not @cdktf/hcl2json (HashiCorp's HCL parser as WebAssembly; 0.21.0, MPL-2.0, runs offline), evaluated
+ * for issue 14 on terraform/modules/monitoring/variables.tf: its JSON form drops what the callers read —
+ * source lines (failure messages, README rows), the order of blocks and attributes (keys come out sorted),
+ * comments, and how a value was written (a literal `"x"` and an expression are both strings, `var.x` and
+ * `"${var.x}"` are the same `"${var.x}"`; structure.test.ts checks exactly that) — and it is async (every
+ * caller is sync) with a 1.5 s first parse. Its project, CDK for Terraform, was deprecated by HashiCorp in
+ * December 2025 (hashicorp/terraform-cdk#3949, as cited by Homebrew/homebrew-core#258381 "cdktf: deprecate").
+ * A replacement that keeps positions and source text would be a concrete syntax tree (tree-sitter's HCL
+ * grammar); not done.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
