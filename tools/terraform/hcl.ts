@@ -11,9 +11,11 @@
  * comments, and how a value was written (a literal `"x"` and an expression are both strings, `var.x` and
  * `"${var.x}"` are the same `"${var.x}"`; structure.test.ts checks exactly that) — and it is async (every
  * caller is sync) with a 1.5 s first parse. Its project, CDK for Terraform, was deprecated by HashiCorp in
- * December 2025 (hashicorp/terraform-cdk#3949, as cited by Homebrew/homebrew-core#258381 "cdktf: deprecate").
- * A replacement that keeps positions and source text would be a concrete syntax tree (tree-sitter's HCL
- * grammar); not done.
+ * December 2025 (hashicorp/terraform-cdk#3949, as cited by Homebrew/homebrew-core#258381 "cdktf: deprecate");
+ * its community fork @cdktn/hcl2json (0.24.0) has the same JSON form. What would keep positions and source
+ * text is a concrete syntax tree: web-tree-sitter 0.27.1 (MIT) with @tree-sitter-grammars/tree-sitter-hcl
+ * 1.2.0 (Apache-2.0, ships tree-sitter-hcl.wasm; its native peer is optional). Its loading is async, so
+ * every caller in terraform/test would turn async; not done in issue 14.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
