@@ -170,7 +170,7 @@ const distributionCutSli = mapping({
 const compositeSli = mapping({
   kind: z.literal("composite"),
   components: z
-    .array(z.string(), { error: "must be a non-empty list of SLO names" })
+    .array(z.string({ error: "must be an SLO name" }), { error: "must be a non-empty list of SLO names" })
     .min(1, { error: "must be a non-empty list of SLO names" }),
   window: duration().refine((s) => s === 60, { error: "must be 1m (components are evaluated per minute)" }),
   metric: selector(),
@@ -222,7 +222,7 @@ export const envelopeSchema = z.object({
 });
 
 export const sloSpecSchema = mapping({
-  description: z.string().trim().default(""),
+  description: z.string({ error: "must be a string" }).trim().default(""),
   objective: mapping({
     goal: z
       .number({ error: numberRule("a number strictly between 0 and 1") })

@@ -6,7 +6,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
-import { DEFAULT_SLO_DIR } from "../src";
+import { DEFAULT_SLO_DIR, loadSloCatalog, type SloDeclarationError } from "../src";
+import { copyDeclarations } from "./helpers";
 
 const schema = JSON.parse(
   readFileSync(join(DEFAULT_SLO_DIR, "generated", "slo-declaration.schema.json"), "utf8"),
@@ -41,6 +42,29 @@ describe("the generated JSON Schema of policies/slo", () => {
     ]) {
       expect(text).not.toBe(success);
       expect(validate(parse(text))).toBe(false);
+    }
+  });
+});
+
+describe("the loader's messages stay the house's, never zod's defaults", () => {
+  test.each([
+    ["processing-success.yaml", "displayName: Processing success", "displayName: [1]"],
+    ["processing-success.yaml", "description: >-", "description: 42\n  notes: >-"],
+    ["overall-availability.yaml", "components: [", "components: [7, "],
+    ["processing-success.yaml", /resourceLabels:/, "resourceLabels: { Bad: x, ok: 'a\"b' }\n    unused:"],
+    ["error-budget-policy.yaml", "burnRateAlerts:", "burnRateAlerts: 3\n  unused:"],
+  ])("%s: %s -> %s", (file, from, to) => {
+    const dir = copyDeclarations((f, t) => (f === file ? t.replace(from, to) : t));
+    let problems: string[] = [];
+    try {
+      loadSloCatalog(dir);
+    } catch (error) {
+      problems = (error as SloDeclarationError).problems;
+    }
+    expect(problems.length).toBeGreaterThan(0);
+    for (const problem of problems) {
+      expect(problem).not.toMatch(/Invalid input|expected .*, received/);
+      expect(problem).toMatch(/\.yaml: \S+ (must|is|names) /);
     }
   });
 });
