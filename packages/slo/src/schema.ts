@@ -16,6 +16,9 @@ export const API_VERSION = "shopstream.dev/v1";
 /** Cloud Monitoring accepts rolling periods of 1 to 30 days. */
 export const MAX_ROLLING_DAYS = 30;
 
+/** An editor's tooltip for a field (the JSON Schema `description`); the loader ignores it. */
+const doc = <S extends z.ZodType>(schema: S, description: string): S => schema.meta({ description }) as S;
+
 /** `must be <rule>, got <value>`: the one message of every number check, naming what was written. */
 const numberRule = (rule: string) => (issue: { input?: unknown }) =>
   `must be ${rule}, got ${JSON.stringify(issue.input)}`;
@@ -108,10 +111,13 @@ function recordedMetrics(selectors: MetricSelector[], ctx: z.RefinementCtx): voi
 }
 
 const ratioSli = mapping({
-  kind: z.literal("ratio"),
-  good: selector(),
-  total: selector(),
-  local: mapping({ good: oneOf(LOCAL_COUNTERS), total: oneOf(LOCAL_COUNTERS) }).optional(),
+  kind: doc(z.literal("ratio"), "good / total events (request-based SLI)."),
+  good: doc(selector(), "The good events' counter."),
+  total: doc(selector(), "All events' counter."),
+  local: doc(
+    mapping({ good: oneOf(LOCAL_COUNTERS), total: oneOf(LOCAL_COUNTERS) }).optional(),
+    "The local pipeline's counters for the same ratio (npm start summary).",
+  ),
 }).superRefine((sli, ctx) => recordedMetrics([sli.good, sli.total], ctx));
 
 // Cloud Monitoring's windows-based SLIs average (metric_mean_in_range) or sum (metric_sum_in_range) across
@@ -125,20 +131,29 @@ const noAlignerOrReducer = z
   .optional();
 
 const windowsSli = mapping({
-  kind: z.literal("windows-in-range"),
+  kind: doc(z.literal("windows-in-range"), "Share of windows whose value lies in range (windows-based SLI)."),
   metric: selector(),
   aligner: noAlignerOrReducer,
   reducer: noAlignerOrReducer,
-  aggregate: oneOf(["mean", "sum"]),
-  window: duration().refine((s) => s % 60 === 0, { error: "must be whole minutes" }),
+  aggregate: doc(
+    oneOf(["mean", "sum"]),
+    "Across series: mean (metric_mean_in_range) or sum (metric_sum_in_range).",
+  ),
+  window: doc(
+    duration().refine((s) => s % 60 === 0, { error: "must be whole minutes" }),
+    "Window length, whole minutes.",
+  ),
   range: range(),
   local: mapping({ gauge: oneOf(LOCAL_GAUGES) }).optional(),
 }).superRefine((sli, ctx) => recordedMetrics([sli.metric], ctx));
 
 const distributionCutSli = mapping({
-  kind: z.literal("distribution-cut"),
+  kind: doc(
+    z.literal("distribution-cut"),
+    "Events of a DISTRIBUTION metric whose value lies in range (request-based SLI).",
+  ),
   metric: selector(),
-  range: range(),
+  range: doc(range(), "Inclusive; min and max must be bucket bounds of the metric (or min 0)."),
   local: z
     .object(
       {
@@ -168,16 +183,19 @@ const distributionCutSli = mapping({
 });
 
 const compositeSli = mapping({
-  kind: z.literal("composite"),
+  kind: doc(z.literal("composite"), "A minute is good when every component is up in it."),
   components: z
     .array(z.string({ error: "must be an SLO name" }), { error: "must be a non-empty list of SLO names" })
     .min(1, { error: "must be a non-empty list of SLO names" }),
   window: duration().refine((s) => s === 60, { error: "must be 1m (components are evaluated per minute)" }),
   metric: selector(),
-  minuteThreshold: z
-    .number({ error: numberRule("a fraction in (0, 1]") })
-    .gt(0, { error: numberRule("a fraction in (0, 1]"), abort: true })
-    .max(1, { error: numberRule("a fraction in (0, 1]") }),
+  minuteThreshold: doc(
+    z
+      .number({ error: numberRule("a fraction in (0, 1]") })
+      .gt(0, { error: numberRule("a fraction in (0, 1]"), abort: true })
+      .max(1, { error: numberRule("a fraction in (0, 1]") }),
+    "A component is up in a minute when its good/total in that minute is at least this.",
+  ),
 });
 
 const SLI_KINDS = ["ratio", "windows-in-range", "distribution-cut", "composite"] as const;
@@ -217,24 +235,30 @@ export const envelopeSchema = z.object({
     error: (issue) => `must be "${API_VERSION}", got ${JSON.stringify(issue.input)}`,
   }),
   kind: oneOf(["SLO", "ErrorBudgetPolicy"]),
-  metadata: mapping({ name }).loose(),
+  metadata: mapping({ name: doc(name, "Lower-case; becomes the Cloud Monitoring SLO ID.") }).loose(),
   spec: mapping({}).loose(),
 });
 
 export const sloSpecSchema = mapping({
   description: z.string({ error: "must be a string" }).trim().default(""),
   objective: mapping({
-    goal: z
-      .number({ error: numberRule("a number strictly between 0 and 1") })
-      .gt(0, { error: numberRule("a number strictly between 0 and 1"), abort: true })
-      .lt(1, { error: numberRule("a number strictly between 0 and 1") }),
+    goal: doc(
+      z
+        .number({ error: numberRule("a number strictly between 0 and 1") })
+        .gt(0, { error: numberRule("a number strictly between 0 and 1"), abort: true })
+        .lt(1, { error: numberRule("a number strictly between 0 and 1") }),
+      "Share of good events (or minutes), strictly between 0 and 1, e.g. 0.999.",
+    ),
     rollingPeriod: duration().refine((s) => s % 86400 === 0 && s <= MAX_ROLLING_DAYS * 86400, {
       error: `must be whole days from 1d to ${MAX_ROLLING_DAYS}d (Cloud Monitoring's limit)`,
     }),
   }),
   sli,
   alerts: alerts().optional().meta({ description: "Overrides the policy's burnRateAlerts for this SLO." }),
-  runbook: text(/^docs\/runbooks\/[a-z0-9-]+\.md$/),
+  runbook: doc(
+    text(/^docs\/runbooks\/[a-z0-9-]+\.md$/),
+    "Repository path of the runbook the alerts link to.",
+  ),
   neverMeasured: oneOf(["exclude", "fail"]).meta({
     description:
       "No data at all over the rolling period: exclude (NOT MEASURED, left out of the verdict) or fail (blocks).",
