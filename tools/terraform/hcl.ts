@@ -4,6 +4,18 @@
  * with `${...}` templates, heredocs, comments and nested brackets; it does not evaluate expressions.
  * The authoritative parser is OpenTofu (`tofu fmt`/`validate` in tools/terraform/check.sh); this reader
  * exists so that jest can check conventions without any tool installed.
+ *
+ * Why not @cdktf/hcl2json (HashiCorp's HCL parser as WebAssembly; 0.21.0, MPL-2.0, runs offline), evaluated
+ * for issue 14 on terraform/modules/monitoring/variables.tf: its JSON form drops what the callers read —
+ * source lines (failure messages, README rows), the order of blocks and attributes (keys come out sorted),
+ * comments, and how a value was written (a literal `"x"` and an expression are both strings, `var.x` and
+ * `"${var.x}"` are the same `"${var.x}"`; structure.test.ts checks exactly that) — and it is async (every
+ * caller is sync) with a 1.5 s first parse. Its project, CDK for Terraform, was deprecated by HashiCorp in
+ * December 2025 (hashicorp/terraform-cdk#3949, as cited by Homebrew/homebrew-core#258381 "cdktf: deprecate");
+ * its community fork @cdktn/hcl2json (0.24.0) has the same JSON form. What would keep positions and source
+ * text is a concrete syntax tree: web-tree-sitter 0.27.1 (MIT) with @tree-sitter-grammars/tree-sitter-hcl
+ * 1.2.0 (Apache-2.0, ships tree-sitter-hcl.wasm; its native peer is optional). Its loading is async, so
+ * every caller in terraform/test would turn async; not done in issue 14.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";

@@ -14,7 +14,9 @@
  * its end. A reset's new start must be at least a millisecond after the previous point's end (Cloud
  * Monitoring API reference, TimeInterval), and back-to-back windows share that instant.
  */
+
 import type { protos } from "@google-cloud/monitoring";
+import { EVENT_LATENCY_BOUNDS_SECONDS } from "./buckets";
 
 type TimeSeries = protos.google.monitoring.v3.ITimeSeries;
 
@@ -60,28 +62,6 @@ const STORE: CustomMetricLabel = {
   description: "Which store the figure is about: mongodb (raw events) or bigquery (warehouse events).",
   values: ["mongodb", "bigquery"],
 };
-
-/** Explicit histogram bounds (seconds) of the per-event latency distribution; 10 s is a bound, so the
- * latency SLO's `distribution_cut` range [0, 10] is exact at a bucket edge. */
-export const EVENT_LATENCY_BOUNDS_SECONDS = [
-  0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600,
-] as const;
-
-/**
- * The explicit bucket `value` falls in, as Cloud Monitoring counts it (google/api/distribution.proto,
- * Explicit): bucket 0 is (-inf, b0), bucket i is [b(i-1), b(i)), the last is [b(n-1), +inf). Buckets are
- * lower-inclusive, so a value equal to a bound opens the next bucket: 10.000 s is in [10, 20), outside a
- * `distribution_cut` range with max 10. The SLI exporter (apps/reconciler) and the workers' local latency
- * SLI (packages/telemetry) both bucket through this, so "within 10 s" means the same on both sides.
- */
-export function explicitBucketOf(
-  value: number,
-  bounds: readonly number[] = EVENT_LATENCY_BOUNDS_SECONDS,
-): number {
-  let bucket = 0;
-  while (bucket < bounds.length && value >= (bounds[bucket] as number)) bucket++;
-  return bucket;
-}
 
 /**
  * The SLI exporter (apps/reconciler export-slis) runs once a minute; a run that wants to write a minute

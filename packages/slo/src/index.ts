@@ -1,5 +1,6 @@
 /** SLOs as code: the declarations in policies/slo and everything computed from them. */
 export * from "./audit";
+export * from "./buckets";
 export * from "./builtin-metrics";
 export * from "./cloud";
 export * from "./custom-metrics";
@@ -13,4 +14,5 @@ export * from "./load";
 export * from "./local";
 export * from "./math";
 export * from "./report";
+export { declarationJsonSchema, declarationSchema } from "./schema";
 export * from "./terraform";

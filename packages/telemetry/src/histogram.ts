@@ -5,8 +5,9 @@
  * bucketed at record time by the SLI exporter's own function, so the local latency SLI applies the
  * cloud's `distribution_cut` rule exactly instead of the log buckets' ~2% approximation.
  */
-// The module, not the package index: workers must not load the catalogue loader and the Monitoring client.
-import { EVENT_LATENCY_BOUNDS_SECONDS, explicitBucketOf } from "@shopstream/slo/src/custom-metrics";
+// The bucket rule's own entry, not the package index: workers must not load the catalogue loader and the
+// Monitoring client.
+import { EVENT_LATENCY_BOUNDS_SECONDS, explicitBucketOf } from "@shopstream/slo/buckets";
 
 const BUCKETS_PER_DOUBLING = 32;
 const MAX_BUCKET = BUCKETS_PER_DOUBLING * 40; // up to 2^40 ms, far beyond any latency

@@ -96,16 +96,40 @@ export class InstallInterrupted extends Error {
   }
 }
 
+/** What every phase of a run shares. */
+interface Run {
+  options: PipelineOptions;
+  print: (line: string) => void;
+  supervisor: Supervisor;
+  installs: Installs;
+  started: number;
+  runDir: string;
+}
+
+type PipelineConfig = ReturnType<typeof readPipelineConfig>;
+const readPipelineConfig = (env: NodeJS.ProcessEnv) =>
+  readConfig({ ...PUBSUB, ...MONGODB, ...BIGQUERY }, env);
+
+/**
+ * The whole run, in phases: Pub/Sub up and provisioned, workers started as their stores arrive, the
+ * producer, the drain, the workers stopped, the summary. Everything it started is stopped before it returns.
+ */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineSummary> {
   const { print } = options;
-  const started = Date.now();
-  const elapsed = () => `+${Math.round((Date.now() - started) / 1000)} s`;
   const installs = new Installs(options.installer ?? (async () => {}), ["pubsub", "mongodb", "bigquery"]);
   const installTicker = setInterval(() => {
     const pending = installs.describePending();
     if (pending) print(`${pending}`);
   }, 15000);
   const supervisor = new Supervisor((line) => print(`! ${line}`));
+  const run: Run = {
+    options,
+    print,
+    supervisor,
+    installs,
+    started: Date.now(),
+    runDir: RUN_DIR(options.profile),
+  };
   const killOnExit = () => {
     supervisor.killAllNow();
     installs.cancel();
@@ -113,175 +137,14 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
   process.once("exit", killOnExit);
   let stack: Stack | undefined;
   try {
-    // Pub/Sub holds the events: the producer needs only it, and every event waits in its subscriptions
-    // until the worker that stores it starts.
-    await abortable(installs.ready("pubsub"), [options.signal, options.forceSignal]);
-    print(`starting the Pub/Sub emulator (profile ${options.profile})...`);
-    stack = await startStack({
-      profile: options.profile,
-      fresh: options.fresh,
-      services: ["pubsub"],
-      log: (l) => print(`  ${l}`),
-    });
-    const running: Stack = stack;
-    // The clients in this process (provisioning, summary) and the children read the same variables.
-    Object.assign(process.env, running.env);
-    const env = { ...process.env, LOG_FORMAT: "json" };
-    const config = readConfig({ ...PUBSUB, ...MONGODB, ...BIGQUERY }, env);
-    const pubsub = new PubSub({ projectId: running.env.GOOGLE_CLOUD_PROJECT });
-    print("provisioning topic, subscriptions and dead-letter topics...");
-    await ensurePubSubTopology(pubsub, {
-      topic: config.EVENTS_TOPIC,
-      subscriptions: [config.INGESTION_SUBSCRIPTION, config.ANALYTICS_SUBSCRIPTION],
-      delivery: { ...PLATFORM_NAMES.delivery, maxDeliveryAttempts: config.MAX_DELIVERY_ATTEMPTS },
-    });
-    await pubsub.close();
-    // An install that already failed stops the run before anything is published.
-    if (installs.failure) throw installs.failure;
-
-    const runDir = RUN_DIR(options.profile);
-    // Each worker: wait for its store's install, start the store, then the worker (which creates its
-    // collections or tables on start). A failure is kept and stops the run at the next check.
-    let startFailure: Error | undefined;
-    const workerStarted: Record<WorkerName, Promise<void>> = {} as Record<WorkerName, Promise<void>>;
-    for (const worker of WORKERS) {
-      const store = WORKER_STORE[worker];
-      if (installs.isPending(store))
-        print(`${worker} worker waits for ${store}: ${installs.describePending() ?? "installing"}`);
-      workerStarted[worker] = installs
-        .ready(store)
-        .then(async () => {
-          if (startFailure || options.forceSignal?.aborted) return;
-          print(`${store} installed (${elapsed()}): starting it, then the ${worker} worker`);
-          await running.add([store]);
-          supervisor.start({
-            name: worker,
-            script: ENTRY[worker],
-            env,
-            restart: true,
-            logFile: `${runDir}/${worker}.log`,
-          });
-        })
-        .catch((error: unknown) => {
-          startFailure ??= error instanceof Error ? error : new Error(String(error));
-        });
-    }
-    const check = () => {
-      if (startFailure) throw startFailure;
-      for (const name of WORKERS) {
-        if (
-          supervisor.snapshot(name) === undefined &&
-          supervisor.restarts(name) > 2 &&
-          !supervisor.isRunning(name)
-        )
-          throw new Error(`${name} worker keeps failing to start; see ${runDir}/${name}.log`);
-      }
-    };
-
-    print(
-      `producing for ${options.durationS}s at ${options.rate} events/s (seed ${options.seed}, faults ${options.faults}); ` +
-        "each worker starts as soon as its store is ready, the subscriptions keep the events until then",
-    );
-    supervisor.start({
-      name: "producer",
-      script: ENTRY.producer,
-      args: [
-        "--duration",
-        String(options.durationS),
-        "--rate",
-        String(options.rate),
-        "--seed",
-        String(options.seed),
-        "--faults",
-        options.faults,
-      ],
-      env,
-      restart: false,
-      logFile: `${runDir}/producer.log`,
-    });
-    const producerDone = supervisor.waitForExit("producer");
-    let producerExited = false;
-    void producerDone.then(() => {
-      producerExited = true;
-    });
-    const ticker = setInterval(
-      () => print(progressLine(Date.now() - started, totals(supervisor))),
-      options.progressEveryMs,
-    );
-    const sampler = setInterval(() => options.onSample?.(supervisor, Date.now() - started), 1000);
-    let outcome: DrainOutcome;
-    try {
-      while (!producerExited && !options.signal?.aborted && !options.forceSignal?.aborted) {
-        check();
-        await sleep(100);
-      }
-      if (!producerExited) {
-        print("interrupted: stopping the producer; the workers keep going until everything is stored...");
-        await supervisor.stop("producer", options.forceSignal?.aborted ? 0 : 10000);
-      }
-      const code = await producerDone;
-      if (code !== 0 && !options.signal?.aborted)
-        print(`! producer exited with code ${code}; see ${runDir}/producer.log`);
-      // Nothing is drained before both workers run: wait for the installs still under way.
-      const allStarted = Promise.all(WORKERS.map((w) => workerStarted[w]));
-      let workersUp = false;
-      void allStarted.then(() => {
-        workersUp = true;
-      });
-      if (installs.isPending("mongodb") || installs.isPending("bigquery"))
-        print("the producer is done; the events wait in Pub/Sub for the workers still to start");
-      while (!workersUp && !options.forceSignal?.aborted) {
-        check();
-        await sleep(100);
-      }
-      check();
-      // Let the producer's last metrics message arrive: the backlog is published minus acked.
-      await sleep(200);
-      clearInterval(ticker);
-      outcome = options.forceSignal?.aborted
-        ? { drained: false, reason: "forced", abandoned: backlogOf(totals(supervisor)) }
-        : await drainBacklogs({
-            backlog: () => backlogOf(totals(supervisor)),
-            ...(options.forceSignal ? { force: options.forceSignal } : {}),
-            stallTimeoutMs: options.drainTimeoutMs,
-            progressEveryMs: options.progressEveryMs,
-            print,
-          });
-    } finally {
-      clearInterval(ticker);
-      clearInterval(sampler);
-    }
-    if (!outcome.drained && outcome.reason === "forced") {
-      print(`stopping now: abandoning ${describeBacklog(outcome.abandoned)} still in the subscriptions`);
-      supervisor.killAllNow();
-      throw new RunAbandoned(outcome.abandoned);
-    }
-    if (!outcome.drained) {
-      print(
-        `! the backlog has not shrunk for ${Math.round(options.drainTimeoutMs / 1000)} s; giving up on ${describeBacklog(outcome.abandoned)}`,
-      );
-    }
+    stack = await startPubSub(run);
+    const { env, config } = await provisionPubSub(run, stack);
+    const workers = startWorkersAsStoresArrive(run, stack, env);
+    await produceAndDrain(run, env, workers);
     const final = totals(supervisor);
-    print(progressLine(Date.now() - started, final));
-    print("stopping workers (SIGTERM: they finish in-flight work; analytics refreshes the aggregates)...");
-    const stopped = supervisor.stopAll(120000);
-    const forced = new Promise<"forced">((resolve) => {
-      if (options.forceSignal?.aborted) resolve("forced");
-      options.forceSignal?.addEventListener("abort", () => resolve("forced"), { once: true });
-    });
-    const codes = await Promise.race([stopped, forced]);
-    if (codes === "forced") {
-      print("stopping now: the workers are killed before they finish (aggregates may be stale)");
-      supervisor.killAllNow();
-      throw new RunAbandoned(backlogOf(totals(supervisor)));
-    }
-    const aggregatesRefreshed = codes.analytics === 0;
-    print(
-      aggregatesRefreshed
-        ? "aggregates refreshed"
-        : `! the analytics worker exited with ${codes.analytics}: aggregates may be stale (see ${runDir}/analytics.log)`,
-    );
-    const summary = await summarize(running, config, final, started);
+    print(progressLine(Date.now() - run.started, final));
+    const aggregatesRefreshed = await stopWorkers(run);
+    const summary = await summarize(stack, config, final, run.started);
     return { ...summary, aggregatesRefreshed };
   } finally {
     clearInterval(installTicker);
@@ -293,6 +156,221 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
       await stack.stop();
     }
   }
+}
+
+/**
+ * Phase 1: the Pub/Sub emulator, as soon as its install is ready. Pub/Sub holds the events: the producer
+ * needs only it, and every event waits in its subscriptions until the worker that stores it starts.
+ */
+async function startPubSub({ options, print, installs }: Run): Promise<Stack> {
+  await abortable(installs.ready("pubsub"), [options.signal, options.forceSignal]);
+  print(`starting the Pub/Sub emulator (profile ${options.profile})...`);
+  return startStack({
+    profile: options.profile,
+    fresh: options.fresh,
+    services: ["pubsub"],
+    log: (l) => print(`  ${l}`),
+  });
+}
+
+/** Phase 2: the topic, subscriptions and dead-letter topics, as Terraform provisions them in the cloud. */
+async function provisionPubSub(
+  { print, installs }: Run,
+  stack: Stack,
+): Promise<{ env: NodeJS.ProcessEnv; config: PipelineConfig }> {
+  // The clients in this process (provisioning, summary) and the children read the same variables.
+  Object.assign(process.env, stack.env);
+  const env = { ...process.env, LOG_FORMAT: "json" };
+  const config = readPipelineConfig(env);
+  const pubsub = new PubSub({ projectId: stack.env.GOOGLE_CLOUD_PROJECT });
+  print("provisioning topic, subscriptions and dead-letter topics...");
+  await ensurePubSubTopology(pubsub, {
+    topic: config.EVENTS_TOPIC,
+    subscriptions: [config.INGESTION_SUBSCRIPTION, config.ANALYTICS_SUBSCRIPTION],
+    delivery: { ...PLATFORM_NAMES.delivery, maxDeliveryAttempts: config.MAX_DELIVERY_ATTEMPTS },
+  });
+  await pubsub.close();
+  // An install that already failed stops the run before anything is published.
+  if (installs.failure) throw installs.failure;
+  return { env, config };
+}
+
+interface Workers {
+  /** Resolves once both workers run (or could not start: see check). */
+  allStarted: Promise<void>;
+  /** Throws when a worker could not start, or keeps dying before its first report. */
+  check: () => void;
+}
+
+/**
+ * Phase 3: each worker waits for its store's install, starts the store, then the worker (which creates
+ * its collections or tables on start). A failure is kept and stops the run at the next check.
+ */
+function startWorkersAsStoresArrive(run: Run, stack: Stack, env: NodeJS.ProcessEnv): Workers {
+  const { options, print, installs, supervisor, runDir } = run;
+  const elapsed = () => `+${Math.round((Date.now() - run.started) / 1000)} s`;
+  let startFailure: Error | undefined;
+  const started = WORKERS.map((worker) => {
+    const store = WORKER_STORE[worker];
+    if (installs.isPending(store))
+      print(`${worker} worker waits for ${store}: ${installs.describePending() ?? "installing"}`);
+    return installs
+      .ready(store)
+      .then(async () => {
+        if (startFailure || options.forceSignal?.aborted) return;
+        print(`${store} installed (${elapsed()}): starting it, then the ${worker} worker`);
+        await stack.add([store]);
+        supervisor.start({
+          name: worker,
+          script: ENTRY[worker],
+          env,
+          restart: true,
+          logFile: `${runDir}/${worker}.log`,
+        });
+      })
+      .catch((error: unknown) => {
+        startFailure ??= error instanceof Error ? error : new Error(String(error));
+      });
+  });
+  const check = () => {
+    if (startFailure) throw startFailure;
+    for (const name of WORKERS) {
+      if (
+        supervisor.snapshot(name) === undefined &&
+        supervisor.restarts(name) > 2 &&
+        !supervisor.isRunning(name)
+      )
+        throw new Error(`${name} worker keeps failing to start; see ${runDir}/${name}.log`);
+    }
+  };
+  return { allStarted: Promise.all(started).then(() => {}), check };
+}
+
+/**
+ * Phases 4 and 5, with a progress line throughout: the producer runs to its end (or to a Ctrl-C), then,
+ * once both workers run, the backlogs drain. A second Ctrl-C abandons the backlog (RunAbandoned).
+ */
+async function produceAndDrain(run: Run, env: NodeJS.ProcessEnv, workers: Workers): Promise<DrainOutcome> {
+  const { options, print, supervisor } = run;
+  print(
+    `producing for ${options.durationS}s at ${options.rate} events/s (seed ${options.seed}, faults ${options.faults}); ` +
+      "each worker starts as soon as its store is ready, the subscriptions keep the events until then",
+  );
+  const ticker = setInterval(
+    () => print(progressLine(Date.now() - run.started, totals(supervisor))),
+    options.progressEveryMs,
+  );
+  const sampler = setInterval(() => options.onSample?.(supervisor, Date.now() - run.started), 1000);
+  let outcome: DrainOutcome;
+  try {
+    await produce(run, env, workers);
+    await waitForWorkers(run, workers);
+    // Let the producer's last metrics message arrive: the backlog is published minus acked.
+    await sleep(200);
+    clearInterval(ticker);
+    outcome = options.forceSignal?.aborted
+      ? { drained: false, reason: "forced", abandoned: backlogOf(totals(supervisor)) }
+      : await drainBacklogs({
+          backlog: () => backlogOf(totals(supervisor)),
+          ...(options.forceSignal ? { force: options.forceSignal } : {}),
+          stallTimeoutMs: options.drainTimeoutMs,
+          progressEveryMs: options.progressEveryMs,
+          print,
+        });
+  } finally {
+    clearInterval(ticker);
+    clearInterval(sampler);
+  }
+  if (!outcome.drained && outcome.reason === "forced") {
+    print(`stopping now: abandoning ${describeBacklog(outcome.abandoned)} still in the subscriptions`);
+    supervisor.killAllNow();
+    throw new RunAbandoned(outcome.abandoned);
+  }
+  if (!outcome.drained) {
+    print(
+      `! the backlog has not shrunk for ${Math.round(options.drainTimeoutMs / 1000)} s; giving up on ${describeBacklog(outcome.abandoned)}`,
+    );
+  }
+  return outcome;
+}
+
+/** Phase 4: the producer, until it ends by itself or a Ctrl-C stops it. */
+async function produce(run: Run, env: NodeJS.ProcessEnv, workers: Workers): Promise<void> {
+  const { options, print, supervisor, runDir } = run;
+  supervisor.start({
+    name: "producer",
+    script: ENTRY.producer,
+    args: [
+      "--duration",
+      String(options.durationS),
+      "--rate",
+      String(options.rate),
+      "--seed",
+      String(options.seed),
+      "--faults",
+      options.faults,
+    ],
+    env,
+    restart: false,
+    logFile: `${runDir}/producer.log`,
+  });
+  const producerDone = supervisor.waitForExit("producer");
+  let producerExited = false;
+  void producerDone.then(() => {
+    producerExited = true;
+  });
+  while (!producerExited && !options.signal?.aborted && !options.forceSignal?.aborted) {
+    workers.check();
+    await sleep(100);
+  }
+  if (!producerExited) {
+    print("interrupted: stopping the producer; the workers keep going until everything is stored...");
+    await supervisor.stop("producer", options.forceSignal?.aborted ? 0 : 10000);
+  }
+  const code = await producerDone;
+  if (code !== 0 && !options.signal?.aborted)
+    print(`! producer exited with code ${code}; see ${runDir}/producer.log`);
+}
+
+/** Nothing is drained before both workers run: wait for the installs still under way. */
+async function waitForWorkers({ options, print, installs }: Run, workers: Workers): Promise<void> {
+  let workersUp = false;
+  void workers.allStarted.then(() => {
+    workersUp = true;
+  });
+  if (installs.isPending("mongodb") || installs.isPending("bigquery"))
+    print("the producer is done; the events wait in Pub/Sub for the workers still to start");
+  while (!workersUp && !options.forceSignal?.aborted) {
+    workers.check();
+    await sleep(100);
+  }
+  workers.check();
+}
+
+/**
+ * Phase 6: SIGTERM to the workers (they finish in-flight work; analytics refreshes the aggregates).
+ * Returns whether the aggregates were refreshed; a second Ctrl-C kills them (RunAbandoned).
+ */
+async function stopWorkers({ options, print, supervisor, runDir }: Run): Promise<boolean> {
+  print("stopping workers (SIGTERM: they finish in-flight work; analytics refreshes the aggregates)...");
+  const stopped = supervisor.stopAll(120000);
+  const forced = new Promise<"forced">((resolve) => {
+    if (options.forceSignal?.aborted) resolve("forced");
+    options.forceSignal?.addEventListener("abort", () => resolve("forced"), { once: true });
+  });
+  const codes = await Promise.race([stopped, forced]);
+  if (codes === "forced") {
+    print("stopping now: the workers are killed before they finish (aggregates may be stale)");
+    supervisor.killAllNow();
+    throw new RunAbandoned(backlogOf(totals(supervisor)));
+  }
+  const aggregatesRefreshed = codes.analytics === 0;
+  print(
+    aggregatesRefreshed
+      ? "aggregates refreshed"
+      : `! the analytics worker exited with ${codes.analytics}: aggregates may be stale (see ${runDir}/analytics.log)`,
+  );
+  return aggregatesRefreshed;
 }
 
 async function summarize(

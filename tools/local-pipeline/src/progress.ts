@@ -35,7 +35,8 @@ export interface PipelineTotals {
   restarts: number;
 }
 
-export function totals(supervisor: Supervisor): PipelineTotals {
+/** Totals of the three stages, from what the supervisor holds (counters and histograms across restarts). */
+export function totals(supervisor: Pick<Supervisor, "counters" | "latency" | "restarts">): PipelineTotals {
   const producer = supervisor.counters("producer");
   const ingestion = supervisor.counters("ingestion");
   const analytics = supervisor.counters("analytics");

@@ -35,7 +35,14 @@ export class Supervisor {
   private readonly children = new Map<string, Child>();
   private readonly histograms = new Map<string, LatencyHistogram>();
 
-  constructor(private readonly onEvent: (line: string) => void = () => {}) {}
+  /**
+   * `onEvent` hears restarts; `restartDelayMs` is the pause before a crashed worker starts again (a worker
+   * that fails at once is not restarted in a tight loop).
+   */
+  constructor(
+    private readonly onEvent: (line: string) => void = () => {},
+    private readonly restartDelayMs = 1000,
+  ) {}
 
   start(spec: ChildSpec, base: Record<string, number> = {}, restarts = 0): void {
     mkdirSync(dirname(spec.logFile), { recursive: true });
@@ -68,7 +75,7 @@ export class Supervisor {
       this.onEvent(`${spec.name} exited (${signal ?? `code ${code}`}); restarting (see ${spec.logFile})`);
       this.keepHistogram(entry);
       const totals = this.counters(spec.name);
-      setTimeout(() => this.start(spec, totals, restarts + 1), 1000);
+      setTimeout(() => this.start(spec, totals, restarts + 1), this.restartDelayMs);
     });
     this.children.set(spec.name, entry);
   }

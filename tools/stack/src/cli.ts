@@ -5,41 +5,68 @@
  * down:   stops the services recorded in the profile's pid files (data kept).
  * status: pid, port and health of each service.
  */
+import { parseArgs as parseArgv } from "node:util";
 import { PROFILES, type Profile } from "./ports";
 import { formatEnv, stackStatus, startStack, stopProfile } from "./stack";
 
-function usage(): never {
-  console.error("usage: tsx tools/stack/src/cli.ts up|down|status [--profile dev|test|bench] [--fresh]");
-  process.exit(2);
+const USAGE = "usage: tsx tools/stack/src/cli.ts up|down|status [--profile dev|test|bench] [--fresh]";
+const COMMANDS = ["up", "down", "status"] as const;
+
+/** A command line the CLI cannot run; the message says what is wrong. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(`${message}\n${USAGE}`);
+    this.name = "UsageError";
+  }
 }
 
+const parseStrict = (args: string[]) =>
+  parseArgv({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { profile: { type: "string", default: "dev" }, fresh: { type: "boolean", default: false } },
+  });
+
+/** The command line (node:util parseArgs, strict: an unknown flag or a missing value is an error). */
 export function parseArgs(argv: string[]): {
-  command: "up" | "down" | "status";
+  command: (typeof COMMANDS)[number];
   profile: Profile;
   fresh: boolean;
 } {
-  const [command, ...rest] = argv;
-  if (command !== "up" && command !== "down" && command !== "status") usage();
-  let profile: Profile = "dev";
-  let fresh = false;
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i] ?? "";
-    const value = a.startsWith("--profile=")
-      ? a.slice("--profile=".length)
-      : a === "--profile"
-        ? rest[++i]
-        : undefined;
-    if (value !== undefined) {
-      if (!PROFILES.includes(value as Profile)) usage();
-      profile = value as Profile;
-    } else if (a === "--fresh") fresh = true;
-    else usage();
+  let parsed: ReturnType<typeof parseStrict>;
+  try {
+    parsed = parseStrict(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
-  return { command, profile, fresh };
+  const [command, ...extra] = parsed.positionals;
+  if (!COMMANDS.includes(command as (typeof COMMANDS)[number]))
+    throw new UsageError(
+      command === undefined
+        ? "no command given"
+        : `unknown command "${command}" (expected ${COMMANDS.join(", ")})`,
+    );
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const profile = parsed.values.profile;
+  if (!PROFILES.includes(profile as Profile))
+    throw new UsageError(`unknown profile "${profile}" (expected ${PROFILES.join(", ")})`);
+  return {
+    command: command as (typeof COMMANDS)[number],
+    profile: profile as Profile,
+    fresh: parsed.values.fresh,
+  };
 }
 
 async function main(): Promise<void> {
-  const { command, profile, fresh } = parseArgs(process.argv.slice(2));
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+  const { command, profile, fresh } = args;
   if (command === "status") {
     for (const s of await stackStatus(profile)) {
       const state = s.running ? (s.healthy ? "running, healthy" : "running, NOT answering") : "stopped";

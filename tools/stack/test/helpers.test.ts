@@ -1,4 +1,4 @@
-import { parseArgs } from "../src/cli";
+import { parseArgs, UsageError } from "../src/cli";
 import {
   DEFAULT_PORTS,
   formatEnv,
@@ -114,5 +114,20 @@ describe("cli arguments", () => {
       profile: "bench",
       fresh: true,
     });
+  });
+});
+
+describe("cli arguments that cannot run", () => {
+  it.each([
+    [[], /no command given/],
+    [["start"], /unknown command "start" \(expected up, down, status\)/],
+    [["up", "--profil", "test"], /Unknown option '--profil'/],
+    [["up", "--profile"], /Option '--profile <value>' argument missing/],
+    [["up", "--profile", "prod"], /unknown profile "prod" \(expected dev, test, bench\)/],
+    [["up", "down"], /unexpected argument "down"/],
+  ])("%j is refused with a reason and the usage line", (argv, reason) => {
+    expect(() => parseArgs(argv)).toThrow(UsageError);
+    expect(() => parseArgs(argv)).toThrow(reason);
+    expect(() => parseArgs(argv)).toThrow(/usage: tsx tools\/stack\/src\/cli\.ts up\|down\|status/);
   });
 });
