@@ -2,14 +2,14 @@
  * An approval that only counts when the environment granting it really gates it. GitHub creates an
  * environment a job names on the fly, without any protection, so a fork that never created it (or whose
  * administrators may bypass it) would have an "approval" nobody gave. The environment must pass the apply
- * gate's check (verify.ts checkProtection: required reviewers, self-review prevented, no administrator bypass,
+ * gate's check (protection.ts checkProtection: required reviewers, self-review prevented, no administrator bypass,
  * the deploy branch only), and this run must have an approval recorded for it ("Get the review history for a
  * workflow run", GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals, schema `environment-approvals`).
  * Used for `<target>-destroy` (data loss, terraform-apply) and `slo-override` (actions/slo-gate).
  */
-import type { Octokit, Repo } from "../../terraform-plan/src/github";
+import type { Octokit, Repo } from "./client";
 import { environmentSettings } from "./environment";
-import { checkProtection, Refusal } from "./verify";
+import { checkProtection, Refusal } from "./protection";
 
 /** Where to check: the repository, this workflow run, and the branch promotions deploy from. */
 export interface ApprovalContext {

@@ -1,6 +1,8 @@
 /**
- * The entry point every action's src/index.ts calls: runs the action's `run()` so that every failure path
- * ends in exactly one actionable `::error::` line and exit code 1, never in a Node crash.
+ * The error boundary of every action. `src/index.ts` of an action calls {@link runAction}, which runs the
+ * action's `run()` so that every failure path ends in exactly one actionable `::error::` line and exit code 1,
+ * never in a Node crash; `run()` itself is wrapped in {@link failureBoundary} so that tests calling it directly
+ * see the same one error line.
  *   - a rejection or exception that escapes `run()` (a client library's background promise, such as the
  *     Google auth lookup of a gRPC stub created before the action failed) is reported once, not as a stack
  *     trace; once the action has failed, later ones are logged as plain lines;
@@ -26,6 +28,26 @@ export function explain(error: unknown): string {
   const message = (error instanceof Error ? error.message : String(error)).trim() || "unknown error";
   const hint = HINTS.find(([re]) => re.test(message))?.[1];
   return hint && !message.includes(hint) ? `${message} (${hint})` : message;
+}
+
+/**
+ * Wraps an action's `run`: whatever it throws becomes one `core.setFailed` line, `prefix` first (an action
+ * name, or "" where the message names its input), `describe` turning the error into words (default: its
+ * message), then {@link explain}'s hint. Tests call the wrapped `run` directly; the bundle calls it through
+ * {@link runAction}.
+ */
+export function failureBoundary<Args extends unknown[]>(
+  body: (...args: Args) => Promise<void>,
+  options: { prefix?: string; describe?: (error: unknown) => string } = {},
+): (...args: Args) => Promise<void> {
+  const prefix = options.prefix ? `${options.prefix}: ` : "";
+  return async (...args: Args) => {
+    try {
+      await body(...args);
+    } catch (error) {
+      core.setFailed(`${prefix}${explain(options.describe ? new Error(options.describe(error)) : error)}`);
+    }
+  };
 }
 
 /** How long open handles may keep the process alive after `run()` has finished. */
