@@ -10,6 +10,7 @@ export * from "./github/environment";
 export * from "./github/protection";
 export * from "./github/pull-request";
 export * from "./inputs";
+export * from "./markdown";
 export * from "./run";
 export * from "./summary";
 export * from "./terraform/defaults";

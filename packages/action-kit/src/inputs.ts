@@ -25,7 +25,10 @@ export class InputProblem extends Error {
 export interface InputSpec<T> {
   /** Turns the trimmed value into the action's value; throws an {@link InputProblem} (or any Error) saying what is wrong. */
   parse: (raw: string) => T;
-  /** The input must not be empty; a string says what to pass, e.g. "the plan job's plan-sha256 output". */
+  /**
+   * The input must not be empty. `true` complains "input <name> is required"; a string is the whole complaint
+   * after the name, saying what to pass, e.g. "is required: meta.json of the plan artifact".
+   */
   required?: true | string;
   /** The action.yml default, applied when the input is empty (unless {@link keepEmpty}). */
   default?: string;
@@ -33,11 +36,27 @@ export interface InputSpec<T> {
   keepEmpty?: boolean;
   /** Registered with `core.setSecret` before anything is parsed or logged; never shown in an error. */
   secret?: boolean;
+  /** No longer in action.yml: any value is refused with what to do instead ({@link removedInput}). */
+  removed?: true;
 }
 
 /** Declares one input (keeps the parser's type). */
 export function input<T>(spec: InputSpec<T>): InputSpec<T> {
   return spec;
+}
+
+/**
+ * An input that was removed: the runner still passes a value a workflow sets (with a warning), so the
+ * workflow gets `why` as an error instead of a silently ignored input.
+ */
+export function removedInput(why: string): InputSpec<undefined> {
+  return {
+    parse: (raw) => {
+      if (raw) throw new InputProblem(`was removed: ${why}`);
+      return undefined;
+    },
+    removed: true,
+  };
 }
 
 /** The inputs of one action, by their action.yml names. */
@@ -56,12 +75,18 @@ function camelCase(name: string): string {
   return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
+/** A runner expression such as `${{ github.token }}` is the runner's to evaluate, never a value. */
+function appliesDefault(spec: InputSpec<unknown>): boolean {
+  return !spec.keepEmpty && spec.default !== undefined && !spec.default.includes("${{");
+}
+
 /** `core.getInput`, the reader's default. */
 export const actionInput: InputGetter = (name) => core.getInput(name);
 
 /**
  * Reads every input of `table`. `check` adds the problems that involve several inputs (each a sentence
- * starting with the input's name, like a parser's). Throws one error listing every problem.
+ * starting with the input's name, like a parser's); it sees `undefined` for an input that did not parse, so
+ * that every problem is listed at once. Throws one error listing every problem.
  */
 export function readInputs<T extends InputTable>(
   table: T,
@@ -72,14 +97,14 @@ export function readInputs<T extends InputTable>(
   for (const [name, spec] of Object.entries(table)) {
     const value = get(name).trim();
     if (spec.secret && value) core.setSecret(value);
-    raw[name] = value === "" && !spec.keepEmpty && spec.default !== undefined ? spec.default : value;
+    raw[name] = value === "" && appliesDefault(spec) ? (spec.default as string) : value;
   }
   const problems: string[] = [];
   const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(table)) {
     const value = raw[name] ?? "";
     if (value === "" && spec.required) {
-      problems.push(`${name} is required${spec.required === true ? "" : `: ${spec.required}`}`);
+      problems.push(`${name} ${spec.required === true ? "is required" : spec.required}`);
       continue;
     }
     try {
@@ -89,7 +114,7 @@ export function readInputs<T extends InputTable>(
       problems.push(`${name}${message.startsWith(":") ? "" : " "}${message}`);
     }
   }
-  if (problems.length === 0 && check) problems.push(...check(values as InputValues<T>));
+  if (check) problems.push(...check(values as InputValues<T>));
   if (problems.length) throw new Error(`invalid inputs:\n- input ${problems.join("\n- input ")}`);
   return values as InputValues<T>;
 }

@@ -1,8 +1,9 @@
 /**
  * The GitHub REST client the actions use (`@actions/github`'s Octokit) and the small facts about the run that
- * every action needs: which repository, which API, the run's web link.
+ * every action needs. Only types come from @actions/github here: loading it reads the GITHUB_* environment
+ * once (its `context`), which an action (or a test that sets that environment first) must control.
  */
-import { context, getOctokit } from "@actions/github";
+import type { getOctokit } from "@actions/github";
 
 /** The Octokit client `@actions/github` returns. */
 export type Octokit = ReturnType<typeof getOctokit>;
@@ -13,17 +14,21 @@ export interface Repo {
   repo: string;
 }
 
-/**
- * An Octokit for `token` against the run's API (GITHUB_API_URL: GitHub Enterprise Server, or a test's fake);
- * github.com when unset.
- */
-export function githubClient(token: string): Octokit {
-  return getOctokit(token, { baseUrl: process.env.GITHUB_API_URL || "https://api.github.com" });
+/** The options for `getOctokit`: the run's API (GITHUB_API_URL: GitHub Enterprise Server, a test's fake), else github.com. */
+export function octokitOptions(): { baseUrl: string } {
+  return { baseUrl: process.env.GITHUB_API_URL || "https://api.github.com" };
 }
 
-/** The web link of this workflow run. */
-export function runUrl(repo: Repo = context.repo, runId: number = context.runId): string {
-  return `${context.serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}`;
+/** What {@link runUrl} reads of `@actions/github`'s `context`. */
+export interface RunContext {
+  serverUrl: string;
+  repo: Repo;
+  runId: number;
+}
+
+/** The web link of a workflow run (pass `context` of @actions/github). */
+export function runUrl({ serverUrl, repo, runId }: RunContext): string {
+  return `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}`;
 }
 
 /** The HTTP status of an Octokit request error, if any. */
