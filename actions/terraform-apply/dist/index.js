@@ -25356,6 +25356,12 @@ function readInputs(table, get = actionInput, check) {
   return values;
 }
 var text = (raw) => raw;
+function bool(raw) {
+  const value = raw.toLowerCase();
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw new InputProblem(`must be true or false, got "${raw}"`);
+}
 function oneOf(...choices) {
   const words = choices.length > 1 ? `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}` : choices[0];
   return (raw) => {
@@ -29840,7 +29846,7 @@ var INPUTS = {
   }),
   "meta-file": input({ parse: text, required: "is required: meta.json of the plan artifact" }),
   "base-check": input({ parse: oneOf("commit", "off"), default: "commit" }),
-  "require-reviewers": input({ parse: oneOf("true", "false"), default: "true" }),
+  "require-reviewers": input({ parse: bool, default: "true" }),
   "deploy-branch": input({ parse: text, default: "main" }),
   "working-directory": input({ parse: text, default: "terraform" }),
   "terraform-binary": input({ parse: text, default: "tofu" }),
@@ -29871,7 +29877,6 @@ function readInputs2(get) {
   const env = values.environment;
   return {
     ...values,
-    requireReviewers: values.requireReviewers === "true",
     backendConfig: values.backendConfig || `environments/${env}.backend.hcl`,
     varFile: values.varFile || `environments/${env}.tfvars`
   };
