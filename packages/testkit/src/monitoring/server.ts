@@ -332,35 +332,53 @@ export class FakeMonitoringServer {
           series,
           points: inRange.map((p) => ({ ...p, startMs: p.endMs })).sort((a, b) => b.endMs - a.endMs),
         };
-      const periodMs = alignmentPeriodS * 1000;
-      const buckets = new Map<number, FakePoint[]>();
-      for (const p of inRange) {
-        const k = Math.floor((endMs - p.endMs) / periodMs);
-        const bucketEnd = endMs - k * periodMs;
-        const values = buckets.get(bucketEnd);
-        if (values) values.push(p);
-        else buckets.set(bucketEnd, [p]);
-      }
       if (series.valueType === "DISTRIBUTION" && aligner !== "ALIGN_DELTA")
         throw new Error(`a DISTRIBUTION series can only be aligned with ALIGN_DELTA here, got ${aligner}`);
-      const points = [...buckets.entries()]
-        .sort((a, b) => b[0] - a[0])
-        .map(([end, ps]): OutPoint => {
-          if (series.valueType !== "DISTRIBUTION")
-            return {
-              endMs: end,
-              startMs: end - periodMs,
-              value: reduce(
-                ps.map((p) => p.value),
-                aligner,
-              ),
-            };
-          const distribution = mergeDistributions(ps.map((p) => p.distribution as FakeDistribution));
-          return { endMs: end, startMs: end - periodMs, value: 0, distribution };
-        });
+      const periodMs = alignmentPeriodS * 1000;
+      // per alignment period k (ending at endMs - k * period, so k = 0 is the newest) the one point in
+      // it (the usual case), or the list when several fall in it
+      const periods: (FakePoint | FakePoint[] | undefined)[] = [];
+      for (const p of inRange) {
+        const k = Math.floor((endMs - p.endMs) / periodMs);
+        const held = periods[k];
+        if (held === undefined) periods[k] = p;
+        else if (Array.isArray(held)) held.push(p);
+        else periods[k] = [held, p];
+      }
+      const points: OutPoint[] = [];
+      periods.forEach((held, k) => {
+        const end = endMs - k * periodMs;
+        const ps = Array.isArray(held) ? held : undefined;
+        if (series.valueType === "DISTRIBUTION") {
+          const distribution = ps
+            ? mergeDistributions(ps.map((p) => p.distribution as FakeDistribution))
+            : (held as FakePoint).distribution;
+          points.push({ endMs: end, startMs: end - periodMs, value: 0, distribution });
+          return;
+        }
+        const value = ps
+          ? reduce(
+              ps.map((p) => p.value),
+              aligner,
+            )
+          : aligner === "ALIGN_COUNT"
+            ? 1
+            : (held as FakePoint).value;
+        points.push({ endMs: end, startMs: end - periodMs, value });
+      });
       return { series, points };
     });
-    if (reducer !== "REDUCE_NONE" && out.length > 0) {
+    const first = out[0];
+    if (first?.series.valueType === "DISTRIBUTION" && reducer !== "REDUCE_NONE" && reducer !== "REDUCE_SUM")
+      throw new Error(`DISTRIBUTION series can only be reduced with REDUCE_SUM here, got ${reducer}`);
+    // one series: its sum, mean, min or max across series is itself (only its labels go)
+    if (
+      first &&
+      out.length === 1 &&
+      ["REDUCE_SUM", "REDUCE_MEAN", "REDUCE_MIN", "REDUCE_MAX"].includes(reducer)
+    )
+      out = [{ series: { ...first.series, metricLabels: {}, resourceLabels: {} }, points: first.points }];
+    else if (reducer !== "REDUCE_NONE" && out.length > 0) {
       const byEnd = new Map<
         number,
         { startMs: number; values: number[]; distributions: FakeDistribution[] }
@@ -372,12 +390,9 @@ export class FakeMonitoringServer {
           if (p.distribution) entry.distributions.push(p.distribution);
           byEnd.set(p.endMs, entry);
         }
-      const first = out[0] as Out;
-      if (first.series.valueType === "DISTRIBUTION" && reducer !== "REDUCE_SUM")
-        throw new Error(`DISTRIBUTION series can only be reduced with REDUCE_SUM here, got ${reducer}`);
       out = [
         {
-          series: { ...first.series, metricLabels: {}, resourceLabels: {} },
+          series: { ...(first as Out).series, metricLabels: {}, resourceLabels: {} },
           points: [...byEnd.entries()]
             .sort((a, b) => b[0] - a[0])
             .map(([end, e]) =>
