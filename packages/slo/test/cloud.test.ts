@@ -59,6 +59,14 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
     await client.close();
     await fake.stop();
   });
+  /** The catalog's minutes over the hour before END, in project "p". */
+  const readLastHour = () =>
+    readCatalogMinutes(client, catalog, {
+      projectId: "p",
+      namePrefix: PREFIX,
+      endMs: END,
+      lookbackSeconds: 3600,
+    });
   beforeEach(() => {
     fake.series.length = 0;
     fake.created.length = 0;
@@ -133,12 +141,7 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
         () => histogram(0, 0, 50),
       ),
     );
-    const data = await readCatalogMinutes(client, catalog, {
-      projectId: "p",
-      namePrefix: PREFIX,
-      endMs: END,
-      lookbackSeconds: 3600,
-    });
+    const data = await readLastHour();
     const latency = data.get("processing-latency")!;
     expect(latency.get(END - 20 * MINUTE)).toEqual({ good: 0, total: 1 });
     expect(latency.get(END - 21 * MINUTE)).toEqual({ good: 1000, total: 1000 });
@@ -160,12 +163,7 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
         ),
       );
       try {
-        const data = await readCatalogMinutes(client, catalog, {
-          projectId: "p",
-          namePrefix: PREFIX,
-          endMs: END,
-          lookbackSeconds: 3600,
-        });
+        const data = await readLastHour();
         const latency = data.get("processing-latency")!;
         // before: left out as "NaN, infinite or negative counts" when the API trims (trim: true)
         expect(latency.get(END - 20 * MINUTE)).toEqual({ good: 0, total: 0 });
@@ -187,12 +185,7 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
     );
     // the writer stopped 30 minutes ago on host a and b
     for (const s of fake.series) s.points = s.points.filter((p) => p.endMs < END - 29 * MINUTE);
-    const data = await readCatalogMinutes(client, catalog, {
-      projectId: "p",
-      namePrefix: PREFIX,
-      endMs: END,
-      lookbackSeconds: 3600,
-    });
+    const data = await readLastHour();
     const connections = data.get("mongodb-connections")!;
     const request = fake.requests.find((r) => r.filter.includes("connections"))!;
     expect([request.perSeriesAligner, request.crossSeriesReducer]).toEqual(["ALIGN_SUM", "REDUCE_SUM"]);
