@@ -1,15 +1,11 @@
 /**
  * The fake Cloud Monitoring server of bench/src/slo-gate.ts, in its own process: the real API does not run
  * in the gate's process, so its encoding and garbage collection must not be counted as the gate's CPU
- * time. Sends `{ port }` once listening; exits when the parent disconnects.
+ * time. Sends `{ port }` once listening, answers `"cpu"` with `{ cpuMs }` (its own user + sys CPU time so
+ * far: the stand-in's share, reported apart); exits when the parent disconnects.
  */
-import { EVENT_LATENCY_BOUNDS_SECONDS, loadSloCatalog, type MetricSelector } from "../../packages/slo/src";
-import {
-  counterSeries,
-  distributionSeries,
-  gaugeSeries,
-} from "../../packages/testkit/src/monitoring/scenarios";
-import { FakeMonitoringServer } from "../../packages/testkit/src/monitoring/server";
+import { EVENT_LATENCY_BOUNDS_SECONDS, loadSloCatalog, type MetricSelector } from "@shopstream/slo";
+import { counterSeries, distributionSeries, FakeMonitoringServer, gaugeSeries } from "@shopstream/testkit";
 
 export const END = Date.UTC(2026, 10, 30, 12, 0, 0);
 export const MINUTES = 30 * 1440;
@@ -49,6 +45,12 @@ async function serve(): Promise<void> {
   fake.series.push(...fakeSeries());
   const port = await fake.start();
   process.send?.({ port });
+  process.on("message", (m) => {
+    if (m === "cpu") {
+      const used = process.cpuUsage();
+      process.send?.({ cpuMs: (used.user + used.system) / 1000 });
+    }
+  });
   process.on("disconnect", () => {
     void fake.stop().then(() => process.exit(0));
   });

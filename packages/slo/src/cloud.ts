@@ -45,34 +45,44 @@ const REDUCERS = { sum: "REDUCE_SUM", mean: "REDUCE_MEAN" } as const;
 export function pointValue(value: TypedValue | null | undefined): number | null {
   if (!value) return null;
   if (value.doubleValue !== undefined && value.doubleValue !== null) return Number(value.doubleValue);
-  if (value.int64Value !== undefined && value.int64Value !== null) return Number(value.int64Value.toString());
+  // Number() of a decimal string, or of a Long through its toString
+  if (value.int64Value !== undefined && value.int64Value !== null) return Number(value.int64Value);
   if (value.boolValue !== undefined && value.boolValue !== null) return value.boolValue ? 1 : 0;
   return null;
 }
 
-/** good (events inside [min, max]) and total of a distribution point; buckets must lie inside the range. */
+/**
+ * good (events inside [min, max]) and total of a distribution point; buckets must lie inside the range.
+ * Fewer bucket counts than buckets means the rest are 0 (google/api/distribution.proto, `bucket_counts`),
+ * and Cloud Monitoring answers that way: trailing zero counts are left out, so a minute without events
+ * may carry no counts at all.
+ */
 export function distributionCut(
   value: TypedValue | null | undefined,
   range: DistributionCutSli["range"],
 ): { good: number; total: number } | null {
   const d = value?.distributionValue;
   if (!d) return null;
-  const counts = (d.bucketCounts ?? []).map((c) => Number(c.toString()));
-  const total = Number((d.count ?? 0).toString());
+  const total = Number(d.count ?? 0);
+  const counts = d.bucketCounts ?? [];
+  if (counts.length === 0) return total === 0 ? { good: 0, total: 0 } : null;
   const bounds = d.bucketOptions?.explicitBuckets?.bounds;
-  if (!bounds || counts.length === 0) return null;
+  if (!bounds || counts.length > bounds.length + 1) return null;
   // The API keeps sum(bucketCounts) = count (Distribution, google/api/distribution.proto); a point that
   // breaks it (NaN, negative, or more events in buckets than counted) is bad data, never a good minute.
-  if (counts.some((c) => !Number.isFinite(c) || c < 0)) return null;
-  if (counts.reduce((a, c) => a + c, 0) !== total) return null;
+  let sum = 0;
   let good = 0;
   // bucket 0 is (-inf, b0), bucket i is [b(i-1), b(i)), the last is [b(n-1), +inf)
-  counts.forEach((c, i) => {
+  for (let i = 0; i < counts.length; i++) {
+    const c = Number(counts[i]);
+    if (!Number.isFinite(c) || c < 0) return null;
+    sum += c;
     // the underflow bucket holds values below b0; latencies are never negative, so it starts at range.min
     const lower = i === 0 ? range.min : (bounds[i - 1] as number);
     const upper = i < bounds.length ? (bounds[i] as number) : Number.POSITIVE_INFINITY;
     if (lower >= range.min && upper <= range.max) good += c;
-  });
+  }
+  if (sum !== total) return null;
   return { good, total };
 }
 
@@ -151,12 +161,10 @@ export async function readSloMinutes(
       perMinute(client, sli.good, "delta", "sum", options),
       perMinute(client, sli.total, "delta", "sum", options),
     ]);
-    for (const at of new Set([
-      ...good.values.keys(),
-      ...total.values.keys(),
-      ...good.invalid,
-      ...total.invalid,
-    ])) {
+    const minutesRead = new Set(good.values.keys());
+    for (const keys of [total.values.keys(), good.invalid, total.invalid])
+      for (const at of keys) minutesRead.add(at);
+    for (const at of minutesRead) {
       if (good.invalid.has(at) || total.invalid.has(at)) minutes.set(at, INVALID);
       else {
         const g = good.values.get(at);

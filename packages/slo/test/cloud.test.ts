@@ -59,6 +59,14 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
     await client.close();
     await fake.stop();
   });
+  /** The catalog's minutes over the hour before END, in project "p". */
+  const readLastHour = () =>
+    readCatalogMinutes(client, catalog, {
+      projectId: "p",
+      namePrefix: PREFIX,
+      endMs: END,
+      lookbackSeconds: 3600,
+    });
   beforeEach(() => {
     fake.series.length = 0;
     fake.created.length = 0;
@@ -133,12 +141,7 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
         () => histogram(0, 0, 50),
       ),
     );
-    const data = await readCatalogMinutes(client, catalog, {
-      projectId: "p",
-      namePrefix: PREFIX,
-      endMs: END,
-      lookbackSeconds: 3600,
-    });
+    const data = await readLastHour();
     const latency = data.get("processing-latency")!;
     expect(latency.get(END - 20 * MINUTE)).toEqual({ good: 0, total: 1 });
     expect(latency.get(END - 21 * MINUTE)).toEqual({ good: 1000, total: 1000 });
@@ -149,6 +152,30 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
     expect([request.perSeriesAligner, request.crossSeriesReducer]).toEqual(["ALIGN_DELTA", "REDUCE_SUM"]);
   });
 
+  test.each([true, false])(
+    "a minute without events is zero of zero, whether its bucket counts are left out (trim: %p) or sent",
+    async (trim) => {
+      // Cloud Monitoring leaves out trailing zero bucket counts: a zero-count point has none at all
+      fake.trimTrailingZeroBuckets = trim;
+      fake.series.push(
+        distributionSeries(latencyMetric, END, 60, EVENT_LATENCY_BOUNDS_SECONDS, (ago) =>
+          ago === 20 ? histogram(0) : ago === 21 ? histogram(0, 0, 2) : histogram(5, 1),
+        ),
+      );
+      try {
+        const data = await readLastHour();
+        const latency = data.get("processing-latency")!;
+        // before: left out as "NaN, infinite or negative counts" when the API trims (trim: true)
+        expect(latency.get(END - 20 * MINUTE)).toEqual({ good: 0, total: 0 });
+        expect(latency.get(END - 21 * MINUTE)).toEqual({ good: 0, total: 2 });
+        expect(latency.get(END - 22 * MINUTE)).toEqual({ good: 5, total: 6 });
+        expect([...latency.values()].filter((m) => Number.isNaN(m.good))).toHaveLength(0);
+      } finally {
+        fake.trimTrailingZeroBuckets = true;
+      }
+    },
+  );
+
   test("windows SLIs: summed like metric_sum_in_range; NaN refused; a metric that stops arriving is bad", async () => {
     fake.series.push(
       gaugeSeries(connectionsMetric("a"), END, 60, (ago) =>
@@ -158,12 +185,7 @@ describe("Cloud Monitoring reader and SLI exporter against the fake server", () 
     );
     // the writer stopped 30 minutes ago on host a and b
     for (const s of fake.series) s.points = s.points.filter((p) => p.endMs < END - 29 * MINUTE);
-    const data = await readCatalogMinutes(client, catalog, {
-      projectId: "p",
-      namePrefix: PREFIX,
-      endMs: END,
-      lookbackSeconds: 3600,
-    });
+    const data = await readLastHour();
     const connections = data.get("mongodb-connections")!;
     const request = fake.requests.find((r) => r.filter.includes("connections"))!;
     expect([request.perSeriesAligner, request.crossSeriesReducer]).toEqual(["ALIGN_SUM", "REDUCE_SUM"]);
@@ -251,6 +273,15 @@ describe("distributionCut refuses points that break the Distribution contract", 
   });
   test("a consistent point: good = events in buckets inside the range", () => {
     expect(distributionCut(point(10, histogram(7, 3)), range)).toEqual({ good: 7, total: 10 });
+  });
+  test("fewer bucket counts than buckets: the rest are 0 (google/api/distribution.proto)", () => {
+    expect(distributionCut(point(10, [0, 0, 7, 0, 0, 0, 3]), range)).toEqual({ good: 7, total: 10 });
+    expect(distributionCut(point(0, []), range)).toEqual({ good: 0, total: 0 });
+    expect(distributionCut({ distributionValue: { count: 0 } }, range)).toEqual({ good: 0, total: 0 });
+    // events counted but no buckets: nothing to cut
+    expect(distributionCut(point(3, []), range)).toBeNull();
+    // more counts than buckets: not a valid Distribution
+    expect(distributionCut(point(1, [...histogram(0), 1]), range)).toBeNull();
   });
   test("more events in the buckets than counted, NaN or negative bucket counts are bad data", () => {
     // before: good 1000 of total 10 (SLI clamped to 1), good NaN, good -5: none refused

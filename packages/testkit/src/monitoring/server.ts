@@ -11,6 +11,7 @@
 import { dirname, join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
+import * as protobuf from "protobufjs";
 
 /** An explicit-bucket histogram (Cloud Monitoring Distribution with explicitBuckets). */
 export interface FakeDistribution {
@@ -68,22 +69,79 @@ const gaxRoot = join(dirname(require.resolve("google-gax", { paths: [monitoringP
 // biome-ignore lint/suspicious/noExplicitAny: messages decoded by proto-loader are untyped plain objects
 type ProtoObject = any;
 
+/**
+ * The descriptor set the real client itself decodes with (@google-cloud/monitoring build/protos/protos.json,
+ * loaded by MetricServiceClient through google-gax `loadProtoJSON`).
+ */
+let cachedRoot: protobuf.Root | undefined;
+function clientProtos(): protobuf.Root {
+  cachedRoot ??= protobuf.Root.fromJSON(require(join(monitoringRoot, "protos.json")));
+  return cachedRoot;
+}
+
+/**
+ * ListTimeSeries answers are encoded straight from plain objects in protobufjs shape (enums as numbers,
+ * int64 as numbers) by the client's own message type. proto-loader's serializer first copies every
+ * message through `fromObject`, a second object per message of a 43,200-point answer (most of the fake's
+ * time and garbage); the bytes are the same (test/monitoring-server.test.ts compares them).
+ */
+const listTimeSeriesResponse = () => clientProtos().lookupType("google.monitoring.v3.ListTimeSeriesResponse");
+const enumValue = (name: string, key: string): number => {
+  const value = clientProtos().lookupEnum(name).values[key];
+  if (value === undefined) throw new Error(`${name} has no value ${key}`);
+  return value;
+};
+const metricKind = (kind: string) => enumValue("google.api.MetricDescriptor.MetricKind", kind);
+const valueType = (type: string) => enumValue("google.api.MetricDescriptor.ValueType", type);
+
+const METRIC_SERVICE_PROTO = "google/monitoring/v3/metric_service.proto";
+// requests are decoded as google-gax decodes answers (longs and enums as strings, defaults filled in)
+const LOAD_OPTIONS: protoLoader.Options = {
+  includeDirs: [monitoringRoot, gaxRoot],
+  keepCase: false,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+};
+
 let cachedService: grpc.ServiceDefinition | undefined;
 function metricService(): grpc.ServiceDefinition {
   if (cachedService) return cachedService;
-  const definition = protoLoader.loadSync("google/monitoring/v3/metric_service.proto", {
-    includeDirs: [monitoringRoot, gaxRoot],
-    keepCase: false,
-    longs: String,
-    enums: String,
-    defaults: true,
-    oneofs: true,
-  });
+  const definition = protoLoader.loadSync(METRIC_SERVICE_PROTO, LOAD_OPTIONS);
   const loaded = grpc.loadPackageDefinition(definition) as unknown as {
     google: { monitoring: { v3: { MetricService: { service: grpc.ServiceDefinition } } } };
   };
-  cachedService = loaded.google.monitoring.v3.MetricService.service;
+  const service = loaded.google.monitoring.v3.MetricService.service;
+  const list = service.ListTimeSeries as grpc.MethodDefinition<ProtoObject, ProtoObject>;
+  const response = listTimeSeriesResponse();
+  cachedService = {
+    ...service,
+    ListTimeSeries: {
+      ...list,
+      responseSerialize: (answer: ProtoObject) => response.encode(answer).finish() as Buffer,
+    },
+  };
   return cachedService;
+}
+
+/**
+ * The two ways to encode a ListTimeSeries answer: the fake's (`direct`) and proto-loader's own
+ * (`fromObject`, then encode), for the test that keeps their bytes identical.
+ */
+export function listTimeSeriesSerializers(): {
+  direct: (answer: unknown) => Buffer;
+  protoLoader: (answer: unknown) => Buffer;
+} {
+  const method = (service: grpc.ServiceDefinition) =>
+    service.ListTimeSeries as grpc.MethodDefinition<unknown, unknown>;
+  const plain = protoLoader.loadSync(METRIC_SERVICE_PROTO, LOAD_OPTIONS)[
+    "google.monitoring.v3.MetricService"
+  ] as grpc.ServiceDefinition;
+  return {
+    direct: method(metricService()).responseSerialize,
+    protoLoader: method(plain).responseSerialize,
+  };
 }
 
 interface Timestamp {
@@ -92,8 +150,8 @@ interface Timestamp {
 }
 const toMs = (t: Timestamp | null | undefined): number =>
   t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
-// int64 fields as numbers, not strings: protobufjs encodes a safe integer directly, a string goes through
-// Long.fromString (a third of the fake's encoding time on a 43,200-point series); the wire bytes are the same
+// int64 fields as numbers, not strings: protobufjs encodes a safe integer directly (a string would go
+// through Long.fromString); the wire bytes are the same
 const toTimestamp = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
 
 /** Parses the subset of the Monitoring filter language the project uses: `key = "value"` joined by AND. */
@@ -148,6 +206,13 @@ function mergeDistributions(list: FakeDistribution[]): FakeDistribution {
   };
 }
 
+/** `counts` without its trailing zeros (all of them for a zero-count histogram). */
+function withoutTrailingZeros(counts: number[]): number[] {
+  let n = counts.length;
+  while (n > 0 && counts[n - 1] === 0) n--;
+  return n === counts.length ? counts : counts.slice(0, n);
+}
+
 /** The fake server. Put series in `series`, then `start()`; `requests` records every ListTimeSeries. */
 export class FakeMonitoringServer {
   readonly series: FakeSeries[] = [];
@@ -157,6 +222,13 @@ export class FakeMonitoringServer {
   failure: FakeFailure | undefined;
   /** Series per page (the real API pages by points; by series is enough for the client's paging). */
   pageSize = 2;
+  /**
+   * Leave out the trailing zero bucket counts of a distribution, as Cloud Monitoring answers (a Grafana
+   * maintainer on recorded ListTimeSeries answers: "if the rest of values are 0, it's just omitted",
+   * grafana/grafana#56565); google/api/distribution.proto: fewer than N counts means the rest are 0.
+   * A zero-count point then has no bucket counts at all. false sends all N counts (also valid).
+   */
+  trimTrailingZeroBuckets = true;
   private server: grpc.Server | undefined;
   port = 0;
 
@@ -225,7 +297,8 @@ export class FakeMonitoringServer {
     }
   }
 
-  private listTimeSeries(request: ProtoObject): unknown {
+  /** The answer to a ListTimeSeries request (decoded as proto-loader does), before it is encoded. */
+  listTimeSeries(request: ProtoObject): unknown {
     if (!/^projects\/[^/]+$/.test(request.name ?? ""))
       throw new Error(`name must be projects/PROJECT, got "${request.name}"`);
     const clauses = parseFilter(request.filter ?? "");
@@ -259,35 +332,53 @@ export class FakeMonitoringServer {
           series,
           points: inRange.map((p) => ({ ...p, startMs: p.endMs })).sort((a, b) => b.endMs - a.endMs),
         };
-      const periodMs = alignmentPeriodS * 1000;
-      const buckets = new Map<number, FakePoint[]>();
-      for (const p of inRange) {
-        const k = Math.floor((endMs - p.endMs) / periodMs);
-        const bucketEnd = endMs - k * periodMs;
-        const values = buckets.get(bucketEnd);
-        if (values) values.push(p);
-        else buckets.set(bucketEnd, [p]);
-      }
       if (series.valueType === "DISTRIBUTION" && aligner !== "ALIGN_DELTA")
         throw new Error(`a DISTRIBUTION series can only be aligned with ALIGN_DELTA here, got ${aligner}`);
-      const points = [...buckets.entries()]
-        .sort((a, b) => b[0] - a[0])
-        .map(([end, ps]): OutPoint => {
-          if (series.valueType !== "DISTRIBUTION")
-            return {
-              endMs: end,
-              startMs: end - periodMs,
-              value: reduce(
-                ps.map((p) => p.value),
-                aligner,
-              ),
-            };
-          const distribution = mergeDistributions(ps.map((p) => p.distribution as FakeDistribution));
-          return { endMs: end, startMs: end - periodMs, value: 0, distribution };
-        });
+      const periodMs = alignmentPeriodS * 1000;
+      // per alignment period k (ending at endMs - k * period, so k = 0 is the newest) the one point in
+      // it (the usual case), or the list when several fall in it
+      const periods: (FakePoint | FakePoint[] | undefined)[] = [];
+      for (const p of inRange) {
+        const k = Math.floor((endMs - p.endMs) / periodMs);
+        const held = periods[k];
+        if (held === undefined) periods[k] = p;
+        else if (Array.isArray(held)) held.push(p);
+        else periods[k] = [held, p];
+      }
+      const points: OutPoint[] = [];
+      periods.forEach((held, k) => {
+        const end = endMs - k * periodMs;
+        const ps = Array.isArray(held) ? held : undefined;
+        if (series.valueType === "DISTRIBUTION") {
+          const distribution = ps
+            ? mergeDistributions(ps.map((p) => p.distribution as FakeDistribution))
+            : (held as FakePoint).distribution;
+          points.push({ endMs: end, startMs: end - periodMs, value: 0, distribution });
+          return;
+        }
+        const value = ps
+          ? reduce(
+              ps.map((p) => p.value),
+              aligner,
+            )
+          : aligner === "ALIGN_COUNT"
+            ? 1
+            : (held as FakePoint).value;
+        points.push({ endMs: end, startMs: end - periodMs, value });
+      });
       return { series, points };
     });
-    if (reducer !== "REDUCE_NONE" && out.length > 0) {
+    const first = out[0];
+    if (first?.series.valueType === "DISTRIBUTION" && reducer !== "REDUCE_NONE" && reducer !== "REDUCE_SUM")
+      throw new Error(`DISTRIBUTION series can only be reduced with REDUCE_SUM here, got ${reducer}`);
+    // one series: its sum, mean, min or max across series is itself (only its labels go)
+    if (
+      first &&
+      out.length === 1 &&
+      ["REDUCE_SUM", "REDUCE_MEAN", "REDUCE_MIN", "REDUCE_MAX"].includes(reducer)
+    )
+      out = [{ series: { ...first.series, metricLabels: {}, resourceLabels: {} }, points: first.points }];
+    else if (reducer !== "REDUCE_NONE" && out.length > 0) {
       const byEnd = new Map<
         number,
         { startMs: number; values: number[]; distributions: FakeDistribution[] }
@@ -299,12 +390,9 @@ export class FakeMonitoringServer {
           if (p.distribution) entry.distributions.push(p.distribution);
           byEnd.set(p.endMs, entry);
         }
-      const first = out[0] as Out;
-      if (first.series.valueType === "DISTRIBUTION" && reducer !== "REDUCE_SUM")
-        throw new Error(`DISTRIBUTION series can only be reduced with REDUCE_SUM here, got ${reducer}`);
       out = [
         {
-          series: { ...first.series, metricLabels: {}, resourceLabels: {} },
+          series: { ...(first as Out).series, metricLabels: {}, resourceLabels: {} },
           points: [...byEnd.entries()]
             .sort((a, b) => b[0] - a[0])
             .map(([end, e]) =>
@@ -329,12 +417,14 @@ export class FakeMonitoringServer {
     const asDouble = aligner === "ALIGN_MEAN" || reducer === "REDUCE_MEAN";
     const typed = (series: FakeSeries, p: OutPoint) => {
       if (p.distribution) {
-        const count = p.distribution.counts.reduce((a, b) => a + b, 0);
+        const counts = p.distribution.counts;
+        let count = 0;
+        for (const c of counts) count += c;
         return {
           distributionValue: {
-            count: String(count),
+            count,
             bucketOptions: { explicitBuckets: { bounds: p.distribution.bounds } },
-            bucketCounts: p.distribution.counts.map(String),
+            bucketCounts: this.trimTrailingZeroBuckets ? withoutTrailingZeros(counts) : counts,
           },
         };
       }
@@ -344,13 +434,15 @@ export class FakeMonitoringServer {
           ? { boolValue: p.value > 0 }
           : { int64Value: Math.round(p.value) };
     };
+    // protobufjs shape (see metricService): enums as numbers, int64 as numbers
     return {
       timeSeries: page.map(({ series, points }) => ({
         metric: { type: series.metricType, labels: series.metricLabels ?? {} },
         resource: { type: series.resourceType, labels: series.resourceLabels ?? {} },
-        metricKind:
+        metricKind: metricKind(
           aligner === "ALIGN_NONE" ? series.metricKind : aligner === "ALIGN_DELTA" ? "DELTA" : "GAUGE",
-        valueType: asDouble ? "DOUBLE" : series.valueType,
+        ),
+        valueType: valueType(asDouble ? "DOUBLE" : series.valueType),
         points: points.map((p) => ({
           interval: { startTime: toTimestamp(p.startMs), endTime: toTimestamp(p.endMs) },
           value: typed(series, p),
