@@ -52,8 +52,8 @@ export interface DistributionCutSli {
   kind: "distribution-cut";
   metric: MetricSelector;
   range: { min: number; max: number };
-  /** Locally: share of events whose publish -> stored latency is at most range.max seconds. */
-  local?: { latencyAtOrBelowSeconds: true };
+  /** Locally: share of events whose publish -> stored latency falls in a bucket inside range (the same bucket rule as the cloud metric, so 10.000 s is outside a 10 s range). */
+  local?: { latencyInRangeBuckets: true };
 }
 
 /**

@@ -115,7 +115,7 @@ function toSli(sli: ParsedSli): Sli {
     }
     case "distribution-cut":
       return sli.local
-        ? { kind: sli.kind, metric: sli.metric, range: sli.range, local: { latencyAtOrBelowSeconds: true } }
+        ? { kind: sli.kind, metric: sli.metric, range: sli.range, local: { latencyInRangeBuckets: true } }
         : { kind: sli.kind, metric: sli.metric, range: sli.range };
     case "composite":
       return {

@@ -157,11 +157,11 @@ const distributionCutSli = mapping({
   local: z
     .object(
       {
-        latencyAtOrBelowSeconds: z.literal(true, {
-          error: "must be { latencyAtOrBelowSeconds: true } for a distribution-cut SLI",
+        latencyInRangeBuckets: z.literal(true, {
+          error: "must be { latencyInRangeBuckets: true } for a distribution-cut SLI",
         }),
       },
-      { error: "must be { latencyAtOrBelowSeconds: true } for a distribution-cut SLI" },
+      { error: "must be { latencyInRangeBuckets: true } for a distribution-cut SLI" },
     )
     .optional(),
 }).superRefine((sli, ctx) => {
