@@ -11,6 +11,12 @@
  * sync: run `await loadHcl()` once (jest: `beforeAll(loadHcl)`) before any reader; a reader called before
  * that throws and says so.
  *
+ * The grammar is the package's generic HCL one: its `terraform` dialect is the same grammar under another name
+ * (tree-sitter-grammars/tree-sitter-hcl@64ad627 make_grammar.js), for editor queries. Node types read here:
+ * `body` (attributes and blocks), `attribute` (identifier, expression), `block` (identifier, labels as
+ * `string_lit` or `identifier`, optional `body`), `comment` (src/node-types.json of 1.2.0). `stringLiteral`
+ * below decodes the text of a literal, it does not parse.
+ *
  * Why not @cdktf/hcl2json (HashiCorp's HCL parser as WebAssembly; 0.21.0, MPL-2.0, runs offline), evaluated
  * for issue 14 on terraform/modules/monitoring/variables.tf: its JSON form drops source lines, the order of
  * blocks and attributes (keys come out sorted), comments, and how a value was written (a literal `"x"` and an
@@ -55,8 +61,9 @@ let loading: Promise<void> | undefined;
 export function loadHcl(): Promise<void> {
   loading ??= (async () => {
     await Parser.init();
-    // Bytes rather than a path: Language.load reads a path through a dynamic import, which jest's CommonJS
-    // sandbox does not offer.
+    // Bytes, not a path: Language.load reads a path through a dynamic import("fs/promises")
+    // (tree-sitter/tree-sitter@74b7d0c lib/binding_web/src/language.ts), which jest allows only under
+    // --experimental-vm-modules ("A dynamic import callback was invoked without --experimental-vm-modules").
     const grammar = readFileSync(
       require.resolve("@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm"),
     );
@@ -159,6 +166,10 @@ export function parseHcl(src: string, file = "<input>"): HclItem[] {
   try {
     const error = firstError(tree.rootNode);
     if (error) throw syntaxError(error, file);
+    // The grammar also accepts a file that is one bare `{ ... }` object (JSON-like); Terraform does not.
+    const object = child(tree.rootNode, "object");
+    if (object)
+      throw new HclParseError(`${file}:${object.startPosition.row + 1}: a bare object is not an HCL body`);
     return items(child(tree.rootNode, "body"), file);
   } finally {
     tree.delete();

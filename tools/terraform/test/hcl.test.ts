@@ -102,6 +102,7 @@ describe("reading", () => {
     ["b {\n  c = 1\n", /^bad\.tf:1: missing "}"/],
     ["= 1\n", /^bad\.tf:1: unexpected "= 1"/],
     ['x "l" {\n  y = 1\n}\n}\n', /^bad\.tf:4: unexpected "}"/],
+    ['\n{ "a" = 1 }\n', /^bad\.tf:2: a bare object is not an HCL body/],
   ])("invalid HCL %j is an HclParseError with the file and line", (text, message) => {
     expect(() => parseHcl(text, "bad.tf")).toThrow(HclParseError);
     expect(() => parseHcl(text, "bad.tf")).toThrow(message);
