@@ -7,8 +7,10 @@
 // <number>" of issue #2971 and terraform-google-modules/terraform-google-project-factory issue #718). So
 // bootstrap must enable it in the admin project, or the first plan and apply of every environment fail.
 import { join } from "node:path";
-import { attr, blocks, parseHclFile } from "../../tools/terraform/hcl";
+import { attr, blocks, loadHcl, parseHclFile } from "../../tools/terraform/hcl";
 import { terraformRoot } from "../../tools/terraform/readme";
+
+beforeAll(loadHcl);
 
 test("bootstrap enables the Service Usage API in the admin project that holds the CI service accounts", () => {
   const items = parseHclFile(join(terraformRoot, "bootstrap", "main.tf"));

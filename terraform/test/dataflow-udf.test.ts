@@ -2,10 +2,14 @@
 // the plan must check each UDF object exists before it launches a job, and the shipped environments must not
 // launch jobs on placeholder paths.
 import { join } from "node:path";
-import { attr, blocks, deepBlocks, parseHclFile } from "../../tools/terraform/hcl";
+import { attr, blocks, deepBlocks, type HclItem, loadHcl, parseHclFile } from "../../tools/terraform/hcl";
 import { terraformRoot } from "../../tools/terraform/readme";
 
-const dataflowMain = parseHclFile(join(terraformRoot, "modules", "dataflow", "main.tf"));
+let dataflowMain: HclItem[] = [];
+beforeAll(async () => {
+  await loadHcl();
+  dataflowMain = parseHclFile(join(terraformRoot, "modules", "dataflow", "main.tf"));
+});
 
 test("the plan lists each UDF object and the job's precondition refuses a missing one", () => {
   const udfData = blocks(dataflowMain, "data").find(

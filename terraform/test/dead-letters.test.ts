@@ -1,8 +1,10 @@
 // Dataflow's dead letters land in BigQuery tables (Pub/Sub dead-letter topics are not supported for Dataflow
 // subscriptions), so the alerting must watch those tables, and the root must hand every table to it.
 import { join } from "node:path";
-import { attr, blocks, deepBlocks, parseHclFile } from "../../tools/terraform/hcl";
+import { attr, blocks, deepBlocks, loadHcl, parseHclFile } from "../../tools/terraform/hcl";
 import { terraformRoot } from "../../tools/terraform/readme";
+
+beforeAll(loadHcl);
 
 test("an alert fires on rows arriving in the Dataflow dead-letter tables", () => {
   const items = parseHclFile(join(terraformRoot, "modules", "monitoring", "deadletter-alerts.tf"));

@@ -2,14 +2,18 @@
 // targets and is enforced; every environment names its own key; only that environment's plan and deploy
 // identities may use a key. (tools/terraform/test-encryption.sh proves the block itself with real tofu.)
 import { join } from "node:path";
-import { attr, blocks, parseHclFile, stringLiteral } from "../../tools/terraform/hcl";
+import { attr, blocks, type HclBlock, loadHcl, parseHclFile, stringLiteral } from "../../tools/terraform/hcl";
 import { terraformRoot } from "../../tools/terraform/readme";
 import { moduleGrants } from "./iam-grants";
 
-const encryption = blocks(
-  blocks(parseHclFile(join(terraformRoot, "encryption.tofu")), "terraform")[0]?.body ?? [],
-  "encryption",
-)[0];
+let encryption: HclBlock | undefined;
+beforeAll(async () => {
+  await loadHcl();
+  encryption = blocks(
+    blocks(parseHclFile(join(terraformRoot, "encryption.tofu")), "terraform")[0]?.body ?? [],
+    "encryption",
+  )[0];
+});
 
 test("state and plans are encrypted, enforced, with the Cloud KMS key of the environment", () => {
   const body = encryption?.body ?? [];

@@ -2,10 +2,14 @@
 // `read` on the raw collection's database, the SLI exporter `serverStatus` (clusterMonitor on admin). They
 // must never receive the ingestion user's readWrite URI.
 import { join } from "node:path";
-import { attr, blocks, parseHclFile, stringLiteral } from "../../tools/terraform/hcl";
+import { attr, blocks, type HclItem, loadHcl, parseHclFile, stringLiteral } from "../../tools/terraform/hcl";
 import { terraformRoot } from "../../tools/terraform/readme";
 
-const mongodbMain = parseHclFile(join(terraformRoot, "modules", "mongodb", "main.tf"));
+let mongodbMain: HclItem[] = [];
+beforeAll(async () => {
+  await loadHcl();
+  mongodbMain = parseHclFile(join(terraformRoot, "modules", "mongodb", "main.tf"));
+});
 const user = (name: string) =>
   blocks(mongodbMain, "resource").find(
     (b) => b.labels[0] === "mongodbatlas_database_user" && b.labels[1] === name,

@@ -3,8 +3,10 @@
 // `endpoints {}` block (one endpoint per node) conflicts with it in mongodbatlas v2
 // (mongodb/terraform-provider-mongodbatlas@468253d:internal/service/privatelinkendpointservice/resource.go).
 import { join } from "node:path";
-import { attr, blocks, parseHclFile } from "../../tools/terraform/hcl";
+import { attr, blocks, loadHcl, parseHclFile } from "../../tools/terraform/hcl";
 import { terraformRoot } from "../../tools/terraform/readme";
+
+beforeAll(loadHcl);
 
 test("the PSC endpoint service is port-mapped: private_endpoint_ip_address, no legacy endpoints block", () => {
   const items = parseHclFile(join(terraformRoot, "modules", "mongodb", "main.tf"));

@@ -2,8 +2,10 @@
 // cannot be run by anyone. Rotation must therefore be a reviewed change of an input: the database user's
 // random_password keeps a generation number that the root takes from the environment's tfvars.
 import { join } from "node:path";
-import { attr, blocks, parseHclFile } from "../../tools/terraform/hcl";
+import { attr, blocks, loadHcl, parseHclFile } from "../../tools/terraform/hcl";
 import { terraformRoot } from "../../tools/terraform/readme";
+
+beforeAll(loadHcl);
 
 test("the MongoDB password rotates when mongodb_password_generation changes (no -replace needed)", () => {
   const moduleMain = parseHclFile(join(terraformRoot, "modules", "mongodb", "main.tf"));

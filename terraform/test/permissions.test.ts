@@ -2,6 +2,7 @@
 // document that needs it) is granted by Terraform on the right resource, and nothing listed as forbidden is.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { loadHcl } from "../../tools/terraform/hcl";
 import { type Grant, moduleGrants } from "./iam-grants";
 
 interface Need {
@@ -29,6 +30,8 @@ interface Table {
   needs: Need[];
   forbidden: Forbidden[];
 }
+
+beforeAll(loadHcl);
 
 const table = JSON.parse(readFileSync(join(__dirname, "permissions.json"), "utf8")) as Table;
 const grantsOf = new Map<string, Grant[]>();

@@ -3,9 +3,11 @@
 // sensitive.
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { blocks, parseHclFile, readModule } from "../../tools/terraform/hcl";
+import { blocks, loadHcl, parseHclFile, readModule } from "../../tools/terraform/hcl";
 import { terraformRoot } from "../../tools/terraform/readme";
 import { moduleGrants } from "./iam-grants";
+
+beforeAll(loadHcl);
 
 /** Data sources whose read returns secret material. */
 const secretReadingDataSources = [

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { tofuBinary } from "../../actions/terraform-plan/test/tofu";
-import { attr, blocks, type HclAttribute, parseHclFile } from "../../tools/terraform/hcl";
+import { attr, blocks, type HclAttribute, loadHcl, parseHclFile } from "../../tools/terraform/hcl";
 import { terraformRoot } from "../../tools/terraform/readme";
 
 const REAL_TOKEN = "xoxb-real-token-1111";
@@ -227,6 +227,7 @@ const plan = (file: string, token?: string) =>
 const storedTokens = () => [...channels.values()].map((c) => c.labels.auth_token).sort();
 
 beforeAll(async () => {
+  await loadHcl();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   writeFileSync(join(work, "tofurc"), "");

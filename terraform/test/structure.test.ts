@@ -7,10 +7,13 @@ import {
   blocks,
   deepAttributes,
   deepBlocks,
+  type HclBlock,
   type HclItem,
+  loadHcl,
   parseHclFile,
   readModule,
   stringLiteral,
+  type TfVariable,
 } from "../../tools/terraform/hcl";
 import {
   documentedDirs,
@@ -37,7 +40,11 @@ function allTfFiles(dir = root): Array<{ path: string; items: HclItem[] }> {
   return out;
 }
 
-const tfFiles = allTfFiles();
+let tfFiles: Array<{ path: string; items: HclItem[] }> = [];
+beforeAll(async () => {
+  await loadHcl();
+  tfFiles = allTfFiles();
+});
 const roots = documentedDirs();
 
 describe("layout", () => {
@@ -167,7 +174,10 @@ describe("no hard-coded environment values", () => {
 });
 
 describe("environments", () => {
-  const rootVars = readModule(root).variables;
+  let rootVars: TfVariable[] = [];
+  beforeAll(() => {
+    rootVars = readModule(root).variables;
+  });
   const tfvars = (env: string) => parseHclFile(join(root, "environments", `${env}.tfvars`));
 
   test.each(environments)(
@@ -216,7 +226,10 @@ describe("providers and versions", () => {
 });
 
 describe("security invariants", () => {
-  const resources = tfFiles.flatMap(({ path, items }) => blocks(items, "resource").map((b) => ({ path, b })));
+  let resources: Array<{ path: string; b: HclBlock }> = [];
+  beforeAll(() => {
+    resources = tfFiles.flatMap(({ path, items }) => blocks(items, "resource").map((b) => ({ path, b })));
+  });
 
   test("no IAM member or binding is public", () => {
     const found = tfFiles.flatMap(({ path, items }) =>

@@ -1,26 +1,35 @@
 /**
- * A small, dependency-free reader for the subset of HCL that structural checks need: top-level and nested
- * blocks with their labels, and attributes with the raw text of their expressions. It understands strings
- * with `${...}` templates, heredocs, comments and nested brackets; it does not evaluate expressions.
- * The authoritative parser is OpenTofu (`tofu fmt`/`validate` in tools/terraform/check.sh); this reader
- * exists so that jest can check conventions without any tool installed.
+ * Reads Terraform/OpenTofu HCL into blocks (type, labels, nested body) and attributes (name, the source text of
+ * the expression), each with its line, for structural checks and the README generator. It does not evaluate
+ * expressions. The authoritative parser is OpenTofu (`tofu fmt`/`validate` in tools/terraform/check.sh); this
+ * reader lets jest check conventions with no tool installed.
+ *
+ * Parsing is tree-sitter's: web-tree-sitter (MIT) runs the HCL grammar of @tree-sitter-grammars/tree-sitter-hcl
+ * (Apache-2.0; its tree-sitter-hcl.wasm, so no native build and nothing fetched). A concrete syntax tree keeps
+ * what callers read: lines, the order of blocks and attributes, and how a value was written (`var.x` and
+ * `"${var.x}"` differ; structure.test.ts checks exactly that). Loading the WebAssembly is async, parsing is
+ * sync: run `await loadHcl()` once (jest: `beforeAll(loadHcl)`) before any reader; a reader called before
+ * that throws and says so.
+ *
+ * The grammar is the package's generic HCL one: its `terraform` dialect is the same grammar under another name
+ * (tree-sitter-grammars/tree-sitter-hcl@64ad627 make_grammar.js), for editor queries. Node types read here:
+ * `body` (attributes and blocks), `attribute` (identifier, expression), `block` (identifier, labels as
+ * `string_lit` or `identifier`, optional `body`), `comment` (src/node-types.json of 1.2.0). `stringLiteral`
+ * below decodes the text of a literal, it does not parse.
  *
  * Why not @cdktf/hcl2json (HashiCorp's HCL parser as WebAssembly; 0.21.0, MPL-2.0, runs offline), evaluated
- * for issue 14 on terraform/modules/monitoring/variables.tf: its JSON form drops what the callers read —
- * source lines (failure messages, README rows), the order of blocks and attributes (keys come out sorted),
- * comments, and how a value was written (a literal `"x"` and an expression are both strings, `var.x` and
- * `"${var.x}"` are the same `"${var.x}"`; structure.test.ts checks exactly that) — and it is async (every
- * caller is sync) with a 1.5 s first parse. Its project, CDK for Terraform, was deprecated by HashiCorp in
- * December 2025 (hashicorp/terraform-cdk#3949, as cited by Homebrew/homebrew-core#258381 "cdktf: deprecate");
- * its community fork @cdktn/hcl2json (0.24.0) has the same JSON form. What would keep positions and source
- * text is a concrete syntax tree: web-tree-sitter 0.27.1 (MIT) with @tree-sitter-grammars/tree-sitter-hcl
- * 1.2.0 (Apache-2.0, ships tree-sitter-hcl.wasm; its native peer is optional). Its loading is async, so
- * every caller in terraform/test would turn async; not done in issue 14.
+ * for issue 14 on terraform/modules/monitoring/variables.tf: its JSON form drops source lines, the order of
+ * blocks and attributes (keys come out sorted), comments, and how a value was written (a literal `"x"` and an
+ * expression are both strings, `var.x` and `"${var.x}"` are the same `"${var.x}"`). Its project, CDK for
+ * Terraform, was deprecated by HashiCorp in December 2025 (hashicorp/terraform-cdk#3949, as cited by
+ * Homebrew/homebrew-core#258381 "cdktf: deprecate"); its community fork @cdktn/hcl2json (0.24.0) has the same
+ * JSON form.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { Language, type Node, Parser } from "web-tree-sitter";
 
-/** An attribute `name = expression`; `expr` is the expression's source text, trimmed. */
+/** An attribute `name = expression`; `expr` is the expression's source text (comments after it excluded). */
 export interface HclAttribute {
   kind: "attribute";
   name: string;
@@ -28,7 +37,7 @@ export interface HclAttribute {
   line: number;
 }
 
-/** A block `type "label" ... { body }`. */
+/** A block `type "label" ... { body }`; a quoted label is its text between the quotes, as written. */
 export interface HclBlock {
   kind: "block";
   type: string;
@@ -39,191 +48,132 @@ export interface HclBlock {
 
 export type HclItem = HclAttribute | HclBlock;
 
-/** Thrown with the file and line when the text is not HCL this reader understands. */
+/** Thrown with the file and line when the text is not valid HCL. */
 export class HclParseError extends Error {}
 
-const identStart = /[A-Za-z_]/;
-const identChar = /[A-Za-z0-9_-]/;
+let parser: Parser | undefined;
+let loading: Promise<void> | undefined;
 
-class Reader {
-  private readonly src: string;
-  private readonly file: string;
+/**
+ * Loads the HCL grammar (WebAssembly) once; later calls return the same promise, and a failed load may be
+ * retried. Every reader below needs it to have resolved.
+ */
+export function loadHcl(): Promise<void> {
+  loading ??= (async () => {
+    await Parser.init();
+    // Bytes, not a path: Language.load reads a path through a dynamic import("fs/promises")
+    // (tree-sitter/tree-sitter@74b7d0c lib/binding_web/src/language.ts), which jest allows only under
+    // --experimental-vm-modules ("A dynamic import callback was invoked without --experimental-vm-modules").
+    const grammar = readFileSync(
+      require.resolve("@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm"),
+    );
+    const hcl = new Parser();
+    hcl.setLanguage(await Language.load(grammar));
+    parser = hcl;
+  })().catch((e: unknown) => {
+    loading = undefined;
+    throw new Error(
+      `loading the tree-sitter HCL grammar failed: ${e instanceof Error ? e.message : String(e)}`,
+      {
+        cause: e,
+      },
+    );
+  });
+  return loading;
+}
 
-  constructor(src: string, file: string) {
-    this.src = src;
-    this.file = file;
+function loadedParser(): Parser {
+  if (!parser)
+    throw new Error(
+      "the HCL grammar is not loaded: run `await loadHcl()` (tools/terraform/hcl.ts) once before reading HCL (in jest: `beforeAll(loadHcl)`)",
+    );
+  return parser;
+}
+
+/** The first node of a syntax error in document order: an ERROR node or a token the parser had to invent. */
+function firstError(node: Node): Node | null {
+  if (node.isError || node.isMissing) return node;
+  if (!node.hasError) return null;
+  for (const child of node.children) {
+    const found = firstError(child);
+    if (found) return found;
   }
+  return node;
+}
 
-  fail(pos: number, message: string): never {
-    const line = this.src.slice(0, pos).split("\n").length;
-    throw new HclParseError(`${this.file}:${line}: ${message}`);
+/** Tokens the grammar names by role, as a reader of the .tf file knows them. */
+const tokenNames: Record<string, string> = {
+  quoted_template_end: 'closing "',
+  block_end: "}",
+  heredoc_identifier: "heredoc end marker",
+};
+
+function syntaxError(node: Node, file: string): HclParseError {
+  const line = node.startPosition.row + 1;
+  if (node.isMissing) {
+    // tree-sitter notices a missing closer where the text ends; the line that opened the construct is the useful one.
+    let construct = node.parent ?? node;
+    while (construct.parent && construct.startIndex === node.startIndex) construct = construct.parent; // `block_end` wraps `}`
+    const opened = construct.startPosition.row + 1;
+    return new HclParseError(
+      `${file}:${opened}: missing ${tokenNames[node.type] ?? JSON.stringify(node.type)} (expected by line ${line})`,
+    );
   }
+  const text = node.text.split("\n")[0] ?? "";
+  return new HclParseError(
+    `${file}:${line}: unexpected ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text)}`,
+  );
+}
 
-  lineOf(pos: number): number {
-    return this.src.slice(0, pos).split("\n").length;
-  }
+function child(node: Node, type: string): Node | undefined {
+  return node.namedChildren.find((c) => c.type === type);
+}
 
-  /** Index just past a quoted string starting at `i` (which is the opening quote). */
-  skipString(i: number): number {
-    const s = this.src;
-    let j = i + 1;
-    while (j < s.length) {
-      const c = s[j];
-      if (c === "\\") {
-        j += 2;
-        continue;
-      }
-      if (c === '"') return j + 1;
-      if ((c === "$" || c === "%") && s[j + 1] === "{") {
-        j = this.skipTemplate(j + 2);
-        continue;
-      }
-      if (c === "\n") this.fail(i, "unterminated string");
-      j++;
-    }
-    return this.fail(i, "unterminated string");
-  }
-
-  /** Index just past the `}` closing a template interpolation whose content starts at `i`. */
-  skipTemplate(i: number): number {
-    const end = this.skipExpression(i, true);
-    if (this.src[end] !== "}") this.fail(i, "unterminated template interpolation");
-    return end + 1;
-  }
-
-  /** If a heredoc starts at `i` (`<<EOT` or `<<-EOT`), the index just past its closing marker line. */
-  skipHeredoc(i: number): number | null {
-    const m = /^<<-?([A-Za-z_][A-Za-z0-9_]*)[ \t]*\r?\n/.exec(this.src.slice(i, i + 200));
-    if (!m) return null;
-    const marker = m[1];
-    let j = i + m[0].length;
-    while (j <= this.src.length) {
-      const nl = this.src.indexOf("\n", j);
-      const lineEnd = nl === -1 ? this.src.length : nl;
-      if (this.src.slice(j, lineEnd).trim() === marker) return lineEnd;
-      if (nl === -1) break;
-      j = nl + 1;
-    }
-    return this.fail(i, `unterminated heredoc ${marker}`);
-  }
-
-  /** Index of the end of a comment starting at `i`, or null when no comment starts there. */
-  skipComment(i: number): number | null {
-    const s = this.src;
-    if (s[i] === "#" || (s[i] === "/" && s[i + 1] === "/")) {
-      const nl = s.indexOf("\n", i);
-      return nl === -1 ? s.length : nl;
-    }
-    if (s[i] === "/" && s[i + 1] === "*") {
-      const end = s.indexOf("*/", i + 2);
-      if (end === -1) this.fail(i, "unterminated comment");
-      return end + 2;
-    }
-    return null;
-  }
-
-  /**
-   * Scans an expression from `i`. It ends at a newline at bracket depth 0 (unless `untilBrace`), or at an
-   * unmatched closing bracket (whose index is returned).
-   */
-  skipExpression(i: number, untilBrace = false): number {
-    const s = this.src;
-    let depth = 0;
-    let j = i;
-    while (j < s.length) {
-      const c = s[j] as string;
-      if (c === '"') {
-        j = this.skipString(j);
-        continue;
-      }
-      if (c === "<" && s[j + 1] === "<") {
-        const end = this.skipHeredoc(j);
-        if (end !== null) {
-          j = end;
-          continue;
-        }
-      }
-      const comment = this.skipComment(j);
-      if (comment !== null) {
-        j = comment;
-        continue;
-      }
-      if (c === "{" || c === "[" || c === "(") depth++;
-      else if (c === "}" || c === "]" || c === ")") {
-        if (depth === 0) return j;
-        depth--;
-      } else if (c === "\n" && depth === 0 && !untilBrace) return j;
-      j++;
-    }
-    if (untilBrace) this.fail(i, "unbalanced brackets");
-    return j;
-  }
-
-  skipBlank(i: number): number {
-    let j = i;
-    for (;;) {
-      while (j < this.src.length && /\s/.test(this.src[j] as string)) j++;
-      const comment = this.skipComment(j);
-      if (comment === null) return j;
-      j = comment;
-    }
-  }
-
-  /** Parses the items of a body spanning [start, end). */
-  parseBody(start: number, end: number): HclItem[] {
-    const s = this.src;
-    const items: HclItem[] = [];
-    let i = this.skipBlank(start);
-    while (i < end) {
-      if (!identStart.test(s[i] as string)) this.fail(i, `unexpected ${JSON.stringify(s[i])}`);
-      const nameStart = i;
-      while (i < end && identChar.test(s[i] as string)) i++;
-      const name = s.slice(nameStart, i);
-      let j = i;
-      while (s[j] === " " || s[j] === "\t") j++;
-      if (s[j] === "=" && s[j + 1] !== "=") {
-        const exprEnd = Math.min(this.skipExpression(j + 1), end);
-        items.push({
-          kind: "attribute",
-          name,
-          expr: s.slice(j + 1, exprEnd).trim(),
-          line: this.lineOf(nameStart),
-        });
-        i = this.skipBlank(exprEnd);
-        continue;
-      }
-      const labels: string[] = [];
-      for (;;) {
-        while (s[j] === " " || s[j] === "\t") j++;
-        if (s[j] === '"') {
-          const close = this.skipString(j);
-          labels.push(s.slice(j + 1, close - 1));
-          j = close;
-        } else if (identStart.test(s[j] as string)) {
-          const k = j;
-          while (identChar.test(s[j] as string)) j++;
-          labels.push(s.slice(k, j));
-        } else break;
-      }
-      if (s[j] !== "{") this.fail(j, `expected "{" after block ${name}`);
-      const close = this.skipExpression(j + 1, true);
-      items.push({
-        kind: "block",
-        type: name,
-        labels,
-        body: this.parseBody(j + 1, close),
-        line: this.lineOf(nameStart),
+/** The items of a `body` node (comments are skipped). */
+function items(body: Node | undefined, file: string): HclItem[] {
+  const out: HclItem[] = [];
+  for (const node of body?.namedChildren ?? []) {
+    const line = node.startPosition.row + 1;
+    if (node.type === "attribute") {
+      out.push({
+        kind: "attribute",
+        name: child(node, "identifier")?.text ?? "",
+        expr: child(node, "expression")?.text ?? "",
+        line,
       });
-      i = this.skipBlank(close + 1);
+    } else if (node.type === "block") {
+      const [type, ...rest] = node.namedChildren;
+      out.push({
+        kind: "block",
+        type: type?.text ?? "",
+        labels: rest
+          .filter((c) => c.type === "string_lit" || c.type === "identifier")
+          .map((c) => (c.type === "string_lit" ? c.text.slice(1, -1) : c.text)),
+        body: items(child(node, "body"), file),
+        line,
+      });
+    } else if (node.type !== "comment") {
+      throw new HclParseError(`${file}:${line}: unexpected ${node.type} in a body`);
     }
-    return items;
   }
+  return out;
 }
 
 /** Parses HCL source text into its items. */
 export function parseHcl(src: string, file = "<input>"): HclItem[] {
-  const reader = new Reader(src, file);
-  return reader.parseBody(0, src.length);
+  const tree = loadedParser().parse(src);
+  if (!tree) throw new HclParseError(`${file}: tree-sitter returned no tree`);
+  try {
+    const error = firstError(tree.rootNode);
+    if (error) throw syntaxError(error, file);
+    // The grammar also accepts a file that is one bare `{ ... }` object (JSON-like); Terraform does not.
+    const object = child(tree.rootNode, "object");
+    if (object)
+      throw new HclParseError(`${file}:${object.startPosition.row + 1}: a bare object is not an HCL body`);
+    return items(child(tree.rootNode, "body"), file);
+  } finally {
+    tree.delete();
+  }
 }
 
 /** Parses one file. */
