@@ -65946,9 +65946,459 @@ function runAction(name, run2) {
   });
 }
 
-// actions/dataflow-template/src/main.ts
-var import_node_fs5 = require("node:fs");
+// actions/dataflow-template/src/modes/publish.ts
 var import_node_path5 = require("node:path");
+
+// packages/release/src/release.ts
+var import_node_crypto = require("node:crypto");
+var import_node_fs = require("node:fs");
+var import_node_path = require("node:path");
+
+// tools/udf/src/apps.ts
+var UDF_SPECS = [
+  {
+    app: "ingestion",
+    entry: "apps/ingestion/src/transform.ts",
+    exportName: "toRawDocument",
+    template: "Cloud_PubSub_to_MongoDB"
+  },
+  {
+    app: "analytics",
+    entry: "apps/analytics/src/transform.ts",
+    exportName: "toWarehouseRow",
+    template: "PubSub_to_BigQuery_Flex"
+  }
+];
+function udfSpec(app) {
+  const spec = UDF_SPECS.find((s) => s.app === app);
+  if (!spec) throw new Error(`unknown UDF app "${app}" (known: ${UDF_SPECS.map((s) => s.app).join(", ")})`);
+  return spec;
+}
+
+// packages/release/src/release.ts
+var RELEASE_SCHEMA_VERSION = 1;
+var DATED_TEMPLATE_VERSION = /^[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}_RC[0-9]{2}$/;
+var SHA256 = /^[0-9a-f]{64}$/;
+var IMAGE_BY_DIGEST = /^[a-z0-9-]+-docker\.pkg\.dev\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/[a-z0-9._-]+\/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$/;
+var COMMIT = /^[0-9a-f]{40}$/;
+function canonicalJson(value) {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+function releaseId(content) {
+  return (0, import_node_crypto.createHash)("sha256").update(canonicalJson(content), "utf8").digest("hex");
+}
+var shortId = (id2) => id2.slice(0, 12);
+function hashTree(root, dir) {
+  const files = {};
+  const walk = (d) => {
+    for (const name of (0, import_node_fs.readdirSync)(d).sort()) {
+      const full = (0, import_node_path.join)(d, name);
+      if ((0, import_node_fs.statSync)(full).isDirectory()) walk(full);
+      else
+        files[(0, import_node_path.relative)(root, full).split(import_node_path.sep).join("/")] = (0, import_node_crypto.createHash)("sha256").update((0, import_node_fs.readFileSync)(full)).digest("hex");
+    }
+  };
+  walk((0, import_node_path.join)(root, dir));
+  if (!Object.keys(files).length) throw new Error(`${dir} holds no files: nothing to pin in the release`);
+  return { sha256: (0, import_node_crypto.createHash)("sha256").update(canonicalJson(files)).digest("hex"), files };
+}
+var SQL_DIR = "apps/analytics/sql";
+var CONTRACT_DIR = "packages/events/generated";
+function buildRelease(parts) {
+  const content = {
+    schema: RELEASE_SCHEMA_VERSION,
+    google_templates: {
+      version: parts.templateVersion,
+      templates: Object.fromEntries(UDF_SPECS.map((s) => [s.app, s.template]))
+    },
+    udfs: parts.udfs,
+    sql: hashTree(parts.root, SQL_DIR),
+    contract: hashTree(parts.root, CONTRACT_DIR),
+    jobs_image: parts.jobsImage
+  };
+  return validateRelease({ id: releaseId(content), content, provenance: parts.provenance }, "new release");
+}
+var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function checkHashes(problems, where, value) {
+  if (!isObject(value) || !isObject(value.files) || typeof value.sha256 !== "string") {
+    problems.push(`${where}: must be {sha256, files: {path: sha256}}`);
+    return void 0;
+  }
+  for (const [path2, sha] of Object.entries(value.files)) {
+    if (typeof sha !== "string" || !SHA256.test(sha))
+      problems.push(`${where}.files["${path2}"]: not a SHA-256`);
+  }
+  const aggregate = (0, import_node_crypto.createHash)("sha256").update(canonicalJson(value.files)).digest("hex");
+  if (value.sha256 !== aggregate)
+    problems.push(`${where}.sha256: ${value.sha256} is not the hash of its files (${aggregate})`);
+  return value;
+}
+function validateRelease(value, source) {
+  const problems = [];
+  if (!isObject(value) || !isObject(value.content) || !isObject(value.provenance)) {
+    throw new Error(`${source}: not a release manifest ({id, content, provenance} expected)`);
+  }
+  const c = value.content;
+  if (c.schema !== RELEASE_SCHEMA_VERSION)
+    problems.push(
+      `content.schema: ${String(c.schema)} is not ${RELEASE_SCHEMA_VERSION} (built by another version of this action?)`
+    );
+  const templates = c.google_templates;
+  if (!isObject(templates) || typeof templates.version !== "string" || !isObject(templates.templates)) {
+    problems.push("content.google_templates: must be {version, templates: {app: template}}");
+  } else {
+    if (!DATED_TEMPLATE_VERSION.test(templates.version))
+      problems.push(
+        `content.google_templates.version: "${templates.version}" is not a dated release folder like 2026-08-18-00_RC00 ("latest" moves under a running environment)`
+      );
+    for (const spec of UDF_SPECS) {
+      if (templates.templates[spec.app] !== spec.template)
+        problems.push(`content.google_templates.templates.${spec.app}: must be ${spec.template}`);
+    }
+  }
+  if (!isObject(c.udfs)) problems.push("content.udfs: must be {app: {sha256, function_name}}");
+  else
+    for (const spec of UDF_SPECS) {
+      const u = c.udfs[spec.app];
+      if (!isObject(u) || typeof u.sha256 !== "string" || !SHA256.test(u.sha256) || typeof u.function_name !== "string" || !u.function_name)
+        problems.push(`content.udfs.${spec.app}: must be {sha256 (64 hex), function_name}`);
+    }
+  checkHashes(problems, "content.sql", c.sql);
+  checkHashes(problems, "content.contract", c.contract);
+  if (typeof c.jobs_image !== "string" || !IMAGE_BY_DIGEST.test(c.jobs_image))
+    problems.push(
+      `content.jobs_image: "${String(c.jobs_image)}" must be REGION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE@sha256:<64 hex> (pinned by digest)`
+    );
+  const p = value.provenance;
+  if (typeof p.commit !== "string" || !COMMIT.test(p.commit))
+    problems.push("provenance.commit: must be a 40-hex commit");
+  for (const k of ["repository", "run_id", "built_at"])
+    if (typeof p[k] !== "string" || !p[k]) problems.push(`provenance.${k}: required`);
+  if (problems.length)
+    throw new Error(`${source}: invalid release manifest:
+${problems.map((x) => `  - ${x}`).join("\n")}`);
+  const id2 = releaseId(c);
+  if (value.id !== id2)
+    throw new Error(
+      `${source}: release ID ${String(value.id)} is not the hash of its content (${id2}): the manifest was changed after it was built. Do not promote it; rebuild the release from its commit`
+    );
+  return value;
+}
+var releaseObject = (id2) => `releases/${id2}/release.json`;
+var commitPointerObject = (commit) => `commits/${commit}.json`;
+function checkTreeMatches(release, root) {
+  const problems = treeDifferences(release, root);
+  if (problems.length)
+    throw new Error(
+      `the checkout is not release ${shortId(release.id)} (commit ${release.provenance.commit}):
+${problems.map((x) => `  - ${x}`).join("\n")}
+Check out the release's commit before planning it`
+    );
+}
+function treeDifferences(release, root) {
+  const problems = [];
+  for (const [key, dir] of [
+    ["sql", SQL_DIR],
+    ["contract", CONTRACT_DIR]
+  ]) {
+    const here = hashTree(root, dir);
+    if (here.sha256 !== release.content[key].sha256) {
+      const changed = [
+        .../* @__PURE__ */ new Set([...Object.keys(here.files), ...Object.keys(release.content[key].files)])
+      ].filter((f) => here.files[f] !== release.content[key].files[f]);
+      problems.push(`${dir} differs from release ${shortId(release.id)}: ${changed.join(", ")}`);
+    }
+  }
+  return problems;
+}
+function releaseTfvars(release) {
+  return {
+    dataflow_template_version: release.content.google_templates.version,
+    reconciler_image: release.content.jobs_image,
+    release_id: release.id
+  };
+}
+
+// packages/release/src/deployments.ts
+var RELEASE_TASK = "deploy:release";
+var ID = /^[0-9a-f]{64}$/;
+function releaseToPromote(args) {
+  const { source, target, requested, sourceRelease, ofMain } = args;
+  if (requested && !ID.test(requested))
+    throw new Error(
+      `release: "${requested}" is not a release ID (64 hex characters, the SHA-256 of its manifest)`
+    );
+  if (source === target) {
+    const id2 = requested || ofMain;
+    if (!id2)
+      throw new Error(
+        `no release of this commit yet: the release workflow (.github/workflows/release.yml) builds one when a commit reaches main; wait for it to finish, then run the promotion again`
+      );
+    return id2;
+  }
+  if (!sourceRelease) {
+    throw new Error(
+      `nothing recorded as running in ${source}: promote a release to ${source} first (promote.yml, source ${source === "dev" ? "dev, target dev" : `\u2026, target ${source}`}); ${target} only receives what ran in ${source}`
+    );
+  }
+  if (requested && requested !== sourceRelease.releaseId) {
+    throw new Error(
+      `release-mismatch: release ${shortId(requested)} is not what runs in ${source} (release ${shortId(sourceRelease.releaseId)} of commit ${sourceRelease.commit.slice(0, 12)}, deployed ${sourceRelease.deployedAt} by ${sourceRelease.runUrl}). Promote ${shortId(sourceRelease.releaseId)} to ${target}, or deploy ${shortId(requested)} to ${source} first and let its SLO gate judge it there`
+    );
+  }
+  if (!sourceRelease.verifiedAt) {
+    throw new Error(
+      `release ${shortId(sourceRelease.releaseId)} runs in ${source} but its post-deploy integration test never passed there (no verified mark; applied by ${sourceRelease.runUrl}). Fix it and promote a release that passes to ${source}, or run the ${source} promotion again; ${target} only receives verified releases`
+    );
+  }
+  return sourceRelease.releaseId;
+}
+async function recordRelease(octokit, repo2, args) {
+  try {
+    return await createRecord(octokit, repo2, args);
+  } catch (error2) {
+    throw new Error(
+      `could not record release ${shortId(args.releaseId)} as running in ${args.environment} (POST /repos/${repo2.owner}/${repo2.repo}/deployments and its status; the job needs permissions deployments: write). The apply itself succeeded and is recorded in the state bucket; this record is for display only: run the promotion again (its plan is empty) to show it. ${error2.message}`
+    );
+  }
+}
+async function createRecord(octokit, repo2, args) {
+  const { data } = await octokit.rest.repos.createDeployment({
+    ...repo2,
+    ref: args.commit,
+    task: RELEASE_TASK,
+    environment: args.environment,
+    payload: { release_id: args.releaseId, commit: args.commit },
+    description: `release ${shortId(args.releaseId)}`,
+    // No merge of the default branch into the ref, no commit-status checks: the record follows an apply
+    // that already happened ("Create a deployment": auto_merge defaults to true, required_contexts to all).
+    auto_merge: false,
+    required_contexts: [],
+    transient_environment: false,
+    production_environment: args.environment === "prod"
+  });
+  if (!("id" in data))
+    throw new Error(
+      `GitHub did not create the deployment record of ${args.environment}: ${JSON.stringify(data)}`
+    );
+  await octokit.rest.repos.createDeploymentStatus({
+    ...repo2,
+    deployment_id: Number(data.id),
+    state: "success",
+    log_url: args.logUrl,
+    description: `release ${shortId(args.releaseId)} applied`,
+    auto_inactive: true
+  });
+  return Number(data.id);
+}
+
+// packages/release/src/release-store.ts
+var RELEASE_UDF_PREFIX = "udfs";
+function isPreconditionFailed(error2) {
+  return error2.code === 412;
+}
+async function createOnce(bucket, name, text2) {
+  try {
+    await bucket.file(name).save(text2, {
+      resumable: false,
+      contentType: "application/json",
+      preconditionOpts: { ifGenerationMatch: 0 }
+    });
+    return true;
+  } catch (error2) {
+    if (isPreconditionFailed(error2)) return false;
+    throw error2;
+  }
+}
+async function readJson(bucket, name) {
+  const file = bucket.file(name);
+  const [exists2] = await file.exists();
+  if (!exists2) return void 0;
+  const [bytes] = await file.download();
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch (error2) {
+    throw new Error(`gs://${bucket.name}/${name} is not JSON (${error2.message})`);
+  }
+}
+async function releaseOfCommit(bucket, commit) {
+  const pointer = await readJson(bucket, commitPointerObject(commit));
+  if (pointer === void 0) return void 0;
+  if (typeof pointer.release_id !== "string")
+    throw new Error(`gs://${bucket.name}/${commitPointerObject(commit)} has no release_id`);
+  return pointer.release_id;
+}
+async function readRelease(bucket, id2) {
+  const where = `gs://${bucket.name}/${releaseObject(id2)}`;
+  const value = await readJson(bucket, releaseObject(id2));
+  if (value === void 0)
+    throw new Error(
+      `${where} does not exist: no such release (was it built by .github/workflows/release.yml in this repository's releases bucket?)`
+    );
+  const release = validateRelease(value, where);
+  if (release.id !== id2)
+    throw new Error(`${where} holds release ${release.id}, not ${id2}: the bucket was tampered with`);
+  return release;
+}
+async function storeRelease(bucket, release, log) {
+  const existing = await releaseOfCommit(bucket, release.provenance.commit);
+  if (existing && existing !== release.id) {
+    log(
+      `commit ${release.provenance.commit} already has release ${shortId(existing)} (releases are built once); this build (${shortId(release.id)}) is not stored`
+    );
+    return { release: await readRelease(bucket, existing), created: false };
+  }
+  const created = await createOnce(
+    bucket,
+    releaseObject(release.id),
+    `${JSON.stringify(release, null, 2)}
+`
+  );
+  const stored = created ? release : await readRelease(bucket, release.id);
+  await createOnce(
+    bucket,
+    commitPointerObject(release.provenance.commit),
+    `${JSON.stringify({ release_id: release.id })}
+`
+  );
+  log(
+    `release ${shortId(release.id)}: gs://${bucket.name}/${releaseObject(release.id)} ${created ? "created" : "exists"}`
+  );
+  return { release: stored, created };
+}
+
+// packages/release/src/running-record.ts
+var import_node_fs2 = require("node:fs");
+var import_node_path2 = require("node:path");
+var RELEASE_ID = /^[0-9a-f]{64}$/;
+var COMMIT2 = /^[0-9a-f]{40}$/;
+var recordObject = (environment) => `env/${environment}/release/running.json`;
+function stateBucketOf(environment, root, given = "") {
+  if (given.trim()) return given.trim();
+  const file = (0, import_node_path2.join)(root, "terraform", "environments", `${environment}.backend.hcl`);
+  let text2;
+  try {
+    text2 = (0, import_node_fs2.readFileSync)(file, "utf8");
+  } catch (error2) {
+    throw new Error(
+      `cannot find the state bucket of ${environment}: ${file} is unreadable (${error2.message}); give the action's state-bucket input`
+    );
+  }
+  const bucket = /^\s*bucket\s*=\s*"([^"]+)"/m.exec(text2)?.[1];
+  if (!bucket) throw new Error(`${file} has no bucket = "..." line; give the action's state-bucket input`);
+  return bucket;
+}
+function validateRecord(value, where) {
+  const r = value ?? {};
+  const problems = [];
+  if (typeof r.release_id !== "string" || !RELEASE_ID.test(r.release_id))
+    problems.push("release_id: must be 64 hex");
+  if (typeof r.commit !== "string" || !COMMIT2.test(r.commit))
+    problems.push(`commit: must be a 40-hex commit, got ${JSON.stringify(r.commit)}`);
+  for (const k of ["deployed_at", "run_url"])
+    if (typeof r[k] !== "string" || !r[k]) problems.push(`${k}: required`);
+  if (problems.length)
+    throw new Error(
+      `${where} is not a release record (${problems.join("; ")}): it was not written by dataflow-template mode record. Run a promotion to this environment to record what runs there`
+    );
+  return r;
+}
+async function readRecord(bucket, environment) {
+  const where = `gs://${bucket.name}/${recordObject(environment)}`;
+  const file = bucket.file(recordObject(environment));
+  let bytes;
+  try {
+    const [exists2] = await file.exists();
+    if (!exists2) return void 0;
+    [bytes] = await file.download();
+  } catch (error2) {
+    throw new Error(
+      `could not read ${where} (the ${environment}-plan or ${environment} identity reads objects under env/${environment}/ of the state bucket, terraform/bootstrap/iam.tf): ${error2.message}`
+    );
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(bytes.toString("utf8"));
+  } catch (error2) {
+    throw new Error(`${where} is not JSON (${error2.message})`);
+  }
+  return validateRecord(parsed, where);
+}
+async function writeRecord(bucket, environment, record) {
+  await bucket.file(recordObject(environment)).save(`${JSON.stringify(record, null, 2)}
+`, {
+    resumable: false,
+    contentType: "application/json"
+  });
+}
+async function recordRunning(bucket, environment, release, runUrl2, now = /* @__PURE__ */ new Date()) {
+  const record = {
+    release_id: release.id,
+    commit: release.provenance.commit,
+    deployed_at: now.toISOString(),
+    run_url: runUrl2
+  };
+  try {
+    await writeRecord(bucket, environment, record);
+  } catch (error2) {
+    throw new Error(
+      `could not record release ${shortId(release.id)} as running in ${environment} (gs://${bucket.name}/${recordObject(environment)}; only the ${environment} deploy identity may write under env/${environment}/). The apply itself succeeded: run the promotion again (its plan is empty) to record it. ${error2.message}`
+    );
+  }
+  return record;
+}
+async function markVerified(bucket, environment, releaseId2, runUrl2, now = /* @__PURE__ */ new Date()) {
+  const current = await readRecord(bucket, environment);
+  if (!current || current.release_id !== releaseId2)
+    throw new Error(
+      `cannot mark release ${shortId(releaseId2)} verified in ${environment}: the record there names ${current ? `release ${shortId(current.release_id)}` : "no release"} (another promotion recorded since?). Run the promotion again`
+    );
+  const record = { ...current, verified_at: now.toISOString(), verified_run_url: runUrl2 };
+  await writeRecord(bucket, environment, record);
+  return record;
+}
+async function isAncestorOfMain(octokit, repo2, commit) {
+  try {
+    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...repo2,
+      basehead: `${commit}...main`,
+      per_page: 1
+    });
+    return data.status === "ahead" || data.status === "identical";
+  } catch (error2) {
+    if (error2.status === 404) return false;
+    throw new Error(
+      `could not compare ${commit} with main (GET /repos/${repo2.owner}/${repo2.repo}/compare/${commit}...main; contents: read): ${error2.message}`
+    );
+  }
+}
+async function checkedRelease(args) {
+  const { environment, record, manifest } = args;
+  const where = `the record of ${environment} (${recordObject(environment)})`;
+  if (record.commit !== manifest.provenance.commit)
+    throw new Error(
+      `${where} names commit ${record.commit} for release ${shortId(record.release_id)}, whose manifest was built from ${manifest.provenance.commit}: refusing to check out or run either. Someone wrote the record by hand; promote the release to ${environment} again to rewrite it`
+    );
+  if (!await args.onMain(record.commit))
+    throw new Error(
+      `${where}: commit ${record.commit} of release ${shortId(record.release_id)} is not on main (GitHub compare): releases are built from main only. Refusing it; promote a release of main to ${environment} to rewrite the record`
+    );
+  return {
+    releaseId: record.release_id,
+    commit: record.commit,
+    deployedAt: record.deployed_at,
+    runUrl: record.run_url,
+    ...record.verified_at ? { verifiedAt: record.verified_at } : {}
+  };
+}
+
+// actions/dataflow-template/src/context.ts
+var import_node_path3 = require("node:path");
 
 // node_modules/@actions/github/lib/context.js
 var import_fs2 = require("fs");
@@ -67353,8 +67803,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var sep2 = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep2}${b64url}${sep2}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -81097,259 +81547,34 @@ _XMLMultiPartUploadHelper_instances = /* @__PURE__ */ new WeakSet(), _XMLMultiPa
   }
 };
 
-// actions/dataflow-template/src/release.ts
-var import_node_crypto = require("node:crypto");
-var import_node_fs = require("node:fs");
-var import_node_path = require("node:path");
-
-// tools/udf/src/apps.ts
-var UDF_SPECS = [
-  {
-    app: "ingestion",
-    entry: "apps/ingestion/src/transform.ts",
-    exportName: "toRawDocument",
-    template: "Cloud_PubSub_to_MongoDB"
-  },
-  {
-    app: "analytics",
-    entry: "apps/analytics/src/transform.ts",
-    exportName: "toWarehouseRow",
-    template: "PubSub_to_BigQuery_Flex"
-  }
-];
-function udfSpec(app) {
-  const spec = UDF_SPECS.find((s) => s.app === app);
-  if (!spec) throw new Error(`unknown UDF app "${app}" (known: ${UDF_SPECS.map((s) => s.app).join(", ")})`);
-  return spec;
+// actions/dataflow-template/src/context.ts
+function storageOf(read) {
+  const project = read("project").trim();
+  const endpoint2 = read("storage-endpoint").trim();
+  return new Storage({
+    ...project ? { projectId: project } : {},
+    ...endpoint2 ? { apiEndpoint: endpoint2 } : {},
+    retryOptions: { autoRetry: true, maxRetries: 5 }
+  });
 }
-
-// actions/dataflow-template/src/release.ts
-var RELEASE_SCHEMA_VERSION = 1;
-var DATED_TEMPLATE_VERSION = /^[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}_RC[0-9]{2}$/;
-var SHA256 = /^[0-9a-f]{64}$/;
-var IMAGE_BY_DIGEST = /^[a-z0-9-]+-docker\.pkg\.dev\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/[a-z0-9._-]+\/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$/;
-var COMMIT = /^[0-9a-f]{40}$/;
-function canonicalJson(value) {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-function releaseId(content) {
-  return (0, import_node_crypto.createHash)("sha256").update(canonicalJson(content), "utf8").digest("hex");
-}
-var shortId = (id2) => id2.slice(0, 12);
-function hashTree(root, dir) {
-  const files = {};
-  const walk = (d) => {
-    for (const name of (0, import_node_fs.readdirSync)(d).sort()) {
-      const full = (0, import_node_path.join)(d, name);
-      if ((0, import_node_fs.statSync)(full).isDirectory()) walk(full);
-      else
-        files[(0, import_node_path.relative)(root, full).split(import_node_path.sep).join("/")] = (0, import_node_crypto.createHash)("sha256").update((0, import_node_fs.readFileSync)(full)).digest("hex");
-    }
-  };
-  walk((0, import_node_path.join)(root, dir));
-  if (!Object.keys(files).length) throw new Error(`${dir} holds no files: nothing to pin in the release`);
-  return { sha256: (0, import_node_crypto.createHash)("sha256").update(canonicalJson(files)).digest("hex"), files };
-}
-var SQL_DIR = "apps/analytics/sql";
-var CONTRACT_DIR = "packages/events/generated";
-function buildRelease(parts) {
-  const content = {
-    schema: RELEASE_SCHEMA_VERSION,
-    google_templates: {
-      version: parts.templateVersion,
-      templates: Object.fromEntries(UDF_SPECS.map((s) => [s.app, s.template]))
-    },
-    udfs: parts.udfs,
-    sql: hashTree(parts.root, SQL_DIR),
-    contract: hashTree(parts.root, CONTRACT_DIR),
-    jobs_image: parts.jobsImage
-  };
-  return validateRelease({ id: releaseId(content), content, provenance: parts.provenance }, "new release");
-}
-var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-function checkHashes(problems, where, value) {
-  if (!isObject(value) || !isObject(value.files) || typeof value.sha256 !== "string") {
-    problems.push(`${where}: must be {sha256, files: {path: sha256}}`);
-    return void 0;
-  }
-  for (const [path2, sha] of Object.entries(value.files)) {
-    if (typeof sha !== "string" || !SHA256.test(sha))
-      problems.push(`${where}.files["${path2}"]: not a SHA-256`);
-  }
-  const aggregate = (0, import_node_crypto.createHash)("sha256").update(canonicalJson(value.files)).digest("hex");
-  if (value.sha256 !== aggregate)
-    problems.push(`${where}.sha256: ${value.sha256} is not the hash of its files (${aggregate})`);
+function required(name, why) {
+  const value = getInput(name).trim();
+  if (!value) throw new Error(`${name}: required ${why}`);
   return value;
 }
-function validateRelease(value, source) {
-  const problems = [];
-  if (!isObject(value) || !isObject(value.content) || !isObject(value.provenance)) {
-    throw new Error(`${source}: not a release manifest ({id, content, provenance} expected)`);
-  }
-  const c = value.content;
-  if (c.schema !== RELEASE_SCHEMA_VERSION)
-    problems.push(
-      `content.schema: ${String(c.schema)} is not ${RELEASE_SCHEMA_VERSION} (built by another version of this action?)`
-    );
-  const templates = c.google_templates;
-  if (!isObject(templates) || typeof templates.version !== "string" || !isObject(templates.templates)) {
-    problems.push("content.google_templates: must be {version, templates: {app: template}}");
-  } else {
-    if (!DATED_TEMPLATE_VERSION.test(templates.version))
-      problems.push(
-        `content.google_templates.version: "${templates.version}" is not a dated release folder like 2026-08-18-00_RC00 ("latest" moves under a running environment)`
-      );
-    for (const spec of UDF_SPECS) {
-      if (templates.templates[spec.app] !== spec.template)
-        problems.push(`content.google_templates.templates.${spec.app}: must be ${spec.template}`);
-    }
-  }
-  if (!isObject(c.udfs)) problems.push("content.udfs: must be {app: {sha256, function_name}}");
-  else
-    for (const spec of UDF_SPECS) {
-      const u = c.udfs[spec.app];
-      if (!isObject(u) || typeof u.sha256 !== "string" || !SHA256.test(u.sha256) || typeof u.function_name !== "string" || !u.function_name)
-        problems.push(`content.udfs.${spec.app}: must be {sha256 (64 hex), function_name}`);
-    }
-  checkHashes(problems, "content.sql", c.sql);
-  checkHashes(problems, "content.contract", c.contract);
-  if (typeof c.jobs_image !== "string" || !IMAGE_BY_DIGEST.test(c.jobs_image))
-    problems.push(
-      `content.jobs_image: "${String(c.jobs_image)}" must be REGION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE@sha256:<64 hex> (pinned by digest)`
-    );
-  const p = value.provenance;
-  if (typeof p.commit !== "string" || !COMMIT.test(p.commit))
-    problems.push("provenance.commit: must be a 40-hex commit");
-  for (const k of ["repository", "run_id", "built_at"])
-    if (typeof p[k] !== "string" || !p[k]) problems.push(`provenance.${k}: required`);
-  if (problems.length)
-    throw new Error(`${source}: invalid release manifest:
-${problems.map((x) => `  - ${x}`).join("\n")}`);
-  const id2 = releaseId(c);
-  if (value.id !== id2)
-    throw new Error(
-      `${source}: release ID ${String(value.id)} is not the hash of its content (${id2}): the manifest was changed after it was built. Do not promote it; rebuild the release from its commit`
-    );
-  return value;
-}
-var releaseObject = (id2) => `releases/${id2}/release.json`;
-var commitPointerObject = (commit) => `commits/${commit}.json`;
-function checkTreeMatches(release, root) {
-  const problems = treeDifferences(release, root);
-  if (problems.length)
-    throw new Error(
-      `the checkout is not release ${shortId(release.id)} (commit ${release.provenance.commit}):
-${problems.map((x) => `  - ${x}`).join("\n")}
-Check out the release's commit before planning it`
-    );
-}
-function treeDifferences(release, root) {
-  const problems = [];
-  for (const [key, dir] of [
-    ["sql", SQL_DIR],
-    ["contract", CONTRACT_DIR]
-  ]) {
-    const here = hashTree(root, dir);
-    if (here.sha256 !== release.content[key].sha256) {
-      const changed = [
-        .../* @__PURE__ */ new Set([...Object.keys(here.files), ...Object.keys(release.content[key].files)])
-      ].filter((f) => here.files[f] !== release.content[key].files[f]);
-      problems.push(`${dir} differs from release ${shortId(release.id)}: ${changed.join(", ")}`);
-    }
-  }
-  return problems;
-}
-function releaseTfvars(release) {
-  return {
-    dataflow_template_version: release.content.google_templates.version,
-    reconciler_image: release.content.jobs_image,
-    release_id: release.id
-  };
-}
-
-// actions/dataflow-template/src/deployments.ts
-var RELEASE_TASK = "deploy:release";
-var ID = /^[0-9a-f]{64}$/;
-function releaseToPromote(args) {
-  const { source, target, requested, sourceRelease, ofMain } = args;
-  if (requested && !ID.test(requested))
-    throw new Error(
-      `release: "${requested}" is not a release ID (64 hex characters, the SHA-256 of its manifest)`
-    );
-  if (source === target) {
-    const id2 = requested || ofMain;
-    if (!id2)
-      throw new Error(
-        `no release of this commit yet: the release workflow (.github/workflows/release.yml) builds one when a commit reaches main; wait for it to finish, then run the promotion again`
-      );
-    return id2;
-  }
-  if (!sourceRelease) {
-    throw new Error(
-      `nothing recorded as running in ${source}: promote a release to ${source} first (promote.yml, source ${source === "dev" ? "dev, target dev" : `\u2026, target ${source}`}); ${target} only receives what ran in ${source}`
-    );
-  }
-  if (requested && requested !== sourceRelease.releaseId) {
-    throw new Error(
-      `release-mismatch: release ${shortId(requested)} is not what runs in ${source} (release ${shortId(sourceRelease.releaseId)} of commit ${sourceRelease.commit.slice(0, 12)}, deployed ${sourceRelease.deployedAt} by ${sourceRelease.runUrl}). Promote ${shortId(sourceRelease.releaseId)} to ${target}, or deploy ${shortId(requested)} to ${source} first and let its SLO gate judge it there`
-    );
-  }
-  if (!sourceRelease.verifiedAt) {
-    throw new Error(
-      `release ${shortId(sourceRelease.releaseId)} runs in ${source} but its post-deploy integration test never passed there (no verified mark; applied by ${sourceRelease.runUrl}). Fix it and promote a release that passes to ${source}, or run the ${source} promotion again; ${target} only receives verified releases`
-    );
-  }
-  return sourceRelease.releaseId;
-}
-async function recordRelease(octokit, repo2, args) {
-  try {
-    return await createRecord(octokit, repo2, args);
-  } catch (error2) {
-    throw new Error(
-      `could not record release ${shortId(args.releaseId)} as running in ${args.environment} (POST /repos/${repo2.owner}/${repo2.repo}/deployments and its status; the job needs permissions deployments: write). The apply itself succeeded and is recorded in the state bucket; this record is for display only: run the promotion again (its plan is empty) to show it. ${error2.message}`
-    );
-  }
-}
-async function createRecord(octokit, repo2, args) {
-  const { data } = await octokit.rest.repos.createDeployment({
-    ...repo2,
-    ref: args.commit,
-    task: RELEASE_TASK,
-    environment: args.environment,
-    payload: { release_id: args.releaseId, commit: args.commit },
-    description: `release ${shortId(args.releaseId)}`,
-    // No merge of the default branch into the ref, no commit-status checks: the record follows an apply
-    // that already happened ("Create a deployment": auto_merge defaults to true, required_contexts to all).
-    auto_merge: false,
-    required_contexts: [],
-    transient_environment: false,
-    production_environment: args.environment === "prod"
-  });
-  if (!("id" in data))
-    throw new Error(
-      `GitHub did not create the deployment record of ${args.environment}: ${JSON.stringify(data)}`
-    );
-  await octokit.rest.repos.createDeploymentStatus({
-    ...repo2,
-    deployment_id: Number(data.id),
-    state: "success",
-    log_url: args.logUrl,
-    description: `release ${shortId(args.releaseId)} applied`,
-    auto_inactive: true
-  });
-  return Number(data.id);
-}
+var isDryRun = () => getInput("dry-run").trim().toLowerCase() === "true";
+var repo = () => context2.repo;
+var runUrl = () => `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
+var tfvarsPath = () => (0, import_node_path3.resolve)(
+  getInput("tfvars-file").trim() || (0, import_node_path3.join)(process.env.RUNNER_TEMP || process.cwd(), "dataflow-udfs.tfvars.json")
+);
+var recordBucket = (environment) => storageOf(getInput).bucket(stateBucketOf(environment, process.cwd(), getInput("state-bucket")));
 
 // actions/dataflow-template/src/publish.ts
 var import_node_child_process = require("node:child_process");
 var import_node_crypto2 = require("node:crypto");
-var import_node_fs2 = require("node:fs");
-var import_node_path2 = require("node:path");
+var import_node_fs3 = require("node:fs");
+var import_node_path4 = require("node:path");
 
 // packages/events/src/codes.ts
 function toLookup(codes) {
@@ -82638,13 +82863,13 @@ function objectName(inputs, app, sha256) {
   return [inputs.prefix, app, sha256, "udf.js"].filter(Boolean).join("/");
 }
 function loadManifest(dir) {
-  const file = (0, import_node_path2.join)(dir, "manifest.json");
-  if (!(0, import_node_fs2.existsSync)(file)) {
+  const file = (0, import_node_path4.join)(dir, "manifest.json");
+  if (!(0, import_node_fs3.existsSync)(file)) {
     throw new Error(
       `${file} not found: build the bundles first (build-command, default "npx tsx tools/udf/src/cli.ts build") or point udf-dir at them`
     );
   }
-  return JSON.parse((0, import_node_fs2.readFileSync)(file, "utf8"));
+  return JSON.parse((0, import_node_fs3.readFileSync)(file, "utf8"));
 }
 function testBundle(app, code, entry) {
   const sha256 = (0, import_node_crypto2.createHash)("sha256").update(code, "utf8").digest("hex");
@@ -82680,7 +82905,7 @@ ${built.stderr}`
       );
     }
   }
-  const udfDir = (0, import_node_path2.isAbsolute)(inputs.udfDir) ? inputs.udfDir : (0, import_node_path2.join)(cwd, inputs.udfDir);
+  const udfDir = (0, import_node_path4.isAbsolute)(inputs.udfDir) ? inputs.udfDir : (0, import_node_path4.join)(cwd, inputs.udfDir);
   const manifest = loadManifest(udfDir);
   const storage = new Storage({
     ...inputs.project ? { projectId: inputs.project } : {},
@@ -82693,7 +82918,7 @@ ${built.stderr}`
     const spec = udfSpec(app);
     const entry = manifest.find((m) => m.app === app);
     if (!entry) throw new Error(`${udfDir}/manifest.json has no bundle for ${app}`);
-    const code = (0, import_node_fs2.readFileSync)((0, import_node_path2.join)(udfDir, entry.file), "utf8");
+    const code = (0, import_node_fs3.readFileSync)((0, import_node_path4.join)(udfDir, entry.file), "utf8");
     const sha256 = testBundle(app, code, entry);
     log(`${app}: ${entry.file} passed ES5 and golden parity checks (sha256 ${sha256})`);
     const name = objectName(inputs, app, sha256);
@@ -82739,83 +82964,6 @@ ${built.stderr}`
   }
   return results;
 }
-
-// actions/dataflow-template/src/release-store.ts
-var import_node_fs3 = require("node:fs");
-var import_node_path3 = require("node:path");
-var RELEASE_UDF_PREFIX = "udfs";
-function isPreconditionFailed(error2) {
-  return error2.code === 412;
-}
-async function createOnce(bucket, name, text2) {
-  try {
-    await bucket.file(name).save(text2, {
-      resumable: false,
-      contentType: "application/json",
-      preconditionOpts: { ifGenerationMatch: 0 }
-    });
-    return true;
-  } catch (error2) {
-    if (isPreconditionFailed(error2)) return false;
-    throw error2;
-  }
-}
-async function readJson(bucket, name) {
-  const file = bucket.file(name);
-  const [exists2] = await file.exists();
-  if (!exists2) return void 0;
-  const [bytes] = await file.download();
-  try {
-    return JSON.parse(bytes.toString("utf8"));
-  } catch (error2) {
-    throw new Error(`gs://${bucket.name}/${name} is not JSON (${error2.message})`);
-  }
-}
-async function releaseOfCommit(bucket, commit) {
-  const pointer = await readJson(bucket, commitPointerObject(commit));
-  if (pointer === void 0) return void 0;
-  if (typeof pointer.release_id !== "string")
-    throw new Error(`gs://${bucket.name}/${commitPointerObject(commit)} has no release_id`);
-  return pointer.release_id;
-}
-async function readRelease(bucket, id2) {
-  const where = `gs://${bucket.name}/${releaseObject(id2)}`;
-  const value = await readJson(bucket, releaseObject(id2));
-  if (value === void 0)
-    throw new Error(
-      `${where} does not exist: no such release (was it built by .github/workflows/release.yml in this repository's releases bucket?)`
-    );
-  const release = validateRelease(value, where);
-  if (release.id !== id2)
-    throw new Error(`${where} holds release ${release.id}, not ${id2}: the bucket was tampered with`);
-  return release;
-}
-async function storeRelease(bucket, release, log) {
-  const existing = await releaseOfCommit(bucket, release.provenance.commit);
-  if (existing && existing !== release.id) {
-    log(
-      `commit ${release.provenance.commit} already has release ${shortId(existing)} (releases are built once); this build (${shortId(release.id)}) is not stored`
-    );
-    return { release: await readRelease(bucket, existing), created: false };
-  }
-  const created = await createOnce(
-    bucket,
-    releaseObject(release.id),
-    `${JSON.stringify(release, null, 2)}
-`
-  );
-  const stored = created ? release : await readRelease(bucket, release.id);
-  await createOnce(
-    bucket,
-    commitPointerObject(release.provenance.commit),
-    `${JSON.stringify({ release_id: release.id })}
-`
-  );
-  log(
-    `release ${shortId(release.id)}: gs://${bucket.name}/${releaseObject(release.id)} ${created ? "created" : "exists"}`
-  );
-  return { release: stored, created };
-}
 async function downloadReleaseUdfs(bucket, release, dir) {
   (0, import_node_fs3.mkdirSync)(dir, { recursive: true });
   const entries = [];
@@ -82823,7 +82971,7 @@ async function downloadReleaseUdfs(bucket, release, dir) {
     const name = `${RELEASE_UDF_PREFIX}/${app}/${udf.sha256}/udf.js`;
     const [bytes] = await bucket.file(name).download();
     const file = `${app}.js`;
-    (0, import_node_fs3.writeFileSync)((0, import_node_path3.join)(dir, file), bytes);
+    (0, import_node_fs3.writeFileSync)((0, import_node_path4.join)(dir, file), bytes);
     entries.push({
       app,
       file,
@@ -82832,141 +82980,17 @@ async function downloadReleaseUdfs(bucket, release, dir) {
       template: udfSpec(app).template
     });
   }
-  (0, import_node_fs3.writeFileSync)((0, import_node_path3.join)(dir, "manifest.json"), `${JSON.stringify(entries, null, 2)}
+  (0, import_node_fs3.writeFileSync)((0, import_node_path4.join)(dir, "manifest.json"), `${JSON.stringify(entries, null, 2)}
 `);
   return dir;
 }
 
-// actions/dataflow-template/src/running-record.ts
+// actions/dataflow-template/src/report.ts
 var import_node_fs4 = require("node:fs");
-var import_node_path4 = require("node:path");
-var RELEASE_ID = /^[0-9a-f]{64}$/;
-var COMMIT2 = /^[0-9a-f]{40}$/;
-var recordObject = (environment) => `env/${environment}/release/running.json`;
-function stateBucketOf(environment, root, given = "") {
-  if (given.trim()) return given.trim();
-  const file = (0, import_node_path4.join)(root, "terraform", "environments", `${environment}.backend.hcl`);
-  let text2;
-  try {
-    text2 = (0, import_node_fs4.readFileSync)(file, "utf8");
-  } catch (error2) {
-    throw new Error(
-      `cannot find the state bucket of ${environment}: ${file} is unreadable (${error2.message}); give the action's state-bucket input`
-    );
-  }
-  const bucket = /^\s*bucket\s*=\s*"([^"]+)"/m.exec(text2)?.[1];
-  if (!bucket) throw new Error(`${file} has no bucket = "..." line; give the action's state-bucket input`);
-  return bucket;
-}
-function validateRecord(value, where) {
-  const r = value ?? {};
-  const problems = [];
-  if (typeof r.release_id !== "string" || !RELEASE_ID.test(r.release_id))
-    problems.push("release_id: must be 64 hex");
-  if (typeof r.commit !== "string" || !COMMIT2.test(r.commit))
-    problems.push(`commit: must be a 40-hex commit, got ${JSON.stringify(r.commit)}`);
-  for (const k of ["deployed_at", "run_url"])
-    if (typeof r[k] !== "string" || !r[k]) problems.push(`${k}: required`);
-  if (problems.length)
-    throw new Error(
-      `${where} is not a release record (${problems.join("; ")}): it was not written by dataflow-template mode record. Run a promotion to this environment to record what runs there`
-    );
-  return r;
-}
-async function readRecord(bucket, environment) {
-  const where = `gs://${bucket.name}/${recordObject(environment)}`;
-  const file = bucket.file(recordObject(environment));
-  let bytes;
-  try {
-    const [exists2] = await file.exists();
-    if (!exists2) return void 0;
-    [bytes] = await file.download();
-  } catch (error2) {
-    throw new Error(
-      `could not read ${where} (the ${environment}-plan or ${environment} identity reads objects under env/${environment}/ of the state bucket, terraform/bootstrap/iam.tf): ${error2.message}`
-    );
-  }
-  let parsed;
-  try {
-    parsed = JSON.parse(bytes.toString("utf8"));
-  } catch (error2) {
-    throw new Error(`${where} is not JSON (${error2.message})`);
-  }
-  return validateRecord(parsed, where);
-}
-async function writeRecord(bucket, environment, record) {
-  await bucket.file(recordObject(environment)).save(`${JSON.stringify(record, null, 2)}
-`, {
-    resumable: false,
-    contentType: "application/json"
-  });
-}
-async function recordRunning(bucket, environment, release, runUrl2, now = /* @__PURE__ */ new Date()) {
-  const record = {
-    release_id: release.id,
-    commit: release.provenance.commit,
-    deployed_at: now.toISOString(),
-    run_url: runUrl2
-  };
-  try {
-    await writeRecord(bucket, environment, record);
-  } catch (error2) {
-    throw new Error(
-      `could not record release ${shortId(release.id)} as running in ${environment} (gs://${bucket.name}/${recordObject(environment)}; only the ${environment} deploy identity may write under env/${environment}/). The apply itself succeeded: run the promotion again (its plan is empty) to record it. ${error2.message}`
-    );
-  }
-  return record;
-}
-async function markVerified(bucket, environment, releaseId2, runUrl2, now = /* @__PURE__ */ new Date()) {
-  const current = await readRecord(bucket, environment);
-  if (!current || current.release_id !== releaseId2)
-    throw new Error(
-      `cannot mark release ${shortId(releaseId2)} verified in ${environment}: the record there names ${current ? `release ${shortId(current.release_id)}` : "no release"} (another promotion recorded since?). Run the promotion again`
-    );
-  const record = { ...current, verified_at: now.toISOString(), verified_run_url: runUrl2 };
-  await writeRecord(bucket, environment, record);
-  return record;
-}
-async function isAncestorOfMain(octokit, repo2, commit) {
-  try {
-    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
-      ...repo2,
-      basehead: `${commit}...main`,
-      per_page: 1
-    });
-    return data.status === "ahead" || data.status === "identical";
-  } catch (error2) {
-    if (error2.status === 404) return false;
-    throw new Error(
-      `could not compare ${commit} with main (GET /repos/${repo2.owner}/${repo2.repo}/compare/${commit}...main; contents: read): ${error2.message}`
-    );
-  }
-}
-async function checkedRelease(args) {
-  const { environment, record, manifest } = args;
-  const where = `the record of ${environment} (${recordObject(environment)})`;
-  if (record.commit !== manifest.provenance.commit)
-    throw new Error(
-      `${where} names commit ${record.commit} for release ${shortId(record.release_id)}, whose manifest was built from ${manifest.provenance.commit}: refusing to check out or run either. Someone wrote the record by hand; promote the release to ${environment} again to rewrite it`
-    );
-  if (!await args.onMain(record.commit))
-    throw new Error(
-      `${where}: commit ${record.commit} of release ${shortId(record.release_id)} is not on main (GitHub compare): releases are built from main only. Refusing it; promote a release of main to ${environment} to rewrite the record`
-    );
-  return {
-    releaseId: record.release_id,
-    commit: record.commit,
-    deployedAt: record.deployed_at,
-    runUrl: record.run_url,
-    ...record.verified_at ? { verifiedAt: record.verified_at } : {}
-  };
-}
-
-// actions/dataflow-template/src/main.ts
 async function report(results, dryRun, tfvarsFile, release) {
   const udfs = Object.fromEntries(results.map((r) => [r.app, r]));
   const tfvars = { ...tfvarsOf(results, dryRun), ...release ? releaseTfvars(release) : {} };
-  (0, import_node_fs5.writeFileSync)(tfvarsFile, `${JSON.stringify(tfvars, null, 2)}
+  (0, import_node_fs4.writeFileSync)(tfvarsFile, `${JSON.stringify(tfvars, null, 2)}
 `);
   setOutput("udfs", JSON.stringify(udfs));
   setOutput("terraform-udfs", JSON.stringify(tfvars.udfs));
@@ -83011,26 +83035,73 @@ function summarizeRelease(release) {
     ["jobs image", c.jobs_image]
   ]);
 }
-function storageOf(read) {
-  const project = read("project").trim();
-  const endpoint2 = read("storage-endpoint").trim();
-  return new Storage({
-    ...project ? { projectId: project } : {},
-    ...endpoint2 ? { apiEndpoint: endpoint2 } : {},
-    retryOptions: { autoRetry: true, maxRetries: 5 }
+
+// actions/dataflow-template/src/modes/publish.ts
+async function publishMode() {
+  const releaseId2 = getInput("release-id").trim();
+  if (releaseId2) return publishRelease(releaseId2);
+  const results = await publishUdfs({
+    read: (name) => getInput(name),
+    log: (line) => info(line)
   });
+  await report(results, isDryRun(), tfvarsPath());
 }
-function required(name, why) {
-  const value = getInput(name).trim();
-  if (!value) throw new Error(`${name}: required ${why}`);
-  return value;
+async function publishRelease(id2) {
+  const bucket = storageOf(getInput).bucket(required("releases-bucket", "with release-id"));
+  const release = await readRelease(bucket, id2);
+  if (getInput("require-release-checkout").trim().toLowerCase() === "false") {
+    const differences = treeDifferences(release, process.cwd());
+    if (differences.length)
+      notice(
+        `this checkout's SQL or contract schemas differ from ${releaseLine(release)}; the plan shows the checkout's:
+${differences.join("\n")}`
+      );
+  } else checkTreeMatches(release, process.cwd());
+  const dir = await downloadReleaseUdfs(
+    bucket,
+    release,
+    (0, import_node_path5.join)(process.env.RUNNER_TEMP || process.cwd(), `release-${shortId(id2)}`)
+  );
+  const overrides = {
+    "udf-dir": dir,
+    "build-command": "",
+    "template-version": release.content.google_templates.version
+  };
+  const read = (name) => overrides[name] ?? getInput(name);
+  const results = await publishUdfs({ read, log: (line) => info(line) });
+  await report(results, isDryRun(), tfvarsPath(), release);
 }
-var repo = () => context2.repo;
-var runUrl = () => `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
-var tfvarsPath = () => (0, import_node_path5.resolve)(
-  getInput("tfvars-file").trim() || (0, import_node_path5.join)(process.env.RUNNER_TEMP || process.cwd(), "dataflow-udfs.tfvars.json")
-);
-async function buildReleaseMode() {
+
+// actions/dataflow-template/src/modes/record.ts
+async function recordMode() {
+  const environment = required("environment", "in mode record");
+  const id2 = required("release-id", "in mode record");
+  const release = await readRelease(
+    storageOf(getInput).bucket(required("releases-bucket", "in mode record")),
+    id2
+  );
+  const record = await recordRunning(recordBucket(environment), environment, release, runUrl());
+  info(
+    `recorded ${releaseLine(release)} as running in ${environment} (${recordObject(environment)}, ${record.deployed_at})`
+  );
+  releaseOutputs(release);
+  const token = getInput("github-token").trim();
+  if (!token) return;
+  try {
+    const deployment = await recordRelease(getOctokit(token), repo(), {
+      environment,
+      releaseId: id2,
+      commit: release.provenance.commit,
+      logUrl: runUrl()
+    });
+    info(`shown on GitHub as deployment #${deployment}`);
+  } catch (error2) {
+    warning(error2.message);
+  }
+}
+
+// actions/dataflow-template/src/modes/release.ts
+async function releaseMode() {
   const bucketName = required("releases-bucket", "in mode release (bootstrap output releases_bucket_name)");
   const templateVersion = required("template-version", "in mode release: a dated Google template folder");
   if (!DATED_TEMPLATE_VERSION.test(templateVersion))
@@ -83070,7 +83141,19 @@ async function buildReleaseMode() {
   summarizeRelease(stored.release);
   if (process.env.GITHUB_STEP_SUMMARY) await summary.write();
 }
-var recordBucket = (environment) => storageOf(getInput).bucket(stateBucketOf(environment, process.cwd(), getInput("state-bucket")));
+
+// actions/dataflow-template/src/modes/resolve.ts
+async function resolveMode() {
+  const environment = getInput("environment").trim();
+  const sourceInput = getInput("source-environment").trim();
+  const targetInput = getInput("target-environment").trim();
+  if (environment && !sourceInput && !targetInput) return resolveRunning(environment);
+  if (environment)
+    throw new Error(
+      `mode resolve: give either environment (the release running there, for drift and pull-request plans) or source-environment and target-environment (a promotion), not both`
+    );
+  return resolvePromotion();
+}
 async function runningRelease(environment) {
   const releases = storageOf(getInput).bucket(required("releases-bucket", "in mode resolve"));
   const token = required("github-token", "in mode resolve (contents: read, to check the commit is on main)");
@@ -83085,7 +83168,7 @@ async function runningRelease(environment) {
   });
 }
 var describeRunning = (r) => `release ${shortId(r.releaseId)} (commit ${r.commit.slice(0, 12)}, deployed ${r.deployedAt}${r.verifiedAt ? `, verified ${r.verifiedAt}` : ", integration test not passed"}; ${r.runUrl})`;
-async function resolveRunningMode(environment) {
+async function resolveRunning(environment) {
   const running = await runningRelease(environment);
   const outputs = running ? {
     "release-id": running.releaseId,
@@ -83107,15 +83190,7 @@ async function resolveRunningMode(environment) {
       `no release recorded as running in ${environment} yet (no ${recordObject(environment)} in its state bucket): nothing was promoted there, so the plan uses environments/${environment}.tfvars as it is`
     );
 }
-async function resolveMode() {
-  const environment = getInput("environment").trim();
-  const sourceInput = getInput("source-environment").trim();
-  const targetInput = getInput("target-environment").trim();
-  if (environment && !sourceInput && !targetInput) return resolveRunningMode(environment);
-  if (environment)
-    throw new Error(
-      `mode resolve: give either environment (the release running there, for drift and pull-request plans) or source-environment and target-environment (a promotion), not both`
-    );
+async function resolvePromotion() {
   const source = required("source-environment", "in mode resolve (or environment alone)");
   const target = required("target-environment", "in mode resolve (or environment alone)");
   const bucket = storageOf(getInput).bucket(required("releases-bucket", "in mode resolve"));
@@ -83147,79 +83222,29 @@ async function deployedAtForRedeploy(environment) {
     return void 0;
   }
 }
-async function publishReleaseMode(id2) {
-  const bucket = storageOf(getInput).bucket(required("releases-bucket", "with release-id"));
-  const release = await readRelease(bucket, id2);
-  if (getInput("require-release-checkout").trim().toLowerCase() === "false") {
-    const differences = treeDifferences(release, process.cwd());
-    if (differences.length)
-      notice(
-        `this checkout's SQL or contract schemas differ from ${releaseLine(release)}; the plan shows the checkout's:
-${differences.join("\n")}`
-      );
-  } else checkTreeMatches(release, process.cwd());
-  const dir = await downloadReleaseUdfs(
-    bucket,
-    release,
-    (0, import_node_path5.join)(process.env.RUNNER_TEMP || process.cwd(), `release-${shortId(id2)}`)
-  );
-  const overrides = {
-    "udf-dir": dir,
-    "build-command": "",
-    "template-version": release.content.google_templates.version
-  };
-  const read = (name) => overrides[name] ?? getInput(name);
-  const results = await publishUdfs({ read, log: (line) => info(line) });
-  await report(results, getInput("dry-run").trim().toLowerCase() === "true", tfvarsPath(), release);
-}
-async function recordMode() {
-  const environment = required("environment", "in mode record");
-  const id2 = required("release-id", "in mode record");
-  const release = await readRelease(
-    storageOf(getInput).bucket(required("releases-bucket", "in mode record")),
-    id2
-  );
-  const record = await recordRunning(recordBucket(environment), environment, release, runUrl());
-  info(
-    `recorded ${releaseLine(release)} as running in ${environment} (${recordObject(environment)}, ${record.deployed_at})`
-  );
-  releaseOutputs(release);
-  const token = getInput("github-token").trim();
-  if (!token) return;
-  try {
-    const deployment = await recordRelease(getOctokit(token), repo(), {
-      environment,
-      releaseId: id2,
-      commit: release.provenance.commit,
-      logUrl: runUrl()
-    });
-    info(`shown on GitHub as deployment #${deployment}`);
-  } catch (error2) {
-    warning(error2.message);
-  }
-}
+
+// actions/dataflow-template/src/modes/verified.ts
 async function verifiedMode() {
   const environment = required("environment", "in mode verified");
   const id2 = required("release-id", "in mode verified");
   const record = await markVerified(recordBucket(environment), environment, id2, runUrl());
   info(`release ${shortId(id2)} verified in ${environment} at ${record.verified_at}`);
 }
+
+// actions/dataflow-template/src/main.ts
+var MODES = {
+  publish: publishMode,
+  release: releaseMode,
+  resolve: resolveMode,
+  record: recordMode,
+  verified: verifiedMode
+};
 async function run() {
   try {
     const mode = getInput("mode").trim() || "publish";
-    if (mode === "release") return await buildReleaseMode();
-    if (mode === "resolve") return await resolveMode();
-    if (mode === "record") return await recordMode();
-    if (mode === "verified") return await verifiedMode();
-    if (mode !== "publish")
-      throw new Error(`mode: "${mode}" must be publish, release, resolve, record or verified`);
-    const releaseId2 = getInput("release-id").trim();
-    if (releaseId2) return await publishReleaseMode(releaseId2);
-    const results = await publishUdfs({
-      read: (name) => getInput(name),
-      log: (line) => info(line)
-    });
-    await report(results, getInput("dry-run").trim().toLowerCase() === "true", tfvarsPath());
+    const runMode = Object.hasOwn(MODES, mode) ? MODES[mode] : void 0;
+    if (!runMode) throw new Error(`mode: "${mode}" must be publish, release, resolve, record or verified`);
+    await runMode();
   } catch (error2) {
     setFailed(explain(error2));
   }

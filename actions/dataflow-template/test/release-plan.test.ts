@@ -6,10 +6,10 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildRelease } from "@shopstream/release";
 import { tofuBinary } from "../../terraform-plan/test/tofu";
-import { report } from "../src/main";
 import type { UdfResult } from "../src/publish";
-import { buildRelease } from "../src/release";
+import { report } from "../src/report";
 
 const repoRoot = join(__dirname, "../../..");
 const work = mkdtempSync(join(tmpdir(), "release-plan-"));

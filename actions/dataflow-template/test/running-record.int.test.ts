@@ -9,18 +9,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getOctokit } from "@actions/github";
 import { Storage } from "@google-cloud/storage";
-import { FakeGitHub } from "../../../packages/testkit/src/github";
-import { releaseToPromote } from "../src/deployments";
-import { buildRelease } from "../src/release";
 import {
+  buildRelease,
   checkedRelease,
   isAncestorOfMain,
   markVerified,
   readRecord,
   recordObject,
   recordRunning,
+  releaseToPromote,
   stateBucketOf,
-} from "../src/running-record";
+} from "@shopstream/release";
+import { FakeGitHub } from "@shopstream/testkit";
 import { type FakeGcs, startFakeGcs } from "./fake-gcs";
 
 const STATE = "admin-shopstream-tfstate";

@@ -5,6 +5,7 @@
 import * as core from "@actions/core";
 import { context, getOctokit } from "@actions/github";
 import { MetricServiceClient } from "@google-cloud/monitoring";
+import { RELEASE_TASK, shortId, successfulReleases } from "@shopstream/release";
 import {
   attributeBudget,
   auditCatalog,
@@ -21,9 +22,7 @@ import {
   type SloReport,
   type TimeSeriesLister,
   worst,
-} from "../../../packages/slo/src";
-import { RELEASE_TASK, successfulReleases } from "../../dataflow-template/src/deployments";
-import { shortId } from "../../dataflow-template/src/release";
+} from "@shopstream/slo";
 import { Refusal } from "../../terraform-apply/src/verify";
 import { type InputReader, readInputs } from "./inputs";
 import { type OverrideContext, verifyOverride } from "./override";
