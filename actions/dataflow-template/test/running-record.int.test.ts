@@ -1,5 +1,5 @@
 /**
- * The authoritative record of what runs where (src/running-record.ts) against fake-gcs-server (the real
+ * The authoritative record of what runs where (@shopstream/release, packages/release/src/running-record.ts) against fake-gcs-server (the real
  * @google-cloud/storage client; its own process on a free port, not the shared stack) and the GitHub fake's
  * "Compare two commits": a record is refused before anything is checked out or run from it unless its commit
  * is 40 hex, the manifest's provenance commit and on main.

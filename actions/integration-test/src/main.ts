@@ -7,9 +7,9 @@
  */
 import * as core from "@actions/core";
 import { PubSub } from "@google-cloud/pubsub";
+import { createBigQuery } from "@shopstream/analytics";
 import { GoogleAuth } from "google-auth-library";
 import { MongoClient } from "mongodb";
-import { createBigQuery } from "../../../apps/analytics/src/bigquery";
 import { explain } from "../../../tools/build-actions/src/entry";
 import { type InputReader, type Inputs, readInputs } from "./inputs";
 import { runProductionTest } from "./production";
