@@ -2,10 +2,9 @@
  * Benchmark (not a test): summarise, render the comment and the job summary of a synthetic 5,000-resource
  * plan. Prints time and size.   npx tsx bench/terraform-plan-comment.ts [resources]
  */
-import { STATEFUL_TYPES } from "../actions/terraform-plan/src/defaults";
-import { parsePlanJson, summarize } from "../actions/terraform-plan/src/plan";
-import { renderComment } from "../actions/terraform-plan/src/render";
-import { syntheticPlan } from "../actions/terraform-plan/test/synthetic";
+import { parsePlanJson, STATEFUL_TYPES, summarize } from "@shopstream/action-kit/terraform";
+import { syntheticPlan } from "@shopstream/action-kit/testing";
+import { renderComment } from "@shopstream/action-terraform-plan/render";
 
 const n = Number(process.argv[2] ?? 5000);
 const meta = {

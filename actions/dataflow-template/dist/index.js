@@ -65912,7 +65912,7 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
-// tools/build-actions/src/entry.ts
+// packages/action-kit/src/run.ts
 var HINTS = [
   [
     /Could not load the default credentials|Unable to detect a Project Id|invalid_grant|Could not refresh access token/i,

@@ -3308,21 +3308,21 @@ var require_data_url = __commonJS({
     var HTTP_QUOTED_STRING_TOKENS = /^[\u0009\u0020-\u007E\u0080-\u00FF]+$/;
     function dataURLProcessor(dataURL) {
       assert(dataURL.protocol === "data:");
-      let input = URLSerializer(dataURL, true);
-      input = input.slice(5);
+      let input2 = URLSerializer(dataURL, true);
+      input2 = input2.slice(5);
       const position = { position: 0 };
       let mimeType = collectASequenceOfCodePointsFast(
         ",",
-        input,
+        input2,
         position
       );
       const mimeTypeLength = mimeType.length;
       mimeType = removeASCIIWhitespace(mimeType, true, true);
-      if (position.position >= input.length) {
+      if (position.position >= input2.length) {
         return "failure";
       }
       position.position++;
-      const encodedBody = input.slice(mimeTypeLength + 1);
+      const encodedBody = input2.slice(mimeTypeLength + 1);
       let body = stringPercentDecode(encodedBody);
       if (/;(\u0020){0,}base64$/i.test(mimeType)) {
         const stringBody = isomorphicDecode(body);
@@ -3355,26 +3355,26 @@ var require_data_url = __commonJS({
       }
       return serialized;
     }
-    function collectASequenceOfCodePoints(condition, input, position) {
+    function collectASequenceOfCodePoints(condition, input2, position) {
       let result = "";
-      while (position.position < input.length && condition(input[position.position])) {
-        result += input[position.position];
+      while (position.position < input2.length && condition(input2[position.position])) {
+        result += input2[position.position];
         position.position++;
       }
       return result;
     }
-    function collectASequenceOfCodePointsFast(char, input, position) {
-      const idx = input.indexOf(char, position.position);
+    function collectASequenceOfCodePointsFast(char, input2, position) {
+      const idx = input2.indexOf(char, position.position);
       const start = position.position;
       if (idx === -1) {
-        position.position = input.length;
-        return input.slice(start);
+        position.position = input2.length;
+        return input2.slice(start);
       }
       position.position = idx;
-      return input.slice(start, position.position);
+      return input2.slice(start, position.position);
     }
-    function stringPercentDecode(input) {
-      const bytes = encoder.encode(input);
+    function stringPercentDecode(input2) {
+      const bytes = encoder.encode(input2);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -3386,41 +3386,41 @@ var require_data_url = __commonJS({
         byte >= 48 && byte <= 57 ? byte - 48 : (byte & 223) - 55
       );
     }
-    function percentDecode(input) {
-      const length = input.length;
+    function percentDecode(input2) {
+      const length = input2.length;
       const output = new Uint8Array(length);
       let j = 0;
       for (let i = 0; i < length; ++i) {
-        const byte = input[i];
+        const byte = input2[i];
         if (byte !== 37) {
           output[j++] = byte;
-        } else if (byte === 37 && !(isHexCharByte(input[i + 1]) && isHexCharByte(input[i + 2]))) {
+        } else if (byte === 37 && !(isHexCharByte(input2[i + 1]) && isHexCharByte(input2[i + 2]))) {
           output[j++] = 37;
         } else {
-          output[j++] = hexByteToNumber(input[i + 1]) << 4 | hexByteToNumber(input[i + 2]);
+          output[j++] = hexByteToNumber(input2[i + 1]) << 4 | hexByteToNumber(input2[i + 2]);
           i += 2;
         }
       }
       return length === j ? output : output.subarray(0, j);
     }
-    function parseMIMEType(input) {
-      input = removeHTTPWhitespace(input, true, true);
+    function parseMIMEType(input2) {
+      input2 = removeHTTPWhitespace(input2, true, true);
       const position = { position: 0 };
       const type = collectASequenceOfCodePointsFast(
         "/",
-        input,
+        input2,
         position
       );
       if (type.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(type)) {
         return "failure";
       }
-      if (position.position > input.length) {
+      if (position.position > input2.length) {
         return "failure";
       }
       position.position++;
       let subtype = collectASequenceOfCodePointsFast(
         ";",
-        input,
+        input2,
         position
       );
       subtype = removeHTTPWhitespace(subtype, false, true);
@@ -3437,41 +3437,41 @@ var require_data_url = __commonJS({
         // https://mimesniff.spec.whatwg.org/#mime-type-essence
         essence: `${typeLowercase}/${subtypeLowercase}`
       };
-      while (position.position < input.length) {
+      while (position.position < input2.length) {
         position.position++;
         collectASequenceOfCodePoints(
           // https://fetch.spec.whatwg.org/#http-whitespace
           (char) => HTTP_WHITESPACE_REGEX.test(char),
-          input,
+          input2,
           position
         );
         let parameterName = collectASequenceOfCodePoints(
           (char) => char !== ";" && char !== "=",
-          input,
+          input2,
           position
         );
         parameterName = parameterName.toLowerCase();
-        if (position.position < input.length) {
-          if (input[position.position] === ";") {
+        if (position.position < input2.length) {
+          if (input2[position.position] === ";") {
             continue;
           }
           position.position++;
         }
-        if (position.position > input.length) {
+        if (position.position > input2.length) {
           break;
         }
         let parameterValue = null;
-        if (input[position.position] === '"') {
-          parameterValue = collectAnHTTPQuotedString(input, position, true);
+        if (input2[position.position] === '"') {
+          parameterValue = collectAnHTTPQuotedString(input2, position, true);
           collectASequenceOfCodePointsFast(
             ";",
-            input,
+            input2,
             position
           );
         } else {
           parameterValue = collectASequenceOfCodePointsFast(
             ";",
-            input,
+            input2,
             position
           );
           parameterValue = removeHTTPWhitespace(parameterValue, false, true);
@@ -3505,28 +3505,28 @@ var require_data_url = __commonJS({
       const buffer = Buffer.from(data, "base64");
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     }
-    function collectAnHTTPQuotedString(input, position, extractValue) {
+    function collectAnHTTPQuotedString(input2, position, extractValue) {
       const positionStart = position.position;
       let value = "";
-      assert(input[position.position] === '"');
+      assert(input2[position.position] === '"');
       position.position++;
       while (true) {
         value += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
-          input,
+          input2,
           position
         );
-        if (position.position >= input.length) {
+        if (position.position >= input2.length) {
           break;
         }
-        const quoteOrBackslash = input[position.position];
+        const quoteOrBackslash = input2[position.position];
         position.position++;
         if (quoteOrBackslash === "\\") {
-          if (position.position >= input.length) {
+          if (position.position >= input2.length) {
             value += "\\";
             break;
           }
-          value += input[position.position];
+          value += input2[position.position];
           position.position++;
         } else {
           assert(quoteOrBackslash === '"');
@@ -3536,7 +3536,7 @@ var require_data_url = __commonJS({
       if (extractValue) {
         return value;
       }
-      return input.slice(positionStart, position.position);
+      return input2.slice(positionStart, position.position);
     }
     function serializeAMimeType(mimeType) {
       assert(mimeType !== "failure");
@@ -3578,10 +3578,10 @@ var require_data_url = __commonJS({
       }
       return lead === 0 && trail === str.length - 1 ? str : str.slice(lead, trail + 1);
     }
-    function isomorphicDecode(input) {
-      const length = input.length;
+    function isomorphicDecode(input2) {
+      const length = input2.length;
       if ((2 << 15) - 1 > length) {
-        return String.fromCharCode.apply(null, input);
+        return String.fromCharCode.apply(null, input2);
       }
       let result = "";
       let i = 0;
@@ -3590,7 +3590,7 @@ var require_data_url = __commonJS({
         if (i + addition > length) {
           addition = length - i;
         }
-        result += String.fromCharCode.apply(null, input.subarray(i, i += addition));
+        result += String.fromCharCode.apply(null, input2.subarray(i, i += addition));
       }
       return result;
     }
@@ -4157,9 +4157,9 @@ var require_util2 = __commonJS({
       let policy = "";
       if (policyHeader.length > 0) {
         for (let i = policyHeader.length; i !== 0; i--) {
-          const token = policyHeader[i - 1].trim();
-          if (referrerPolicyTokens.has(token)) {
-            policy = token;
+          const token2 = policyHeader[i - 1].trim();
+          if (referrerPolicyTokens.has(token2)) {
+            policy = token2;
             break;
           }
         }
@@ -4392,9 +4392,9 @@ var require_util2 = __commonJS({
     function parseMetadata(metadata) {
       const result = [];
       let empty = true;
-      for (const token of metadata.split(" ")) {
+      for (const token2 of metadata.split(" ")) {
         empty = false;
-        const parsedToken = parseHashWithOptions.exec(token);
+        const parsedToken = parseHashWithOptions.exec(token2);
         if (parsedToken === null || parsedToken.groups === void 0 || parsedToken.groups.algo === void 0) {
           continue;
         }
@@ -4647,9 +4647,9 @@ var require_util2 = __commonJS({
       }
     }
     var invalidIsomorphicEncodeValueRegex = /[^\x00-\xFF]/;
-    function isomorphicEncode(input) {
-      assert(!invalidIsomorphicEncodeValueRegex.test(input));
-      return input;
+    function isomorphicEncode(input2) {
+      assert(!invalidIsomorphicEncodeValueRegex.test(input2));
+      return input2;
     }
     async function readAllBytes(reader) {
       const bytes = [];
@@ -4820,27 +4820,27 @@ var require_util2 = __commonJS({
       return mimeType;
     }
     function gettingDecodingSplitting(value) {
-      const input = value;
+      const input2 = value;
       const position = { position: 0 };
       const values = [];
       let temporaryValue = "";
-      while (position.position < input.length) {
+      while (position.position < input2.length) {
         temporaryValue += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== ",",
-          input,
+          input2,
           position
         );
-        if (position.position < input.length) {
-          if (input.charCodeAt(position.position) === 34) {
+        if (position.position < input2.length) {
+          if (input2.charCodeAt(position.position) === 34) {
             temporaryValue += collectAnHTTPQuotedString(
-              input,
+              input2,
               position
             );
-            if (position.position < input.length) {
+            if (position.position < input2.length) {
               continue;
             }
           } else {
-            assert(input.charCodeAt(position.position) === 44);
+            assert(input2.charCodeAt(position.position) === 44);
             position.position++;
           }
         }
@@ -5198,7 +5198,7 @@ var require_formdata_parser = __commonJS({
       }
       return true;
     }
-    function multipartFormDataParser(input, mimeType) {
+    function multipartFormDataParser(input2, mimeType) {
       assert(mimeType !== "failure" && mimeType.essence === "multipart/form-data");
       const boundaryString = mimeType.parameters.get("boundary");
       if (boundaryString === void 0) {
@@ -5207,30 +5207,30 @@ var require_formdata_parser = __commonJS({
       const boundary = Buffer.from(`--${boundaryString}`, "utf8");
       const entryList = [];
       const position = { position: 0 };
-      while (input[position.position] === 13 && input[position.position + 1] === 10) {
+      while (input2[position.position] === 13 && input2[position.position + 1] === 10) {
         position.position += 2;
       }
-      let trailing = input.length;
-      while (input[trailing - 1] === 10 && input[trailing - 2] === 13) {
+      let trailing = input2.length;
+      while (input2[trailing - 1] === 10 && input2[trailing - 2] === 13) {
         trailing -= 2;
       }
-      if (trailing !== input.length) {
-        input = input.subarray(0, trailing);
+      if (trailing !== input2.length) {
+        input2 = input2.subarray(0, trailing);
       }
       while (true) {
-        if (input.subarray(position.position, position.position + boundary.length).equals(boundary)) {
+        if (input2.subarray(position.position, position.position + boundary.length).equals(boundary)) {
           position.position += boundary.length;
         } else {
           return "failure";
         }
-        if (position.position === input.length - 2 && bufferStartsWith(input, dd, position) || position.position === input.length - 4 && bufferStartsWith(input, ddcrlf, position)) {
+        if (position.position === input2.length - 2 && bufferStartsWith(input2, dd, position) || position.position === input2.length - 4 && bufferStartsWith(input2, ddcrlf, position)) {
           return entryList;
         }
-        if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
           return "failure";
         }
         position.position += 2;
-        const result = parseMultipartFormDataHeaders(input, position);
+        const result = parseMultipartFormDataHeaders(input2, position);
         if (result === "failure") {
           return "failure";
         }
@@ -5238,17 +5238,17 @@ var require_formdata_parser = __commonJS({
         position.position += 2;
         let body;
         {
-          const boundaryIndex = input.indexOf(boundary.subarray(2), position.position);
+          const boundaryIndex = input2.indexOf(boundary.subarray(2), position.position);
           if (boundaryIndex === -1) {
             return "failure";
           }
-          body = input.subarray(position.position, boundaryIndex - 4);
+          body = input2.subarray(position.position, boundaryIndex - 4);
           position.position += body.length;
           if (encoding === "base64") {
             body = Buffer.from(body.toString(), "base64");
           }
         }
-        if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
           return "failure";
         } else {
           position.position += 2;
@@ -5268,13 +5268,13 @@ var require_formdata_parser = __commonJS({
         entryList.push(makeEntry(name, value, filename));
       }
     }
-    function parseMultipartFormDataHeaders(input, position) {
+    function parseMultipartFormDataHeaders(input2, position) {
       let name = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
       while (true) {
-        if (input[position.position] === 13 && input[position.position + 1] === 10) {
+        if (input2[position.position] === 13 && input2[position.position + 1] === 10) {
           if (name === null) {
             return "failure";
           }
@@ -5282,44 +5282,44 @@ var require_formdata_parser = __commonJS({
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
-          input,
+          input2,
           position
         );
         headerName = removeChars(headerName, true, true, (char) => char === 9 || char === 32);
         if (!HTTP_TOKEN_CODEPOINTS.test(headerName.toString())) {
           return "failure";
         }
-        if (input[position.position] !== 58) {
+        if (input2[position.position] !== 58) {
           return "failure";
         }
         position.position++;
         collectASequenceOfBytes(
           (char) => char === 32 || char === 9,
-          input,
+          input2,
           position
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
             name = filename = null;
-            if (!bufferStartsWith(input, formDataNameBuffer, position)) {
+            if (!bufferStartsWith(input2, formDataNameBuffer, position)) {
               return "failure";
             }
             position.position += 17;
-            name = parseMultipartFormDataName(input, position);
+            name = parseMultipartFormDataName(input2, position);
             if (name === null) {
               return "failure";
             }
-            if (bufferStartsWith(input, filenameBuffer, position)) {
+            if (bufferStartsWith(input2, filenameBuffer, position)) {
               let check = position.position + filenameBuffer.length;
-              if (input[check] === 42) {
+              if (input2[check] === 42) {
                 position.position += 1;
                 check += 1;
               }
-              if (input[check] !== 61 || input[check + 1] !== 34) {
+              if (input2[check] !== 61 || input2[check + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
-              filename = parseMultipartFormDataName(input, position);
+              filename = parseMultipartFormDataName(input2, position);
               if (filename === null) {
                 return "failure";
               }
@@ -5329,7 +5329,7 @@ var require_formdata_parser = __commonJS({
           case "content-type": {
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
@@ -5339,7 +5339,7 @@ var require_formdata_parser = __commonJS({
           case "content-transfer-encoding": {
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
@@ -5349,26 +5349,26 @@ var require_formdata_parser = __commonJS({
           default: {
             collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
           }
         }
-        if (input[position.position] !== 13 && input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 && input2[position.position + 1] !== 10) {
           return "failure";
         } else {
           position.position += 2;
         }
       }
     }
-    function parseMultipartFormDataName(input, position) {
-      assert(input[position.position - 1] === 34);
+    function parseMultipartFormDataName(input2, position) {
+      assert(input2[position.position - 1] === 34);
       let name = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
-        input,
+        input2,
         position
       );
-      if (input[position.position] !== 34) {
+      if (input2[position.position] !== 34) {
         return null;
       } else {
         position.position++;
@@ -5376,12 +5376,12 @@ var require_formdata_parser = __commonJS({
       name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
       return name;
     }
-    function collectASequenceOfBytes(condition, input, position) {
+    function collectASequenceOfBytes(condition, input2, position) {
       let start = position.position;
-      while (start < input.length && condition(input[start])) {
+      while (start < input2.length && condition(input2[start])) {
         ++start;
       }
-      return input.subarray(position.position, position.position = start);
+      return input2.subarray(position.position, position.position = start);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -12868,39 +12868,39 @@ var require_request2 = __commonJS({
     var patchMethodWarning = false;
     var Request = class _Request {
       // https://fetch.spec.whatwg.org/#dom-request
-      constructor(input, init = {}) {
+      constructor(input2, init = {}) {
         webidl.util.markAsUncloneable(this);
-        if (input === kConstruct) {
+        if (input2 === kConstruct) {
           return;
         }
         const prefix = "Request constructor";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        input = webidl.converters.RequestInfo(input, prefix, "input");
+        input2 = webidl.converters.RequestInfo(input2, prefix, "input");
         init = webidl.converters.RequestInit(init, prefix, "init");
         let request = null;
         let fallbackMode = null;
         const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
-        if (typeof input === "string") {
+        if (typeof input2 === "string") {
           this[kDispatcher] = init.dispatcher;
           let parsedURL;
           try {
-            parsedURL = new URL(input, baseUrl);
+            parsedURL = new URL(input2, baseUrl);
           } catch (err) {
-            throw new TypeError("Failed to parse URL from " + input, { cause: err });
+            throw new TypeError("Failed to parse URL from " + input2, { cause: err });
           }
           if (parsedURL.username || parsedURL.password) {
             throw new TypeError(
-              "Request cannot be constructed from a URL that includes credentials: " + input
+              "Request cannot be constructed from a URL that includes credentials: " + input2
             );
           }
           request = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
-          this[kDispatcher] = init.dispatcher || input[kDispatcher];
-          assert(input instanceof _Request);
-          request = input[kState];
-          signal = input[kSignal];
+          this[kDispatcher] = init.dispatcher || input2[kDispatcher];
+          assert(input2 instanceof _Request);
+          request = input2[kState];
+          signal = input2[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window = "client";
@@ -13102,7 +13102,7 @@ var require_request2 = __commonJS({
             fillHeaders(this[kHeaders], headers);
           }
         }
-        const inputBody = input instanceof _Request ? input[kState].body : null;
+        const inputBody = input2 instanceof _Request ? input2[kState].body : null;
         if ((init.body != null || inputBody != null) && (request.method === "GET" || request.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
@@ -13131,7 +13131,7 @@ var require_request2 = __commonJS({
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
-          if (bodyUnusable(input)) {
+          if (bodyUnusable(input2)) {
             throw new TypeError(
               "Cannot construct a Request with a Request object that has already been used."
             );
@@ -13602,12 +13602,12 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch(input, init = void 0) {
+    function fetch(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
       try {
-        requestObject = new Request(input, init);
+        requestObject = new Request(input2, init);
       } catch (e) {
         p.reject(e);
         return p.promise;
@@ -20575,7 +20575,7 @@ var require_p_retry = __commonJS({
       return error2;
     };
     var isNetworkError = (errorMessage) => networkErrorMsgs.includes(errorMessage);
-    var pRetry = (input, options) => new Promise((resolve, reject) => {
+    var pRetry = (input2, options) => new Promise((resolve, reject) => {
       options = {
         onFailedAttempt: () => {
         },
@@ -20585,7 +20585,7 @@ var require_p_retry = __commonJS({
       const operation = retry.operation(options);
       operation.attempt(async (attemptNumber) => {
         try {
-          resolve(await input(attemptNumber));
+          resolve(await input2(attemptNumber));
         } catch (error2) {
           if (!(error2 instanceof Error)) {
             reject(new TypeError(`Non-error was thrown: "${error2}". You should only throw errors.`));
@@ -23266,9 +23266,9 @@ var require_WebClient = __commonJS({
        * @param token - An API token to authenticate/authorize with Slack (usually start with `xoxp`, `xoxb`)
        * @param {Object} [webClientOptions] - Configuration options.
        */
-      constructor(token, { slackApiUrl = "https://slack.com/api/", logger = void 0, logLevel = void 0, maxRequestConcurrency = 100, retryConfig = retry_policies_1.tenRetriesInAboutThirtyMinutes, fetch = void 0, timeout = 0, rejectRateLimitedCalls = false, headers = {}, teamId = void 0, allowAbsoluteUrls = true } = {}) {
+      constructor(token2, { slackApiUrl = "https://slack.com/api/", logger = void 0, logLevel = void 0, maxRequestConcurrency = 100, retryConfig = retry_policies_1.tenRetriesInAboutThirtyMinutes, fetch = void 0, timeout = 0, rejectRateLimitedCalls = false, headers = {}, teamId = void 0, allowAbsoluteUrls = true } = {}) {
         super();
-        this.token = token;
+        this.token = token2;
         this.slackApiUrl = slackApiUrl;
         if (!this.slackApiUrl.endsWith("/")) {
           this.slackApiUrl += "/";
@@ -23678,11 +23678,11 @@ var require_WebClient = __commonJS({
           const buffer = await response.arrayBuffer();
           data = JSON.parse(new node_util_1.TextDecoder().decode(buffer));
         } else {
-          const text = await response.text();
+          const text2 = await response.text();
           try {
-            data = JSON.parse(text);
+            data = JSON.parse(text2);
           } catch (_) {
-            data = { ok: false, error: text };
+            data = { ok: false, error: text2 };
           }
         }
         if (data.response_metadata === void 0) {
@@ -23873,13 +23873,13 @@ var require_dist4 = __commonJS({
 var os = __toESM(require("os"), 1);
 
 // node_modules/@actions/core/lib/utils.js
-function toCommandValue(input) {
-  if (input === null || input === void 0) {
+function toCommandValue(input2) {
+  if (input2 === null || input2 === void 0) {
     return "";
-  } else if (typeof input === "string" || input instanceof String) {
-    return input;
+  } else if (typeof input2 === "string" || input2 instanceof String) {
+    return input2;
   }
-  return JSON.stringify(input);
+  return JSON.stringify(input2);
 }
 function toCommandProperties(annotationProperties) {
   if (!Object.keys(annotationProperties).length) {
@@ -24161,8 +24161,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -24258,10 +24258,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -24290,9 +24290,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -24303,8 +24303,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -24364,7 +24364,76 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
-// tools/build-actions/src/entry.ts
+// packages/action-kit/src/inputs.ts
+var InputProblem = class extends Error {
+  name = "InputProblem";
+};
+function input(spec) {
+  return spec;
+}
+function camelCase(name) {
+  return name.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+}
+function appliesDefault(spec) {
+  return !spec.keepEmpty && spec.default !== void 0 && !spec.default.includes("${{");
+}
+var actionInput = (name) => getInput(name);
+function readInputs(table, get = actionInput, check) {
+  const raw = {};
+  for (const [name, spec] of Object.entries(table)) {
+    const value = get(name).trim();
+    if (spec.secret && value) setSecret(value);
+    raw[name] = value === "" && appliesDefault(spec) ? spec.default : value;
+  }
+  const problems = [];
+  const values = {};
+  for (const [name, spec] of Object.entries(table)) {
+    const value = raw[name] ?? "";
+    if (value === "" && spec.required) {
+      problems.push(`${name} ${spec.required === true ? "is required" : spec.required}`);
+      continue;
+    }
+    try {
+      values[camelCase(name)] = spec.parse(value);
+    } catch (error2) {
+      const message = error2.message;
+      problems.push(`${name}${message.startsWith(":") ? "" : " "}${message}`);
+    }
+  }
+  if (check) problems.push(...check(values));
+  if (problems.length) throw new Error(`invalid inputs:
+- input ${problems.join("\n- input ")}`);
+  return values;
+}
+var text = (raw) => raw;
+function integer(min, max) {
+  return (raw) => {
+    const value = Number(raw);
+    if (raw === "" || !Number.isInteger(value) || value < min || value > max)
+      throw new InputProblem(`must be an integer from ${min} to ${max}, got "${raw}"`);
+    return value;
+  };
+}
+function oneOf(...choices) {
+  const words = choices.length > 1 ? `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}` : choices[0];
+  return (raw) => {
+    if (choices.includes(raw)) return raw;
+    throw new InputProblem(`must be ${words}, got "${raw}"`);
+  };
+}
+function matching(re, what, optional = false) {
+  return (raw) => {
+    if (optional && raw === "" || re.test(raw)) return raw;
+    throw new InputProblem(`must be ${what}, got "${raw}"`);
+  };
+}
+var ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var environmentName = matching(
+  ENVIRONMENT_NAME,
+  "a lower-case environment name such as dev, staging or prod"
+);
+
+// packages/action-kit/src/run.ts
 var HINTS = [
   [
     /Could not load the default credentials|Unable to detect a Project Id|invalid_grant|Could not refresh access token/i,
@@ -24380,20 +24449,30 @@ function explain(error2) {
   const hint = HINTS.find(([re]) => re.test(message))?.[1];
   return hint && !message.includes(hint) ? `${message} (${hint})` : message;
 }
+function failureBoundary(body, options = {}) {
+  const prefix = options.prefix ? `${options.prefix}: ` : "";
+  return async (...args) => {
+    try {
+      await body(...args);
+    } catch (error2) {
+      setFailed(`${prefix}${explain(options.describe ? new Error(options.describe(error2)) : error2)}`);
+    }
+  };
+}
 var EXIT_GRACE_MS = 5e3;
 function runAction(name, run2) {
   let settled = false;
   const pending = [];
-  const report = (error2) => {
+  const report2 = (error2) => {
     if (process.exitCode === 1) info(`${name}: also failed after the first error: ${explain(error2)}`);
     else setFailed(`${name}: ${explain(error2)}`);
   };
-  const background = (error2) => settled ? report(error2) : pending.push(error2);
+  const background = (error2) => settled ? report2(error2) : pending.push(error2);
   process.on("unhandledRejection", background);
   process.on("uncaughtException", background);
-  run2().catch(report).finally(() => {
+  run2().catch(report2).finally(() => {
     settled = true;
-    for (const error2 of pending.splice(0)) report(error2);
+    for (const error2 of pending.splice(0)) report2(error2);
     setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   });
 }
@@ -24421,21 +24500,21 @@ function defaultTitle(m) {
   if (m.kind === "audit") return `Daily SLO audit${env ? ` of${env}` : ""}: ${m.report?.score ?? m.status}`;
   return `Workflow failed${env ? ` in${env}` : ""}`;
 }
-function reportBlocks(report) {
+function reportBlocks(report2) {
   const blocks = [];
-  for (const row of report.rows.slice(0, 20)) {
+  for (const row of report2.rows.slice(0, 20)) {
     const burn = Object.entries(row.burnRates).filter(([, v]) => v !== null).slice(0, 4).map(([w, v]) => `${w} ${v.toFixed(1)}x`).join(", ");
     const lines = [
       `${ICONS[row.score] ?? ""} *${escapeMrkdwn(row.displayName)}* \u2014 goal ${pct(row.goal)}, SLI ${pct(row.sli, 3)}, budget left ${pct(row.budgetRemaining, 1)}`,
-      report.kind === "audit" ? `${row.verdict ?? ""}${row.suggestedGoal === void 0 ? "" : ` (suggested goal ${row.suggestedGoal})`} \xB7 trend ${row.trend ?? "n/a"}` : burn ? `burn ${burn}` : "",
+      report2.kind === "audit" ? `${row.verdict ?? ""}${row.suggestedGoal === void 0 ? "" : ` (suggested goal ${row.suggestedGoal})`} \xB7 trend ${row.trend ?? "n/a"}` : burn ? `burn ${burn}` : "",
       ...row.notes.map((n) => `\u2022 ${escapeMrkdwn(n)}`)
     ].filter(Boolean);
     blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(lines.join("\n"), 2900) } });
   }
-  if (report.rows.length > 20)
+  if (report2.rows.length > 20)
     blocks.push({
       type: "context",
-      elements: [{ type: "mrkdwn", text: `\u2026and ${report.rows.length - 20} more` }]
+      elements: [{ type: "mrkdwn", text: `\u2026and ${report2.rows.length - 20} more` }]
     });
   return blocks;
 }
@@ -24489,64 +24568,67 @@ function buildMessage(m) {
 }
 
 // actions/slack-notify/src/inputs.ts
-var TS = /^\d{10}\.\d{6}$/;
-function readInputs(read) {
-  const problems = [];
-  const token = read("token");
-  if (!token)
-    problems.push(
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression shown to the user
-      "token is empty: pass a Slack bot token from a secret, e.g. token: ${{ secrets.SLACK_BOT_TOKEN }}"
-    );
-  else if (!/^xox[bp]-/.test(token))
-    problems.push("token does not look like a Slack bot or user token (xoxb-/xoxp-)");
-  const channel = read("channel");
-  if (!/^([CGD][A-Z0-9]{2,}|#[a-z0-9._-]{1,80})$/.test(channel))
-    problems.push(`channel must be a channel ID (C0123ABCD) or #name, got "${channel}"`);
-  const kind = read("kind");
-  if (!["deploy", "gate", "audit", "failure"].includes(kind))
-    problems.push(`kind must be deploy, gate, audit or failure, got "${kind}"`);
-  const rawReport = read("report");
-  let report;
-  if (rawReport) {
-    try {
-      report = JSON.parse(rawReport);
-      if (!Array.isArray(report.rows) || !report.score) throw new Error("not a report");
-    } catch {
-      problems.push("report must be the JSON `report` output of the slo-gate action");
-    }
-  } else if (kind === "gate" || kind === "audit")
-    problems.push(`report is required for kind ${kind}: pass the slo-gate step's report output`);
-  const threadTs = read("thread-ts") || void 0;
-  const updateTs = read("update-ts") || void 0;
-  for (const [name, v] of [
-    ["thread-ts", threadTs],
-    ["update-ts", updateTs]
-  ])
-    if (v && !TS.test(v))
-      problems.push(`${name} must be a Slack message ts like 1700000000.000100, got "${v}"`);
-  const retries = Number(read("retries") || "3");
-  if (!Number.isInteger(retries) || retries < 0 || retries > 10)
-    problems.push(`retries must be an integer from 0 to 10`);
-  const apiUrl = read("api-url") || "https://slack.com/api/";
-  if (!/^https?:\/\/.+\/$/.test(apiUrl))
-    problems.push(`api-url must be an http(s) URL ending with /, got "${apiUrl}"`);
-  if (problems.length > 0) throw new Error(`invalid inputs:
-  - ${problems.join("\n  - ")}`);
+function token(raw) {
+  if (!/^xox[bp]-/.test(raw))
+    throw new InputProblem("does not look like a Slack bot or user token (xoxb-/xoxp-)");
+  return raw;
+}
+function report(raw) {
+  if (!raw) return void 0;
+  try {
+    const parsed = JSON.parse(raw);
+    if (Array.isArray(parsed.rows) && parsed.score) return parsed;
+  } catch {
+  }
+  throw new InputProblem("must be the JSON `report` output of the slo-gate action");
+}
+var messageTs = matching(/^\d{10}\.\d{6}$/, "a Slack message ts like 1700000000.000100", true);
+var INPUTS = {
+  token: input({
+    parse: token,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression shown to the user
+    required: "is empty: pass a Slack bot token from a secret, e.g. token: ${{ secrets.SLACK_BOT_TOKEN }}",
+    secret: true
+  }),
+  channel: input({
+    parse: matching(/^([CGD][A-Z0-9]{2,}|#[a-z0-9._-]{1,80})$/, "a channel ID (C0123ABCD) or #name"),
+    required: true
+  }),
+  kind: input({ parse: oneOf("deploy", "gate", "audit", "failure"), required: true }),
+  status: input({ parse: text, default: "success" }),
+  environment: input({ parse: text }),
+  title: input({ parse: text }),
+  text: input({ parse: text }),
+  release: input({ parse: text }),
+  report: input({ parse: report }),
+  "thread-ts": input({ parse: messageTs }),
+  "update-ts": input({ parse: messageTs }),
+  retries: input({ parse: integer(0, 10), default: "3" }),
+  "api-url": input({
+    parse: matching(/^https?:\/\/.+\/$/, "an http(s) URL ending with /"),
+    default: "https://slack.com/api/"
+  })
+};
+function readInputs2(read) {
+  const v = readInputs(
+    INPUTS,
+    read,
+    (v2) => "report" in v2 && !v2.report && (v2.kind === "gate" || v2.kind === "audit") ? [`report is required for kind ${v2.kind}: pass the slo-gate step's report output`] : []
+  );
   return {
-    token,
-    channel,
-    kind,
-    status: read("status") || "success",
-    environment: read("environment"),
-    title: read("title"),
-    text: read("text"),
-    ...report ? { report } : {},
-    ...read("release") ? { release: read("release") } : {},
-    ...threadTs ? { threadTs } : {},
-    ...updateTs ? { updateTs } : {},
-    retries,
-    apiUrl
+    token: v.token,
+    channel: v.channel,
+    kind: v.kind,
+    status: v.status,
+    environment: v.environment,
+    title: v.title,
+    text: v.text,
+    ...v.report ? { report: v.report } : {},
+    ...v.release ? { release: v.release } : {},
+    ...v.threadTs ? { threadTs: v.threadTs } : {},
+    ...v.updateTs ? { updateTs: v.updateTs } : {},
+    retries: v.retries,
+    apiUrl: v.apiUrl
   };
 }
 
@@ -24594,12 +24676,9 @@ async function notify(inputs, env = process.env) {
   if (!r.ts) throw new Error("Slack answered ok without a message ts");
   return { ts: r.ts, channel: r.channel ?? inputs.channel, threadTs: inputs.threadTs ?? r.ts };
 }
-async function run(deps = {}) {
-  try {
-    const read = deps.read ?? ((name) => getInput(name));
-    const token = read("token");
-    if (token) setSecret(token);
-    const inputs = readInputs(read);
+var run = failureBoundary(
+  async (deps = {}) => {
+    const inputs = readInputs2(deps.read);
     const sent = await notify(inputs, deps.env ?? process.env);
     setOutput("ts", sent.ts);
     setOutput("channel", sent.channel);
@@ -24607,10 +24686,9 @@ async function run(deps = {}) {
     info(
       `${inputs.updateTs ? "updated" : "posted"} ${inputs.kind} message ${sent.ts} in ${sent.channel}`
     );
-  } catch (error2) {
-    setFailed(`slack-notify: ${describeError(error2)}`);
-  }
-}
+  },
+  { prefix: "slack-notify", describe: describeError }
+);
 
 // actions/slack-notify/src/index.ts
 runAction("slack-notify", () => run());

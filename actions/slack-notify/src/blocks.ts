@@ -1,5 +1,5 @@
 /** Block Kit messages (pure: inputs in, `{ text, blocks }` out), one shape per kind of event. */
-import type { SloReport } from "../../../packages/slo/src/report";
+import type { SloReport } from "@shopstream/slo";
 
 /** What a message is about. */
 export interface MessageInput {

@@ -3,6 +3,7 @@
  * Web API client's retries and rate-limit handling. The token is masked before anything is logged.
  */
 import * as core from "@actions/core";
+import { failureBoundary } from "@shopstream/action-kit";
 import { ErrorCode, LogLevel, WebClient } from "@slack/web-api";
 import { buildMessage } from "./blocks";
 import { type InputReader, type Inputs, readInputs } from "./inputs";
@@ -74,13 +75,10 @@ export async function notify(inputs: Inputs, env: NodeJS.ProcessEnv = process.en
   return { ts: r.ts, channel: r.channel ?? inputs.channel, threadTs: inputs.threadTs ?? r.ts };
 }
 
-/** The action's entry point: one try/catch ending in core.setFailed. */
-export async function run(deps: RunDeps = {}): Promise<void> {
-  try {
-    const read = deps.read ?? ((name: string) => core.getInput(name));
-    const token = read("token");
-    if (token) core.setSecret(token);
-    const inputs = readInputs(read);
+/** The action's entry point; the token is masked by the input reader before anything else. */
+export const run = failureBoundary(
+  async (deps: RunDeps = {}): Promise<void> => {
+    const inputs = readInputs(deps.read);
     const sent = await notify(inputs, deps.env ?? process.env);
     core.setOutput("ts", sent.ts);
     core.setOutput("channel", sent.channel);
@@ -88,7 +86,6 @@ export async function run(deps: RunDeps = {}): Promise<void> {
     core.info(
       `${inputs.updateTs ? "updated" : "posted"} ${inputs.kind} message ${sent.ts} in ${sent.channel}`,
     );
-  } catch (error) {
-    core.setFailed(`slack-notify: ${describeError(error)}`);
-  }
-}
+  },
+  { prefix: "slack-notify", describe: describeError },
+);

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { SloReport } from "../../../packages/slo/src/report";
-import { FakeSlackServer } from "../../../packages/testkit/src/slack/server";
+import type { SloReport } from "@shopstream/slo";
+import { FakeSlackServer } from "@shopstream/testkit";
 import { buildMessage } from "../src/blocks";
 import { readInputs } from "../src/inputs";
 import { notify, run } from "../src/main";

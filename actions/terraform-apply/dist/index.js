@@ -3308,21 +3308,21 @@ var require_data_url = __commonJS({
     var HTTP_QUOTED_STRING_TOKENS = /^[\u0009\u0020-\u007E\u0080-\u00FF]+$/;
     function dataURLProcessor(dataURL) {
       assert(dataURL.protocol === "data:");
-      let input = URLSerializer(dataURL, true);
-      input = input.slice(5);
+      let input2 = URLSerializer(dataURL, true);
+      input2 = input2.slice(5);
       const position = { position: 0 };
       let mimeType = collectASequenceOfCodePointsFast(
         ",",
-        input,
+        input2,
         position
       );
       const mimeTypeLength = mimeType.length;
       mimeType = removeASCIIWhitespace(mimeType, true, true);
-      if (position.position >= input.length) {
+      if (position.position >= input2.length) {
         return "failure";
       }
       position.position++;
-      const encodedBody = input.slice(mimeTypeLength + 1);
+      const encodedBody = input2.slice(mimeTypeLength + 1);
       let body = stringPercentDecode(encodedBody);
       if (/;(\u0020){0,}base64$/i.test(mimeType)) {
         const stringBody = isomorphicDecode(body);
@@ -3355,26 +3355,26 @@ var require_data_url = __commonJS({
       }
       return serialized;
     }
-    function collectASequenceOfCodePoints(condition, input, position) {
+    function collectASequenceOfCodePoints(condition, input2, position) {
       let result = "";
-      while (position.position < input.length && condition(input[position.position])) {
-        result += input[position.position];
+      while (position.position < input2.length && condition(input2[position.position])) {
+        result += input2[position.position];
         position.position++;
       }
       return result;
     }
-    function collectASequenceOfCodePointsFast(char, input, position) {
-      const idx = input.indexOf(char, position.position);
+    function collectASequenceOfCodePointsFast(char, input2, position) {
+      const idx = input2.indexOf(char, position.position);
       const start = position.position;
       if (idx === -1) {
-        position.position = input.length;
-        return input.slice(start);
+        position.position = input2.length;
+        return input2.slice(start);
       }
       position.position = idx;
-      return input.slice(start, position.position);
+      return input2.slice(start, position.position);
     }
-    function stringPercentDecode(input) {
-      const bytes = encoder.encode(input);
+    function stringPercentDecode(input2) {
+      const bytes = encoder.encode(input2);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -3386,41 +3386,41 @@ var require_data_url = __commonJS({
         byte >= 48 && byte <= 57 ? byte - 48 : (byte & 223) - 55
       );
     }
-    function percentDecode(input) {
-      const length = input.length;
+    function percentDecode(input2) {
+      const length = input2.length;
       const output = new Uint8Array(length);
       let j = 0;
       for (let i = 0; i < length; ++i) {
-        const byte = input[i];
+        const byte = input2[i];
         if (byte !== 37) {
           output[j++] = byte;
-        } else if (byte === 37 && !(isHexCharByte(input[i + 1]) && isHexCharByte(input[i + 2]))) {
+        } else if (byte === 37 && !(isHexCharByte(input2[i + 1]) && isHexCharByte(input2[i + 2]))) {
           output[j++] = 37;
         } else {
-          output[j++] = hexByteToNumber(input[i + 1]) << 4 | hexByteToNumber(input[i + 2]);
+          output[j++] = hexByteToNumber(input2[i + 1]) << 4 | hexByteToNumber(input2[i + 2]);
           i += 2;
         }
       }
       return length === j ? output : output.subarray(0, j);
     }
-    function parseMIMEType(input) {
-      input = removeHTTPWhitespace(input, true, true);
+    function parseMIMEType(input2) {
+      input2 = removeHTTPWhitespace(input2, true, true);
       const position = { position: 0 };
       const type = collectASequenceOfCodePointsFast(
         "/",
-        input,
+        input2,
         position
       );
       if (type.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(type)) {
         return "failure";
       }
-      if (position.position > input.length) {
+      if (position.position > input2.length) {
         return "failure";
       }
       position.position++;
       let subtype = collectASequenceOfCodePointsFast(
         ";",
-        input,
+        input2,
         position
       );
       subtype = removeHTTPWhitespace(subtype, false, true);
@@ -3437,41 +3437,41 @@ var require_data_url = __commonJS({
         // https://mimesniff.spec.whatwg.org/#mime-type-essence
         essence: `${typeLowercase}/${subtypeLowercase}`
       };
-      while (position.position < input.length) {
+      while (position.position < input2.length) {
         position.position++;
         collectASequenceOfCodePoints(
           // https://fetch.spec.whatwg.org/#http-whitespace
           (char) => HTTP_WHITESPACE_REGEX.test(char),
-          input,
+          input2,
           position
         );
         let parameterName = collectASequenceOfCodePoints(
           (char) => char !== ";" && char !== "=",
-          input,
+          input2,
           position
         );
         parameterName = parameterName.toLowerCase();
-        if (position.position < input.length) {
-          if (input[position.position] === ";") {
+        if (position.position < input2.length) {
+          if (input2[position.position] === ";") {
             continue;
           }
           position.position++;
         }
-        if (position.position > input.length) {
+        if (position.position > input2.length) {
           break;
         }
         let parameterValue = null;
-        if (input[position.position] === '"') {
-          parameterValue = collectAnHTTPQuotedString(input, position, true);
+        if (input2[position.position] === '"') {
+          parameterValue = collectAnHTTPQuotedString(input2, position, true);
           collectASequenceOfCodePointsFast(
             ";",
-            input,
+            input2,
             position
           );
         } else {
           parameterValue = collectASequenceOfCodePointsFast(
             ";",
-            input,
+            input2,
             position
           );
           parameterValue = removeHTTPWhitespace(parameterValue, false, true);
@@ -3505,28 +3505,28 @@ var require_data_url = __commonJS({
       const buffer = Buffer.from(data, "base64");
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     }
-    function collectAnHTTPQuotedString(input, position, extractValue) {
+    function collectAnHTTPQuotedString(input2, position, extractValue) {
       const positionStart = position.position;
       let value = "";
-      assert(input[position.position] === '"');
+      assert(input2[position.position] === '"');
       position.position++;
       while (true) {
         value += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
-          input,
+          input2,
           position
         );
-        if (position.position >= input.length) {
+        if (position.position >= input2.length) {
           break;
         }
-        const quoteOrBackslash = input[position.position];
+        const quoteOrBackslash = input2[position.position];
         position.position++;
         if (quoteOrBackslash === "\\") {
-          if (position.position >= input.length) {
+          if (position.position >= input2.length) {
             value += "\\";
             break;
           }
-          value += input[position.position];
+          value += input2[position.position];
           position.position++;
         } else {
           assert(quoteOrBackslash === '"');
@@ -3536,7 +3536,7 @@ var require_data_url = __commonJS({
       if (extractValue) {
         return value;
       }
-      return input.slice(positionStart, position.position);
+      return input2.slice(positionStart, position.position);
     }
     function serializeAMimeType(mimeType) {
       assert(mimeType !== "failure");
@@ -3578,10 +3578,10 @@ var require_data_url = __commonJS({
       }
       return lead === 0 && trail === str.length - 1 ? str : str.slice(lead, trail + 1);
     }
-    function isomorphicDecode(input) {
-      const length = input.length;
+    function isomorphicDecode(input2) {
+      const length = input2.length;
       if ((2 << 15) - 1 > length) {
-        return String.fromCharCode.apply(null, input);
+        return String.fromCharCode.apply(null, input2);
       }
       let result = "";
       let i = 0;
@@ -3590,7 +3590,7 @@ var require_data_url = __commonJS({
         if (i + addition > length) {
           addition = length - i;
         }
-        result += String.fromCharCode.apply(null, input.subarray(i, i += addition));
+        result += String.fromCharCode.apply(null, input2.subarray(i, i += addition));
       }
       return result;
     }
@@ -4647,9 +4647,9 @@ var require_util2 = __commonJS({
       }
     }
     var invalidIsomorphicEncodeValueRegex = /[^\x00-\xFF]/;
-    function isomorphicEncode(input) {
-      assert(!invalidIsomorphicEncodeValueRegex.test(input));
-      return input;
+    function isomorphicEncode(input2) {
+      assert(!invalidIsomorphicEncodeValueRegex.test(input2));
+      return input2;
     }
     async function readAllBytes(reader) {
       const bytes = [];
@@ -4820,27 +4820,27 @@ var require_util2 = __commonJS({
       return mimeType;
     }
     function gettingDecodingSplitting(value) {
-      const input = value;
+      const input2 = value;
       const position = { position: 0 };
       const values = [];
       let temporaryValue = "";
-      while (position.position < input.length) {
+      while (position.position < input2.length) {
         temporaryValue += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== ",",
-          input,
+          input2,
           position
         );
-        if (position.position < input.length) {
-          if (input.charCodeAt(position.position) === 34) {
+        if (position.position < input2.length) {
+          if (input2.charCodeAt(position.position) === 34) {
             temporaryValue += collectAnHTTPQuotedString(
-              input,
+              input2,
               position
             );
-            if (position.position < input.length) {
+            if (position.position < input2.length) {
               continue;
             }
           } else {
-            assert(input.charCodeAt(position.position) === 44);
+            assert(input2.charCodeAt(position.position) === 44);
             position.position++;
           }
         }
@@ -5198,7 +5198,7 @@ var require_formdata_parser = __commonJS({
       }
       return true;
     }
-    function multipartFormDataParser(input, mimeType) {
+    function multipartFormDataParser(input2, mimeType) {
       assert(mimeType !== "failure" && mimeType.essence === "multipart/form-data");
       const boundaryString = mimeType.parameters.get("boundary");
       if (boundaryString === void 0) {
@@ -5207,30 +5207,30 @@ var require_formdata_parser = __commonJS({
       const boundary = Buffer.from(`--${boundaryString}`, "utf8");
       const entryList = [];
       const position = { position: 0 };
-      while (input[position.position] === 13 && input[position.position + 1] === 10) {
+      while (input2[position.position] === 13 && input2[position.position + 1] === 10) {
         position.position += 2;
       }
-      let trailing = input.length;
-      while (input[trailing - 1] === 10 && input[trailing - 2] === 13) {
+      let trailing = input2.length;
+      while (input2[trailing - 1] === 10 && input2[trailing - 2] === 13) {
         trailing -= 2;
       }
-      if (trailing !== input.length) {
-        input = input.subarray(0, trailing);
+      if (trailing !== input2.length) {
+        input2 = input2.subarray(0, trailing);
       }
       while (true) {
-        if (input.subarray(position.position, position.position + boundary.length).equals(boundary)) {
+        if (input2.subarray(position.position, position.position + boundary.length).equals(boundary)) {
           position.position += boundary.length;
         } else {
           return "failure";
         }
-        if (position.position === input.length - 2 && bufferStartsWith(input, dd, position) || position.position === input.length - 4 && bufferStartsWith(input, ddcrlf, position)) {
+        if (position.position === input2.length - 2 && bufferStartsWith(input2, dd, position) || position.position === input2.length - 4 && bufferStartsWith(input2, ddcrlf, position)) {
           return entryList;
         }
-        if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
           return "failure";
         }
         position.position += 2;
-        const result = parseMultipartFormDataHeaders(input, position);
+        const result = parseMultipartFormDataHeaders(input2, position);
         if (result === "failure") {
           return "failure";
         }
@@ -5238,17 +5238,17 @@ var require_formdata_parser = __commonJS({
         position.position += 2;
         let body;
         {
-          const boundaryIndex = input.indexOf(boundary.subarray(2), position.position);
+          const boundaryIndex = input2.indexOf(boundary.subarray(2), position.position);
           if (boundaryIndex === -1) {
             return "failure";
           }
-          body = input.subarray(position.position, boundaryIndex - 4);
+          body = input2.subarray(position.position, boundaryIndex - 4);
           position.position += body.length;
           if (encoding === "base64") {
             body = Buffer.from(body.toString(), "base64");
           }
         }
-        if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
           return "failure";
         } else {
           position.position += 2;
@@ -5268,13 +5268,13 @@ var require_formdata_parser = __commonJS({
         entryList.push(makeEntry(name, value, filename));
       }
     }
-    function parseMultipartFormDataHeaders(input, position) {
+    function parseMultipartFormDataHeaders(input2, position) {
       let name = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
       while (true) {
-        if (input[position.position] === 13 && input[position.position + 1] === 10) {
+        if (input2[position.position] === 13 && input2[position.position + 1] === 10) {
           if (name === null) {
             return "failure";
           }
@@ -5282,44 +5282,44 @@ var require_formdata_parser = __commonJS({
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
-          input,
+          input2,
           position
         );
         headerName = removeChars(headerName, true, true, (char) => char === 9 || char === 32);
         if (!HTTP_TOKEN_CODEPOINTS.test(headerName.toString())) {
           return "failure";
         }
-        if (input[position.position] !== 58) {
+        if (input2[position.position] !== 58) {
           return "failure";
         }
         position.position++;
         collectASequenceOfBytes(
           (char) => char === 32 || char === 9,
-          input,
+          input2,
           position
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
             name = filename = null;
-            if (!bufferStartsWith(input, formDataNameBuffer, position)) {
+            if (!bufferStartsWith(input2, formDataNameBuffer, position)) {
               return "failure";
             }
             position.position += 17;
-            name = parseMultipartFormDataName(input, position);
+            name = parseMultipartFormDataName(input2, position);
             if (name === null) {
               return "failure";
             }
-            if (bufferStartsWith(input, filenameBuffer, position)) {
+            if (bufferStartsWith(input2, filenameBuffer, position)) {
               let check = position.position + filenameBuffer.length;
-              if (input[check] === 42) {
+              if (input2[check] === 42) {
                 position.position += 1;
                 check += 1;
               }
-              if (input[check] !== 61 || input[check + 1] !== 34) {
+              if (input2[check] !== 61 || input2[check + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
-              filename = parseMultipartFormDataName(input, position);
+              filename = parseMultipartFormDataName(input2, position);
               if (filename === null) {
                 return "failure";
               }
@@ -5329,7 +5329,7 @@ var require_formdata_parser = __commonJS({
           case "content-type": {
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
@@ -5339,7 +5339,7 @@ var require_formdata_parser = __commonJS({
           case "content-transfer-encoding": {
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
@@ -5349,26 +5349,26 @@ var require_formdata_parser = __commonJS({
           default: {
             collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
           }
         }
-        if (input[position.position] !== 13 && input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 && input2[position.position + 1] !== 10) {
           return "failure";
         } else {
           position.position += 2;
         }
       }
     }
-    function parseMultipartFormDataName(input, position) {
-      assert(input[position.position - 1] === 34);
+    function parseMultipartFormDataName(input2, position) {
+      assert(input2[position.position - 1] === 34);
       let name = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
-        input,
+        input2,
         position
       );
-      if (input[position.position] !== 34) {
+      if (input2[position.position] !== 34) {
         return null;
       } else {
         position.position++;
@@ -5376,12 +5376,12 @@ var require_formdata_parser = __commonJS({
       name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
       return name;
     }
-    function collectASequenceOfBytes(condition, input, position) {
+    function collectASequenceOfBytes(condition, input2, position) {
       let start = position.position;
-      while (start < input.length && condition(input[start])) {
+      while (start < input2.length && condition(input2[start])) {
         ++start;
       }
-      return input.subarray(position.position, position.position = start);
+      return input2.subarray(position.position, position.position = start);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -12868,39 +12868,39 @@ var require_request2 = __commonJS({
     var patchMethodWarning = false;
     var Request = class _Request {
       // https://fetch.spec.whatwg.org/#dom-request
-      constructor(input, init = {}) {
+      constructor(input2, init = {}) {
         webidl.util.markAsUncloneable(this);
-        if (input === kConstruct) {
+        if (input2 === kConstruct) {
           return;
         }
         const prefix = "Request constructor";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        input = webidl.converters.RequestInfo(input, prefix, "input");
+        input2 = webidl.converters.RequestInfo(input2, prefix, "input");
         init = webidl.converters.RequestInit(init, prefix, "init");
         let request2 = null;
         let fallbackMode = null;
         const baseUrl2 = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
-        if (typeof input === "string") {
+        if (typeof input2 === "string") {
           this[kDispatcher] = init.dispatcher;
           let parsedURL;
           try {
-            parsedURL = new URL(input, baseUrl2);
+            parsedURL = new URL(input2, baseUrl2);
           } catch (err) {
-            throw new TypeError("Failed to parse URL from " + input, { cause: err });
+            throw new TypeError("Failed to parse URL from " + input2, { cause: err });
           }
           if (parsedURL.username || parsedURL.password) {
             throw new TypeError(
-              "Request cannot be constructed from a URL that includes credentials: " + input
+              "Request cannot be constructed from a URL that includes credentials: " + input2
             );
           }
           request2 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
-          this[kDispatcher] = init.dispatcher || input[kDispatcher];
-          assert(input instanceof _Request);
-          request2 = input[kState];
-          signal = input[kSignal];
+          this[kDispatcher] = init.dispatcher || input2[kDispatcher];
+          assert(input2 instanceof _Request);
+          request2 = input2[kState];
+          signal = input2[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window = "client";
@@ -13102,7 +13102,7 @@ var require_request2 = __commonJS({
             fillHeaders(this[kHeaders], headers);
           }
         }
-        const inputBody = input instanceof _Request ? input[kState].body : null;
+        const inputBody = input2 instanceof _Request ? input2[kState].body : null;
         if ((init.body != null || inputBody != null) && (request2.method === "GET" || request2.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
@@ -13131,7 +13131,7 @@ var require_request2 = __commonJS({
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
-          if (bodyUnusable(input)) {
+          if (bodyUnusable(input2)) {
             throw new TypeError(
               "Cannot construct a Request with a Request object that has already been used."
             );
@@ -13602,12 +13602,12 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch2(input, init = void 0) {
+    function fetch2(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
       try {
-        requestObject = new Request(input, init);
+        requestObject = new Request(input2, init);
       } catch (e) {
         p.reject(e);
         return p.promise;
@@ -21347,7 +21347,7 @@ var require_p_retry = __commonJS({
       return error2;
     };
     var isNetworkError = (errorMessage) => networkErrorMsgs.includes(errorMessage);
-    var pRetry = (input, options) => new Promise((resolve2, reject) => {
+    var pRetry = (input2, options) => new Promise((resolve2, reject) => {
       options = {
         onFailedAttempt: () => {
         },
@@ -21357,7 +21357,7 @@ var require_p_retry = __commonJS({
       const operation = retry.operation(options);
       operation.attempt(async (attemptNumber) => {
         try {
-          resolve2(await input(attemptNumber));
+          resolve2(await input2(attemptNumber));
         } catch (error2) {
           if (!(error2 instanceof Error)) {
             reject(new TypeError(`Non-error was thrown: "${error2}". You should only throw errors.`));
@@ -24450,11 +24450,11 @@ var require_WebClient = __commonJS({
           const buffer = await response.arrayBuffer();
           data = JSON.parse(new node_util_1.TextDecoder().decode(buffer));
         } else {
-          const text = await response.text();
+          const text2 = await response.text();
           try {
-            data = JSON.parse(text);
+            data = JSON.parse(text2);
           } catch (_) {
-            data = { ok: false, error: text };
+            data = { ok: false, error: text2 };
           }
         }
         if (data.response_metadata === void 0) {
@@ -24641,17 +24641,134 @@ var require_dist4 = __commonJS({
   }
 });
 
+// packages/action-kit/src/github/client.ts
+function octokitOptions() {
+  return { baseUrl: process.env.GITHUB_API_URL || "https://api.github.com" };
+}
+function runUrl({ serverUrl, repo, runId }) {
+  return `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}`;
+}
+function httpStatus(error2) {
+  return typeof error2 === "object" && error2 && "status" in error2 ? Number(error2.status) : void 0;
+}
+
+// packages/action-kit/src/github/environment.ts
+async function environmentSettings(octokit, repo, name) {
+  let settings;
+  try {
+    ({ data: settings } = await octokit.rest.repos.getEnvironment({ ...repo, environment_name: name }));
+  } catch (error2) {
+    if (httpStatus(error2) === 404) return { branchPolicies: [] };
+    throw new Error(
+      `cannot read the GitHub environment ${name} (GET /repos/${repo.owner}/${repo.repo}/environments/${name}): ${error2.message}; the job needs permissions: actions: read, and GITHUB_API_URL must be reachable`
+    );
+  }
+  if (!settings.deployment_branch_policy?.custom_branch_policies) return { settings, branchPolicies: [] };
+  const policies = await octokit.paginate(
+    "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+    { ...repo, environment_name: name, per_page: 100 }
+  );
+  return { settings, branchPolicies: policies };
+}
+
+// packages/action-kit/src/github/protection.ts
+var Refusal = class extends Error {
+  constructor(reason, message) {
+    super(`${reason}: ${message}`);
+    this.reason = reason;
+    this.name = "Refusal";
+  }
+  reason;
+};
+function checkProtection(environment, settings, requireReviewers, deployBranch, branchPolicies = []) {
+  if (!settings) {
+    throw new Refusal(
+      "environment-missing",
+      `the GitHub environment ${environment} does not exist; create it with its protection rules (docs/forking.md)`
+    );
+  }
+  const where = `Settings \u2192 Environments \u2192 ${environment}`;
+  const policy = settings.deployment_branch_policy;
+  if (!policy) {
+    throw new Refusal(
+      "environment-branch-policy",
+      `the GitHub environment ${environment} lets any branch deploy; set "Deployment branches and tags" to the branch ${deployBranch} only (${where})`
+    );
+  }
+  if (policy.custom_branch_policies) {
+    const other = branchPolicies.filter((p) => p.type === "tag" || p.name !== deployBranch);
+    if (branchPolicies.length === 0 || other.length > 0) {
+      throw new Refusal(
+        "environment-branch-policy",
+        `the GitHub environment ${environment} must allow only the branch ${deployBranch}, but its deployment branch rules are [${branchPolicies.map((p) => `${p.type ?? "branch"}:${p.name}`).join(", ")}] (${where})`
+      );
+    }
+  }
+  if (!requireReviewers) return;
+  const reviewers = (settings.protection_rules ?? []).filter(
+    (r) => r.type === "required_reviewers" && (r.reviewers?.length ?? 0) > 0
+  );
+  if (reviewers.length === 0) {
+    throw new Refusal(
+      "environment-unprotected",
+      `the GitHub environment ${environment} has no required reviewers; add them (${where}) or set require-reviewers: false for it`
+    );
+  }
+  if (!reviewers.some((r) => r.prevent_self_review === true)) {
+    throw new Refusal(
+      "environment-self-review",
+      `the GitHub environment ${environment} lets the person who started the promotion approve it; tick "Prevent self-review" (${where})`
+    );
+  }
+  if (settings.can_admins_bypass !== false) {
+    throw new Refusal(
+      "environment-admin-bypass",
+      `administrators can bypass the protection rules of ${environment}${settings.can_admins_bypass === void 0 ? " (GitHub did not say otherwise)" : ""}; untick "Allow administrators to bypass configured protection rules" (${where})`
+    );
+  }
+}
+function checkRef(ref, deployBranch) {
+  if (ref !== `refs/heads/${deployBranch}`) {
+    throw new Refusal(
+      "wrong-ref",
+      `this run is on ${ref || "(no ref)"}; promotions deploy only from refs/heads/${deployBranch} (run the workflow from ${deployBranch})`
+    );
+  }
+}
+
+// packages/action-kit/src/github/approval.ts
+async function verifyProtectedApproval(c, environment, job) {
+  const { settings, branchPolicies } = await environmentSettings(c.octokit, c.repo, environment);
+  checkProtection(environment, settings, true, c.deployBranch, branchPolicies);
+  const { data } = await c.octokit.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals", {
+    ...c.repo,
+    run_id: c.runId
+  });
+  const approvers = data.filter((r) => r.state === "approved" && r.environments.some((e) => e.name === environment)).map((r) => r.user.login);
+  if (approvers.length === 0)
+    throw new Refusal(
+      "not-approved",
+      `run ${c.runId} has no approval recorded for the ${environment} environment; it needs the approval of that environment's reviewers (${job})`
+    );
+  return [...new Set(approvers)];
+}
+
+// packages/action-kit/src/terraform/plan-meta.ts
+function commentMarker(action, environment) {
+  return `<!-- shopstream:${action} env=${environment} -->`;
+}
+
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require("os"), 1);
 
 // node_modules/@actions/core/lib/utils.js
-function toCommandValue(input) {
-  if (input === null || input === void 0) {
+function toCommandValue(input2) {
+  if (input2 === null || input2 === void 0) {
     return "";
-  } else if (typeof input === "string" || input instanceof String) {
-    return input;
+  } else if (typeof input2 === "string" || input2 instanceof String) {
+    return input2;
   }
-  return JSON.stringify(input);
+  return JSON.stringify(input2);
 }
 function toCommandProperties(annotationProperties) {
   if (!Object.keys(annotationProperties).length) {
@@ -24936,8 +25053,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -25033,10 +25150,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -25065,9 +25182,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -25078,8 +25195,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -25188,7 +25305,102 @@ function group(name, fn) {
   });
 }
 
-// tools/build-actions/src/entry.ts
+// packages/action-kit/src/inputs.ts
+var InputProblem = class extends Error {
+  name = "InputProblem";
+};
+function input(spec) {
+  return spec;
+}
+function removedInput(why) {
+  return {
+    parse: (raw) => {
+      if (raw) throw new InputProblem(`was removed: ${why}`);
+      return void 0;
+    },
+    removed: true
+  };
+}
+function camelCase(name) {
+  return name.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+}
+function appliesDefault(spec) {
+  return !spec.keepEmpty && spec.default !== void 0 && !spec.default.includes("${{");
+}
+var actionInput = (name) => getInput(name);
+function readInputs(table, get = actionInput, check) {
+  const raw = {};
+  for (const [name, spec] of Object.entries(table)) {
+    const value = get(name).trim();
+    if (spec.secret && value) setSecret(value);
+    raw[name] = value === "" && appliesDefault(spec) ? spec.default : value;
+  }
+  const problems = [];
+  const values = {};
+  for (const [name, spec] of Object.entries(table)) {
+    const value = raw[name] ?? "";
+    if (value === "" && spec.required) {
+      problems.push(`${name} ${spec.required === true ? "is required" : spec.required}`);
+      continue;
+    }
+    try {
+      values[camelCase(name)] = spec.parse(value);
+    } catch (error2) {
+      const message = error2.message;
+      problems.push(`${name}${message.startsWith(":") ? "" : " "}${message}`);
+    }
+  }
+  if (check) problems.push(...check(values));
+  if (problems.length) throw new Error(`invalid inputs:
+- input ${problems.join("\n- input ")}`);
+  return values;
+}
+var text = (raw) => raw;
+function oneOf(...choices) {
+  const words = choices.length > 1 ? `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}` : choices[0];
+  return (raw) => {
+    if (choices.includes(raw)) return raw;
+    throw new InputProblem(`must be ${words}, got "${raw}"`);
+  };
+}
+function matching(re, what, optional = false) {
+  return (raw) => {
+    if (optional && raw === "" || re.test(raw)) return raw;
+    throw new InputProblem(`must be ${what}, got "${raw}"`);
+  };
+}
+function lines(raw) {
+  return raw.split("\n").map((s) => s.trim()).filter(Boolean);
+}
+function regexps(raw) {
+  const out = [];
+  const bad = [];
+  for (const pattern of lines(raw)) {
+    try {
+      out.push(new RegExp(pattern));
+    } catch (error2) {
+      bad.push(`"${pattern}" is not a valid regular expression (${error2.message})`);
+    }
+  }
+  if (bad.length) throw new InputProblem(`: ${bad.join("; ")}`);
+  return out;
+}
+var ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var environmentName = matching(
+  ENVIRONMENT_NAME,
+  "a lower-case environment name such as dev, staging or prod"
+);
+
+// packages/action-kit/src/markdown.ts
+function statusHeading(icon, what, environment, status) {
+  const fence = environment.includes("`") ? "``" : "`";
+  return `### ${icon} ${what} \xB7 ${fence}${environment}${fence} \xB7 ${status}`;
+}
+function codeBlock(text2) {
+  return ["```", text2.replace(/```/g, "\u02CB\u02CB\u02CB"), "```"].join("\n");
+}
+
+// packages/action-kit/src/run.ts
 var HINTS = [
   [
     /Could not load the default credentials|Unable to detect a Project Id|invalid_grant|Could not refresh access token/i,
@@ -25203,6 +25415,16 @@ function explain(error2) {
   const message = (error2 instanceof Error ? error2.message : String(error2)).trim() || "unknown error";
   const hint = HINTS.find(([re]) => re.test(message))?.[1];
   return hint && !message.includes(hint) ? `${message} (${hint})` : message;
+}
+function failureBoundary(body, options = {}) {
+  const prefix = options.prefix ? `${options.prefix}: ` : "";
+  return async (...args) => {
+    try {
+      await body(...args);
+    } catch (error2) {
+      setFailed(`${prefix}${explain(options.describe ? new Error(options.describe(error2)) : error2)}`);
+    }
+  };
 }
 var EXIT_GRACE_MS = 5e3;
 function runAction(name, run2) {
@@ -25220,6 +25442,218 @@ function runAction(name, run2) {
     for (const error2 of pending.splice(0)) report2(error2);
     setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   });
+}
+
+// packages/action-kit/src/summary.ts
+async function writeSummary(markdown) {
+  await summary.addRaw(markdown).write();
+}
+
+// packages/action-kit/src/terraform/defaults.ts
+var STATEFUL_TYPES = [
+  "google_bigquery_dataset",
+  "google_bigquery_table",
+  "google_pubsub_subscription",
+  "google_pubsub_topic",
+  "google_storage_bucket",
+  "google_secret_manager_secret",
+  "google_kms_crypto_key",
+  "mongodbatlas_cluster",
+  "mongodbatlas_advanced_cluster",
+  "mongodbatlas_project"
+];
+var SECRET_ATTRIBUTE = /(^|_)(password|passwd|token|private_key|credentials?|client_secret|secret_key|api_key)$/i;
+var ALWAYS_MASKED = [/[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@/i];
+
+// packages/action-kit/src/terraform/mask.ts
+var MASK = "***";
+var MIN_SECRET_LENGTH = 6;
+function global2(re) {
+  return new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
+}
+function maskText(text2, patterns = []) {
+  let out = text2;
+  for (const re of [...ALWAYS_MASKED, ...patterns]) out = out.replace(global2(re), MASK);
+  return out;
+}
+function maskedLogger(log, patterns) {
+  return (line) => log(maskText(line, patterns));
+}
+function collect(value, mark, name, out) {
+  const secret = mark === true || SECRET_ATTRIBUTE.test(name);
+  if (typeof value === "string") {
+    if (secret && value.length >= MIN_SECRET_LENGTH) out.add(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      collect(v, secret ? true : Array.isArray(mark) ? mark[i] : void 0, name, out);
+    }
+    return;
+  }
+  if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      const childMark = secret ? true : mark && typeof mark === "object" ? mark[k] : void 0;
+      collect(v, childMark, k, out);
+    }
+  }
+}
+function sensitiveValues(plan) {
+  const out = /* @__PURE__ */ new Set();
+  for (const rc of plan.resource_changes ?? []) {
+    collect(rc.change.before, rc.change.before_sensitive, "", out);
+    collect(rc.change.after, rc.change.after_sensitive, "", out);
+  }
+  const p = plan;
+  const declared = p.configuration?.root_module?.variables ?? {};
+  for (const [name, v] of Object.entries(p.variables ?? {})) {
+    collect(v.value, declared[name]?.sensitive === true ? true : void 0, name, out);
+  }
+  return [...out].sort();
+}
+
+// packages/action-kit/src/terraform/plan.ts
+var ROOT_MODULE = "(root)";
+function parsePlanJson(text2) {
+  let doc;
+  try {
+    doc = JSON.parse(text2);
+  } catch (error2) {
+    throw new Error(
+      `plan JSON is not valid JSON (${error2.message}); produce it with \`terraform show -json <planfile>\``
+    );
+  }
+  if (!doc || typeof doc !== "object" || typeof doc.format_version !== "string") {
+    throw new Error("plan JSON has no format_version; produce it with `terraform show -json <planfile>`");
+  }
+  const plan = doc;
+  const major = plan.format_version.split(".")[0];
+  if (major !== "1") {
+    throw new Error(`unsupported plan format_version ${plan.format_version} (this action reads 1.x)`);
+  }
+  if (plan.resource_changes !== void 0 && !Array.isArray(plan.resource_changes)) {
+    throw new Error("plan JSON resource_changes is not an array");
+  }
+  return plan;
+}
+function classify(rc) {
+  const actions = rc.change.actions;
+  const key = actions.join(",");
+  switch (key) {
+    case "create":
+      return "create";
+    case "update":
+      return "update";
+    case "delete":
+      return "delete";
+    case "delete,create":
+    case "create,delete":
+      return "replace";
+    case "forget":
+      return "forget";
+    case "read":
+      return "read";
+    case "no-op":
+      return rc.change.importing ? "import" : "no-op";
+    default:
+      if (actions.includes("delete") && actions.includes("create")) return "replace";
+      return "no-op";
+  }
+}
+function pathToString(path) {
+  let out = "";
+  for (const step of path) {
+    if (typeof step === "number") out += `[${step}]`;
+    else out += out ? `.${String(step)}` : String(step);
+  }
+  return out;
+}
+function summarize(plan, statefulTypes) {
+  const stateful = new Set(statefulTypes);
+  const changes = [];
+  const counts = { create: 0, update: 0, replace: 0, delete: 0, import: 0, forget: 0 };
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.mode === "data") continue;
+    const action = classify(rc);
+    if (action === "no-op" || action === "read") continue;
+    counts[action] += 1;
+    changes.push({
+      address: rc.address,
+      module: rc.module_address ?? ROOT_MODULE,
+      type: rc.type,
+      action,
+      stateful: stateful.has(rc.type),
+      replaceReasons: (rc.change.replace_paths ?? []).map(pathToString),
+      raw: rc
+    });
+  }
+  const outputChanges = Object.values(plan.output_changes ?? {}).filter(
+    (o) => !o.actions.every((a) => a === "no-op")
+  ).length;
+  const statefulLosses = changes.filter(
+    (c) => c.stateful && (c.action === "delete" || c.action === "replace")
+  );
+  return {
+    terraformVersion: plan.terraform_version ?? "unknown",
+    changes,
+    counts,
+    statefulLosses,
+    outputChanges,
+    hasChanges: changes.length > 0 || outputChanges > 0
+  };
+}
+
+// packages/action-kit/src/terraform/runner.ts
+var import_node_child_process = require("node:child_process");
+var import_node_crypto = require("node:crypto");
+var import_node_fs = require("node:fs");
+function runCommand(binary, args, cwd, log, stdoutFile, extraEnv = {}) {
+  return new Promise((resolve2, reject) => {
+    const child = (0, import_node_child_process.spawn)(binary, args, {
+      cwd,
+      env: { ...process.env, ...extraEnv, TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    let stderr = "";
+    if (stdoutFile) child.stdout.pipe((0, import_node_fs.createWriteStream)(stdoutFile));
+    else child.stdout.on("data", (d) => d.toString().split("\n").filter(Boolean).forEach(log));
+    child.stderr.on("data", (d) => {
+      const text2 = d.toString();
+      text2.split("\n").filter(Boolean).forEach(log);
+      stderr = (stderr + text2).slice(-65536);
+    });
+    child.on(
+      "error",
+      (error2) => reject(
+        new Error(
+          `cannot run ${binary}: ${error2.message} (is it installed and on PATH? set input terraform-binary)`
+        )
+      )
+    );
+    child.on("close", (code) => {
+      setImmediate(() => resolve2({ code: code ?? 1, stderr }));
+    });
+  });
+}
+function sha256File(path) {
+  return new Promise((resolve2, reject) => {
+    const hash = (0, import_node_crypto.createHash)("sha256");
+    (0, import_node_fs.createReadStream)(path).on("data", (chunk) => hash.update(chunk)).on("error", reject).on("end", () => resolve2(hash.digest("hex")));
+  });
+}
+function tfvarsString(text2, name) {
+  const match = new RegExp(`^[ \\t]*${name}[ \\t]*=[ \\t]*"([^"\\\\$]*)"[ \\t]*(?:#.*)?$`, "m").exec(text2);
+  return match?.[1];
+}
+function encryptionEnv(tfvarsText) {
+  if (process.env.TF_VAR_state_encryption_key || tfvarsText === void 0) return {};
+  const key = tfvarsString(tfvarsText, "state_encryption_key");
+  return key ? { TF_VAR_state_encryption_key: key } : {};
+}
+function initArgs(backendConfig) {
+  const args = ["init", "-input=false", "-no-color"];
+  if (backendConfig) args.push(`-backend-config=${backendConfig}`);
+  return args;
 }
 
 // actions/terraform-apply/src/main.ts
@@ -26204,8 +26638,8 @@ var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context3);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context3) => {
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key, value, context3) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -26263,8 +26697,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text2) => {
+  return text2.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -26278,18 +26712,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
       (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text2);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -26457,12 +26891,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text2 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text2 = await response.text();
+      return JSONParse(text2);
     } catch (err) {
-      return text;
+      return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -29392,246 +29826,105 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// actions/terraform-plan/src/defaults.ts
-var STATEFUL_TYPES = [
-  "google_bigquery_dataset",
-  "google_bigquery_table",
-  "google_pubsub_subscription",
-  "google_pubsub_topic",
-  "google_storage_bucket",
-  "google_secret_manager_secret",
-  "google_kms_crypto_key",
-  "mongodbatlas_cluster",
-  "mongodbatlas_advanced_cluster",
-  "mongodbatlas_project"
-];
-var SECRET_ATTRIBUTE = /(^|_)(password|passwd|token|private_key|credentials?|client_secret|secret_key|api_key)$/i;
-var ALWAYS_MASKED = [/[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@/i];
-
-// actions/terraform-plan/src/mask.ts
-var MASK = "***";
-var MIN_SECRET_LENGTH = 6;
-function global2(re) {
-  return new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
-}
-function maskText(text, patterns = []) {
-  let out = text;
-  for (const re of [...ALWAYS_MASKED, ...patterns]) out = out.replace(global2(re), MASK);
-  return out;
-}
-function maskedLogger(log, patterns) {
-  return (line) => log(maskText(line, patterns));
-}
-function collect(value, mark, name, out) {
-  const secret = mark === true || SECRET_ATTRIBUTE.test(name);
-  if (typeof value === "string") {
-    if (secret && value.length >= MIN_SECRET_LENGTH) out.add(value);
-    return;
-  }
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) {
-      collect(v, secret ? true : Array.isArray(mark) ? mark[i] : void 0, name, out);
-    }
-    return;
-  }
-  if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) {
-      const childMark = secret ? true : mark && typeof mark === "object" ? mark[k] : void 0;
-      collect(v, childMark, k, out);
-    }
-  }
-}
-function sensitiveValues(plan) {
-  const out = /* @__PURE__ */ new Set();
-  for (const rc of plan.resource_changes ?? []) {
-    collect(rc.change.before, rc.change.before_sensitive, "", out);
-    collect(rc.change.after, rc.change.after_sensitive, "", out);
-  }
-  const p = plan;
-  const declared = p.configuration?.root_module?.variables ?? {};
-  for (const [name, v] of Object.entries(p.variables ?? {})) {
-    collect(v.value, declared[name]?.sensitive === true ? true : void 0, name, out);
-  }
-  return [...out].sort();
-}
-
-// actions/terraform-plan/src/plan.ts
-var ROOT_MODULE = "(root)";
-function parsePlanJson(text) {
-  let doc;
-  try {
-    doc = JSON.parse(text);
-  } catch (error2) {
-    throw new Error(
-      `plan JSON is not valid JSON (${error2.message}); produce it with \`terraform show -json <planfile>\``
-    );
-  }
-  if (!doc || typeof doc !== "object" || typeof doc.format_version !== "string") {
-    throw new Error("plan JSON has no format_version; produce it with `terraform show -json <planfile>`");
-  }
-  const plan = doc;
-  const major = plan.format_version.split(".")[0];
-  if (major !== "1") {
-    throw new Error(`unsupported plan format_version ${plan.format_version} (this action reads 1.x)`);
-  }
-  if (plan.resource_changes !== void 0 && !Array.isArray(plan.resource_changes)) {
-    throw new Error("plan JSON resource_changes is not an array");
-  }
-  return plan;
-}
-function classify(rc) {
-  const actions = rc.change.actions;
-  const key = actions.join(",");
-  switch (key) {
-    case "create":
-      return "create";
-    case "update":
-      return "update";
-    case "delete":
-      return "delete";
-    case "delete,create":
-    case "create,delete":
-      return "replace";
-    case "forget":
-      return "forget";
-    case "read":
-      return "read";
-    case "no-op":
-      return rc.change.importing ? "import" : "no-op";
-    default:
-      if (actions.includes("delete") && actions.includes("create")) return "replace";
-      return "no-op";
-  }
-}
-function pathToString(path) {
-  let out = "";
-  for (const step of path) {
-    if (typeof step === "number") out += `[${step}]`;
-    else out += out ? `.${String(step)}` : String(step);
-  }
-  return out;
-}
-function summarize(plan, statefulTypes) {
-  const stateful = new Set(statefulTypes);
-  const changes = [];
-  const counts = { create: 0, update: 0, replace: 0, delete: 0, import: 0, forget: 0 };
-  for (const rc of plan.resource_changes ?? []) {
-    if (rc.mode === "data") continue;
-    const action = classify(rc);
-    if (action === "no-op" || action === "read") continue;
-    counts[action] += 1;
-    changes.push({
-      address: rc.address,
-      module: rc.module_address ?? ROOT_MODULE,
-      type: rc.type,
-      action,
-      stateful: stateful.has(rc.type),
-      replaceReasons: (rc.change.replace_paths ?? []).map(pathToString),
-      raw: rc
-    });
-  }
-  const outputChanges = Object.values(plan.output_changes ?? {}).filter(
-    (o) => !o.actions.every((a) => a === "no-op")
-  ).length;
-  const statefulLosses = changes.filter(
-    (c) => c.stateful && (c.action === "delete" || c.action === "replace")
+// actions/terraform-apply/src/inputs.ts
+var REVIEWED_HASH = "the plan job's plan-sha256 output (64 hex characters); the reviewed hash is never read from a pull-request comment, which any workflow of the repository could write";
+var INPUTS = {
+  environment: input({ parse: environmentName, required: true }),
+  "plan-file": input({
+    parse: text,
+    required: "is required: the downloaded <env>.tfplan of the plan artifact"
+  }),
+  "expected-sha256": input({
+    parse: (raw) => matching(/^[0-9a-f]{64}$/, REVIEWED_HASH)(raw.toLowerCase()),
+    required: `is required: ${REVIEWED_HASH}`
+  }),
+  "meta-file": input({ parse: text, required: "is required: meta.json of the plan artifact" }),
+  "base-check": input({ parse: oneOf("commit", "off"), default: "commit" }),
+  "require-reviewers": input({ parse: oneOf("true", "false"), default: "true" }),
+  "deploy-branch": input({ parse: text, default: "main" }),
+  "working-directory": input({ parse: text, default: "terraform" }),
+  "terraform-binary": input({ parse: text, default: "tofu" }),
+  /** Empty: environments/<env>.backend.hcl. */
+  "backend-config": input({ parse: text }),
+  /** The environment's tfvars (where state_encryption_key is read). Empty: environments/<env>.tfvars. */
+  "var-file": input({ parse: text }),
+  "github-token": input({
+    parse: text,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the runner's expression, as action.yml writes it
+    default: "${{ github.token }}",
+    required: "is required (pass `github.token`; it needs actions: read to read the environment)",
+    secret: true
+  }),
+  "mask-patterns": input({ parse: regexps }),
+  "slack-token": input({ parse: text, secret: true }),
+  "slack-channel": input({ parse: text }),
+  "pull-request": removedInput(
+    "applying from a pull request's plan comment is not supported (that comment can be forged by any workflow that runs as github-actions[bot]); promote with .github/workflows/promote.yml"
+  )
+};
+function readInputs2(get) {
+  const values = readInputs(
+    INPUTS,
+    get,
+    (v) => v.slackToken && !v.slackChannel ? ["slack-channel is required with slack-token"] : []
   );
+  const env = values.environment;
   return {
-    terraformVersion: plan.terraform_version ?? "unknown",
-    changes,
-    counts,
-    statefulLosses,
-    outputChanges,
-    hasChanges: changes.length > 0 || outputChanges > 0
+    ...values,
+    requireReviewers: values.requireReviewers === "true",
+    backendConfig: values.backendConfig || `environments/${env}.backend.hcl`,
+    varFile: values.varFile || `environments/${env}.tfvars`
   };
 }
 
-// actions/terraform-plan/src/terraform.ts
-var import_node_child_process = require("node:child_process");
-var import_node_crypto = require("node:crypto");
-var import_node_fs = require("node:fs");
-function runCommand(binary, args, cwd, log, stdoutFile, extraEnv = {}) {
-  return new Promise((resolve2, reject) => {
-    const child = (0, import_node_child_process.spawn)(binary, args, {
-      cwd,
-      env: { ...process.env, ...extraEnv, TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    let stderr = "";
-    if (stdoutFile) child.stdout.pipe((0, import_node_fs.createWriteStream)(stdoutFile));
-    else child.stdout.on("data", (d) => d.toString().split("\n").filter(Boolean).forEach(log));
-    child.stderr.on("data", (d) => {
-      const text = d.toString();
-      text.split("\n").filter(Boolean).forEach(log);
-      stderr = (stderr + text).slice(-65536);
-    });
-    child.on(
-      "error",
-      (error2) => reject(
-        new Error(
-          `cannot run ${binary}: ${error2.message} (is it installed and on PATH? set input terraform-binary)`
-        )
-      )
-    );
-    child.on("close", (code) => {
-      setImmediate(() => resolve2({ code: code ?? 1, stderr }));
-    });
-  });
+// actions/terraform-apply/src/report.ts
+var import_web_api = __toESM(require_dist4());
+function applyMarker(environment) {
+  return commentMarker("terraform-apply", environment);
 }
-function sha256File(path) {
-  return new Promise((resolve2, reject) => {
-    const hash = (0, import_node_crypto.createHash)("sha256");
-    (0, import_node_fs.createReadStream)(path).on("data", (chunk) => hash.update(chunk)).on("error", reject).on("end", () => resolve2(hash.digest("hex")));
-  });
-}
-function tfvarsString(text, name) {
-  const match = new RegExp(`^[ \\t]*${name}[ \\t]*=[ \\t]*"([^"\\\\$]*)"[ \\t]*(?:#.*)?$`, "m").exec(text);
-  return match?.[1];
-}
-function encryptionEnv(tfvarsText) {
-  if (process.env.TF_VAR_state_encryption_key || tfvarsText === void 0) return {};
-  const key = tfvarsString(tfvarsText, "state_encryption_key");
-  return key ? { TF_VAR_state_encryption_key: key } : {};
-}
-function initArgs(backendConfig) {
-  const args = ["init", "-input=false", "-no-color"];
-  if (backendConfig) args.push(`-backend-config=${backendConfig}`);
-  return args;
-}
-
-// actions/terraform-plan/src/github.ts
-function httpStatus(error2) {
-  return typeof error2 === "object" && error2 && "status" in error2 ? Number(error2.status) : void 0;
-}
-
-// actions/terraform-apply/src/environment.ts
-async function environmentSettings(octokit, repo, name) {
-  let settings;
-  try {
-    ({ data: settings } = await octokit.rest.repos.getEnvironment({ ...repo, environment_name: name }));
-  } catch (error2) {
-    if (httpStatus(error2) === 404) return { branchPolicies: [] };
-    throw new Error(
-      `cannot read the GitHub environment ${name} (GET /repos/${repo.owner}/${repo.repo}/environments/${name}): ${error2.message}; the job needs permissions: actions: read, and GITHUB_API_URL must be reachable`
-    );
-  }
-  if (!settings.deployment_branch_policy?.custom_branch_policies) return { settings, branchPolicies: [] };
-  const policies = await octokit.paginate(
-    "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
-    { ...repo, environment_name: name, per_page: 100 }
+var ICON = { applied: "\u2705", failed: "\u{1F4A5}", refused: "\u26D4" };
+function renderApplyComment(r) {
+  const lines2 = [
+    applyMarker(r.environment),
+    statusHeading(
+      ICON[r.status],
+      "Terraform apply",
+      r.environment,
+      `${r.status}${r.reason ? ` (\`${r.reason}\`)` : ""}`
+    ),
+    "",
+    r.message,
+    ""
+  ];
+  if (r.tail) lines2.push(codeBlock(r.tail), "");
+  lines2.push(
+    `<sub>${r.sha256 ? `Plan SHA-256 \`${r.sha256.slice(0, 12)}\` \xB7 ` : ""}commit \`${r.commit.slice(0, 12)}\` \xB7 [run](${r.runUrl})</sub>`
   );
-  return { settings, branchPolicies: policies };
+  return lines2.join("\n");
+}
+function renderSlack(r) {
+  const text2 = `${ICON[r.status]} Terraform apply ${r.status} in ${r.environment}${r.reason ? ` (${r.reason})` : ""}`;
+  return {
+    text: text2,
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: `*${text2}*
+${r.message}` } },
+      {
+        type: "context",
+        elements: [{ type: "mrkdwn", text: `commit \`${r.commit.slice(0, 12)}\` \xB7 <${r.runUrl}|run>` }]
+      }
+    ]
+  };
+}
+async function postSlack(token, channel, r, slackApiUrl) {
+  const client = new import_web_api.WebClient(token, {
+    retryConfig: { retries: 2 },
+    ...slackApiUrl ? { slackApiUrl } : {}
+  });
+  await client.chat.postMessage({ channel, ...renderSlack(r) });
 }
 
 // actions/terraform-apply/src/verify.ts
-var Refusal = class extends Error {
-  constructor(reason, message) {
-    super(`${reason}: ${message}`);
-    this.reason = reason;
-    this.name = "Refusal";
-  }
-  reason;
-};
 function checkHash(actual, reviewed, source) {
   if (!reviewed) {
     throw new Refusal("plan-not-found", `no reviewed plan hash found (${source}); run terraform-plan first`);
@@ -29656,198 +29949,13 @@ function checkCommit(meta, sha) {
     );
   }
 }
-function checkProtection(environment, settings, requireReviewers, deployBranch, branchPolicies = []) {
-  if (!settings) {
-    throw new Refusal(
-      "environment-missing",
-      `the GitHub environment ${environment} does not exist; create it with its protection rules (docs/forking.md)`
-    );
-  }
-  const where = `Settings \u2192 Environments \u2192 ${environment}`;
-  const policy = settings.deployment_branch_policy;
-  if (!policy) {
-    throw new Refusal(
-      "environment-branch-policy",
-      `the GitHub environment ${environment} lets any branch deploy; set "Deployment branches and tags" to the branch ${deployBranch} only (${where})`
-    );
-  }
-  if (policy.custom_branch_policies) {
-    const other = branchPolicies.filter((p) => p.type === "tag" || p.name !== deployBranch);
-    if (branchPolicies.length === 0 || other.length > 0) {
-      throw new Refusal(
-        "environment-branch-policy",
-        `the GitHub environment ${environment} must allow only the branch ${deployBranch}, but its deployment branch rules are [${branchPolicies.map((p) => `${p.type ?? "branch"}:${p.name}`).join(", ")}] (${where})`
-      );
-    }
-  }
-  if (!requireReviewers) return;
-  const reviewers = (settings.protection_rules ?? []).filter(
-    (r) => r.type === "required_reviewers" && (r.reviewers?.length ?? 0) > 0
-  );
-  if (reviewers.length === 0) {
-    throw new Refusal(
-      "environment-unprotected",
-      `the GitHub environment ${environment} has no required reviewers; add them (${where}) or set require-reviewers: false for it`
-    );
-  }
-  if (!reviewers.some((r) => r.prevent_self_review === true)) {
-    throw new Refusal(
-      "environment-self-review",
-      `the GitHub environment ${environment} lets the person who started the promotion approve it; tick "Prevent self-review" (${where})`
-    );
-  }
-  if (settings.can_admins_bypass !== false) {
-    throw new Refusal(
-      "environment-admin-bypass",
-      `administrators can bypass the protection rules of ${environment}${settings.can_admins_bypass === void 0 ? " (GitHub did not say otherwise)" : ""}; untick "Allow administrators to bypass configured protection rules" (${where})`
-    );
-  }
-}
-function checkRef(ref, deployBranch) {
-  if (ref !== `refs/heads/${deployBranch}`) {
-    throw new Refusal(
-      "wrong-ref",
-      `this run is on ${ref || "(no ref)"}; promotions deploy only from refs/heads/${deployBranch} (run the workflow from ${deployBranch})`
-    );
-  }
-}
-
-// actions/terraform-apply/src/approval.ts
-async function verifyProtectedApproval(c, environment, job) {
-  const { settings, branchPolicies } = await environmentSettings(c.octokit, c.repo, environment);
-  checkProtection(environment, settings, true, c.deployBranch, branchPolicies);
-  const { data } = await c.octokit.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals", {
-    ...c.repo,
-    run_id: c.runId
-  });
-  const approvers = data.filter((r) => r.state === "approved" && r.environments.some((e) => e.name === environment)).map((r) => r.user.login);
-  if (approvers.length === 0)
-    throw new Refusal(
-      "not-approved",
-      `run ${c.runId} has no approval recorded for the ${environment} environment; it needs the approval of that environment's reviewers (${job})`
-    );
-  return [...new Set(approvers)];
-}
-
-// actions/terraform-apply/src/inputs.ts
-function readInputs(get) {
-  const errors = [];
-  const environment = get("environment").trim();
-  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(environment)) {
-    errors.push(
-      `input environment must be an environment name such as dev, staging or prod, got "${environment}"`
-    );
-  }
-  const planFile = get("plan-file").trim();
-  if (!planFile) errors.push("input plan-file is required: the downloaded <env>.tfplan of the plan artifact");
-  const metaFile = get("meta-file").trim();
-  if (!metaFile) errors.push("input meta-file is required: meta.json of the plan artifact");
-  const expectedSha256 = get("expected-sha256").trim().toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(expectedSha256)) {
-    errors.push(
-      "input expected-sha256 must be the plan job's plan-sha256 output (64 hex characters); the reviewed hash is never read from a pull-request comment, which any workflow of the repository could write"
-    );
-  }
-  if (get("pull-request").trim()) {
-    errors.push(
-      "input pull-request was removed: applying from a pull request's plan comment is not supported (that comment can be forged by any workflow that runs as github-actions[bot]); promote with .github/workflows/promote.yml"
-    );
-  }
-  const baseCheckRaw = get("base-check").trim() || "commit";
-  if (!["commit", "off"].includes(baseCheckRaw)) {
-    errors.push(`input base-check must be commit or off, got "${baseCheckRaw}"`);
-  }
-  const requireRaw = get("require-reviewers").trim().toLowerCase() || "true";
-  if (!["true", "false"].includes(requireRaw))
-    errors.push(`input require-reviewers must be true or false, got "${requireRaw}"`);
-  const deployBranch = get("deploy-branch").trim() || "main";
-  const githubToken = get("github-token").trim();
-  if (!githubToken)
-    errors.push(
-      "input github-token is required (pass `github.token`; it needs actions: read to read the environment)"
-    );
-  const slackToken = get("slack-token").trim();
-  const slackChannel = get("slack-channel").trim();
-  if (slackToken && !slackChannel) errors.push("input slack-channel is required with slack-token");
-  const maskPatterns = [];
-  for (const pattern of get("mask-patterns").split("\n").map((s) => s.trim()).filter(Boolean)) {
-    try {
-      maskPatterns.push(new RegExp(pattern));
-    } catch (error2) {
-      errors.push(
-        `input mask-patterns: "${pattern}" is not a valid regular expression (${error2.message})`
-      );
-    }
-  }
-  if (errors.length) throw new Error(`invalid inputs:
-- ${errors.join("\n- ")}`);
-  return {
-    environment,
-    planFile,
-    metaFile,
-    expectedSha256,
-    baseCheck: baseCheckRaw,
-    requireReviewers: requireRaw === "true",
-    deployBranch,
-    workingDirectory: get("working-directory").trim() || "terraform",
-    terraformBinary: get("terraform-binary").trim() || "tofu",
-    backendConfig: get("backend-config").trim() || `environments/${environment}.backend.hcl`,
-    varFile: get("var-file").trim() || `environments/${environment}.tfvars`,
-    githubToken,
-    slackToken,
-    slackChannel,
-    maskPatterns
-  };
-}
-
-// actions/terraform-apply/src/report.ts
-var import_web_api = __toESM(require_dist4());
-function applyMarker(environment) {
-  return `<!-- shopstream:terraform-apply env=${environment} -->`;
-}
-var ICON = { applied: "\u2705", failed: "\u{1F4A5}", refused: "\u26D4" };
-function renderApplyComment(r) {
-  const lines = [
-    applyMarker(r.environment),
-    `### ${ICON[r.status]} Terraform apply \xB7 \`${r.environment}\` \xB7 ${r.status}${r.reason ? ` (\`${r.reason}\`)` : ""}`,
-    "",
-    r.message,
-    ""
-  ];
-  if (r.tail) lines.push("```", r.tail.replace(/```/g, "\u02CB\u02CB\u02CB"), "```", "");
-  lines.push(
-    `<sub>${r.sha256 ? `Plan SHA-256 \`${r.sha256.slice(0, 12)}\` \xB7 ` : ""}commit \`${r.commit.slice(0, 12)}\` \xB7 [run](${r.runUrl})</sub>`
-  );
-  return lines.join("\n");
-}
-function renderSlack(r) {
-  const text = `${ICON[r.status]} Terraform apply ${r.status} in ${r.environment}${r.reason ? ` (${r.reason})` : ""}`;
-  return {
-    text,
-    blocks: [
-      { type: "section", text: { type: "mrkdwn", text: `*${text}*
-${r.message}` } },
-      {
-        type: "context",
-        elements: [{ type: "mrkdwn", text: `commit \`${r.commit.slice(0, 12)}\` \xB7 <${r.runUrl}|run>` }]
-      }
-    ]
-  };
-}
-async function postSlack(token, channel, r, slackApiUrl) {
-  const client = new import_web_api.WebClient(token, {
-    retryConfig: { retries: 2 },
-    ...slackApiUrl ? { slackApiUrl } : {}
-  });
-  await client.chat.postMessage({ channel, ...renderSlack(r) });
-}
 
 // actions/terraform-apply/src/main.ts
 function destroyEnvironment(environment) {
   return `${environment}-destroy`;
 }
 async function report(inputs, result) {
-  await summary.addRaw(renderApplyComment(result)).write();
+  await writeSummary(renderApplyComment(result));
   if (inputs.slackToken) {
     try {
       await postSlack(inputs.slackToken, inputs.slackChannel, result, process.env.SLACK_API_URL || void 0);
@@ -29856,130 +29964,121 @@ async function report(inputs, result) {
     }
   }
 }
-async function run() {
-  try {
-    const inputs = readInputs((name) => getInput(name));
-    setSecret(inputs.githubToken);
-    if (inputs.slackToken) setSecret(inputs.slackToken);
-    const repo = context2.repo;
-    const octokit = getOctokit(inputs.githubToken, {
-      baseUrl: process.env.GITHUB_API_URL || "https://api.github.com"
+var run = failureBoundary(async () => {
+  const inputs = readInputs2();
+  const repo = context2.repo;
+  const octokit = getOctokit(inputs.githubToken, octokitOptions());
+  const base = { environment: inputs.environment, commit: context2.sha, runUrl: runUrl(context2) };
+  let sha256;
+  const refuse = async (error2) => {
+    if (!(error2 instanceof Refusal)) throw error2;
+    setOutput("result", "refused");
+    setOutput("reason", error2.reason);
+    await report(inputs, {
+      ...base,
+      status: "refused",
+      reason: error2.reason,
+      message: error2.message,
+      ...sha256 ? { sha256 } : {}
     });
-    const runUrl = `${context2.serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${context2.runId}`;
-    const base = { environment: inputs.environment, commit: context2.sha, runUrl };
-    let sha256;
-    const refuse = async (error2) => {
-      if (!(error2 instanceof Refusal)) throw error2;
-      setOutput("result", "refused");
-      setOutput("reason", error2.reason);
-      await report(inputs, {
-        ...base,
-        status: "refused",
-        reason: error2.reason,
-        message: error2.message,
-        ...sha256 ? { sha256 } : {}
-      });
-      throw error2;
-    };
+    throw error2;
+  };
+  try {
+    if (!(0, import_node_fs2.existsSync)(inputs.planFile)) {
+      throw new Refusal(
+        "plan-not-found",
+        `plan file ${inputs.planFile} does not exist; download the plan artifact first`
+      );
+    }
+    if (!(0, import_node_fs2.existsSync)(inputs.metaFile)) {
+      throw new Refusal("plan-not-found", `meta file ${inputs.metaFile} does not exist (plan artifact)`);
+    }
+    sha256 = await sha256File(inputs.planFile);
+    const meta = JSON.parse(await (0, import_promises.readFile)(inputs.metaFile, "utf8"));
+    checkHash(sha256, inputs.expectedSha256, "input expected-sha256");
+    checkHash(sha256, meta.sha256, inputs.metaFile);
+    checkEnvironment(meta, inputs.environment);
+    if (inputs.baseCheck === "commit") checkCommit(meta, context2.sha);
+    checkRef(process.env.GITHUB_REF ?? "", inputs.deployBranch);
+    const { settings, branchPolicies } = await environmentSettings(octokit, repo, inputs.environment);
+    checkProtection(
+      inputs.environment,
+      settings,
+      inputs.requireReviewers,
+      inputs.deployBranch,
+      branchPolicies
+    );
+  } catch (error2) {
+    return await refuse(error2);
+  }
+  const cwd = (0, import_node_path.resolve)(inputs.workingDirectory);
+  const tf = inputs.terraformBinary;
+  const log = maskedLogger((line) => info(line), inputs.maskPatterns);
+  const backend = (0, import_node_fs2.existsSync)((0, import_node_path.join)(cwd, inputs.backendConfig)) ? inputs.backendConfig : void 0;
+  const varFile = (0, import_node_path.join)(cwd, inputs.varFile);
+  const tfEnv = encryptionEnv((0, import_node_fs2.existsSync)(varFile) ? await (0, import_promises.readFile)(varFile, "utf8") : void 0);
+  const init = await group(
+    `${tf} init`,
+    () => runCommand(tf, initArgs(backend), cwd, log, void 0, tfEnv)
+  );
+  if (init.code !== 0) throw new Error(`${tf} init failed (exit ${init.code}); see the log above`);
+  const planJson = (0, import_node_path.join)(process.env.RUNNER_TEMP || cwd, `terraform-apply-${inputs.environment}.plan.json`);
+  const show = await runCommand(
+    tf,
+    ["show", "-json", "-no-color", (0, import_node_path.resolve)(inputs.planFile)],
+    cwd,
+    log,
+    planJson,
+    tfEnv
+  );
+  if (show.code !== 0)
+    throw new Error(`${tf} show -json of the plan failed (exit ${show.code}); see the log`);
+  const plan = parsePlanJson(await (0, import_promises.readFile)(planJson, "utf8"));
+  for (const value of sensitiveValues(plan)) setSecret(value);
+  const losses = summarize(plan, STATEFUL_TYPES).statefulLosses;
+  if (losses.length > 0) {
+    const destroy = destroyEnvironment(inputs.environment);
     try {
-      if (!(0, import_node_fs2.existsSync)(inputs.planFile)) {
-        throw new Refusal(
-          "plan-not-found",
-          `plan file ${inputs.planFile} does not exist; download the plan artifact first`
-        );
-      }
-      if (!(0, import_node_fs2.existsSync)(inputs.metaFile)) {
-        throw new Refusal("plan-not-found", `meta file ${inputs.metaFile} does not exist (plan artifact)`);
-      }
-      sha256 = await sha256File(inputs.planFile);
-      const meta = JSON.parse(await (0, import_promises.readFile)(inputs.metaFile, "utf8"));
-      checkHash(sha256, inputs.expectedSha256, "input expected-sha256");
-      checkHash(sha256, meta.sha256, inputs.metaFile);
-      checkEnvironment(meta, inputs.environment);
-      if (inputs.baseCheck === "commit") checkCommit(meta, context2.sha);
-      checkRef(process.env.GITHUB_REF ?? "", inputs.deployBranch);
-      const { settings, branchPolicies } = await environmentSettings(octokit, repo, inputs.environment);
-      checkProtection(
-        inputs.environment,
-        settings,
-        inputs.requireReviewers,
-        inputs.deployBranch,
-        branchPolicies
+      const approvers = await verifyProtectedApproval(
+        { octokit, repo, runId: context2.runId, deployBranch: inputs.deployBranch },
+        destroy,
+        `the promote workflow's approve-destroy job; the plan destroys or replaces ${losses.map((c) => c.address).join(", ")}`
+      );
+      info(
+        `${losses.length} data store(s) will be lost; approved in ${destroy} by ${approvers.join(", ")}`
       );
     } catch (error2) {
       return await refuse(error2);
     }
-    const cwd = (0, import_node_path.resolve)(inputs.workingDirectory);
-    const tf = inputs.terraformBinary;
-    const log = maskedLogger((line) => info(line), inputs.maskPatterns);
-    const backend = (0, import_node_fs2.existsSync)((0, import_node_path.join)(cwd, inputs.backendConfig)) ? inputs.backendConfig : void 0;
-    const varFile = (0, import_node_path.join)(cwd, inputs.varFile);
-    const tfEnv = encryptionEnv((0, import_node_fs2.existsSync)(varFile) ? await (0, import_promises.readFile)(varFile, "utf8") : void 0);
-    const init = await group(
-      `${tf} init`,
-      () => runCommand(tf, initArgs(backend), cwd, log, void 0, tfEnv)
-    );
-    if (init.code !== 0) throw new Error(`${tf} init failed (exit ${init.code}); see the log above`);
-    const planJson = (0, import_node_path.join)(process.env.RUNNER_TEMP || cwd, `terraform-apply-${inputs.environment}.plan.json`);
-    const show = await runCommand(
-      tf,
-      ["show", "-json", "-no-color", (0, import_node_path.resolve)(inputs.planFile)],
-      cwd,
-      log,
-      planJson,
-      tfEnv
-    );
-    if (show.code !== 0)
-      throw new Error(`${tf} show -json of the plan failed (exit ${show.code}); see the log`);
-    const plan = parsePlanJson(await (0, import_promises.readFile)(planJson, "utf8"));
-    for (const value of sensitiveValues(plan)) setSecret(value);
-    const losses = summarize(plan, STATEFUL_TYPES).statefulLosses;
-    if (losses.length > 0) {
-      const destroy = destroyEnvironment(inputs.environment);
-      try {
-        const approvers = await verifyProtectedApproval(
-          { octokit, repo, runId: context2.runId, deployBranch: inputs.deployBranch },
-          destroy,
-          `the promote workflow's approve-destroy job; the plan destroys or replaces ${losses.map((c) => c.address).join(", ")}`
-        );
-        info(
-          `${losses.length} data store(s) will be lost; approved in ${destroy} by ${approvers.join(", ")}`
-        );
-      } catch (error2) {
-        return await refuse(error2);
-      }
-    }
-    const lines = [];
-    const apply = await group(
-      `${tf} apply (${inputs.environment})`,
-      () => runCommand(
-        tf,
-        ["apply", "-input=false", "-no-color", "-lock-timeout=5m", (0, import_node_path.resolve)(inputs.planFile)],
-        cwd,
-        maskedLogger((line) => {
-          lines.push(line);
-          info(line);
-        }, inputs.maskPatterns),
-        void 0,
-        tfEnv
-      )
-    );
-    const tail = lines.slice(-15).join("\n");
-    const ok = apply.code === 0;
-    setOutput("result", ok ? "applied" : "failed");
-    await report(inputs, {
-      ...base,
-      status: ok ? "applied" : "failed",
-      ...ok ? {} : { reason: "apply-failed" },
-      message: ok ? "The reviewed plan was applied." : `${tf} apply exited with ${apply.code}; state may be partly updated.`,
-      sha256,
-      tail
-    });
-    if (!ok) throw new Error(`${tf} apply failed (exit ${apply.code}); see the log`);
-  } catch (error2) {
-    setFailed(explain(error2));
   }
-}
+  const lines2 = [];
+  const apply = await group(
+    `${tf} apply (${inputs.environment})`,
+    () => runCommand(
+      tf,
+      ["apply", "-input=false", "-no-color", "-lock-timeout=5m", (0, import_node_path.resolve)(inputs.planFile)],
+      cwd,
+      maskedLogger((line) => {
+        lines2.push(line);
+        info(line);
+      }, inputs.maskPatterns),
+      void 0,
+      tfEnv
+    )
+  );
+  const tail = lines2.slice(-15).join("\n");
+  const ok = apply.code === 0;
+  setOutput("result", ok ? "applied" : "failed");
+  await report(inputs, {
+    ...base,
+    status: ok ? "applied" : "failed",
+    ...ok ? {} : { reason: "apply-failed" },
+    message: ok ? "The reviewed plan was applied." : `${tf} apply exited with ${apply.code}; state may be partly updated.`,
+    sha256,
+    tail
+  });
+  if (!ok) throw new Error(`${tf} apply failed (exit ${apply.code}); see the log`);
+});
 
 // actions/terraform-apply/src/index.ts
 runAction("terraform-apply", () => run());

@@ -1,99 +1,73 @@
 /**
- * Reads and validates every input of terraform-apply at once.
+ * The inputs of terraform-apply, declared once (action.yml's names, required flags and defaults are checked
+ * against this table by test/action-yml.test.ts) and read by @shopstream/action-kit's reader.
  */
+import {
+  environmentName,
+  type InputGetter,
+  type InputValues,
+  input,
+  matching,
+  oneOf,
+  readInputs as readTable,
+  regexps,
+  removedInput,
+  text,
+} from "@shopstream/action-kit";
 
-/** Reads one input by name ("" when unset). */
-export type InputGetter = (name: string) => string;
+const REVIEWED_HASH =
+  "the plan job's plan-sha256 output (64 hex characters); the reviewed hash is never read from a pull-request comment, which any workflow of the repository could write";
 
-/** The validated inputs. */
-export interface Inputs {
-  environment: string;
-  planFile: string;
-  metaFile: string;
-  expectedSha256: string;
-  baseCheck: "commit" | "off";
+export const INPUTS = {
+  environment: input({ parse: environmentName, required: true }),
+  "plan-file": input({
+    parse: text,
+    required: "is required: the downloaded <env>.tfplan of the plan artifact",
+  }),
+  "expected-sha256": input({
+    parse: (raw) => matching(/^[0-9a-f]{64}$/, REVIEWED_HASH)(raw.toLowerCase()),
+    required: `is required: ${REVIEWED_HASH}`,
+  }),
+  "meta-file": input({ parse: text, required: "is required: meta.json of the plan artifact" }),
+  "base-check": input({ parse: oneOf("commit", "off"), default: "commit" }),
+  "require-reviewers": input({ parse: oneOf("true", "false"), default: "true" }),
+  "deploy-branch": input({ parse: text, default: "main" }),
+  "working-directory": input({ parse: text, default: "terraform" }),
+  "terraform-binary": input({ parse: text, default: "tofu" }),
+  /** Empty: environments/<env>.backend.hcl. */
+  "backend-config": input({ parse: text }),
+  /** The environment's tfvars (where state_encryption_key is read). Empty: environments/<env>.tfvars. */
+  "var-file": input({ parse: text }),
+  "github-token": input({
+    parse: text,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the runner's expression, as action.yml writes it
+    default: "${{ github.token }}",
+    required: "is required (pass `github.token`; it needs actions: read to read the environment)",
+    secret: true,
+  }),
+  "mask-patterns": input({ parse: regexps }),
+  "slack-token": input({ parse: text, secret: true }),
+  "slack-channel": input({ parse: text }),
+  "pull-request": removedInput(
+    "applying from a pull request's plan comment is not supported (that comment can be forged by any workflow that runs as github-actions[bot]); promote with .github/workflows/promote.yml",
+  ),
+};
+
+/** The validated inputs, with the defaults that depend on the environment filled in. */
+export interface Inputs extends Omit<InputValues<typeof INPUTS>, "requireReviewers" | "pullRequest"> {
   requireReviewers: boolean;
-  deployBranch: string;
-  workingDirectory: string;
-  terraformBinary: string;
-  backendConfig: string;
-  /** The environment's tfvars file (relative to working-directory): where state_encryption_key is read. */
-  varFile: string;
-  githubToken: string;
-  slackToken: string;
-  slackChannel: string;
-  maskPatterns: RegExp[];
 }
 
-/** Validates all inputs; throws one error listing every problem. */
-export function readInputs(get: InputGetter): Inputs {
-  const errors: string[] = [];
-  const environment = get("environment").trim();
-  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(environment)) {
-    errors.push(
-      `input environment must be an environment name such as dev, staging or prod, got "${environment}"`,
-    );
-  }
-  const planFile = get("plan-file").trim();
-  if (!planFile) errors.push("input plan-file is required: the downloaded <env>.tfplan of the plan artifact");
-  const metaFile = get("meta-file").trim();
-  if (!metaFile) errors.push("input meta-file is required: meta.json of the plan artifact");
-  const expectedSha256 = get("expected-sha256").trim().toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(expectedSha256)) {
-    errors.push(
-      "input expected-sha256 must be the plan job's plan-sha256 output (64 hex characters); the reviewed hash is never read from a pull-request comment, which any workflow of the repository could write",
-    );
-  }
-  if (get("pull-request").trim()) {
-    errors.push(
-      "input pull-request was removed: applying from a pull request's plan comment is not supported (that comment can be forged by any workflow that runs as github-actions[bot]); promote with .github/workflows/promote.yml",
-    );
-  }
-  const baseCheckRaw = get("base-check").trim() || "commit";
-  if (!["commit", "off"].includes(baseCheckRaw)) {
-    errors.push(`input base-check must be commit or off, got "${baseCheckRaw}"`);
-  }
-  const requireRaw = get("require-reviewers").trim().toLowerCase() || "true";
-  if (!["true", "false"].includes(requireRaw))
-    errors.push(`input require-reviewers must be true or false, got "${requireRaw}"`);
-  const deployBranch = get("deploy-branch").trim() || "main";
-  const githubToken = get("github-token").trim();
-  if (!githubToken)
-    errors.push(
-      "input github-token is required (pass `github.token`; it needs actions: read to read the environment)",
-    );
-  const slackToken = get("slack-token").trim();
-  const slackChannel = get("slack-channel").trim();
-  if (slackToken && !slackChannel) errors.push("input slack-channel is required with slack-token");
-  const maskPatterns: RegExp[] = [];
-  for (const pattern of get("mask-patterns")
-    .split("\n")
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    try {
-      maskPatterns.push(new RegExp(pattern));
-    } catch (error) {
-      errors.push(
-        `input mask-patterns: "${pattern}" is not a valid regular expression (${(error as Error).message})`,
-      );
-    }
-  }
-  if (errors.length) throw new Error(`invalid inputs:\n- ${errors.join("\n- ")}`);
+/** Reads and validates every input; throws one error listing every problem. */
+export function readInputs(get?: InputGetter): Inputs {
+  const values = readTable(INPUTS, get, (v) =>
+    v.slackToken && !v.slackChannel ? ["slack-channel is required with slack-token"] : [],
+  );
+  const env = values.environment;
   return {
-    environment,
-    planFile,
-    metaFile,
-    expectedSha256,
-    baseCheck: baseCheckRaw as Inputs["baseCheck"],
-    requireReviewers: requireRaw === "true",
-    deployBranch,
-    workingDirectory: get("working-directory").trim() || "terraform",
-    terraformBinary: get("terraform-binary").trim() || "tofu",
-    backendConfig: get("backend-config").trim() || `environments/${environment}.backend.hcl`,
-    varFile: get("var-file").trim() || `environments/${environment}.tfvars`,
-    githubToken,
-    slackToken,
-    slackChannel,
-    maskPatterns,
+    ...values,
+    requireReviewers: values.requireReviewers === "true",
+    backendConfig: values.backendConfig || `environments/${env}.backend.hcl`,
+    varFile: values.varFile || `environments/${env}.tfvars`,
   };
 }

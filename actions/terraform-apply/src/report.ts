@@ -2,6 +2,7 @@
  * Reporting the apply result: the job summary (the rendered "comment") and the Slack
  * message. Rendering is pure; sending goes through the GitHub client wrapper and the Slack Web API client.
  */
+import { codeBlock, commentMarker, statusHeading } from "@shopstream/action-kit";
 import { WebClient } from "@slack/web-api";
 
 /** What happened. */
@@ -19,7 +20,7 @@ export interface ApplyResult {
 
 /** Marker of the apply comment of one environment. */
 export function applyMarker(environment: string): string {
-  return `<!-- shopstream:terraform-apply env=${environment} -->`;
+  return commentMarker("terraform-apply", environment);
 }
 
 const ICON = { applied: "✅", failed: "💥", refused: "⛔" } as const;
@@ -28,12 +29,17 @@ const ICON = { applied: "✅", failed: "💥", refused: "⛔" } as const;
 export function renderApplyComment(r: ApplyResult): string {
   const lines = [
     applyMarker(r.environment),
-    `### ${ICON[r.status]} Terraform apply · \`${r.environment}\` · ${r.status}${r.reason ? ` (\`${r.reason}\`)` : ""}`,
+    statusHeading(
+      ICON[r.status],
+      "Terraform apply",
+      r.environment,
+      `${r.status}${r.reason ? ` (\`${r.reason}\`)` : ""}`,
+    ),
     "",
     r.message,
     "",
   ];
-  if (r.tail) lines.push("```", r.tail.replace(/```/g, "ˋˋˋ"), "```", "");
+  if (r.tail) lines.push(codeBlock(r.tail), "");
   lines.push(
     `<sub>${r.sha256 ? `Plan SHA-256 \`${r.sha256.slice(0, 12)}\` · ` : ""}commit \`${r.commit.slice(0, 12)}\` · [run](${r.runUrl})</sub>`,
   );

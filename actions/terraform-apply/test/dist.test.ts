@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FakeGitHub } from "../../../packages/testkit/src/github";
-import { sha256File } from "../../terraform-plan/src/terraform";
+import { sha256File } from "@shopstream/action-kit";
+import { FakeGitHub } from "@shopstream/testkit";
 
 const DIST = join(__dirname, "..", "dist", "index.js");
 const DESTROYS = join(__dirname, "../../terraform-plan/test/fixtures/stateful-destroys.json");

@@ -3,8 +3,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FakeGitHub } from "../../../packages/testkit/src/github";
-import { sha256File } from "../../terraform-plan/src/terraform";
+import { sha256File } from "@shopstream/action-kit";
+import { FakeGitHub } from "@shopstream/testkit";
 
 /**
  * terraform-apply end to end: the reviewed plan's hash and meta.json (as the promotion passes them), the

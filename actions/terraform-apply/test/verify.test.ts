@@ -1,13 +1,11 @@
-import type { PlanMeta } from "../../terraform-plan/src/marker";
 import {
-  checkCommit,
-  checkEnvironment,
-  checkHash,
   checkProtection,
   checkRef,
   type EnvironmentSettings,
+  type PlanMeta,
   Refusal,
-} from "../src/verify";
+} from "@shopstream/action-kit";
+import { checkCommit, checkEnvironment, checkHash } from "../src/verify";
 
 const meta: PlanMeta = {
   environment: "prod",

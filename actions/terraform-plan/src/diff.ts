@@ -4,8 +4,8 @@
  * secret, and any value matching a caller-supplied pattern. Lines use the GitHub `diff` highlighting prefixes:
  * `+` create, `-` destroy, `!` update, `-/+` replace.
  */
-import { ALWAYS_MASKED, MAX_VALUE_CHARS, SECRET_ATTRIBUTE } from "./defaults";
-import type { Change } from "./plan";
+import { ALWAYS_MASKED, type Change, SECRET_ATTRIBUTE } from "@shopstream/action-kit/terraform";
+import { MAX_VALUE_CHARS } from "./defaults";
 
 /** Placeholders printed instead of values. */
 export const SENSITIVE = "(sensitive value)";

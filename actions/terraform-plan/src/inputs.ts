@@ -1,130 +1,88 @@
 /**
- * Reads and validates every input of the action at once, with errors that say what to change.
+ * The inputs of terraform-plan, declared once (action.yml's names, required flags and defaults are checked
+ * against this table by test/action-yml.test.ts) and read by @shopstream/action-kit's reader.
  */
+import {
+  actionInput,
+  bool,
+  environmentName,
+  type InputGetter,
+  type InputValues,
+  input,
+  integer,
+  lines,
+  list,
+  optionalPositiveInteger,
+  readInputs as readTable,
+  regexps,
+  text,
+} from "@shopstream/action-kit";
+import { ALLOW_DESTROY_LABEL_PREFIX } from "./defaults";
 
-/** Reads one input by name ("" when unset), like `core.getInput`. */
-export type InputGetter = (name: string) => string;
-
-/** The validated inputs. */
-export interface Inputs {
-  environment: string;
-  workingDirectory: string;
-  terraformBinary: string;
-  varFile: string;
+export const INPUTS = {
+  environment: input({ parse: environmentName, required: true }),
+  "working-directory": input({ parse: text, default: "terraform" }),
+  "terraform-binary": input({ parse: text, default: "tofu" }),
+  /** Empty: environments/<env>.tfvars, if present. */
+  "var-file": input({ parse: text }),
   /** Extra var files passed after var-file (later ones win), e.g. dataflow-template's tfvars-file. */
-  varFiles: string[];
-  /** Plan without taking the state lock (read-only plan identities cannot write the lock object). */
-  lock: boolean;
-  backendConfig: string;
-  init: boolean;
-  policyDir: string;
-  opaBinary: string;
-  failOnPolicy: boolean;
-  githubToken: string;
+  "var-files": input({ parse: lines }),
+  /** false: plan without taking the state lock (read-only plan identities cannot write the lock object). */
+  lock: input({ parse: bool, default: "true" }),
+  /** Empty: environments/<env>.backend.hcl, if present. */
+  "backend-config": input({ parse: text }),
+  init: input({ parse: bool, default: "true" }),
+  /** Empty skips the policies. */
+  "policy-dir": input({ parse: text, default: "policies/terraform", keepEmpty: true }),
+  "opa-binary": input({ parse: text, default: "opa" }),
+  "fail-on-policy": input({ parse: bool, default: "true" }),
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the runner's expression, as action.yml writes it
+  "github-token": input({ parse: text, default: "${{ github.token }}", keepEmpty: true, secret: true }),
+  /** Empty: the triggering pull request, if any. */
+  "pull-request": input({ parse: optionalPositiveInteger("a pull-request number") }),
+  comment: input({ parse: bool, default: "true" }),
+  labels: input({ parse: bool, default: "true" }),
+  "upload-artifact": input({ parse: bool, default: "true" }),
+  /** Empty: terraform-plan-<env>. */
+  "artifact-name": input({ parse: text }),
+  "artifact-retention-days": input({ parse: integer(1, 90), default: "14" }),
+  "mask-patterns": input({ parse: regexps }),
+  "extra-labels": input({ parse: list }),
+  /** Empty: a plan comment by anyone is updated. */
+  "comment-author": input({ parse: text, default: "github-actions[bot]", keepEmpty: true }),
+};
+
+/** The validated inputs, with the defaults that depend on the environment and the event filled in. */
+export interface Inputs extends InputValues<typeof INPUTS> {
   pullRequest: number | undefined;
-  comment: boolean;
-  labels: boolean;
-  uploadArtifact: boolean;
-  artifactName: string;
-  artifactRetentionDays: number;
-  maskPatterns: RegExp[];
-  extraLabels: string[];
-  commentAuthor: string;
-}
-
-const ENV_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-
-function bool(get: InputGetter, name: string, fallback: boolean, errors: string[]): boolean {
-  const raw = get(name).trim().toLowerCase();
-  if (!raw) return fallback;
-  if (raw === "true") return true;
-  if (raw === "false") return false;
-  errors.push(`input ${name} must be true or false, got "${raw}"`);
-  return fallback;
-}
-
-function lines(raw: string): string[] {
-  return raw
-    .split(/[\n,]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
 }
 
 /**
- * Validates all inputs; throws one error listing every problem.
+ * Reads and validates every input; throws one error listing every problem.
  * @param defaultPullRequest the pull request of the triggering event, if any
  */
-export function readInputs(get: InputGetter, defaultPullRequest?: number): Inputs {
-  const errors: string[] = [];
-  const environment = get("environment").trim();
-  if (!ENV_NAME.test(environment)) {
-    errors.push(
-      `input environment must be a lower-case environment name such as dev, staging or prod, got "${environment}"`,
-    );
-  }
-  const prRaw = get("pull-request").trim();
-  let pullRequest = defaultPullRequest;
-  if (prRaw) {
-    pullRequest = Number(prRaw);
-    if (!Number.isInteger(pullRequest) || pullRequest <= 0) {
-      errors.push(`input pull-request must be a pull-request number, got "${prRaw}"`);
-    }
-  }
-  const maskPatterns: RegExp[] = [];
-  for (const pattern of lines(get("mask-patterns"))) {
-    try {
-      maskPatterns.push(new RegExp(pattern));
-    } catch (error) {
-      errors.push(
-        `input mask-patterns: "${pattern}" is not a valid regular expression (${(error as Error).message})`,
+export function readInputs(get: InputGetter = actionInput, defaultPullRequest?: number): Inputs {
+  const values = readTable(INPUTS, get, (v) => {
+    const problems: string[] = [];
+    const pullRequest = v.pullRequest ?? defaultPullRequest;
+    if ((v.comment || v.labels) && pullRequest && !v.githubToken)
+      problems.push(
+        "github-token is required to comment on the pull request (pass `github.token` from the workflow)",
       );
-    }
-  }
-  const retentionRaw = get("artifact-retention-days").trim() || "14";
-  const artifactRetentionDays = Number(retentionRaw);
-  if (!Number.isInteger(artifactRetentionDays) || artifactRetentionDays < 1 || artifactRetentionDays > 90) {
-    errors.push(`input artifact-retention-days must be an integer from 1 to 90, got "${retentionRaw}"`);
-  }
-  const comment = bool(get, "comment", true, errors);
-  const labels = bool(get, "labels", true, errors);
-  const githubToken = get("github-token").trim();
-  if ((comment || labels) && pullRequest && !githubToken) {
-    errors.push(
-      "input github-token is required to comment on the pull request (pass `github.token` from the workflow)",
-    );
-  }
-  const extraLabels = lines(get("extra-labels"));
-  for (const label of extraLabels) {
-    if (label.startsWith("allow-destroy:") && label !== `allow-destroy:${environment}`) {
-      errors.push(`input extra-labels: "${label}" does not match environment ${environment}`);
-    }
-  }
-  const inputs: Inputs = {
-    environment,
-    workingDirectory: get("working-directory").trim() || "terraform",
-    terraformBinary: get("terraform-binary").trim() || "tofu",
-    varFile: get("var-file").trim() || `environments/${environment}.tfvars`,
-    varFiles: get("var-files")
-      .split("\n")
-      .map((s) => s.trim())
-      .filter(Boolean),
-    lock: bool(get, "lock", true, errors),
-    backendConfig: get("backend-config").trim() || `environments/${environment}.backend.hcl`,
-    init: bool(get, "init", true, errors),
-    policyDir: get("policy-dir").trim(),
-    opaBinary: get("opa-binary").trim() || "opa",
-    failOnPolicy: bool(get, "fail-on-policy", true, errors),
-    githubToken,
-    pullRequest,
-    comment,
-    labels,
-    uploadArtifact: bool(get, "upload-artifact", true, errors),
-    artifactName: get("artifact-name").trim() || `terraform-plan-${environment}`,
-    artifactRetentionDays,
-    maskPatterns,
-    extraLabels,
-    commentAuthor: get("comment-author").trim(),
+    for (const label of v.environment ? v.extraLabels : [])
+      if (
+        label.startsWith(ALLOW_DESTROY_LABEL_PREFIX) &&
+        label !== `${ALLOW_DESTROY_LABEL_PREFIX}${v.environment}`
+      )
+        problems.push(`extra-labels: "${label}" does not match environment ${v.environment}`);
+    return problems;
+  });
+  const env = values.environment;
+  return {
+    ...values,
+    varFile: values.varFile || `environments/${env}.tfvars`,
+    backendConfig: values.backendConfig || `environments/${env}.backend.hcl`,
+    artifactName: values.artifactName || `terraform-plan-${env}`,
+    pullRequest: values.pullRequest ?? defaultPullRequest,
   };
-  if (errors.length) throw new Error(`invalid inputs:\n- ${errors.join("\n- ")}`);
-  return inputs;
 }

@@ -2,8 +2,7 @@
  * The pull-request labels the plan action sets per environment (like tfcmt's): one of no-changes / changes /
  * destroy, plus policy-failed, all in the family `tf:<env>/...` so stale ones can be removed.
  */
-import type { LabelSpec } from "./github";
-import type { PlanSummary } from "./plan";
+import type { LabelSpec, PlanSummary } from "@shopstream/action-kit";
 import type { PolicyResult } from "./policy";
 
 /** The label family of one environment. */

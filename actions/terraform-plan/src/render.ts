@@ -3,10 +3,18 @@
  * first, summary counts, policy verdicts, changes by module, the masked diff collapsed. Keeps the body under a
  * byte budget by degrading in steps: shorter diff, then module lists reduced to counts, then lists capped.
  */
+import {
+  type Change,
+  groupByModule,
+  markerLine,
+  metaLine,
+  type PlanMeta,
+  type PlanSummary,
+  statusHeading,
+  summaryLine,
+} from "@shopstream/action-kit/terraform";
 import { COMMENT_BUDGET, MAX_POLICY_ROWS } from "./defaults";
 import { type DiffOptions, renderChange } from "./diff";
-import { markerLine, metaLine, type PlanMeta } from "./marker";
-import { type Change, groupByModule, type PlanSummary, summaryLine } from "./plan";
 import type { PolicyResult } from "./policy";
 
 /** Everything a comment shows besides the plan itself. */
@@ -76,7 +84,7 @@ function header(input: RenderInput): string {
   const lines = [
     markerLine(environment),
     metaLine(meta),
-    `### ${statusIcon(input)} Terraform plan · ${code(environment)} · ${title}`,
+    statusHeading(statusIcon(input), "Terraform plan", environment, title),
     "",
   ];
   return lines.join("\n");

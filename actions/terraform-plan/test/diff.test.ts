@@ -1,6 +1,5 @@
-import { STATEFUL_TYPES } from "../src/defaults";
+import { STATEFUL_TYPES, summarize } from "@shopstream/action-kit";
 import { flatten, renderDiff, SENSITIVE, UNKNOWN } from "../src/diff";
-import { summarize } from "../src/plan";
 import { fixture } from "./helpers";
 
 describe("diff rendering", () => {

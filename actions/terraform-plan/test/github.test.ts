@@ -1,8 +1,13 @@
 import { getOctokit } from "@actions/github";
-import { FakeGitHub } from "../../../packages/testkit/src/github";
-import { findPlanComment, getPullRequest, syncLabels, upsertPlanComment } from "../src/github";
+import {
+  findPlanComment,
+  getPullRequest,
+  markerLine,
+  syncLabels,
+  upsertPlanComment,
+} from "@shopstream/action-kit";
+import { FakeGitHub } from "@shopstream/testkit";
 import { labelFamily } from "../src/labels";
-import { markerLine } from "../src/marker";
 
 describe("GitHub client wrapper against the contract fake", () => {
   const fake = new FakeGitHub();

@@ -1,7 +1,7 @@
 /** Shared test helpers: fixture loading and tool paths. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parsePlanJson } from "../src/plan";
+import { parsePlanJson } from "@shopstream/action-kit";
 
 /** The pinned OPA that tools/opa/install.sh builds (run it before the tests). */
 export const OPA = join(__dirname, "../../../.local/bin/opa");

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FakeGitHub } from "../../../packages/testkit/src/github";
-import { parseMeta } from "../src/marker";
+import { parseMeta } from "@shopstream/action-kit";
+import { FakeGitHub } from "@shopstream/testkit";
 import { OPA } from "./helpers";
 
 /**

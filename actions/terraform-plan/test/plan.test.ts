@@ -1,7 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { STATEFUL_TYPES } from "../src/defaults";
-import { classify, groupByModule, parsePlanJson, ROOT_MODULE, summarize, summaryLine } from "../src/plan";
+import {
+  classify,
+  groupByModule,
+  parsePlanJson,
+  ROOT_MODULE,
+  STATEFUL_TYPES,
+  summarize,
+  summaryLine,
+} from "@shopstream/action-kit";
 import { fixture } from "./helpers";
 
 describe("plan parsing", () => {

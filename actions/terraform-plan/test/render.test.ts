@@ -1,10 +1,9 @@
-import { COMMENT_BUDGET, GITHUB_COMMENT_LIMIT, STATEFUL_TYPES } from "../src/defaults";
-import { isPlanComment, type PlanMeta, parseMeta } from "../src/marker";
-import { summarize } from "../src/plan";
+import { isPlanComment, type PlanMeta, parseMeta, STATEFUL_TYPES, summarize } from "@shopstream/action-kit";
+import { syntheticPlan } from "@shopstream/action-kit/testing";
+import { COMMENT_BUDGET, GITHUB_COMMENT_LIMIT } from "../src/defaults";
 import type { PolicyResult } from "../src/policy";
 import { renderComment } from "../src/render";
 import { fixture } from "./helpers";
-import { syntheticPlan } from "./synthetic";
 
 const meta: PlanMeta = {
   environment: "dev",

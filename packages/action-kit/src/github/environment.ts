@@ -2,8 +2,8 @@
  * Reads a GitHub environment's protection as the apply gate checks it ("Get an environment" and "List
  * deployment branch policies").
  */
-import { httpStatus, type Octokit, type Repo } from "../../terraform-plan/src/github";
-import type { BranchPolicy, EnvironmentSettings } from "./verify";
+import { httpStatus, type Octokit, type Repo } from "./client";
+import type { BranchPolicy, EnvironmentSettings } from "./protection";
 
 /** "Get an environment", plus its custom branch policies when it has them; undefined when it does not exist. */
 export async function environmentSettings(

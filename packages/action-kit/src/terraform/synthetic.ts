@@ -2,7 +2,7 @@
  * Synthetic plans for the huge-plan test and the benchmark: `n` resources spread over 12 modules, mostly
  * creates with some updates, replaces and destroys, realistic attribute sizes.
  */
-import type { PlanJson, ResourceChangeJson } from "../src/plan";
+import type { PlanJson, ResourceChangeJson } from "./plan";
 
 const TYPES = [
   "google_pubsub_subscription",

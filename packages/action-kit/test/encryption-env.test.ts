@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { encryptionEnv, tfvarsString } from "../src/terraform";
+import { encryptionEnv, tfvarsString } from "../src";
 
 const environments = join(__dirname, "..", "..", "..", "terraform", "environments");
 

@@ -1,18 +1,11 @@
 /**
- * The GitHub REST calls of the plan action, behind small functions over an Octokit from
- * `@actions/github` (`getOctokit(token, { baseUrl })`), so tests run them against a local fake of the API.
+ * The pull-request side of the comment protocol: find and update in place the one comment an action keeps per
+ * environment (found by its hidden marker line, see ../terraform/plan-meta.ts), the label family an action
+ * manages, and the pull request's base, head and labels. Small functions over an Octokit, so tests run them
+ * against the GitHub fake of @shopstream/testkit.
  */
-import type { getOctokit } from "@actions/github";
-import { isPlanComment } from "./marker";
-
-/** The Octokit client `@actions/github` returns. */
-export type Octokit = ReturnType<typeof getOctokit>;
-
-/** owner/repo of the repository the action runs in. */
-export interface Repo {
-  owner: string;
-  repo: string;
-}
+import { isPlanComment } from "../terraform/plan-meta";
+import { httpStatus, type Octokit, type Repo } from "./client";
 
 /** An issue comment (fields used here). */
 export interface Comment {
@@ -67,13 +60,6 @@ export interface LabelSpec {
   name: string;
   color: string;
   description: string;
-}
-
-/** The HTTP status of an Octokit request error, if any. */
-export function httpStatus(error: unknown): number | undefined {
-  return typeof error === "object" && error && "status" in error
-    ? Number((error as { status: unknown }).status)
-    : undefined;
 }
 
 /**

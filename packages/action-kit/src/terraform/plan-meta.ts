@@ -1,8 +1,17 @@
 /**
- * The hidden markers of the plan comment. The first line finds the comment of one environment; the meta line
- * records what was reviewed (plan SHA-256, commits, run) so terraform-apply can refuse anything else.
+ * The hidden markers of the pull-request comment protocol. An action keeps one comment (or job summary) per
+ * environment, whose first line `<!-- shopstream:<action> env=<environment> -->` finds it again; the plan's
+ * comment also carries a meta line recording what was reviewed (plan SHA-256, commits, run), the same
+ * {@link PlanMeta} the plan artifact's meta.json holds and terraform-apply checks.
  */
-import { MARKER_PREFIX } from "./defaults";
+
+/** First line of the comment (or job summary) an action keeps for one environment. */
+export function commentMarker(action: string, environment: string): string {
+  return `<!-- shopstream:${action} env=${environment} -->`;
+}
+
+/** Prefix of the plan comment's hidden lines. */
+const MARKER_PREFIX = "shopstream:terraform-plan";
 
 /** What the plan comment records about the reviewed plan. */
 export interface PlanMeta {
@@ -22,7 +31,7 @@ export interface PlanMeta {
 
 /** First line of the comment of `environment`; searched for by exact prefix. */
 export function markerLine(environment: string): string {
-  return `<!-- ${MARKER_PREFIX} env=${environment} -->`;
+  return commentMarker("terraform-plan", environment);
 }
 
 /** The hidden line holding {@link PlanMeta} as JSON. */
