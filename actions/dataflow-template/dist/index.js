@@ -65928,6 +65928,16 @@ function explain(error2) {
   const hint = HINTS.find(([re]) => re.test(message))?.[1];
   return hint && !message.includes(hint) ? `${message} (${hint})` : message;
 }
+function failureBoundary(body, options = {}) {
+  const prefix = options.prefix ? `${options.prefix}: ` : "";
+  return async (...args) => {
+    try {
+      await body(...args);
+    } catch (error2) {
+      setFailed(`${prefix}${explain(options.describe ? new Error(options.describe(error2)) : error2)}`);
+    }
+  };
+}
 var EXIT_GRACE_MS = 5e3;
 function runAction(name, run2) {
   let settled = false;
@@ -83239,16 +83249,12 @@ var MODES = {
   record: recordMode,
   verified: verifiedMode
 };
-async function run() {
-  try {
-    const mode = getInput("mode").trim() || "publish";
-    const runMode = Object.hasOwn(MODES, mode) ? MODES[mode] : void 0;
-    if (!runMode) throw new Error(`mode: "${mode}" must be publish, release, resolve, record or verified`);
-    await runMode();
-  } catch (error2) {
-    setFailed(explain(error2));
-  }
-}
+var run = failureBoundary(async () => {
+  const mode = getInput("mode").trim() || "publish";
+  const runMode = Object.hasOwn(MODES, mode) ? MODES[mode] : void 0;
+  if (!runMode) throw new Error(`mode: "${mode}" must be publish, release, resolve, record or verified`);
+  await runMode();
+});
 
 // actions/dataflow-template/src/index.ts
 runAction("dataflow-template", () => run());

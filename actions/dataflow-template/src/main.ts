@@ -10,7 +10,7 @@
  *   verified after the post-deploy integration test passed: mark the environment's record verified
  */
 import * as core from "@actions/core";
-import { explain } from "../../../tools/build-actions/src/entry";
+import { failureBoundary } from "@shopstream/action-kit";
 import { publishMode } from "./modes/publish";
 import { recordMode } from "./modes/record";
 import { releaseMode } from "./modes/release";
@@ -25,14 +25,10 @@ const MODES: Record<string, () => Promise<void>> = {
   verified: verifiedMode,
 };
 
-/** The action: one try/catch ending in setFailed. */
-export async function run(): Promise<void> {
-  try {
-    const mode = core.getInput("mode").trim() || "publish";
-    const runMode = Object.hasOwn(MODES, mode) ? MODES[mode] : undefined;
-    if (!runMode) throw new Error(`mode: "${mode}" must be publish, release, resolve, record or verified`);
-    await runMode();
-  } catch (error) {
-    core.setFailed(explain(error));
-  }
-}
+/** The action: the mode's file, inside the kit's error boundary (one error line). */
+export const run = failureBoundary(async (): Promise<void> => {
+  const mode = core.getInput("mode").trim() || "publish";
+  const runMode = Object.hasOwn(MODES, mode) ? MODES[mode] : undefined;
+  if (!runMode) throw new Error(`mode: "${mode}" must be publish, release, resolve, record or verified`);
+  await runMode();
+});

@@ -5,6 +5,7 @@
 import * as core from "@actions/core";
 import { context, getOctokit } from "@actions/github";
 import { MetricServiceClient } from "@google-cloud/monitoring";
+import { Refusal } from "@shopstream/action-kit";
 import { RELEASE_TASK, shortId, successfulReleases } from "@shopstream/release";
 import {
   attributeBudget,
@@ -23,7 +24,6 @@ import {
   type TimeSeriesLister,
   worst,
 } from "@shopstream/slo";
-import { Refusal } from "../../terraform-apply/src/verify";
 import { type InputReader, readInputs } from "./inputs";
 import { type OverrideContext, verifyOverride } from "./override";
 
