@@ -95,8 +95,6 @@ async function runProduction(inputs: Inputs, deps: RunDeps) {
 /** The action: local or production mode, inside the kit's error boundary (one error line). */
 export const run = failureBoundary(async (deps: RunDeps = {}): Promise<void> => {
   const read = deps.read ?? ((name: string) => core.getInput(name));
-  const mongodbUri = read("mongodb-uri");
-  if (mongodbUri) core.setSecret(mongodbUri);
   const inputs = readInputs(read, deps.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd());
   if (inputs.mode === "production") {
     await runProduction(inputs, deps);
