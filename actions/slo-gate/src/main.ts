@@ -24,7 +24,7 @@ import {
   type TimeSeriesLister,
   worst,
 } from "@shopstream/slo";
-import { type InputReader, readInputs } from "./inputs";
+import { type InputReader, type Inputs, readInputs } from "./inputs";
 import { type OverrideContext, verifyOverride } from "./override";
 
 /** The Monitoring client as the action uses it; `auth` is checked before the first call. */
@@ -52,11 +52,11 @@ export interface RunDeps {
  */
 async function recordedMarkers(
   deps: RunDeps,
-  read: InputReader,
+  inputs: Inputs,
   environment: string,
 ): Promise<{ release: string; deployedAtMs: number }[]> {
-  if (!deps.github && !read("github-token")) return [];
-  const { octokit, repo } = deps.github ?? githubContext(read);
+  if (!deps.github && !inputs.githubToken) return [];
+  const { octokit, repo } = deps.github ?? githubContext(inputs);
   const markers: { release: string; deployedAtMs: number }[] = [];
   for await (const r of successfulReleases(octokit, repo, environment, (m) => core.warning(m)))
     markers.push({ release: shortId(r.releaseId), deployedAtMs: Date.parse(r.deployedAt) });
@@ -65,18 +65,17 @@ async function recordedMarkers(
 }
 
 /** The override check's context from the action's inputs and the workflow run. */
-function githubContext(read: InputReader): OverrideContext {
-  const token = read("github-token");
+function githubContext(inputs: Inputs): OverrideContext {
+  const token = inputs.githubToken;
   if (!token)
     throw new Error(
       "override-reason (or a fix to a target with no budget left, or reading deploy markers) needs github-token (with actions: read) to check the slo-override environment's protection and this run's approval",
     );
-  core.setSecret(token);
   return {
     octokit: getOctokit(token),
     repo: context.repo,
     runId: context.runId,
-    deployBranch: read("deploy-branch") || "main",
+    deployBranch: inputs.deployBranch,
   };
 }
 
@@ -105,7 +104,7 @@ export async function evaluate(
       const markers =
         inputs.deployMarkers.length > 0
           ? inputs.deployMarkers
-          : await recordedMarkers(deps, read, inputs.environment);
+          : await recordedMarkers(deps, inputs, inputs.environment);
       if (markers.length > 0)
         report.attribution = attributeBudget(catalog, data, inputs.evaluationMs, markers);
       return { report, failed: undefined };
@@ -142,7 +141,7 @@ export async function evaluate(
       if (verdict.score === "fail" && inputs.changeKind === "fix") {
         // a self-declared fix skips the target-budget rule only with an approval in slo-override
         try {
-          const approvedBy = await verifyOverride(deps.github ?? githubContext(read));
+          const approvedBy = await verifyOverride(deps.github ?? githubContext(inputs));
           verdict = evaluateTargetBudget(targetReport, inputs.target.environment, "fix", approvedBy);
         } catch (error) {
           if (!(error instanceof Refusal)) throw error;
@@ -160,7 +159,7 @@ export async function evaluate(
         // honoured only when slo-override really protects it and this run's approval is recorded
         let approvedBy: string[] | undefined;
         try {
-          approvedBy = await verifyOverride(deps.github ?? githubContext(read));
+          approvedBy = await verifyOverride(deps.github ?? githubContext(inputs));
         } catch (error) {
           if (!(error instanceof Refusal)) throw error;
           failed = `${failed} The override was refused: ${error.message}`;
