@@ -9,8 +9,8 @@
  *            env/<env>/release/running.json, authoritative; a GitHub deployment, display only)
  *   verified after the post-deploy integration test passed: mark the environment's record verified
  */
-import * as core from "@actions/core";
-import { failureBoundary } from "@shopstream/action-kit";
+import { failureBoundary, readInputs } from "@shopstream/action-kit";
+import { INPUTS } from "./inputs";
 import { publishMode } from "./modes/publish";
 import { recordMode } from "./modes/record";
 import { releaseMode } from "./modes/release";
@@ -27,7 +27,7 @@ const MODES: Record<string, () => Promise<void>> = {
 
 /** The action: the mode's file, inside the kit's error boundary (one error line). */
 export const run = failureBoundary(async (): Promise<void> => {
-  const mode = core.getInput("mode").trim() || "publish";
+  const { mode } = readInputs({ mode: INPUTS.mode });
   const runMode = Object.hasOwn(MODES, mode) ? MODES[mode] : undefined;
   if (!runMode) throw new Error(`mode: "${mode}" must be publish, release, resolve, record or verified`);
   await runMode();
