@@ -152,13 +152,9 @@ export function readInputs(
   workspace: string,
   declaration: PlatformDeclaration = DECLARATION,
 ): Inputs {
-  let inputs: Inputs | undefined;
-  readTable(inputTable(declaration), read, (values) => {
-    const { problems, derived } = derive(values, workspace, declaration);
-    inputs = derived;
-    return problems;
-  });
-  return inputs as Inputs;
+  // derive is pure: once to list its problems with the table's, once more on the values that passed.
+  const values = readTable(inputTable(declaration), read, (v) => derive(v, workspace, declaration).problems);
+  return derive(values, workspace, declaration).derived;
 }
 
 /** What depends on several inputs or on the declaration: names, the mode's own rules, the verify job. */

@@ -159,13 +159,9 @@ export function readInputs(
   nowMs: number,
   declaration: PlatformDeclaration = DECLARATION,
 ): Inputs {
-  let inputs: Inputs | undefined;
-  readTable(INPUTS, read, (values) => {
-    const { problems, derived } = derive(values, workspace, nowMs, declaration);
-    inputs = derived;
-    return problems;
-  });
-  return inputs as Inputs;
+  // derive is pure: once to list its problems with the table's, once more on the values that passed.
+  const values = readTable(INPUTS, read, (v) => derive(v, workspace, nowMs, declaration).problems);
+  return derive(values, workspace, nowMs, declaration).derived;
 }
 
 /** The names, the times against the clock and each other, and the promotion's target. */
