@@ -25356,6 +25356,12 @@ function readInputs(table, get = actionInput, check) {
   return values;
 }
 var text = (raw) => raw;
+function bool(raw) {
+  const value = raw.toLowerCase();
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw new InputProblem(`must be true or false, got "${raw}"`);
+}
 function oneOf(...choices) {
   const words = choices.length > 1 ? `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}` : choices[0];
   return (raw) => {
@@ -29840,7 +29846,7 @@ var INPUTS = {
   }),
   "meta-file": input({ parse: text, required: "is required: meta.json of the plan artifact" }),
   "base-check": input({ parse: oneOf("commit", "off"), default: "commit" }),
-  "require-reviewers": input({ parse: oneOf("true", "false"), default: "true" }),
+  "require-reviewers": input({ parse: bool, default: "true" }),
   "deploy-branch": input({ parse: text, default: "main" }),
   "working-directory": input({ parse: text, default: "terraform" }),
   "terraform-binary": input({ parse: text, default: "tofu" }),
@@ -29871,7 +29877,6 @@ function readInputs2(get) {
   const env = values.environment;
   return {
     ...values,
-    requireReviewers: values.requireReviewers === "true",
     backendConfig: values.backendConfig || `environments/${env}.backend.hcl`,
     varFile: values.varFile || `environments/${env}.tfvars`
   };
@@ -29964,120 +29969,124 @@ async function report(inputs, result) {
     }
   }
 }
-var run = failureBoundary(async () => {
-  const inputs = readInputs2();
-  const repo = context2.repo;
-  const octokit = getOctokit(inputs.githubToken, octokitOptions());
-  const base = { environment: inputs.environment, commit: context2.sha, runUrl: runUrl(context2) };
-  let sha256;
-  const refuse = async (error2) => {
+async function refusing(r, body, sha256) {
+  try {
+    return await body();
+  } catch (error2) {
     if (!(error2 instanceof Refusal)) throw error2;
     setOutput("result", "refused");
     setOutput("reason", error2.reason);
-    await report(inputs, {
-      ...base,
-      status: "refused",
-      reason: error2.reason,
-      message: error2.message,
-      ...sha256 ? { sha256 } : {}
-    });
+    const hash = sha256?.();
+    const refused = { status: "refused", reason: error2.reason, message: error2.message };
+    await report(r.inputs, { ...r.base, ...refused, ...hash ? { sha256: hash } : {} });
     throw error2;
-  };
-  try {
-    if (!(0, import_node_fs2.existsSync)(inputs.planFile)) {
-      throw new Refusal(
-        "plan-not-found",
-        `plan file ${inputs.planFile} does not exist; download the plan artifact first`
-      );
-    }
-    if (!(0, import_node_fs2.existsSync)(inputs.metaFile)) {
-      throw new Refusal("plan-not-found", `meta file ${inputs.metaFile} does not exist (plan artifact)`);
-    }
-    sha256 = await sha256File(inputs.planFile);
-    const meta = JSON.parse(await (0, import_promises.readFile)(inputs.metaFile, "utf8"));
-    checkHash(sha256, inputs.expectedSha256, "input expected-sha256");
-    checkHash(sha256, meta.sha256, inputs.metaFile);
-    checkEnvironment(meta, inputs.environment);
-    if (inputs.baseCheck === "commit") checkCommit(meta, context2.sha);
-    checkRef(process.env.GITHUB_REF ?? "", inputs.deployBranch);
-    const { settings, branchPolicies } = await environmentSettings(octokit, repo, inputs.environment);
-    checkProtection(
-      inputs.environment,
-      settings,
-      inputs.requireReviewers,
-      inputs.deployBranch,
-      branchPolicies
-    );
-  } catch (error2) {
-    return await refuse(error2);
   }
+}
+async function gate(r) {
+  const { inputs } = r;
+  let sha256;
+  return refusing(
+    r,
+    async () => {
+      if (!(0, import_node_fs2.existsSync)(inputs.planFile)) {
+        throw new Refusal(
+          "plan-not-found",
+          `plan file ${inputs.planFile} does not exist; download the plan artifact first`
+        );
+      }
+      if (!(0, import_node_fs2.existsSync)(inputs.metaFile)) {
+        throw new Refusal("plan-not-found", `meta file ${inputs.metaFile} does not exist (plan artifact)`);
+      }
+      sha256 = await sha256File(inputs.planFile);
+      const meta = JSON.parse(await (0, import_promises.readFile)(inputs.metaFile, "utf8"));
+      checkHash(sha256, inputs.expectedSha256, "input expected-sha256");
+      checkHash(sha256, meta.sha256, inputs.metaFile);
+      checkEnvironment(meta, inputs.environment);
+      if (inputs.baseCheck === "commit") checkCommit(meta, context2.sha);
+      checkRef(process.env.GITHUB_REF ?? "", inputs.deployBranch);
+      const { settings, branchPolicies } = await environmentSettings(r.octokit, r.repo, inputs.environment);
+      const { environment, requireReviewers, deployBranch } = inputs;
+      checkProtection(environment, settings, requireReviewers, deployBranch, branchPolicies);
+      return sha256;
+    },
+    () => sha256
+  );
+}
+async function showPlan({ inputs }) {
   const cwd = (0, import_node_path.resolve)(inputs.workingDirectory);
-  const tf = inputs.terraformBinary;
-  const log = maskedLogger((line) => info(line), inputs.maskPatterns);
-  const backend = (0, import_node_fs2.existsSync)((0, import_node_path.join)(cwd, inputs.backendConfig)) ? inputs.backendConfig : void 0;
   const varFile = (0, import_node_path.join)(cwd, inputs.varFile);
-  const tfEnv = encryptionEnv((0, import_node_fs2.existsSync)(varFile) ? await (0, import_promises.readFile)(varFile, "utf8") : void 0);
-  const init = await group(
-    `${tf} init`,
-    () => runCommand(tf, initArgs(backend), cwd, log, void 0, tfEnv)
-  );
-  if (init.code !== 0) throw new Error(`${tf} init failed (exit ${init.code}); see the log above`);
-  const planJson = (0, import_node_path.join)(process.env.RUNNER_TEMP || cwd, `terraform-apply-${inputs.environment}.plan.json`);
-  const show = await runCommand(
-    tf,
-    ["show", "-json", "-no-color", (0, import_node_path.resolve)(inputs.planFile)],
+  const t = {
+    tf: inputs.terraformBinary,
     cwd,
-    log,
-    planJson,
-    tfEnv
+    log: maskedLogger((line) => info(line), inputs.maskPatterns),
+    tfEnv: encryptionEnv((0, import_node_fs2.existsSync)(varFile) ? await (0, import_promises.readFile)(varFile, "utf8") : void 0)
+  };
+  const backend = (0, import_node_fs2.existsSync)((0, import_node_path.join)(cwd, inputs.backendConfig)) ? inputs.backendConfig : void 0;
+  const init = await group(
+    `${t.tf} init`,
+    () => runCommand(t.tf, initArgs(backend), cwd, t.log, void 0, t.tfEnv)
   );
+  if (init.code !== 0) throw new Error(`${t.tf} init failed (exit ${init.code}); see the log above`);
+  const planJson = (0, import_node_path.join)(process.env.RUNNER_TEMP || cwd, `terraform-apply-${inputs.environment}.plan.json`);
+  const showArgs = ["show", "-json", "-no-color", (0, import_node_path.resolve)(inputs.planFile)];
+  const show = await runCommand(t.tf, showArgs, cwd, t.log, planJson, t.tfEnv);
   if (show.code !== 0)
-    throw new Error(`${tf} show -json of the plan failed (exit ${show.code}); see the log`);
+    throw new Error(`${t.tf} show -json of the plan failed (exit ${show.code}); see the log`);
   const plan = parsePlanJson(await (0, import_promises.readFile)(planJson, "utf8"));
   for (const value of sensitiveValues(plan)) setSecret(value);
+  return { t, plan };
+}
+async function approveDataLoss(r, plan, sha256) {
   const losses = summarize(plan, STATEFUL_TYPES).statefulLosses;
-  if (losses.length > 0) {
-    const destroy = destroyEnvironment(inputs.environment);
-    try {
-      const approvers = await verifyProtectedApproval(
-        { octokit, repo, runId: context2.runId, deployBranch: inputs.deployBranch },
-        destroy,
-        `the promote workflow's approve-destroy job; the plan destroys or replaces ${losses.map((c) => c.address).join(", ")}`
-      );
-      info(
-        `${losses.length} data store(s) will be lost; approved in ${destroy} by ${approvers.join(", ")}`
-      );
-    } catch (error2) {
-      return await refuse(error2);
-    }
-  }
-  const lines2 = [];
-  const apply = await group(
-    `${tf} apply (${inputs.environment})`,
-    () => runCommand(
-      tf,
-      ["apply", "-input=false", "-no-color", "-lock-timeout=5m", (0, import_node_path.resolve)(inputs.planFile)],
-      cwd,
-      maskedLogger((line) => {
-        lines2.push(line);
-        info(line);
-      }, inputs.maskPatterns),
-      void 0,
-      tfEnv
-    )
+  if (losses.length === 0) return;
+  const destroy = destroyEnvironment(r.inputs.environment);
+  const approvers = await refusing(
+    r,
+    () => verifyProtectedApproval(
+      { octokit: r.octokit, repo: r.repo, runId: context2.runId, deployBranch: r.inputs.deployBranch },
+      destroy,
+      `the promote workflow's approve-destroy job; the plan destroys or replaces ${losses.map((c) => c.address).join(", ")}`
+    ),
+    () => sha256
   );
-  const tail = lines2.slice(-15).join("\n");
-  const ok = apply.code === 0;
+  info(`${losses.length} data store(s) will be lost; approved in ${destroy} by ${approvers.join(", ")}`);
+}
+async function apply(r, t, sha256) {
+  const { inputs } = r;
+  const lines2 = [];
+  const log = maskedLogger((line) => {
+    lines2.push(line);
+    info(line);
+  }, inputs.maskPatterns);
+  const args = ["apply", "-input=false", "-no-color", "-lock-timeout=5m", (0, import_node_path.resolve)(inputs.planFile)];
+  const result = await group(
+    `${t.tf} apply (${inputs.environment})`,
+    () => runCommand(t.tf, args, t.cwd, log, void 0, t.tfEnv)
+  );
+  const ok = result.code === 0;
   setOutput("result", ok ? "applied" : "failed");
   await report(inputs, {
-    ...base,
+    ...r.base,
     status: ok ? "applied" : "failed",
     ...ok ? {} : { reason: "apply-failed" },
-    message: ok ? "The reviewed plan was applied." : `${tf} apply exited with ${apply.code}; state may be partly updated.`,
+    message: ok ? "The reviewed plan was applied." : `${t.tf} apply exited with ${result.code}; state may be partly updated.`,
     sha256,
-    tail
+    tail: lines2.slice(-15).join("\n")
   });
-  if (!ok) throw new Error(`${tf} apply failed (exit ${apply.code}); see the log`);
+  if (!ok) throw new Error(`${t.tf} apply failed (exit ${result.code}); see the log`);
+}
+var run = failureBoundary(async () => {
+  const inputs = readInputs2();
+  const r = {
+    inputs,
+    repo: context2.repo,
+    octokit: getOctokit(inputs.githubToken, octokitOptions()),
+    base: { environment: inputs.environment, commit: context2.sha, runUrl: runUrl(context2) }
+  };
+  const sha256 = await gate(r);
+  const { t, plan } = await showPlan(r);
+  await approveDataLoss(r, plan, sha256);
+  await apply(r, t, sha256);
 });
 
 // actions/terraform-apply/src/index.ts

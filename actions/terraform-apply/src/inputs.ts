@@ -3,6 +3,7 @@
  * against this table by test/action-yml.test.ts) and read by @shopstream/action-kit's reader.
  */
 import {
+  bool,
   environmentName,
   type InputGetter,
   type InputValues,
@@ -30,7 +31,7 @@ export const INPUTS = {
   }),
   "meta-file": input({ parse: text, required: "is required: meta.json of the plan artifact" }),
   "base-check": input({ parse: oneOf("commit", "off"), default: "commit" }),
-  "require-reviewers": input({ parse: oneOf("true", "false"), default: "true" }),
+  "require-reviewers": input({ parse: bool, default: "true" }),
   "deploy-branch": input({ parse: text, default: "main" }),
   "working-directory": input({ parse: text, default: "terraform" }),
   "terraform-binary": input({ parse: text, default: "tofu" }),
@@ -54,9 +55,7 @@ export const INPUTS = {
 };
 
 /** The validated inputs, with the defaults that depend on the environment filled in. */
-export interface Inputs extends Omit<InputValues<typeof INPUTS>, "requireReviewers" | "pullRequest"> {
-  requireReviewers: boolean;
-}
+export type Inputs = Omit<InputValues<typeof INPUTS>, "pullRequest">;
 
 /** Reads and validates every input; throws one error listing every problem. */
 export function readInputs(get?: InputGetter): Inputs {
@@ -66,7 +65,6 @@ export function readInputs(get?: InputGetter): Inputs {
   const env = values.environment;
   return {
     ...values,
-    requireReviewers: values.requireReviewers === "true",
     backendConfig: values.backendConfig || `environments/${env}.backend.hcl`,
     varFile: values.varFile || `environments/${env}.tfvars`,
   };

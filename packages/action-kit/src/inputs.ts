@@ -7,7 +7,11 @@
  *   - input environment must be a lower-case environment name such as dev, staging or prod, got "Prod!"
  *
  * The table's `default` is the action.yml default (the runner applies it before the action starts; the reader
- * applies it too, so a run without the runner behaves the same). `actionYmlProblems` (`@shopstream/action-kit/testing`)
+ * applies it too, so a run without the runner behaves the same). The runner applies a default only to an input
+ * the workflow does not set, so an explicit `""` reaches the action as "" (`keepEmpty` inputs give it a meaning),
+ * and it passes an input action.yml does not declare with an "Unexpected input(s)" warning only
+ * (actions/runner@258d6c8 src/Runner.Worker/ActionRunner.cs, inputs merged with the definition's defaults when
+ * `!inputs.ContainsKey(key)`; src/Runner.Worker/Handlers/Handler.cs sets INPUT_<NAME> for each). `actionYmlProblems` (`@shopstream/action-kit/testing`)
  * compares a table with the action.yml it describes: each action's test keeps them equal, so a default is
  * written in one place.
  */

@@ -1,12 +1,13 @@
 /**
- * Helpers for the actions' tests (not bundled into any dist): the action.yml check of an input table, and a
- * synthetic plan generator (`./terraform/synthetic`).
+ * Helpers for tests (not bundled into any dist): the action.yml check of an input table, a synthetic plan
+ * generator, and the real OpenTofu binary for tests that run it.
  */
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import type { InputTable } from "./inputs";
 
 export { syntheticPlan } from "./terraform/synthetic";
+export { tofuBinary } from "./terraform/tofu-binary";
 
 /** An action.yml's inputs (the fields compared). */
 interface ActionYmlInput {
