@@ -6,8 +6,8 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tofuBinary } from "@shopstream/action-kit/testing";
 import { buildRelease } from "@shopstream/release";
-import { tofuBinary } from "../../terraform-plan/test/tofu";
 import type { UdfResult } from "../src/publish";
 import { report } from "../src/report";
 
