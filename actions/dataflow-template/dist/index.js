@@ -3321,21 +3321,21 @@ var require_data_url = __commonJS({
     var HTTP_QUOTED_STRING_TOKENS = /^[\u0009\u0020-\u007E\u0080-\u00FF]+$/;
     function dataURLProcessor(dataURL) {
       assert(dataURL.protocol === "data:");
-      let input = URLSerializer(dataURL, true);
-      input = input.slice(5);
+      let input2 = URLSerializer(dataURL, true);
+      input2 = input2.slice(5);
       const position = { position: 0 };
       let mimeType = collectASequenceOfCodePointsFast(
         ",",
-        input,
+        input2,
         position
       );
       const mimeTypeLength = mimeType.length;
       mimeType = removeASCIIWhitespace(mimeType, true, true);
-      if (position.position >= input.length) {
+      if (position.position >= input2.length) {
         return "failure";
       }
       position.position++;
-      const encodedBody = input.slice(mimeTypeLength + 1);
+      const encodedBody = input2.slice(mimeTypeLength + 1);
       let body = stringPercentDecode(encodedBody);
       if (/;(\u0020){0,}base64$/i.test(mimeType)) {
         const stringBody = isomorphicDecode(body);
@@ -3368,26 +3368,26 @@ var require_data_url = __commonJS({
       }
       return serialized;
     }
-    function collectASequenceOfCodePoints(condition, input, position) {
+    function collectASequenceOfCodePoints(condition, input2, position) {
       let result = "";
-      while (position.position < input.length && condition(input[position.position])) {
-        result += input[position.position];
+      while (position.position < input2.length && condition(input2[position.position])) {
+        result += input2[position.position];
         position.position++;
       }
       return result;
     }
-    function collectASequenceOfCodePointsFast(char, input, position) {
-      const idx = input.indexOf(char, position.position);
+    function collectASequenceOfCodePointsFast(char, input2, position) {
+      const idx = input2.indexOf(char, position.position);
       const start = position.position;
       if (idx === -1) {
-        position.position = input.length;
-        return input.slice(start);
+        position.position = input2.length;
+        return input2.slice(start);
       }
       position.position = idx;
-      return input.slice(start, position.position);
+      return input2.slice(start, position.position);
     }
-    function stringPercentDecode(input) {
-      const bytes = encoder.encode(input);
+    function stringPercentDecode(input2) {
+      const bytes = encoder.encode(input2);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -3399,41 +3399,41 @@ var require_data_url = __commonJS({
         byte >= 48 && byte <= 57 ? byte - 48 : (byte & 223) - 55
       );
     }
-    function percentDecode(input) {
-      const length = input.length;
+    function percentDecode(input2) {
+      const length = input2.length;
       const output = new Uint8Array(length);
       let j = 0;
       for (let i = 0; i < length; ++i) {
-        const byte = input[i];
+        const byte = input2[i];
         if (byte !== 37) {
           output[j++] = byte;
-        } else if (byte === 37 && !(isHexCharByte(input[i + 1]) && isHexCharByte(input[i + 2]))) {
+        } else if (byte === 37 && !(isHexCharByte(input2[i + 1]) && isHexCharByte(input2[i + 2]))) {
           output[j++] = 37;
         } else {
-          output[j++] = hexByteToNumber(input[i + 1]) << 4 | hexByteToNumber(input[i + 2]);
+          output[j++] = hexByteToNumber(input2[i + 1]) << 4 | hexByteToNumber(input2[i + 2]);
           i += 2;
         }
       }
       return length === j ? output : output.subarray(0, j);
     }
-    function parseMIMEType(input) {
-      input = removeHTTPWhitespace(input, true, true);
+    function parseMIMEType(input2) {
+      input2 = removeHTTPWhitespace(input2, true, true);
       const position = { position: 0 };
       const type = collectASequenceOfCodePointsFast(
         "/",
-        input,
+        input2,
         position
       );
       if (type.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(type)) {
         return "failure";
       }
-      if (position.position > input.length) {
+      if (position.position > input2.length) {
         return "failure";
       }
       position.position++;
       let subtype = collectASequenceOfCodePointsFast(
         ";",
-        input,
+        input2,
         position
       );
       subtype = removeHTTPWhitespace(subtype, false, true);
@@ -3450,41 +3450,41 @@ var require_data_url = __commonJS({
         // https://mimesniff.spec.whatwg.org/#mime-type-essence
         essence: `${typeLowercase}/${subtypeLowercase}`
       };
-      while (position.position < input.length) {
+      while (position.position < input2.length) {
         position.position++;
         collectASequenceOfCodePoints(
           // https://fetch.spec.whatwg.org/#http-whitespace
           (char) => HTTP_WHITESPACE_REGEX.test(char),
-          input,
+          input2,
           position
         );
         let parameterName = collectASequenceOfCodePoints(
           (char) => char !== ";" && char !== "=",
-          input,
+          input2,
           position
         );
         parameterName = parameterName.toLowerCase();
-        if (position.position < input.length) {
-          if (input[position.position] === ";") {
+        if (position.position < input2.length) {
+          if (input2[position.position] === ";") {
             continue;
           }
           position.position++;
         }
-        if (position.position > input.length) {
+        if (position.position > input2.length) {
           break;
         }
         let parameterValue = null;
-        if (input[position.position] === '"') {
-          parameterValue = collectAnHTTPQuotedString(input, position, true);
+        if (input2[position.position] === '"') {
+          parameterValue = collectAnHTTPQuotedString(input2, position, true);
           collectASequenceOfCodePointsFast(
             ";",
-            input,
+            input2,
             position
           );
         } else {
           parameterValue = collectASequenceOfCodePointsFast(
             ";",
-            input,
+            input2,
             position
           );
           parameterValue = removeHTTPWhitespace(parameterValue, false, true);
@@ -3518,28 +3518,28 @@ var require_data_url = __commonJS({
       const buffer = Buffer.from(data, "base64");
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     }
-    function collectAnHTTPQuotedString(input, position, extractValue) {
+    function collectAnHTTPQuotedString(input2, position, extractValue) {
       const positionStart = position.position;
       let value = "";
-      assert(input[position.position] === '"');
+      assert(input2[position.position] === '"');
       position.position++;
       while (true) {
         value += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
-          input,
+          input2,
           position
         );
-        if (position.position >= input.length) {
+        if (position.position >= input2.length) {
           break;
         }
-        const quoteOrBackslash = input[position.position];
+        const quoteOrBackslash = input2[position.position];
         position.position++;
         if (quoteOrBackslash === "\\") {
-          if (position.position >= input.length) {
+          if (position.position >= input2.length) {
             value += "\\";
             break;
           }
-          value += input[position.position];
+          value += input2[position.position];
           position.position++;
         } else {
           assert(quoteOrBackslash === '"');
@@ -3549,7 +3549,7 @@ var require_data_url = __commonJS({
       if (extractValue) {
         return value;
       }
-      return input.slice(positionStart, position.position);
+      return input2.slice(positionStart, position.position);
     }
     function serializeAMimeType(mimeType) {
       assert(mimeType !== "failure");
@@ -3591,10 +3591,10 @@ var require_data_url = __commonJS({
       }
       return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
     }
-    function isomorphicDecode(input) {
-      const length = input.length;
+    function isomorphicDecode(input2) {
+      const length = input2.length;
       if ((2 << 15) - 1 > length) {
-        return String.fromCharCode.apply(null, input);
+        return String.fromCharCode.apply(null, input2);
       }
       let result = "";
       let i = 0;
@@ -3603,7 +3603,7 @@ var require_data_url = __commonJS({
         if (i + addition > length) {
           addition = length - i;
         }
-        result += String.fromCharCode.apply(null, input.subarray(i, i += addition));
+        result += String.fromCharCode.apply(null, input2.subarray(i, i += addition));
       }
       return result;
     }
@@ -3820,10 +3820,10 @@ var require_webidl = __commonJS({
       }
     };
     webidl.sequenceConverter = function(converter) {
-      return (V, prefix, argument, Iterable) => {
+      return (V, prefix2, argument, Iterable) => {
         if (webidl.util.Type(V) !== "Object") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `${argument} (${webidl.util.Stringify(V)}) is not iterable.`
           });
         }
@@ -3832,7 +3832,7 @@ var require_webidl = __commonJS({
         let index = 0;
         if (method === void 0 || typeof method.next !== "function") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `${argument} is not iterable.`
           });
         }
@@ -3841,16 +3841,16 @@ var require_webidl = __commonJS({
           if (done) {
             break;
           }
-          seq.push(converter(value, prefix, `${argument}[${index++}]`));
+          seq.push(converter(value, prefix2, `${argument}[${index++}]`));
         }
         return seq;
       };
     };
     webidl.recordConverter = function(keyConverter, valueConverter) {
-      return (O, prefix, argument) => {
+      return (O, prefix2, argument) => {
         if (webidl.util.Type(O) !== "Object") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `${argument} ("${webidl.util.Type(O)}") is not an Object.`
           });
         }
@@ -3858,8 +3858,8 @@ var require_webidl = __commonJS({
         if (!types.isProxy(O)) {
           const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
           for (const key of keys2) {
-            const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O[key], prefix, argument);
+            const typedKey = keyConverter(key, prefix2, argument);
+            const typedValue = valueConverter(O[key], prefix2, argument);
             result[typedKey] = typedValue;
           }
           return result;
@@ -3868,8 +3868,8 @@ var require_webidl = __commonJS({
         for (const key of keys) {
           const desc = Reflect.getOwnPropertyDescriptor(O, key);
           if (desc?.enumerable) {
-            const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O[key], prefix, argument);
+            const typedKey = keyConverter(key, prefix2, argument);
+            const typedValue = valueConverter(O[key], prefix2, argument);
             result[typedKey] = typedValue;
           }
         }
@@ -3877,10 +3877,10 @@ var require_webidl = __commonJS({
       };
     };
     webidl.interfaceConverter = function(i) {
-      return (V, prefix, argument, opts) => {
+      return (V, prefix2, argument, opts) => {
         if (opts?.strict !== false && !(V instanceof i)) {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `Expected ${argument} ("${webidl.util.Stringify(V)}") to be an instance of ${i.name}.`
           });
         }
@@ -3888,14 +3888,14 @@ var require_webidl = __commonJS({
       };
     };
     webidl.dictionaryConverter = function(converters) {
-      return (dictionary, prefix, argument) => {
+      return (dictionary, prefix2, argument) => {
         const type = webidl.util.Type(dictionary);
         const dict = {};
         if (type === "Null" || type === "Undefined") {
           return dict;
         } else if (type !== "Object") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: `Expected ${dictionary} to be one of: Null, Undefined, Object.`
           });
         }
@@ -3904,7 +3904,7 @@ var require_webidl = __commonJS({
           if (required2 === true) {
             if (!Object.hasOwn(dictionary, key)) {
               throw webidl.errors.exception({
-                header: prefix,
+                header: prefix2,
                 message: `Missing required key "${key}".`
               });
             }
@@ -3915,10 +3915,10 @@ var require_webidl = __commonJS({
             value ??= defaultValue();
           }
           if (required2 || hasDefault || value !== void 0) {
-            value = converter(value, prefix, `${argument}.${key}`);
+            value = converter(value, prefix2, `${argument}.${key}`);
             if (options.allowedValues && !options.allowedValues.includes(value)) {
               throw webidl.errors.exception({
-                header: prefix,
+                header: prefix2,
                 message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
@@ -3929,27 +3929,27 @@ var require_webidl = __commonJS({
       };
     };
     webidl.nullableConverter = function(converter) {
-      return (V, prefix, argument) => {
+      return (V, prefix2, argument) => {
         if (V === null) {
           return V;
         }
-        return converter(V, prefix, argument);
+        return converter(V, prefix2, argument);
       };
     };
-    webidl.converters.DOMString = function(V, prefix, argument, opts) {
+    webidl.converters.DOMString = function(V, prefix2, argument, opts) {
       if (V === null && opts?.legacyNullToEmptyString) {
         return "";
       }
       if (typeof V === "symbol") {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${argument} is a symbol, which cannot be converted to a DOMString.`
         });
       }
       return String(V);
     };
-    webidl.converters.ByteString = function(V, prefix, argument) {
-      const x = webidl.converters.DOMString(V, prefix, argument);
+    webidl.converters.ByteString = function(V, prefix2, argument) {
+      const x = webidl.converters.DOMString(V, prefix2, argument);
       for (let index = 0; index < x.length; index++) {
         if (x.charCodeAt(index) > 255) {
           throw new TypeError(
@@ -3967,26 +3967,26 @@ var require_webidl = __commonJS({
     webidl.converters.any = function(V) {
       return V;
     };
-    webidl.converters["long long"] = function(V, prefix, argument) {
-      const x = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix, argument);
+    webidl.converters["long long"] = function(V, prefix2, argument) {
+      const x = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix2, argument);
       return x;
     };
-    webidl.converters["unsigned long long"] = function(V, prefix, argument) {
-      const x = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix, argument);
+    webidl.converters["unsigned long long"] = function(V, prefix2, argument) {
+      const x = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix2, argument);
       return x;
     };
-    webidl.converters["unsigned long"] = function(V, prefix, argument) {
-      const x = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix, argument);
+    webidl.converters["unsigned long"] = function(V, prefix2, argument) {
+      const x = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix2, argument);
       return x;
     };
-    webidl.converters["unsigned short"] = function(V, prefix, argument, opts) {
-      const x = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix, argument);
+    webidl.converters["unsigned short"] = function(V, prefix2, argument, opts) {
+      const x = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix2, argument);
       return x;
     };
-    webidl.converters.ArrayBuffer = function(V, prefix, argument, opts) {
+    webidl.converters.ArrayBuffer = function(V, prefix2, argument, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isAnyArrayBuffer(V)) {
         throw webidl.errors.conversionFailed({
-          prefix,
+          prefix: prefix2,
           argument: `${argument} ("${webidl.util.Stringify(V)}")`,
           types: ["ArrayBuffer"]
         });
@@ -4005,10 +4005,10 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
+    webidl.converters.TypedArray = function(V, T, prefix2, name, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isTypedArray(V) || V.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
-          prefix,
+          prefix: prefix2,
           argument: `${name} ("${webidl.util.Stringify(V)}")`,
           types: [T.name]
         });
@@ -4027,10 +4027,10 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.DataView = function(V, prefix, name, opts) {
+    webidl.converters.DataView = function(V, prefix2, name, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isDataView(V)) {
         throw webidl.errors.exception({
-          header: prefix,
+          header: prefix2,
           message: `${name} is not a DataView.`
         });
       }
@@ -4048,18 +4048,18 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.BufferSource = function(V, prefix, name, opts) {
+    webidl.converters.BufferSource = function(V, prefix2, name, opts) {
       if (types.isAnyArrayBuffer(V)) {
-        return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.ArrayBuffer(V, prefix2, name, { ...opts, allowShared: false });
       }
       if (types.isTypedArray(V)) {
-        return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.TypedArray(V, V.constructor, prefix2, name, { ...opts, allowShared: false });
       }
       if (types.isDataView(V)) {
-        return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.DataView(V, prefix2, name, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
-        prefix,
+        prefix: prefix2,
         argument: `${name} ("${webidl.util.Stringify(V)}")`,
         types: ["BufferSource"]
       });
@@ -4660,9 +4660,9 @@ var require_util2 = __commonJS({
       }
     }
     var invalidIsomorphicEncodeValueRegex = /[^\x00-\xFF]/;
-    function isomorphicEncode(input) {
-      assert(!invalidIsomorphicEncodeValueRegex.test(input));
-      return input;
+    function isomorphicEncode(input2) {
+      assert(!invalidIsomorphicEncodeValueRegex.test(input2));
+      return input2;
     }
     async function readAllBytes(reader) {
       const bytes = [];
@@ -4833,27 +4833,27 @@ var require_util2 = __commonJS({
       return mimeType;
     }
     function gettingDecodingSplitting(value) {
-      const input = value;
+      const input2 = value;
       const position = { position: 0 };
       const values = [];
       let temporaryValue = "";
-      while (position.position < input.length) {
+      while (position.position < input2.length) {
         temporaryValue += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== ",",
-          input,
+          input2,
           position
         );
-        if (position.position < input.length) {
-          if (input.charCodeAt(position.position) === 34) {
+        if (position.position < input2.length) {
+          if (input2.charCodeAt(position.position) === 34) {
             temporaryValue += collectAnHTTPQuotedString(
-              input,
+              input2,
               position
             );
-            if (position.position < input.length) {
+            if (position.position < input2.length) {
               continue;
             }
           } else {
-            assert(input.charCodeAt(position.position) === 44);
+            assert(input2.charCodeAt(position.position) === 44);
             position.position++;
           }
         }
@@ -5053,31 +5053,31 @@ var require_formdata = __commonJS({
       }
       append(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.append";
-        webidl.argumentLengthCheck(arguments, 2, prefix);
+        const prefix2 = "FormData.append";
+        webidl.argumentLengthCheck(arguments, 2, prefix2);
         if (arguments.length === 3 && !isBlobLike(value)) {
           throw new TypeError(
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix, "name");
-        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
-        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
+        name = webidl.converters.USVString(name, prefix2, "name");
+        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix2, "value", { strict: false }) : webidl.converters.USVString(value, prefix2, "value");
+        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix2, "filename") : void 0;
         const entry = makeEntry(name, value, filename);
         this[kState].push(entry);
       }
       delete(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
+        const prefix2 = "FormData.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        name = webidl.converters.USVString(name, prefix2, "name");
         this[kState] = this[kState].filter((entry) => entry.name !== name);
       }
       get(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.get";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
+        const prefix2 = "FormData.get";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        name = webidl.converters.USVString(name, prefix2, "name");
         const idx = this[kState].findIndex((entry) => entry.name === name);
         if (idx === -1) {
           return null;
@@ -5086,30 +5086,30 @@ var require_formdata = __commonJS({
       }
       getAll(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.getAll";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
+        const prefix2 = "FormData.getAll";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        name = webidl.converters.USVString(name, prefix2, "name");
         return this[kState].filter((entry) => entry.name === name).map((entry) => entry.value);
       }
       has(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.has";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
+        const prefix2 = "FormData.has";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        name = webidl.converters.USVString(name, prefix2, "name");
         return this[kState].findIndex((entry) => entry.name === name) !== -1;
       }
       set(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
-        const prefix = "FormData.set";
-        webidl.argumentLengthCheck(arguments, 2, prefix);
+        const prefix2 = "FormData.set";
+        webidl.argumentLengthCheck(arguments, 2, prefix2);
         if (arguments.length === 3 && !isBlobLike(value)) {
           throw new TypeError(
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix, "name");
-        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
-        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
+        name = webidl.converters.USVString(name, prefix2, "name");
+        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix2, "name", { strict: false }) : webidl.converters.USVString(value, prefix2, "name");
+        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix2, "name") : void 0;
         const entry = makeEntry(name, value, filename);
         const idx = this[kState].findIndex((entry2) => entry2.name === name);
         if (idx !== -1) {
@@ -5211,7 +5211,7 @@ var require_formdata_parser = __commonJS({
       }
       return true;
     }
-    function multipartFormDataParser(input, mimeType) {
+    function multipartFormDataParser(input2, mimeType) {
       assert(mimeType !== "failure" && mimeType.essence === "multipart/form-data");
       const boundaryString = mimeType.parameters.get("boundary");
       if (boundaryString === void 0) {
@@ -5220,30 +5220,30 @@ var require_formdata_parser = __commonJS({
       const boundary = Buffer.from(`--${boundaryString}`, "utf8");
       const entryList = [];
       const position = { position: 0 };
-      while (input[position.position] === 13 && input[position.position + 1] === 10) {
+      while (input2[position.position] === 13 && input2[position.position + 1] === 10) {
         position.position += 2;
       }
-      let trailing = input.length;
-      while (input[trailing - 1] === 10 && input[trailing - 2] === 13) {
+      let trailing = input2.length;
+      while (input2[trailing - 1] === 10 && input2[trailing - 2] === 13) {
         trailing -= 2;
       }
-      if (trailing !== input.length) {
-        input = input.subarray(0, trailing);
+      if (trailing !== input2.length) {
+        input2 = input2.subarray(0, trailing);
       }
       while (true) {
-        if (input.subarray(position.position, position.position + boundary.length).equals(boundary)) {
+        if (input2.subarray(position.position, position.position + boundary.length).equals(boundary)) {
           position.position += boundary.length;
         } else {
           return "failure";
         }
-        if (position.position === input.length - 2 && bufferStartsWith(input, dd, position) || position.position === input.length - 4 && bufferStartsWith(input, ddcrlf, position)) {
+        if (position.position === input2.length - 2 && bufferStartsWith(input2, dd, position) || position.position === input2.length - 4 && bufferStartsWith(input2, ddcrlf, position)) {
           return entryList;
         }
-        if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
           return "failure";
         }
         position.position += 2;
-        const result = parseMultipartFormDataHeaders(input, position);
+        const result = parseMultipartFormDataHeaders(input2, position);
         if (result === "failure") {
           return "failure";
         }
@@ -5251,17 +5251,17 @@ var require_formdata_parser = __commonJS({
         position.position += 2;
         let body;
         {
-          const boundaryIndex = input.indexOf(boundary.subarray(2), position.position);
+          const boundaryIndex = input2.indexOf(boundary.subarray(2), position.position);
           if (boundaryIndex === -1) {
             return "failure";
           }
-          body = input.subarray(position.position, boundaryIndex - 4);
+          body = input2.subarray(position.position, boundaryIndex - 4);
           position.position += body.length;
           if (encoding === "base64") {
             body = Buffer.from(body.toString(), "base64");
           }
         }
-        if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
           return "failure";
         } else {
           position.position += 2;
@@ -5281,13 +5281,13 @@ var require_formdata_parser = __commonJS({
         entryList.push(makeEntry(name, value, filename));
       }
     }
-    function parseMultipartFormDataHeaders(input, position) {
+    function parseMultipartFormDataHeaders(input2, position) {
       let name = null;
       let filename = null;
       let contentType2 = null;
       let encoding = null;
       while (true) {
-        if (input[position.position] === 13 && input[position.position + 1] === 10) {
+        if (input2[position.position] === 13 && input2[position.position + 1] === 10) {
           if (name === null) {
             return "failure";
           }
@@ -5295,44 +5295,44 @@ var require_formdata_parser = __commonJS({
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
-          input,
+          input2,
           position
         );
         headerName = removeChars(headerName, true, true, (char) => char === 9 || char === 32);
         if (!HTTP_TOKEN_CODEPOINTS.test(headerName.toString())) {
           return "failure";
         }
-        if (input[position.position] !== 58) {
+        if (input2[position.position] !== 58) {
           return "failure";
         }
         position.position++;
         collectASequenceOfBytes(
           (char) => char === 32 || char === 9,
-          input,
+          input2,
           position
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
             name = filename = null;
-            if (!bufferStartsWith(input, formDataNameBuffer, position)) {
+            if (!bufferStartsWith(input2, formDataNameBuffer, position)) {
               return "failure";
             }
             position.position += 17;
-            name = parseMultipartFormDataName(input, position);
+            name = parseMultipartFormDataName(input2, position);
             if (name === null) {
               return "failure";
             }
-            if (bufferStartsWith(input, filenameBuffer, position)) {
+            if (bufferStartsWith(input2, filenameBuffer, position)) {
               let check = position.position + filenameBuffer.length;
-              if (input[check] === 42) {
+              if (input2[check] === 42) {
                 position.position += 1;
                 check += 1;
               }
-              if (input[check] !== 61 || input[check + 1] !== 34) {
+              if (input2[check] !== 61 || input2[check + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
-              filename = parseMultipartFormDataName(input, position);
+              filename = parseMultipartFormDataName(input2, position);
               if (filename === null) {
                 return "failure";
               }
@@ -5342,7 +5342,7 @@ var require_formdata_parser = __commonJS({
           case "content-type": {
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
@@ -5352,7 +5352,7 @@ var require_formdata_parser = __commonJS({
           case "content-transfer-encoding": {
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
@@ -5362,26 +5362,26 @@ var require_formdata_parser = __commonJS({
           default: {
             collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
           }
         }
-        if (input[position.position] !== 13 && input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 && input2[position.position + 1] !== 10) {
           return "failure";
         } else {
           position.position += 2;
         }
       }
     }
-    function parseMultipartFormDataName(input, position) {
-      assert(input[position.position - 1] === 34);
+    function parseMultipartFormDataName(input2, position) {
+      assert(input2[position.position - 1] === 34);
       let name = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
-        input,
+        input2,
         position
       );
-      if (input[position.position] !== 34) {
+      if (input2[position.position] !== 34) {
         return null;
       } else {
         position.position++;
@@ -5389,12 +5389,12 @@ var require_formdata_parser = __commonJS({
       name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
       return name;
     }
-    function collectASequenceOfBytes(condition, input, position) {
+    function collectASequenceOfBytes(condition, input2, position) {
       let start = position.position;
-      while (start < input.length && condition(input[start])) {
+      while (start < input2.length && condition(input2[start])) {
         ++start;
       }
-      return input.subarray(position.position, position.position = start);
+      return input2.subarray(position.position, position.position = start);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -5506,7 +5506,7 @@ var require_body = __commonJS({
         source = new Uint8Array(object.buffer.slice(object.byteOffset, object.byteOffset + object.byteLength));
       } else if (util2.isFormDataLike(object)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
-        const prefix = `--${boundary}\r
+        const prefix2 = `--${boundary}\r
 Content-Disposition: form-data`;
         const escape = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
@@ -5516,14 +5516,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix2 + `; name="${escape(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix2}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -12191,17 +12191,17 @@ var require_headers = __commonJS({
       append(name, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
-        const prefix = "Headers.append";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        value = webidl.converters.ByteString(value, prefix, "value");
+        const prefix2 = "Headers.append";
+        name = webidl.converters.ByteString(name, prefix2, "name");
+        value = webidl.converters.ByteString(value, prefix2, "value");
         return appendHeader(this, name, value);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
       delete(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.delete");
-        const prefix = "Headers.delete";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        const prefix2 = "Headers.delete";
+        name = webidl.converters.ByteString(name, prefix2, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
@@ -12221,11 +12221,11 @@ var require_headers = __commonJS({
       get(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.get");
-        const prefix = "Headers.get";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        const prefix2 = "Headers.get";
+        name = webidl.converters.ByteString(name, prefix2, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix,
+            prefix: prefix2,
             value: name,
             type: "header name"
           });
@@ -12236,11 +12236,11 @@ var require_headers = __commonJS({
       has(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.has");
-        const prefix = "Headers.has";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        const prefix2 = "Headers.has";
+        name = webidl.converters.ByteString(name, prefix2, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix,
+            prefix: prefix2,
             value: name,
             type: "header name"
           });
@@ -12251,19 +12251,19 @@ var require_headers = __commonJS({
       set(name, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
-        const prefix = "Headers.set";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        value = webidl.converters.ByteString(value, prefix, "value");
+        const prefix2 = "Headers.set";
+        name = webidl.converters.ByteString(name, prefix2, "name");
+        value = webidl.converters.ByteString(value, prefix2, "value");
         value = headerValueNormalize(value);
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix,
+            prefix: prefix2,
             value: name,
             type: "header name"
           });
         } else if (!isValidHeaderValue(value)) {
           throw webidl.errors.invalidArgument({
-            prefix,
+            prefix: prefix2,
             value,
             type: "header value"
           });
@@ -12343,7 +12343,7 @@ var require_headers = __commonJS({
         enumerable: false
       }
     });
-    webidl.converters.HeadersInit = function(V, prefix, argument) {
+    webidl.converters.HeadersInit = function(V, prefix2, argument) {
       if (webidl.util.Type(V) === "Object") {
         const iterator2 = Reflect.get(V, Symbol.iterator);
         if (!util2.types.isProxy(V) && iterator2 === Headers2.prototype.entries) {
@@ -12353,9 +12353,9 @@ var require_headers = __commonJS({
           }
         }
         if (typeof iterator2 === "function") {
-          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix, argument, iterator2.bind(V));
+          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix2, argument, iterator2.bind(V));
         }
-        return webidl.converters["record<ByteString, ByteString>"](V, prefix, argument);
+        return webidl.converters["record<ByteString, ByteString>"](V, prefix2, argument);
       }
       throw webidl.errors.conversionFailed({
         prefix: "Headers constructor",
@@ -12720,32 +12720,32 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name) {
+    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix2, name) {
       if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix, name);
+        return webidl.converters.USVString(V, prefix2, name);
       }
       if (isBlobLike(V)) {
-        return webidl.converters.Blob(V, prefix, name, { strict: false });
+        return webidl.converters.Blob(V, prefix2, name, { strict: false });
       }
       if (ArrayBuffer.isView(V) || types.isArrayBuffer(V)) {
-        return webidl.converters.BufferSource(V, prefix, name);
+        return webidl.converters.BufferSource(V, prefix2, name);
       }
       if (util2.isFormDataLike(V)) {
-        return webidl.converters.FormData(V, prefix, name, { strict: false });
+        return webidl.converters.FormData(V, prefix2, name, { strict: false });
       }
       if (V instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V, prefix, name);
+        return webidl.converters.URLSearchParams(V, prefix2, name);
       }
-      return webidl.converters.DOMString(V, prefix, name);
+      return webidl.converters.DOMString(V, prefix2, name);
     };
-    webidl.converters.BodyInit = function(V, prefix, argument) {
+    webidl.converters.BodyInit = function(V, prefix2, argument) {
       if (V instanceof ReadableStream) {
-        return webidl.converters.ReadableStream(V, prefix, argument);
+        return webidl.converters.ReadableStream(V, prefix2, argument);
       }
       if (V?.[Symbol.asyncIterator]) {
         return V;
       }
-      return webidl.converters.XMLHttpRequestBodyInit(V, prefix, argument);
+      return webidl.converters.XMLHttpRequestBodyInit(V, prefix2, argument);
     };
     webidl.converters.ResponseInit = webidl.dictionaryConverter([
       {
@@ -12881,39 +12881,39 @@ var require_request2 = __commonJS({
     var patchMethodWarning = false;
     var Request = class _Request {
       // https://fetch.spec.whatwg.org/#dom-request
-      constructor(input, init = {}) {
+      constructor(input2, init = {}) {
         webidl.util.markAsUncloneable(this);
-        if (input === kConstruct) {
+        if (input2 === kConstruct) {
           return;
         }
-        const prefix = "Request constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        input = webidl.converters.RequestInfo(input, prefix, "input");
-        init = webidl.converters.RequestInit(init, prefix, "init");
+        const prefix2 = "Request constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        input2 = webidl.converters.RequestInfo(input2, prefix2, "input");
+        init = webidl.converters.RequestInit(init, prefix2, "init");
         let request2 = null;
         let fallbackMode = null;
         const baseUrl2 = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
-        if (typeof input === "string") {
+        if (typeof input2 === "string") {
           this[kDispatcher] = init.dispatcher;
           let parsedURL;
           try {
-            parsedURL = new URL(input, baseUrl2);
+            parsedURL = new URL(input2, baseUrl2);
           } catch (err) {
-            throw new TypeError("Failed to parse URL from " + input, { cause: err });
+            throw new TypeError("Failed to parse URL from " + input2, { cause: err });
           }
           if (parsedURL.username || parsedURL.password) {
             throw new TypeError(
-              "Request cannot be constructed from a URL that includes credentials: " + input
+              "Request cannot be constructed from a URL that includes credentials: " + input2
             );
           }
           request2 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
-          this[kDispatcher] = init.dispatcher || input[kDispatcher];
-          assert(input instanceof _Request);
-          request2 = input[kState];
-          signal = input[kSignal];
+          this[kDispatcher] = init.dispatcher || input2[kDispatcher];
+          assert(input2 instanceof _Request);
+          request2 = input2[kState];
+          signal = input2[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window2 = "client";
@@ -13115,7 +13115,7 @@ var require_request2 = __commonJS({
             fillHeaders(this[kHeaders], headers);
           }
         }
-        const inputBody = input instanceof _Request ? input[kState].body : null;
+        const inputBody = input2 instanceof _Request ? input2[kState].body : null;
         if ((init.body != null || inputBody != null) && (request2.method === "GET" || request2.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
@@ -13144,7 +13144,7 @@ var require_request2 = __commonJS({
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
-          if (bodyUnusable(input)) {
+          if (bodyUnusable(input2)) {
             throw new TypeError(
               "Cannot construct a Request with a Request object that has already been used."
             );
@@ -13414,14 +13414,14 @@ var require_request2 = __commonJS({
     webidl.converters.Request = webidl.interfaceConverter(
       Request
     );
-    webidl.converters.RequestInfo = function(V, prefix, argument) {
+    webidl.converters.RequestInfo = function(V, prefix2, argument) {
       if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix, argument);
+        return webidl.converters.USVString(V, prefix2, argument);
       }
       if (V instanceof Request) {
-        return webidl.converters.Request(V, prefix, argument);
+        return webidl.converters.Request(V, prefix2, argument);
       }
-      return webidl.converters.USVString(V, prefix, argument);
+      return webidl.converters.USVString(V, prefix2, argument);
     };
     webidl.converters.AbortSignal = webidl.interfaceConverter(
       AbortSignal
@@ -13615,12 +13615,12 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch2(input, init = void 0) {
+    function fetch2(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
       try {
-        requestObject = new Request(input, init);
+        requestObject = new Request(input2, init);
       } catch (e) {
         p.reject(e);
         return p.promise;
@@ -15460,10 +15460,10 @@ var require_cache = __commonJS({
       }
       async match(request2, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.match";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
+        const prefix2 = "Cache.match";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
         const p = this.#internalMatchAll(request2, options, 1);
         if (p.length === 0) {
           return;
@@ -15472,30 +15472,30 @@ var require_cache = __commonJS({
       }
       async matchAll(request2 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.matchAll";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
+        const prefix2 = "Cache.matchAll";
+        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
         return this.#internalMatchAll(request2, options);
       }
       async add(request2) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.add";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        const prefix2 = "Cache.add";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
         const requests = [request2];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
       async addAll(requests) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.addAll";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "Cache.addAll";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         const responsePromises = [];
         const requestList = [];
         for (let request2 of requests) {
           if (request2 === void 0) {
             throw webidl.errors.conversionFailed({
-              prefix,
+              prefix: prefix2,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
@@ -15507,7 +15507,7 @@ var require_cache = __commonJS({
           const r = request2[kState];
           if (!urlIsHttpHttpsScheme(r.url) || r.method !== "GET") {
             throw webidl.errors.exception({
-              header: prefix,
+              header: prefix2,
               message: "Expected http/s scheme when method is not GET."
             });
           }
@@ -15517,7 +15517,7 @@ var require_cache = __commonJS({
           const r = new Request(request2)[kState];
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
-              header: prefix,
+              header: prefix2,
               message: "Expected http/s scheme."
             });
           }
@@ -15593,10 +15593,10 @@ var require_cache = __commonJS({
       }
       async put(request2, response) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.put";
-        webidl.argumentLengthCheck(arguments, 2, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        response = webidl.converters.Response(response, prefix, "response");
+        const prefix2 = "Cache.put";
+        webidl.argumentLengthCheck(arguments, 2, prefix2);
+        request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
+        response = webidl.converters.Response(response, prefix2, "response");
         let innerRequest = null;
         if (request2 instanceof Request) {
           innerRequest = request2[kState];
@@ -15605,14 +15605,14 @@ var require_cache = __commonJS({
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: "Expected an http/s scheme when method is not GET"
           });
         }
         const innerResponse = response[kState];
         if (innerResponse.status === 206) {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: "Got 206 status"
           });
         }
@@ -15621,7 +15621,7 @@ var require_cache = __commonJS({
           for (const fieldValue of fieldValues) {
             if (fieldValue === "*") {
               throw webidl.errors.exception({
-                header: prefix,
+                header: prefix2,
                 message: "Got * vary field value"
               });
             }
@@ -15629,7 +15629,7 @@ var require_cache = __commonJS({
         }
         if (innerResponse.body && (isDisturbed(innerResponse.body.stream) || innerResponse.body.stream.locked)) {
           throw webidl.errors.exception({
-            header: prefix,
+            header: prefix2,
             message: "Response body is locked or disturbed"
           });
         }
@@ -15674,10 +15674,10 @@ var require_cache = __commonJS({
       }
       async delete(request2, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
+        const prefix2 = "Cache.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
         let r = null;
         if (request2 instanceof Request) {
           r = request2[kState];
@@ -15720,9 +15720,9 @@ var require_cache = __commonJS({
        */
       async keys(request2 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix = "Cache.keys";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
+        const prefix2 = "Cache.keys";
+        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
         let r = null;
         if (request2 !== void 0) {
           if (request2 instanceof Request) {
@@ -16024,9 +16024,9 @@ var require_cachestorage = __commonJS({
        */
       async has(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix = "CacheStorage.has";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
+        const prefix2 = "CacheStorage.has";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
         return this.#caches.has(cacheName);
       }
       /**
@@ -16036,9 +16036,9 @@ var require_cachestorage = __commonJS({
        */
       async open(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix = "CacheStorage.open";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
+        const prefix2 = "CacheStorage.open";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
         if (this.#caches.has(cacheName)) {
           const cache2 = this.#caches.get(cacheName);
           return new Cache(kConstruct, cache2);
@@ -16054,9 +16054,9 @@ var require_cachestorage = __commonJS({
        */
       async delete(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix = "CacheStorage.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
+        const prefix2 = "CacheStorage.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
         return this.#caches.delete(cacheName);
       }
       /**
@@ -16467,9 +16467,9 @@ var require_cookies = __commonJS({
     }
     function deleteCookie(headers, name, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
-      const prefix = "deleteCookie";
-      webidl.argumentLengthCheck(arguments, 2, prefix);
-      name = webidl.converters.DOMString(name, prefix, "name");
+      const prefix2 = "deleteCookie";
+      webidl.argumentLengthCheck(arguments, 2, prefix2);
+      name = webidl.converters.DOMString(name, prefix2, "name");
       attributes = webidl.converters.DeleteCookieAttributes(attributes);
       setCookie(headers, {
         name,
@@ -16588,10 +16588,10 @@ var require_events = __commonJS({
           webidl.util.markAsUncloneable(this);
           return;
         }
-        const prefix = "MessageEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        type = webidl.converters.DOMString(type, prefix, "type");
-        eventInitDict = webidl.converters.MessageEventInit(eventInitDict, prefix, "eventInitDict");
+        const prefix2 = "MessageEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        type = webidl.converters.DOMString(type, prefix2, "type");
+        eventInitDict = webidl.converters.MessageEventInit(eventInitDict, prefix2, "eventInitDict");
         super(type, eventInitDict);
         this.#eventInit = eventInitDict;
         webidl.util.markAsUncloneable(this);
@@ -16648,9 +16648,9 @@ var require_events = __commonJS({
     var CloseEvent = class _CloseEvent extends Event {
       #eventInit;
       constructor(type, eventInitDict = {}) {
-        const prefix = "CloseEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        type = webidl.converters.DOMString(type, prefix, "type");
+        const prefix2 = "CloseEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        type = webidl.converters.DOMString(type, prefix2, "type");
         eventInitDict = webidl.converters.CloseEventInit(eventInitDict);
         super(type, eventInitDict);
         this.#eventInit = eventInitDict;
@@ -16672,11 +16672,11 @@ var require_events = __commonJS({
     var ErrorEvent = class _ErrorEvent extends Event {
       #eventInit;
       constructor(type, eventInitDict) {
-        const prefix = "ErrorEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "ErrorEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         super(type, eventInitDict);
         webidl.util.markAsUncloneable(this);
-        type = webidl.converters.DOMString(type, prefix, "type");
+        type = webidl.converters.DOMString(type, prefix2, "type");
         eventInitDict = webidl.converters.ErrorEventInit(eventInitDict ?? {});
         this.#eventInit = eventInitDict;
       }
@@ -17943,10 +17943,10 @@ var require_websocket = __commonJS({
       constructor(url2, protocols = []) {
         super();
         webidl.util.markAsUncloneable(this);
-        const prefix = "WebSocket constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix, "options");
-        url2 = webidl.converters.USVString(url2, prefix, "url");
+        const prefix2 = "WebSocket constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix2, "options");
+        url2 = webidl.converters.USVString(url2, prefix2, "url");
         protocols = options.protocols;
         const baseURL = environmentSettingsObject.settingsObject.baseUrl;
         let urlRecord;
@@ -17999,12 +17999,12 @@ var require_websocket = __commonJS({
        */
       close(code = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
-        const prefix = "WebSocket.close";
+        const prefix2 = "WebSocket.close";
         if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
+          code = webidl.converters["unsigned short"](code, prefix2, "code", { clamp: true });
         }
         if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason, prefix, "reason");
+          reason = webidl.converters.USVString(reason, prefix2, "reason");
         }
         if (code !== void 0) {
           if (code !== 1e3 && (code < 3e3 || code > 4999)) {
@@ -18029,9 +18029,9 @@ var require_websocket = __commonJS({
        */
       send(data) {
         webidl.brandCheck(this, _WebSocket);
-        const prefix = "WebSocket.send";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
-        data = webidl.converters.WebSocketSendData(data, prefix, "data");
+        const prefix2 = "WebSocket.send";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        data = webidl.converters.WebSocketSendData(data, prefix2, "data");
         if (isConnecting(this)) {
           throw new DOMException("Sent before connected.", "InvalidStateError");
         }
@@ -18223,11 +18223,11 @@ var require_websocket = __commonJS({
     webidl.converters["sequence<DOMString>"] = webidl.sequenceConverter(
       webidl.converters.DOMString
     );
-    webidl.converters["DOMString or sequence<DOMString>"] = function(V, prefix, argument) {
+    webidl.converters["DOMString or sequence<DOMString>"] = function(V, prefix2, argument) {
       if (webidl.util.Type(V) === "Object" && Symbol.iterator in V) {
         return webidl.converters["sequence<DOMString>"](V);
       }
-      return webidl.converters.DOMString(V, prefix, argument);
+      return webidl.converters.DOMString(V, prefix2, argument);
     };
     webidl.converters.WebSocketInit = webidl.dictionaryConverter([
       {
@@ -18763,16 +18763,16 @@ var require_eventsource = __commonJS({
       constructor(url2, eventSourceInitDict = {}) {
         super();
         webidl.util.markAsUncloneable(this);
-        const prefix = "EventSource constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const prefix2 = "EventSource constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix2);
         if (!experimentalWarned) {
           experimentalWarned = true;
           process.emitWarning("EventSource is experimental, expect them to change at any time.", {
             code: "UNDICI-ES"
           });
         }
-        url2 = webidl.converters.USVString(url2, prefix, "url");
-        eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix, "eventSourceInitDict");
+        url2 = webidl.converters.USVString(url2, prefix2, "url");
+        eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix2, "eventSourceInitDict");
         this.#dispatcher = eventSourceInitDict.dispatcher;
         this.#state = {
           lastEventId: "",
@@ -20381,8 +20381,8 @@ var require_url_state_machine = __commonJS({
     function countSymbols(str2) {
       return punycode.ucs2.decode(str2).length;
     }
-    function at2(input, idx) {
-      const c = input[idx];
+    function at2(input2, idx) {
+      const c = input2[idx];
       return isNaN(c) ? void 0 : String.fromCodePoint(c);
     }
     function isASCIIDigit(c) {
@@ -20444,16 +20444,16 @@ var require_url_state_machine = __commonJS({
       return str2;
     }
     function utf8PercentDecode(str2) {
-      const input = new Buffer(str2);
+      const input2 = new Buffer(str2);
       const output = [];
-      for (let i = 0; i < input.length; ++i) {
-        if (input[i] !== 37) {
-          output.push(input[i]);
-        } else if (input[i] === 37 && isASCIIHex(input[i + 1]) && isASCIIHex(input[i + 2])) {
-          output.push(parseInt(input.slice(i + 1, i + 3).toString(), 16));
+      for (let i = 0; i < input2.length; ++i) {
+        if (input2[i] !== 37) {
+          output.push(input2[i]);
+        } else if (input2[i] === 37 && isASCIIHex(input2[i + 1]) && isASCIIHex(input2[i + 2])) {
+          output.push(parseInt(input2.slice(i + 1, i + 3).toString(), 16));
           i += 2;
         } else {
-          output.push(input[i]);
+          output.push(input2[i]);
         }
       }
       return new Buffer(output).toString();
@@ -20476,42 +20476,42 @@ var require_url_state_machine = __commonJS({
       }
       return cStr;
     }
-    function parseIPv4Number(input) {
+    function parseIPv4Number(input2) {
       let R = 10;
-      if (input.length >= 2 && input.charAt(0) === "0" && input.charAt(1).toLowerCase() === "x") {
-        input = input.substring(2);
+      if (input2.length >= 2 && input2.charAt(0) === "0" && input2.charAt(1).toLowerCase() === "x") {
+        input2 = input2.substring(2);
         R = 16;
-      } else if (input.length >= 2 && input.charAt(0) === "0") {
-        input = input.substring(1);
+      } else if (input2.length >= 2 && input2.charAt(0) === "0") {
+        input2 = input2.substring(1);
         R = 8;
       }
-      if (input === "") {
+      if (input2 === "") {
         return 0;
       }
       const regex = R === 10 ? /[^0-9]/ : R === 16 ? /[^0-9A-Fa-f]/ : /[^0-7]/;
-      if (regex.test(input)) {
+      if (regex.test(input2)) {
         return failure;
       }
-      return parseInt(input, R);
+      return parseInt(input2, R);
     }
-    function parseIPv4(input) {
-      const parts = input.split(".");
+    function parseIPv4(input2) {
+      const parts = input2.split(".");
       if (parts[parts.length - 1] === "") {
         if (parts.length > 1) {
           parts.pop();
         }
       }
       if (parts.length > 4) {
-        return input;
+        return input2;
       }
       const numbers = [];
       for (const part of parts) {
         if (part === "") {
-          return input;
+          return input2;
         }
         const n = parseIPv4Number(part);
         if (n === failure) {
-          return input;
+          return input2;
         }
         numbers.push(n);
       }
@@ -20543,25 +20543,25 @@ var require_url_state_machine = __commonJS({
       }
       return output;
     }
-    function parseIPv6(input) {
+    function parseIPv6(input2) {
       const address = [0, 0, 0, 0, 0, 0, 0, 0];
       let pieceIndex = 0;
       let compress = null;
       let pointer = 0;
-      input = punycode.ucs2.decode(input);
-      if (input[pointer] === 58) {
-        if (input[pointer + 1] !== 58) {
+      input2 = punycode.ucs2.decode(input2);
+      if (input2[pointer] === 58) {
+        if (input2[pointer + 1] !== 58) {
           return failure;
         }
         pointer += 2;
         ++pieceIndex;
         compress = pieceIndex;
       }
-      while (pointer < input.length) {
+      while (pointer < input2.length) {
         if (pieceIndex === 8) {
           return failure;
         }
-        if (input[pointer] === 58) {
+        if (input2[pointer] === 58) {
           if (compress !== null) {
             return failure;
           }
@@ -20572,12 +20572,12 @@ var require_url_state_machine = __commonJS({
         }
         let value = 0;
         let length = 0;
-        while (length < 4 && isASCIIHex(input[pointer])) {
-          value = value * 16 + parseInt(at2(input, pointer), 16);
+        while (length < 4 && isASCIIHex(input2[pointer])) {
+          value = value * 16 + parseInt(at2(input2, pointer), 16);
           ++pointer;
           ++length;
         }
-        if (input[pointer] === 46) {
+        if (input2[pointer] === 46) {
           if (length === 0) {
             return failure;
           }
@@ -20586,20 +20586,20 @@ var require_url_state_machine = __commonJS({
             return failure;
           }
           let numbersSeen = 0;
-          while (input[pointer] !== void 0) {
+          while (input2[pointer] !== void 0) {
             let ipv4Piece = null;
             if (numbersSeen > 0) {
-              if (input[pointer] === 46 && numbersSeen < 4) {
+              if (input2[pointer] === 46 && numbersSeen < 4) {
                 ++pointer;
               } else {
                 return failure;
               }
             }
-            if (!isASCIIDigit(input[pointer])) {
+            if (!isASCIIDigit(input2[pointer])) {
               return failure;
             }
-            while (isASCIIDigit(input[pointer])) {
-              const number = parseInt(at2(input, pointer));
+            while (isASCIIDigit(input2[pointer])) {
+              const number = parseInt(at2(input2, pointer));
               if (ipv4Piece === null) {
                 ipv4Piece = number;
               } else if (ipv4Piece === 0) {
@@ -20622,12 +20622,12 @@ var require_url_state_machine = __commonJS({
             return failure;
           }
           break;
-        } else if (input[pointer] === 58) {
+        } else if (input2[pointer] === 58) {
           ++pointer;
-          if (input[pointer] === void 0) {
+          if (input2[pointer] === void 0) {
             return failure;
           }
-        } else if (input[pointer] !== void 0) {
+        } else if (input2[pointer] !== void 0) {
           return failure;
         }
         address[pieceIndex] = value;
@@ -20672,17 +20672,17 @@ var require_url_state_machine = __commonJS({
       }
       return output;
     }
-    function parseHost(input, isSpecialArg) {
-      if (input[0] === "[") {
-        if (input[input.length - 1] !== "]") {
+    function parseHost(input2, isSpecialArg) {
+      if (input2[0] === "[") {
+        if (input2[input2.length - 1] !== "]") {
           return failure;
         }
-        return parseIPv6(input.substring(1, input.length - 1));
+        return parseIPv6(input2.substring(1, input2.length - 1));
       }
       if (!isSpecialArg) {
-        return parseOpaqueHost(input);
+        return parseOpaqueHost(input2);
       }
-      const domain = utf8PercentDecode(input);
+      const domain = utf8PercentDecode(input2);
       const asciiDomain = tr46.toASCII(domain, false, tr46.PROCESSING_OPTIONS.NONTRANSITIONAL, false);
       if (asciiDomain === null) {
         return failure;
@@ -20696,12 +20696,12 @@ var require_url_state_machine = __commonJS({
       }
       return asciiDomain;
     }
-    function parseOpaqueHost(input) {
-      if (containsForbiddenHostCodePointExcludingPercent(input)) {
+    function parseOpaqueHost(input2) {
+      if (containsForbiddenHostCodePointExcludingPercent(input2)) {
         return failure;
       }
       let output = "";
-      const decoded = punycode.ucs2.decode(input);
+      const decoded = punycode.ucs2.decode(input2);
       for (let i = 0; i < decoded.length; ++i) {
         output += percentEncodeChar(decoded[i], isC0ControlPercentEncode);
       }
@@ -20770,9 +20770,9 @@ var require_url_state_machine = __commonJS({
     function isNormalizedWindowsDriveLetter(string) {
       return /^[A-Za-z]:$/.test(string);
     }
-    function URLStateMachine(input, base, encodingOverride, url2, stateOverride) {
+    function URLStateMachine(input2, base, encodingOverride, url2, stateOverride) {
       this.pointer = 0;
-      this.input = input;
+      this.input = input2;
       this.base = base || null;
       this.encodingOverride = encodingOverride || "utf-8";
       this.stateOverride = stateOverride;
@@ -21396,11 +21396,11 @@ var require_url_state_machine = __commonJS({
           return "null";
       }
     };
-    module2.exports.basicURLParse = function(input, options) {
+    module2.exports.basicURLParse = function(input2, options) {
       if (options === void 0) {
         options = {};
       }
-      const usm = new URLStateMachine(input, options.baseURL, options.encodingOverride, options.url, options.stateOverride);
+      const usm = new URLStateMachine(input2, options.baseURL, options.encodingOverride, options.url, options.stateOverride);
       if (usm.failure) {
         return "failure";
       }
@@ -21425,11 +21425,11 @@ var require_url_state_machine = __commonJS({
     module2.exports.serializeInteger = function(integer) {
       return String(integer);
     };
-    module2.exports.parseURL = function(input, options) {
+    module2.exports.parseURL = function(input2, options) {
       if (options === void 0) {
         options = {};
       }
-      return module2.exports.basicURLParse(input, { baseURL: options.baseURL, encodingOverride: options.encodingOverride });
+      return module2.exports.basicURLParse(input2, { baseURL: options.baseURL, encodingOverride: options.encodingOverride });
     };
   }
 });
@@ -21565,9 +21565,9 @@ var require_URL_impl = __commonJS({
           url2.query = null;
           return;
         }
-        const input = v[0] === "?" ? v.substring(1) : v;
+        const input2 = v[0] === "?" ? v.substring(1) : v;
         url2.query = "";
-        usm.basicURLParse(input, { url: url2, stateOverride: "query" });
+        usm.basicURLParse(input2, { url: url2, stateOverride: "query" });
       }
       get hash() {
         if (this._url.fragment === null || this._url.fragment === "") {
@@ -21580,9 +21580,9 @@ var require_URL_impl = __commonJS({
           this._url.fragment = null;
           return;
         }
-        const input = v[0] === "#" ? v.substring(1) : v;
+        const input2 = v[0] === "#" ? v.substring(1) : v;
         this._url.fragment = "";
-        usm.basicURLParse(input, { url: this._url, stateOverride: "fragment" });
+        usm.basicURLParse(input2, { url: this._url, stateOverride: "fragment" });
       }
       toJSON() {
         return this.href;
@@ -22624,60 +22624,60 @@ var require_lib3 = __commonJS({
       return parse_url(urlStr);
     }
     var streamDestructionSupported = "destroy" in Stream.Readable.prototype;
-    function isRequest(input) {
-      return typeof input === "object" && typeof input[INTERNALS$2] === "object";
+    function isRequest(input2) {
+      return typeof input2 === "object" && typeof input2[INTERNALS$2] === "object";
     }
     function isAbortSignal(signal) {
       const proto = signal && typeof signal === "object" && Object.getPrototypeOf(signal);
       return !!(proto && proto.constructor.name === "AbortSignal");
     }
     var Request = class _Request {
-      constructor(input) {
+      constructor(input2) {
         let init = arguments.length > 1 && arguments[1] !== void 0 ? arguments[1] : {};
         let parsedURL;
-        if (!isRequest(input)) {
-          if (input && input.href) {
-            parsedURL = parseURL(input.href);
+        if (!isRequest(input2)) {
+          if (input2 && input2.href) {
+            parsedURL = parseURL(input2.href);
           } else {
-            parsedURL = parseURL(`${input}`);
+            parsedURL = parseURL(`${input2}`);
           }
-          input = {};
+          input2 = {};
         } else {
-          parsedURL = parseURL(input.url);
+          parsedURL = parseURL(input2.url);
         }
-        let method = init.method || input.method || "GET";
+        let method = init.method || input2.method || "GET";
         method = method.toUpperCase();
-        if ((init.body != null || isRequest(input) && input.body !== null) && (method === "GET" || method === "HEAD")) {
+        if ((init.body != null || isRequest(input2) && input2.body !== null) && (method === "GET" || method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body");
         }
-        let inputBody = init.body != null ? init.body : isRequest(input) && input.body !== null ? clone2(input) : null;
+        let inputBody = init.body != null ? init.body : isRequest(input2) && input2.body !== null ? clone2(input2) : null;
         Body.call(this, inputBody, {
-          timeout: init.timeout || input.timeout || 0,
-          size: init.size || input.size || 0
+          timeout: init.timeout || input2.timeout || 0,
+          size: init.size || input2.size || 0
         });
-        const headers = new Headers2(init.headers || input.headers || {});
+        const headers = new Headers2(init.headers || input2.headers || {});
         if (inputBody != null && !headers.has("Content-Type")) {
           const contentType2 = extractContentType(inputBody);
           if (contentType2) {
             headers.append("Content-Type", contentType2);
           }
         }
-        let signal = isRequest(input) ? input.signal : null;
+        let signal = isRequest(input2) ? input2.signal : null;
         if ("signal" in init) signal = init.signal;
         if (signal != null && !isAbortSignal(signal)) {
           throw new TypeError("Expected signal to be an instanceof AbortSignal");
         }
         this[INTERNALS$2] = {
           method,
-          redirect: init.redirect || input.redirect || "follow",
+          redirect: init.redirect || input2.redirect || "follow",
           headers,
           parsedURL,
           signal
         };
-        this.follow = init.follow !== void 0 ? init.follow : input.follow !== void 0 ? input.follow : 20;
-        this.compress = init.compress !== void 0 ? init.compress : input.compress !== void 0 ? input.compress : true;
-        this.counter = init.counter || input.counter || 0;
-        this.agent = init.agent || input.agent;
+        this.follow = init.follow !== void 0 ? init.follow : input2.follow !== void 0 ? input2.follow : 20;
+        this.compress = init.compress !== void 0 ? init.compress : input2.compress !== void 0 ? input2.compress : true;
+        this.counter = init.counter || input2.counter || 0;
+        this.agent = init.agent || input2.agent;
       }
       get method() {
         return this[INTERNALS$2].method;
@@ -23244,8 +23244,8 @@ var require_common = __commonJS({
       }
       function redactString(obj, key) {
         if (typeof obj === "object" && obj !== null && typeof obj[key] === "string") {
-          const text2 = obj[key];
-          if (/grant_type=/i.test(text2) || /assertion=/i.test(text2) || /secret/i.test(text2)) {
+          const text3 = obj[key];
+          if (/grant_type=/i.test(text3) || /assertion=/i.test(text3) || /secret/i.test(text3)) {
             obj[key] = REDACT;
           }
         }
@@ -24231,8 +24231,8 @@ var require_has_flag = __commonJS({
   "node_modules/has-flag/index.js"(exports2, module2) {
     "use strict";
     module2.exports = (flag, argv = process.argv) => {
-      const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
-      const position = argv.indexOf(prefix + flag);
+      const prefix2 = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
+      const position = argv.indexOf(prefix2 + flag);
       const terminatorPosition = argv.indexOf("--");
       return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
     };
@@ -24469,8 +24469,8 @@ var require_node = __commonJS({
       if (useColors2) {
         const c = this.color;
         const colorCode = "\x1B[3" + (c < 8 ? c : "8;5;" + c);
-        const prefix = `  ${colorCode};1m${name} \x1B[0m`;
-        args[0] = prefix + args[0].split("\n").join("\n" + prefix);
+        const prefix2 = `  ${colorCode};1m${name} \x1B[0m`;
+        args[0] = prefix2 + args[0].split("\n").join("\n" + prefix2);
         args.push(colorCode + "m+" + module2.exports.humanize(this.diff) + "\x1B[0m");
       } else {
         args[0] = getDate() + name + " " + args[0];
@@ -25339,8 +25339,8 @@ Content-Type: ${partContentType}\r
         if (additionalQueryParams.startsWith("?")) {
           additionalQueryParams = additionalQueryParams.slice(1);
         }
-        const prefix = opts.url.toString().includes("?") ? "&" : "?";
-        opts.url = opts.url + prefix + additionalQueryParams;
+        const prefix2 = opts.url.toString().includes("?") ? "&" : "?";
+        opts.url = opts.url + prefix2 + additionalQueryParams;
       }
       if (typeof options.maxContentLength === "number") {
         opts.size = options.maxContentLength;
@@ -26982,18 +26982,18 @@ var require_parse2 = __commonJS({
         n: "\n",
         r: "\r",
         t: "	"
-      }, text2, error2 = function(m) {
+      }, text3, error2 = function(m) {
         throw {
           name: "SyntaxError",
           message: m,
           at: at2,
-          text: text2
+          text: text3
         };
       }, next = function(c) {
         if (c && c !== ch) {
           error2("Expected '" + c + "' instead of '" + ch + "'");
         }
-        ch = text2.charAt(at2);
+        ch = text3.charAt(at2);
         at2 += 1;
         return ch;
       }, number = function() {
@@ -27040,12 +27040,12 @@ var require_parse2 = __commonJS({
           var startAt = at2;
           while (next()) {
             if (ch === '"') {
-              if (at2 - 1 > startAt) string2 += text2.substring(startAt, at2 - 1);
+              if (at2 - 1 > startAt) string2 += text3.substring(startAt, at2 - 1);
               next();
               return string2;
             }
             if (ch === "\\") {
-              if (at2 - 1 > startAt) string2 += text2.substring(startAt, at2 - 1);
+              if (at2 - 1 > startAt) string2 += text3.substring(startAt, at2 - 1);
               next();
               if (ch === "u") {
                 uffff = 0;
@@ -27178,7 +27178,7 @@ var require_parse2 = __commonJS({
       };
       return function(source, reviver) {
         var result;
-        text2 = source + "";
+        text3 = source + "";
         at2 = 0;
         ch = " ";
         result = value();
@@ -28037,8 +28037,8 @@ var require_crypto = __commonJS({
         const result = new TextDecoder().decode(uint8array);
         return result;
       }
-      encodeBase64StringUtf8(text2) {
-        const uint8array = new TextEncoder().encode(text2);
+      encodeBase64StringUtf8(text3) {
+        const uint8array = new TextEncoder().encode(text3);
         const result = base64js.fromByteArray(uint8array);
         return result;
       }
@@ -28106,8 +28106,8 @@ var require_crypto2 = __commonJS({
       decodeBase64StringUtf8(base64) {
         return Buffer.from(base64, "base64").toString("utf-8");
       }
-      encodeBase64StringUtf8(text2) {
-        return Buffer.from(text2, "utf-8").toString("base64");
+      encodeBase64StringUtf8(text3) {
+        return Buffer.from(text3, "utf-8").toString("base64");
       }
       /**
        * Computes the SHA-256 hash of the provided string.
@@ -32021,9 +32021,9 @@ var require_awsrequestsigner = __commonJS({
        *   when needed.
        * @param region The AWS region to use.
        */
-      constructor(getCredentials, region) {
+      constructor(getCredentials, region2) {
         this.getCredentials = getCredentials;
-        this.region = region;
+        this.region = region2;
         this.crypto = (0, crypto_1.createCrypto)();
       }
       /**
@@ -32085,9 +32085,9 @@ var require_awsrequestsigner = __commonJS({
     async function sign(crypto14, key, msg) {
       return await crypto14.signWithHmacSha256(key, msg);
     }
-    async function getSigningKey(crypto14, key, dateStamp, region, serviceName) {
+    async function getSigningKey(crypto14, key, dateStamp, region2, serviceName) {
       const kDate = await sign(crypto14, `AWS4${key}`, dateStamp);
-      const kRegion = await sign(crypto14, kDate, region);
+      const kRegion = await sign(crypto14, kDate, region2);
       const kService = await sign(crypto14, kRegion, serviceName);
       const kSigning = await sign(crypto14, kService, "aws4_request");
       return kSigning;
@@ -34235,24 +34235,24 @@ var require_punycode = __commonJS({
         }
         return floor(k + (baseMinusTMin + 1) * delta / (delta + skew));
       }
-      function decode2(input) {
-        var output = [], inputLength = input.length, out, i = 0, n = initialN, bias = initialBias, basic, j, index, oldi, w, k, digit, t, baseMinusT;
-        basic = input.lastIndexOf(delimiter);
+      function decode2(input2) {
+        var output = [], inputLength = input2.length, out, i = 0, n = initialN, bias = initialBias, basic, j, index, oldi, w, k, digit, t, baseMinusT;
+        basic = input2.lastIndexOf(delimiter);
         if (basic < 0) {
           basic = 0;
         }
         for (j = 0; j < basic; ++j) {
-          if (input.charCodeAt(j) >= 128) {
+          if (input2.charCodeAt(j) >= 128) {
             error2("not-basic");
           }
-          output.push(input.charCodeAt(j));
+          output.push(input2.charCodeAt(j));
         }
         for (index = basic > 0 ? basic + 1 : 0; index < inputLength; ) {
           for (oldi = i, w = 1, k = base; ; k += base) {
             if (index >= inputLength) {
               error2("invalid-input");
             }
-            digit = basicToDigit(input.charCodeAt(index++));
+            digit = basicToDigit(input2.charCodeAt(index++));
             if (digit >= base || digit > floor((maxInt - i) / w)) {
               error2("overflow");
             }
@@ -34278,15 +34278,15 @@ var require_punycode = __commonJS({
         }
         return ucs2encode(output);
       }
-      function encode(input) {
+      function encode(input2) {
         var n, delta, handledCPCount, basicLength, bias, j, m, q, k, t, currentValue, output = [], inputLength, handledCPCountPlusOne, baseMinusT, qMinusT;
-        input = ucs2decode(input);
-        inputLength = input.length;
+        input2 = ucs2decode(input2);
+        inputLength = input2.length;
         n = initialN;
         delta = 0;
         bias = initialBias;
         for (j = 0; j < inputLength; ++j) {
-          currentValue = input[j];
+          currentValue = input2[j];
           if (currentValue < 128) {
             output.push(stringFromCharCode(currentValue));
           }
@@ -34297,7 +34297,7 @@ var require_punycode = __commonJS({
         }
         while (handledCPCount < inputLength) {
           for (m = maxInt, j = 0; j < inputLength; ++j) {
-            currentValue = input[j];
+            currentValue = input2[j];
             if (currentValue >= n && currentValue < m) {
               m = currentValue;
             }
@@ -34309,7 +34309,7 @@ var require_punycode = __commonJS({
           delta += (m - n) * handledCPCountPlusOne;
           n = m;
           for (j = 0; j < inputLength; ++j) {
-            currentValue = input[j];
+            currentValue = input2[j];
             if (currentValue < n && ++delta > maxInt) {
               error2("overflow");
             }
@@ -34337,13 +34337,13 @@ var require_punycode = __commonJS({
         }
         return output.join("");
       }
-      function toUnicode(input) {
-        return mapDomain(input, function(string) {
+      function toUnicode(input2) {
+        return mapDomain(input2, function(string) {
           return regexPunycode.test(string) ? decode2(string.slice(4).toLowerCase()) : string;
         });
       }
-      function toASCII(input) {
-        return mapDomain(input, function(string) {
+      function toASCII(input2) {
+        return mapDomain(input2, function(string) {
           return regexNonASCII.test(string) ? "xn--" + encode(string) : string;
         });
       }
@@ -40545,9 +40545,9 @@ Content-Type: ${part["Content-Type"]}\r
             });
             return;
           }
-          res.text().then((text2) => {
-            response.body = text2;
-            callback(null, response, text2);
+          res.text().then((text3) => {
+            response.body = text3;
+            callback(null, response, text3);
           }, (err) => {
             callback(err, response, body);
           });
@@ -40606,10 +40606,10 @@ Content-Type: ${part["Content-Type"]}\r
           });
           return;
         }
-        res.text().then((text2) => {
+        res.text().then((text3) => {
           const response2 = fetchToRequestResponse(options, res);
-          response2.body = text2;
-          callback(null, response2, text2);
+          response2.body = text3;
+          callback(null, response2, text3);
         }, (err) => {
           callback(err, response, body);
         });
@@ -40850,15 +40850,15 @@ var require_buffer_list = __commonJS({
       var key = _toPrimitive(arg, "string");
       return typeof key === "symbol" ? key : String(key);
     }
-    function _toPrimitive(input, hint) {
-      if (typeof input !== "object" || input === null) return input;
-      var prim = input[Symbol.toPrimitive];
+    function _toPrimitive(input2, hint) {
+      if (typeof input2 !== "object" || input2 === null) return input2;
+      var prim = input2[Symbol.toPrimitive];
       if (prim !== void 0) {
-        var res = prim.call(input, hint || "default");
+        var res = prim.call(input2, hint || "default");
         if (typeof res !== "object") return res;
         throw new TypeError("@@toPrimitive must return a primitive value.");
       }
-      return (hint === "string" ? String : Number)(input);
+      return (hint === "string" ? String : Number)(input2);
     }
     var _require = require("buffer");
     var Buffer2 = _require.Buffer;
@@ -42210,15 +42210,15 @@ var require_async_iterator = __commonJS({
       var key = _toPrimitive(arg, "string");
       return typeof key === "symbol" ? key : String(key);
     }
-    function _toPrimitive(input, hint) {
-      if (typeof input !== "object" || input === null) return input;
-      var prim = input[Symbol.toPrimitive];
+    function _toPrimitive(input2, hint) {
+      if (typeof input2 !== "object" || input2 === null) return input2;
+      var prim = input2[Symbol.toPrimitive];
       if (prim !== void 0) {
-        var res = prim.call(input, hint || "default");
+        var res = prim.call(input2, hint || "default");
         if (typeof res !== "object") return res;
         throw new TypeError("@@toPrimitive must return a primitive value.");
       }
-      return (hint === "string" ? String : Number)(input);
+      return (hint === "string" ? String : Number)(input2);
     }
     var finished = require_end_of_stream();
     var kLastResolve = /* @__PURE__ */ Symbol("lastResolve");
@@ -42442,15 +42442,15 @@ var require_from = __commonJS({
       var key = _toPrimitive(arg, "string");
       return typeof key === "symbol" ? key : String(key);
     }
-    function _toPrimitive(input, hint) {
-      if (typeof input !== "object" || input === null) return input;
-      var prim = input[Symbol.toPrimitive];
+    function _toPrimitive(input2, hint) {
+      if (typeof input2 !== "object" || input2 === null) return input2;
+      var prim = input2[Symbol.toPrimitive];
       if (prim !== void 0) {
-        var res = prim.call(input, hint || "default");
+        var res = prim.call(input2, hint || "default");
         if (typeof res !== "object") return res;
         throw new TypeError("@@toPrimitive must return a primitive value.");
       }
-      return (hint === "string" ? String : Number)(input);
+      return (hint === "string" ? String : Number)(input2);
     }
     var ERR_INVALID_ARG_TYPE = require_errors2().codes.ERR_INVALID_ARG_TYPE;
     function from(Readable4, iterable, opts) {
@@ -64370,12 +64370,12 @@ var require_OrderedObjParser = __commonJS({
     function resolveNameSpace(tagname) {
       if (this.options.removeNSPrefix) {
         const tags = tagname.split(":");
-        const prefix = tagname.charAt(0) === "/" ? "/" : "";
+        const prefix2 = tagname.charAt(0) === "/" ? "/" : "";
         if (tags[0] === "xmlns") {
           return "";
         }
         if (tags.length === 2) {
-          tagname = prefix + tags[1];
+          tagname = prefix2 + tags[1];
         }
       }
       return tagname;
@@ -64849,12 +64849,12 @@ var require_OrderedObjParser = __commonJS({
         }
       }
     }
-    function fromCodePoint(str2, base, prefix) {
+    function fromCodePoint(str2, base, prefix2) {
       const codePoint = Number.parseInt(str2, base);
       if (codePoint >= 0 && codePoint <= 1114111) {
         return String.fromCodePoint(codePoint);
       } else {
-        return prefix + str2 + ";";
+        return prefix2 + str2 + ";";
       }
     }
     function sanitizeName(name, options) {
@@ -64877,7 +64877,7 @@ var require_node2json = __commonJS({
       return compress(node, options);
     }
     function compress(arr, options, jPath) {
-      let text2;
+      let text3;
       const compressedObj = {};
       for (let i = 0; i < arr.length; i++) {
         const tagObj = arr[i];
@@ -64886,8 +64886,8 @@ var require_node2json = __commonJS({
         if (jPath === void 0) newJpath = property;
         else newJpath = jPath + "." + property;
         if (property === options.textNodeName) {
-          if (text2 === void 0) text2 = tagObj[property];
-          else text2 += "" + tagObj[property];
+          if (text3 === void 0) text3 = tagObj[property];
+          else text3 += "" + tagObj[property];
         } else if (property === void 0) {
           continue;
         } else if (tagObj[property]) {
@@ -64915,9 +64915,9 @@ var require_node2json = __commonJS({
           }
         }
       }
-      if (typeof text2 === "string") {
-        if (text2.length > 0) compressedObj[options.textNodeName] = text2;
-      } else if (text2 !== void 0) compressedObj[options.textNodeName] = text2;
+      if (typeof text3 === "string") {
+        if (text3.length > 0) compressedObj[options.textNodeName] = text3;
+      } else if (text3 !== void 0) compressedObj[options.textNodeName] = text3;
       return compressedObj;
     }
     function propName(obj) {
@@ -65030,9 +65030,9 @@ var require_orderedJs2Xml = __commonJS({
       let isPreviousElementTag = false;
       if (!Array.isArray(arr)) {
         if (arr !== void 0 && arr !== null) {
-          let text2 = arr.toString();
-          text2 = replaceEntitiesValue(text2, options);
-          return text2;
+          let text3 = arr.toString();
+          text3 = replaceEntitiesValue(text3, options);
+          return text3;
         }
         return "";
       }
@@ -65417,13 +65417,13 @@ var require_fxp = __commonJS({
 var os = __toESM(require("os"), 1);
 
 // node_modules/@actions/core/lib/utils.js
-function toCommandValue(input) {
-  if (input === null || input === void 0) {
+function toCommandValue(input2) {
+  if (input2 === null || input2 === void 0) {
     return "";
-  } else if (typeof input === "string" || input instanceof String) {
-    return input;
+  } else if (typeof input2 === "string" || input2 instanceof String) {
+    return input2;
   }
-  return JSON.stringify(input);
+  return JSON.stringify(input2);
 }
 function toCommandProperties(annotationProperties) {
   if (!Object.keys(annotationProperties).length) {
@@ -65705,8 +65705,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text3, addEOL = false) {
+    this._buffer += text3;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -65802,10 +65802,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
+  addHeading(text3, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text3);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -65834,9 +65834,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text3, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text3, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -65847,8 +65847,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text3, href) {
+    const element = this.wrap("a", text3, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -65877,6 +65877,9 @@ var ExitCode;
   ExitCode2[ExitCode2["Success"] = 0] = "Success";
   ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
 })(ExitCode || (ExitCode = {}));
+function setSecret(secret) {
+  issueCommand("add-mask", {}, secret);
+}
 function getInput(name, options) {
   const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options && options.required && !val) {
@@ -65912,6 +65915,60 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
+// packages/action-kit/src/inputs.ts
+var InputProblem = class extends Error {
+  name = "InputProblem";
+};
+function input(spec) {
+  return spec;
+}
+function camelCase(name) {
+  return name.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+}
+function appliesDefault(spec) {
+  return !spec.keepEmpty && spec.default !== void 0 && !spec.default.includes("${{");
+}
+var actionInput = (name) => getInput(name);
+function readInputs(table, get = actionInput, check) {
+  const raw = {};
+  for (const [name, spec] of Object.entries(table)) {
+    const value = get(name).trim();
+    if (spec.secret && value) setSecret(value);
+    raw[name] = value === "" && appliesDefault(spec) ? spec.default : value;
+  }
+  const problems = [];
+  const values = {};
+  for (const [name, spec] of Object.entries(table)) {
+    const value = raw[name] ?? "";
+    if (value === "" && spec.required) {
+      problems.push(`${name} ${spec.required === true ? "is required" : spec.required}`);
+      continue;
+    }
+    try {
+      values[camelCase(name)] = spec.parse(value);
+    } catch (error2) {
+      const message = error2.message;
+      problems.push(`${name}${message.startsWith(":") ? "" : " "}${message}`);
+    }
+  }
+  if (check) problems.push(...check(values));
+  if (problems.length) throw new Error(`invalid inputs:
+- input ${problems.join("\n- input ")}`);
+  return values;
+}
+var text = (raw) => raw;
+function matching(re, what, optional = false) {
+  return (raw) => {
+    if (optional && raw === "" || re.test(raw)) return raw;
+    throw new InputProblem(`must be ${what}, got "${raw}"`);
+  };
+}
+var ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+var environmentName = matching(
+  ENVIRONMENT_NAME,
+  "a lower-case environment name such as dev, staging or prod"
+);
+
 // packages/action-kit/src/run.ts
 var HINTS = [
   [
@@ -65927,6 +65984,16 @@ function explain(error2) {
   const message = (error2 instanceof Error ? error2.message : String(error2)).trim() || "unknown error";
   const hint = HINTS.find(([re]) => re.test(message))?.[1];
   return hint && !message.includes(hint) ? `${message} (${hint})` : message;
+}
+function failureBoundary(body, options = {}) {
+  const prefix2 = options.prefix ? `${options.prefix}: ` : "";
+  return async (...args) => {
+    try {
+      await body(...args);
+    } catch (error2) {
+      setFailed(`${prefix2}${explain(options.describe ? new Error(options.describe(error2)) : error2)}`);
+    }
+  };
 }
 var EXIT_GRACE_MS = 5e3;
 function runAction(name, run2) {
@@ -65946,9 +66013,602 @@ function runAction(name, run2) {
   });
 }
 
-// actions/dataflow-template/src/main.ts
-var import_node_fs5 = require("node:fs");
+// tools/udf/src/apps.ts
+var UDF_SPECS = [
+  {
+    app: "ingestion",
+    entry: "apps/ingestion/src/transform.ts",
+    exportName: "toRawDocument",
+    template: "Cloud_PubSub_to_MongoDB"
+  },
+  {
+    app: "analytics",
+    entry: "apps/analytics/src/transform.ts",
+    exportName: "toWarehouseRow",
+    template: "PubSub_to_BigQuery_Flex"
+  }
+];
+function udfSpec(app) {
+  const spec = UDF_SPECS.find((s) => s.app === app);
+  if (!spec) throw new Error(`unknown UDF app "${app}" (known: ${UDF_SPECS.map((s) => s.app).join(", ")})`);
+  return spec;
+}
+
+// actions/dataflow-template/src/inputs.ts
+var InputError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "InputError";
+  }
+};
+var BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
+var PREFIX_SEGMENT = /^[A-Za-z0-9._=-]+$/;
+var REGION = /^[a-z]+-[a-z]+[0-9]+$/;
+var TEMPLATE_VERSION = /^(latest|[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}_RC[0-9]{2})$/;
+var KNOWN_APPS = UDF_SPECS.map((s) => s.app);
+function bucket(raw) {
+  if (!raw)
+    throw new InputProblem(": required, the UDF bucket name (bootstrap output udf_bucket_names[env])");
+  if (raw.startsWith("gs://"))
+    throw new InputProblem(
+      `: give the bucket name without gs:// (got "${raw}", use "${raw.slice(5).split("/")[0]}")`
+    );
+  if (!BUCKET.test(raw) || raw.includes(".."))
+    throw new InputProblem(`: "${raw}" is not a valid bucket name (3-222 lower-case letters, digits, . _ -)`);
+  return raw;
+}
+function prefix(raw) {
+  const value = raw.replace(/^\/+|\/+$/g, "");
+  if (value && !value.split("/").every((s) => PREFIX_SEGMENT.test(s)))
+    throw new InputProblem(`: "${value}" must be path segments of letters, digits, . _ = - separated by /`);
+  return value;
+}
+function region(raw) {
+  if (!raw) throw new InputProblem(": required, the Dataflow region of the jobs (e.g. europe-west1)");
+  if (!REGION.test(raw)) throw new InputProblem(`: "${raw}" is not a Google Cloud region like europe-west1`);
+  return raw;
+}
+function templateVersion(raw) {
+  if (!TEMPLATE_VERSION.test(raw))
+    throw new InputProblem(
+      `: "${raw}" must be "latest" or a dated release folder like 2024-06-04-00_RC00 (see gs://dataflow-templates-REGION/)`
+    );
+  return raw;
+}
+function apps(raw) {
+  const names = raw ? raw.split(/[\s,]+/).filter(Boolean) : KNOWN_APPS;
+  const unknown = names.filter((app) => !KNOWN_APPS.includes(app));
+  if (unknown.length)
+    throw new InputProblem(
+      `: ${unknown.map((app) => `unknown app "${app}"`).join(", ")} (known: ${KNOWN_APPS.join(", ")})`
+    );
+  return names;
+}
+function dryRun(raw) {
+  const value = raw.toLowerCase();
+  if (value !== "true" && value !== "false")
+    throw new InputProblem(`: must be true or false, got "${value}"`);
+  return value === "true";
+}
+function appParameters(raw) {
+  const out = {};
+  if (!raw) return out;
+  let parsed;
+  try {
+    parsed = JSON.parse(raw);
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
+  } catch (error2) {
+    throw new InputProblem(
+      `: must be a JSON object like {"analytics": {"numStorageWriteApiStreams": "2"}} (${error2.message})`
+    );
+  }
+  const problems = [];
+  for (const [app, params] of Object.entries(parsed)) {
+    if (!KNOWN_APPS.includes(app)) problems.push(`unknown app "${app}"`);
+    if (!params || typeof params !== "object" || Array.isArray(params)) {
+      problems.push(`${app}: must be an object of string parameters`);
+      continue;
+    }
+    const strings = {};
+    for (const [key, value] of Object.entries(params)) {
+      if (typeof value !== "string")
+        problems.push(`${app}.${key}: template parameters are strings, got ${typeof value}`);
+      else strings[key] = value;
+    }
+    out[app] = strings;
+  }
+  if (problems.length) throw new InputProblem(`: ${problems.join("; ")}`);
+  return out;
+}
+function storageEndpoint(raw) {
+  if (raw && !/^https?:\/\/[^/\s]+$/.test(raw))
+    throw new InputProblem(`: "${raw}" must be an origin like http://127.0.0.1:4443`);
+  return raw || void 0;
+}
+var PUBLISH_INPUTS = {
+  bucket: input({ parse: bucket, default: "" }),
+  prefix: input({ parse: prefix, default: "" }),
+  region: input({ parse: region, default: "" }),
+  "template-version": input({ parse: templateVersion, default: "latest" }),
+  apps: input({ parse: apps, default: "" }),
+  "udf-dir": input({ parse: text, default: "tools/udf/dist" }),
+  // An empty build command means "the bundles are built already" (release copies, tests).
+  "build-command": input({
+    parse: text,
+    default: "npx tsx tools/udf/src/cli.ts build --out tools/udf/dist",
+    keepEmpty: true
+  }),
+  "dry-run": input({ parse: dryRun, default: "false" }),
+  project: input({ parse: text, default: "" }),
+  "app-parameters": input({ parse: appParameters, default: "" }),
+  "storage-endpoint": input({ parse: storageEndpoint, default: "" })
+};
+var INPUTS = {
+  mode: input({ parse: text, default: "publish" }),
+  "releases-bucket": input({ parse: text, default: "" }),
+  "release-id": input({ parse: text, default: "" }),
+  "jobs-image": input({ parse: text, default: "" }),
+  "source-environment": input({ parse: text, default: "" }),
+  "target-environment": input({ parse: text, default: "" }),
+  environment: input({ parse: text, default: "" }),
+  "require-release-checkout": input({ parse: text, default: "true" }),
+  "github-token": input({ parse: text, default: "" }),
+  "state-bucket": input({ parse: text, default: "" }),
+  ...PUBLISH_INPUTS,
+  "tfvars-file": input({ parse: text, default: "" })
+};
+function readInputs2(read) {
+  let values;
+  try {
+    values = readInputs(PUBLISH_INPUTS, read);
+  } catch (error2) {
+    throw new InputError(error2.message);
+  }
+  return {
+    bucket: values.bucket,
+    prefix: values.prefix,
+    region: values.region,
+    templateVersion: values.templateVersion,
+    apps: values.apps,
+    udfDir: values.udfDir,
+    buildCommand: values.buildCommand,
+    dryRun: values.dryRun,
+    project: values.project || void 0,
+    appParameters: values.appParameters,
+    storageEndpoint: values.storageEndpoint
+  };
+}
+
+// actions/dataflow-template/src/modes/publish.ts
 var import_node_path5 = require("node:path");
+
+// packages/release/src/release.ts
+var import_node_crypto = require("node:crypto");
+var import_node_fs = require("node:fs");
+var import_node_path = require("node:path");
+var RELEASE_SCHEMA_VERSION = 1;
+var DATED_TEMPLATE_VERSION = /^[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}_RC[0-9]{2}$/;
+var SHA256 = /^[0-9a-f]{64}$/;
+var IMAGE_BY_DIGEST = /^[a-z0-9-]+-docker\.pkg\.dev\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/[a-z0-9._-]+\/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$/;
+var COMMIT = /^[0-9a-f]{40}$/;
+function canonicalJson(value) {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+function releaseId(content) {
+  return (0, import_node_crypto.createHash)("sha256").update(canonicalJson(content), "utf8").digest("hex");
+}
+var shortId = (id2) => id2.slice(0, 12);
+function hashTree(root, dir) {
+  const files = {};
+  const walk = (d) => {
+    for (const name of (0, import_node_fs.readdirSync)(d).sort()) {
+      const full = (0, import_node_path.join)(d, name);
+      if ((0, import_node_fs.statSync)(full).isDirectory()) walk(full);
+      else
+        files[(0, import_node_path.relative)(root, full).split(import_node_path.sep).join("/")] = (0, import_node_crypto.createHash)("sha256").update((0, import_node_fs.readFileSync)(full)).digest("hex");
+    }
+  };
+  walk((0, import_node_path.join)(root, dir));
+  if (!Object.keys(files).length) throw new Error(`${dir} holds no files: nothing to pin in the release`);
+  return { sha256: (0, import_node_crypto.createHash)("sha256").update(canonicalJson(files)).digest("hex"), files };
+}
+var SQL_DIR = "apps/analytics/sql";
+var CONTRACT_DIR = "packages/events/generated";
+function buildRelease(parts) {
+  const content = {
+    schema: RELEASE_SCHEMA_VERSION,
+    google_templates: {
+      version: parts.templateVersion,
+      templates: Object.fromEntries(UDF_SPECS.map((s) => [s.app, s.template]))
+    },
+    udfs: parts.udfs,
+    sql: hashTree(parts.root, SQL_DIR),
+    contract: hashTree(parts.root, CONTRACT_DIR),
+    jobs_image: parts.jobsImage
+  };
+  return validateRelease({ id: releaseId(content), content, provenance: parts.provenance }, "new release");
+}
+var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function checkHashes(problems, where, value) {
+  if (!isObject(value) || !isObject(value.files) || typeof value.sha256 !== "string") {
+    problems.push(`${where}: must be {sha256, files: {path: sha256}}`);
+    return void 0;
+  }
+  for (const [path2, sha] of Object.entries(value.files)) {
+    if (typeof sha !== "string" || !SHA256.test(sha))
+      problems.push(`${where}.files["${path2}"]: not a SHA-256`);
+  }
+  const aggregate = (0, import_node_crypto.createHash)("sha256").update(canonicalJson(value.files)).digest("hex");
+  if (value.sha256 !== aggregate)
+    problems.push(`${where}.sha256: ${value.sha256} is not the hash of its files (${aggregate})`);
+  return value;
+}
+function validateRelease(value, source) {
+  const problems = [];
+  if (!isObject(value) || !isObject(value.content) || !isObject(value.provenance)) {
+    throw new Error(`${source}: not a release manifest ({id, content, provenance} expected)`);
+  }
+  const c = value.content;
+  if (c.schema !== RELEASE_SCHEMA_VERSION)
+    problems.push(
+      `content.schema: ${String(c.schema)} is not ${RELEASE_SCHEMA_VERSION} (built by another version of this action?)`
+    );
+  const templates = c.google_templates;
+  if (!isObject(templates) || typeof templates.version !== "string" || !isObject(templates.templates)) {
+    problems.push("content.google_templates: must be {version, templates: {app: template}}");
+  } else {
+    if (!DATED_TEMPLATE_VERSION.test(templates.version))
+      problems.push(
+        `content.google_templates.version: "${templates.version}" is not a dated release folder like 2026-08-18-00_RC00 ("latest" moves under a running environment)`
+      );
+    for (const spec of UDF_SPECS) {
+      if (templates.templates[spec.app] !== spec.template)
+        problems.push(`content.google_templates.templates.${spec.app}: must be ${spec.template}`);
+    }
+  }
+  if (!isObject(c.udfs)) problems.push("content.udfs: must be {app: {sha256, function_name}}");
+  else
+    for (const spec of UDF_SPECS) {
+      const u = c.udfs[spec.app];
+      if (!isObject(u) || typeof u.sha256 !== "string" || !SHA256.test(u.sha256) || typeof u.function_name !== "string" || !u.function_name)
+        problems.push(`content.udfs.${spec.app}: must be {sha256 (64 hex), function_name}`);
+    }
+  checkHashes(problems, "content.sql", c.sql);
+  checkHashes(problems, "content.contract", c.contract);
+  if (typeof c.jobs_image !== "string" || !IMAGE_BY_DIGEST.test(c.jobs_image))
+    problems.push(
+      `content.jobs_image: "${String(c.jobs_image)}" must be REGION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE@sha256:<64 hex> (pinned by digest)`
+    );
+  const p = value.provenance;
+  if (typeof p.commit !== "string" || !COMMIT.test(p.commit))
+    problems.push("provenance.commit: must be a 40-hex commit");
+  for (const k of ["repository", "run_id", "built_at"])
+    if (typeof p[k] !== "string" || !p[k]) problems.push(`provenance.${k}: required`);
+  if (problems.length)
+    throw new Error(`${source}: invalid release manifest:
+${problems.map((x) => `  - ${x}`).join("\n")}`);
+  const id2 = releaseId(c);
+  if (value.id !== id2)
+    throw new Error(
+      `${source}: release ID ${String(value.id)} is not the hash of its content (${id2}): the manifest was changed after it was built. Do not promote it; rebuild the release from its commit`
+    );
+  return value;
+}
+var releaseObject = (id2) => `releases/${id2}/release.json`;
+var commitPointerObject = (commit) => `commits/${commit}.json`;
+function checkTreeMatches(release, root) {
+  const problems = treeDifferences(release, root);
+  if (problems.length)
+    throw new Error(
+      `the checkout is not release ${shortId(release.id)} (commit ${release.provenance.commit}):
+${problems.map((x) => `  - ${x}`).join("\n")}
+Check out the release's commit before planning it`
+    );
+}
+function treeDifferences(release, root) {
+  const problems = [];
+  for (const [key, dir] of [
+    ["sql", SQL_DIR],
+    ["contract", CONTRACT_DIR]
+  ]) {
+    const here = hashTree(root, dir);
+    if (here.sha256 !== release.content[key].sha256) {
+      const changed = [
+        .../* @__PURE__ */ new Set([...Object.keys(here.files), ...Object.keys(release.content[key].files)])
+      ].filter((f) => here.files[f] !== release.content[key].files[f]);
+      problems.push(`${dir} differs from release ${shortId(release.id)}: ${changed.join(", ")}`);
+    }
+  }
+  return problems;
+}
+function releaseTfvars(release) {
+  return {
+    dataflow_template_version: release.content.google_templates.version,
+    reconciler_image: release.content.jobs_image,
+    release_id: release.id
+  };
+}
+
+// packages/release/src/deployments.ts
+var RELEASE_TASK = "deploy:release";
+var ID = /^[0-9a-f]{64}$/;
+function releaseToPromote(args) {
+  const { source, target, requested, sourceRelease, ofMain } = args;
+  if (requested && !ID.test(requested))
+    throw new Error(
+      `release: "${requested}" is not a release ID (64 hex characters, the SHA-256 of its manifest)`
+    );
+  if (source === target) {
+    const id2 = requested || ofMain;
+    if (!id2)
+      throw new Error(
+        `no release of this commit yet: the release workflow (.github/workflows/release.yml) builds one when a commit reaches main; wait for it to finish, then run the promotion again`
+      );
+    return id2;
+  }
+  if (!sourceRelease) {
+    throw new Error(
+      `nothing recorded as running in ${source}: promote a release to ${source} first (promote.yml, source ${source === "dev" ? "dev, target dev" : `\u2026, target ${source}`}); ${target} only receives what ran in ${source}`
+    );
+  }
+  if (requested && requested !== sourceRelease.releaseId) {
+    throw new Error(
+      `release-mismatch: release ${shortId(requested)} is not what runs in ${source} (release ${shortId(sourceRelease.releaseId)} of commit ${sourceRelease.commit.slice(0, 12)}, deployed ${sourceRelease.deployedAt} by ${sourceRelease.runUrl}). Promote ${shortId(sourceRelease.releaseId)} to ${target}, or deploy ${shortId(requested)} to ${source} first and let its SLO gate judge it there`
+    );
+  }
+  if (!sourceRelease.verifiedAt) {
+    throw new Error(
+      `release ${shortId(sourceRelease.releaseId)} runs in ${source} but its post-deploy integration test never passed there (no verified mark; applied by ${sourceRelease.runUrl}). Fix it and promote a release that passes to ${source}, or run the ${source} promotion again; ${target} only receives verified releases`
+    );
+  }
+  return sourceRelease.releaseId;
+}
+async function recordRelease(octokit, repo2, args) {
+  try {
+    return await createRecord(octokit, repo2, args);
+  } catch (error2) {
+    throw new Error(
+      `could not record release ${shortId(args.releaseId)} as running in ${args.environment} (POST /repos/${repo2.owner}/${repo2.repo}/deployments and its status; the job needs permissions deployments: write). The apply itself succeeded and is recorded in the state bucket; this record is for display only: run the promotion again (its plan is empty) to show it. ${error2.message}`
+    );
+  }
+}
+async function createRecord(octokit, repo2, args) {
+  const { data } = await octokit.rest.repos.createDeployment({
+    ...repo2,
+    ref: args.commit,
+    task: RELEASE_TASK,
+    environment: args.environment,
+    payload: { release_id: args.releaseId, commit: args.commit },
+    description: `release ${shortId(args.releaseId)}`,
+    // No merge of the default branch into the ref, no commit-status checks: the record follows an apply
+    // that already happened ("Create a deployment": auto_merge defaults to true, required_contexts to all).
+    auto_merge: false,
+    required_contexts: [],
+    transient_environment: false,
+    production_environment: args.environment === "prod"
+  });
+  if (!("id" in data))
+    throw new Error(
+      `GitHub did not create the deployment record of ${args.environment}: ${JSON.stringify(data)}`
+    );
+  await octokit.rest.repos.createDeploymentStatus({
+    ...repo2,
+    deployment_id: Number(data.id),
+    state: "success",
+    log_url: args.logUrl,
+    description: `release ${shortId(args.releaseId)} applied`,
+    auto_inactive: true
+  });
+  return Number(data.id);
+}
+
+// packages/release/src/release-store.ts
+var RELEASE_UDF_PREFIX = "udfs";
+function isPreconditionFailed(error2) {
+  return error2.code === 412;
+}
+async function createOnce(bucket2, name, text3) {
+  try {
+    await bucket2.file(name).save(text3, {
+      resumable: false,
+      contentType: "application/json",
+      preconditionOpts: { ifGenerationMatch: 0 }
+    });
+    return true;
+  } catch (error2) {
+    if (isPreconditionFailed(error2)) return false;
+    throw error2;
+  }
+}
+async function readJson(bucket2, name) {
+  const file = bucket2.file(name);
+  const [exists2] = await file.exists();
+  if (!exists2) return void 0;
+  const [bytes] = await file.download();
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch (error2) {
+    throw new Error(`gs://${bucket2.name}/${name} is not JSON (${error2.message})`);
+  }
+}
+async function releaseOfCommit(bucket2, commit) {
+  const pointer = await readJson(bucket2, commitPointerObject(commit));
+  if (pointer === void 0) return void 0;
+  if (typeof pointer.release_id !== "string")
+    throw new Error(`gs://${bucket2.name}/${commitPointerObject(commit)} has no release_id`);
+  return pointer.release_id;
+}
+async function readRelease(bucket2, id2) {
+  const where = `gs://${bucket2.name}/${releaseObject(id2)}`;
+  const value = await readJson(bucket2, releaseObject(id2));
+  if (value === void 0)
+    throw new Error(
+      `${where} does not exist: no such release (was it built by .github/workflows/release.yml in this repository's releases bucket?)`
+    );
+  const release = validateRelease(value, where);
+  if (release.id !== id2)
+    throw new Error(`${where} holds release ${release.id}, not ${id2}: the bucket was tampered with`);
+  return release;
+}
+async function storeRelease(bucket2, release, log) {
+  const existing = await releaseOfCommit(bucket2, release.provenance.commit);
+  if (existing && existing !== release.id) {
+    log(
+      `commit ${release.provenance.commit} already has release ${shortId(existing)} (releases are built once); this build (${shortId(release.id)}) is not stored`
+    );
+    return { release: await readRelease(bucket2, existing), created: false };
+  }
+  const created = await createOnce(
+    bucket2,
+    releaseObject(release.id),
+    `${JSON.stringify(release, null, 2)}
+`
+  );
+  const stored = created ? release : await readRelease(bucket2, release.id);
+  await createOnce(
+    bucket2,
+    commitPointerObject(release.provenance.commit),
+    `${JSON.stringify({ release_id: release.id })}
+`
+  );
+  log(
+    `release ${shortId(release.id)}: gs://${bucket2.name}/${releaseObject(release.id)} ${created ? "created" : "exists"}`
+  );
+  return { release: stored, created };
+}
+
+// packages/release/src/running-record.ts
+var import_node_fs2 = require("node:fs");
+var import_node_path2 = require("node:path");
+var RELEASE_ID = /^[0-9a-f]{64}$/;
+var COMMIT2 = /^[0-9a-f]{40}$/;
+var recordObject = (environment) => `env/${environment}/release/running.json`;
+function stateBucketOf(environment, root, given = "") {
+  if (given.trim()) return given.trim();
+  const file = (0, import_node_path2.join)(root, "terraform", "environments", `${environment}.backend.hcl`);
+  let text3;
+  try {
+    text3 = (0, import_node_fs2.readFileSync)(file, "utf8");
+  } catch (error2) {
+    throw new Error(
+      `cannot find the state bucket of ${environment}: ${file} is unreadable (${error2.message}); give the action's state-bucket input`
+    );
+  }
+  const bucket2 = /^\s*bucket\s*=\s*"([^"]+)"/m.exec(text3)?.[1];
+  if (!bucket2) throw new Error(`${file} has no bucket = "..." line; give the action's state-bucket input`);
+  return bucket2;
+}
+function validateRecord(value, where) {
+  const r = value ?? {};
+  const problems = [];
+  if (typeof r.release_id !== "string" || !RELEASE_ID.test(r.release_id))
+    problems.push("release_id: must be 64 hex");
+  if (typeof r.commit !== "string" || !COMMIT2.test(r.commit))
+    problems.push(`commit: must be a 40-hex commit, got ${JSON.stringify(r.commit)}`);
+  for (const k of ["deployed_at", "run_url"])
+    if (typeof r[k] !== "string" || !r[k]) problems.push(`${k}: required`);
+  if (problems.length)
+    throw new Error(
+      `${where} is not a release record (${problems.join("; ")}): it was not written by dataflow-template mode record. Run a promotion to this environment to record what runs there`
+    );
+  return r;
+}
+async function readRecord(bucket2, environment) {
+  const where = `gs://${bucket2.name}/${recordObject(environment)}`;
+  const file = bucket2.file(recordObject(environment));
+  let bytes;
+  try {
+    const [exists2] = await file.exists();
+    if (!exists2) return void 0;
+    [bytes] = await file.download();
+  } catch (error2) {
+    throw new Error(
+      `could not read ${where} (the ${environment}-plan or ${environment} identity reads objects under env/${environment}/ of the state bucket, terraform/bootstrap/iam.tf): ${error2.message}`
+    );
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(bytes.toString("utf8"));
+  } catch (error2) {
+    throw new Error(`${where} is not JSON (${error2.message})`);
+  }
+  return validateRecord(parsed, where);
+}
+async function writeRecord(bucket2, environment, record) {
+  await bucket2.file(recordObject(environment)).save(`${JSON.stringify(record, null, 2)}
+`, {
+    resumable: false,
+    contentType: "application/json"
+  });
+}
+async function recordRunning(bucket2, environment, release, runUrl2, now = /* @__PURE__ */ new Date()) {
+  const record = {
+    release_id: release.id,
+    commit: release.provenance.commit,
+    deployed_at: now.toISOString(),
+    run_url: runUrl2
+  };
+  try {
+    await writeRecord(bucket2, environment, record);
+  } catch (error2) {
+    throw new Error(
+      `could not record release ${shortId(release.id)} as running in ${environment} (gs://${bucket2.name}/${recordObject(environment)}; only the ${environment} deploy identity may write under env/${environment}/). The apply itself succeeded: run the promotion again (its plan is empty) to record it. ${error2.message}`
+    );
+  }
+  return record;
+}
+async function markVerified(bucket2, environment, releaseId2, runUrl2, now = /* @__PURE__ */ new Date()) {
+  const current = await readRecord(bucket2, environment);
+  if (!current || current.release_id !== releaseId2)
+    throw new Error(
+      `cannot mark release ${shortId(releaseId2)} verified in ${environment}: the record there names ${current ? `release ${shortId(current.release_id)}` : "no release"} (another promotion recorded since?). Run the promotion again`
+    );
+  const record = { ...current, verified_at: now.toISOString(), verified_run_url: runUrl2 };
+  await writeRecord(bucket2, environment, record);
+  return record;
+}
+async function isAncestorOfMain(octokit, repo2, commit) {
+  try {
+    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...repo2,
+      basehead: `${commit}...main`,
+      per_page: 1
+    });
+    return data.status === "ahead" || data.status === "identical";
+  } catch (error2) {
+    if (error2.status === 404) return false;
+    throw new Error(
+      `could not compare ${commit} with main (GET /repos/${repo2.owner}/${repo2.repo}/compare/${commit}...main; contents: read): ${error2.message}`
+    );
+  }
+}
+async function checkedRelease(args) {
+  const { environment, record, manifest } = args;
+  const where = `the record of ${environment} (${recordObject(environment)})`;
+  if (record.commit !== manifest.provenance.commit)
+    throw new Error(
+      `${where} names commit ${record.commit} for release ${shortId(record.release_id)}, whose manifest was built from ${manifest.provenance.commit}: refusing to check out or run either. Someone wrote the record by hand; promote the release to ${environment} again to rewrite it`
+    );
+  if (!await args.onMain(record.commit))
+    throw new Error(
+      `${where}: commit ${record.commit} of release ${shortId(record.release_id)} is not on main (GitHub compare): releases are built from main only. Refusing it; promote a release of main to ${environment} to rewrite the record`
+    );
+  return {
+    releaseId: record.release_id,
+    commit: record.commit,
+    deployedAt: record.deployed_at,
+    runUrl: record.run_url,
+    ...record.verified_at ? { verifiedAt: record.verified_at } : {}
+  };
+}
+
+// actions/dataflow-template/src/context.ts
+var import_node_path3 = require("node:path");
 
 // node_modules/@actions/github/lib/context.js
 var import_fs2 = require("fs");
@@ -66927,8 +67587,8 @@ var convertMarkedBigIntsReviver = (key, value, context4, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context4);
 };
-var JSONParseV2 = (text2, reviver) => {
-  return JSON.parse(text2, (key, value, context4) => {
+var JSONParseV2 = (text3, reviver) => {
+  return JSON.parse(text3, (key, value, context4) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -66986,8 +67646,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text2) => {
-  return text2.replace(
+var serializeBigInts = (text3) => {
+  return text3.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -67001,18 +67661,18 @@ var serializeBigInts = (text2) => {
     }
   );
 };
-var JSONParse = (text2, reviver) => {
-  if (!text2) return originalParse(text2, reviver);
+var JSONParse = (text3, reviver) => {
+  if (!text3) return originalParse(text3, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
-    const serializedData = serializeBigInts(text2);
+    if (isContextSourceSupported()) return JSONParseV2(text3, reviver);
+    const serializedData = serializeBigInts(text3);
     return originalParse(
       serializedData,
       (key, value, context4) => convertMarkedBigIntsReviver(key, value, context4, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text2);
+      const serializedData = serializeBigInts(text3);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -67180,12 +67840,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType2);
   if (isJSONResponse(mimetype)) {
-    let text2 = "";
+    let text3 = "";
     try {
-      text2 = await response.text();
-      return JSONParse(text2);
+      text3 = await response.text();
+      return JSONParse(text3);
     } catch (err) {
-      return text2;
+      return text3;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -67353,8 +68013,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var sep2 = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep2}${b64url}${sep2}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -72447,9 +73107,9 @@ var SignerExceptionMessages;
 var DEFAULT_SIGNING_VERSION = "v2";
 var SEVEN_DAYS = 7 * 24 * 60 * 60;
 var URLSigner = class {
-  constructor(auth2, bucket, file, storage = new Storage()) {
+  constructor(auth2, bucket2, file, storage = new Storage()) {
     this.auth = auth2;
-    this.bucket = bucket;
+    this.bucket = bucket2;
     this.file = file;
     this.storage = storage;
   }
@@ -72630,13 +73290,13 @@ var URLSigner = class {
   getCanonicalQueryParams(query) {
     return objectEntries(query).map(([key, value]) => [encodeURI2(key, true), encodeURI2(value, true)]).sort((a, b) => a[0] < b[0] ? -1 : 1).map(([key, value]) => `${key}=${value}`).join("&");
   }
-  getResourcePath(cname, bucket, file) {
+  getResourcePath(cname, bucket2, file) {
     if (cname) {
       return "/" + (file || "");
     } else if (file) {
-      return `/${bucket}/${file}`;
+      return `/${bucket2}/${file}`;
     } else {
-      return `/${bucket}`;
+      return `/${bucket2}`;
     }
   }
   parseExpires(expires, current = /* @__PURE__ */ new Date()) {
@@ -72981,15 +73641,15 @@ var CRC32C = class _CRC32C {
    *
    * @param input A Buffer, `CRC32C`-compatible object, base64-encoded data (string), or signed 32-bit integer
    */
-  validate(input) {
-    if (typeof input === "number") {
-      return input === __classPrivateFieldGet2(this, _CRC32C_crc32c, "f");
-    } else if (typeof input === "string") {
-      return input === this.toString();
-    } else if (Buffer.isBuffer(input)) {
-      return Buffer.compare(input, this.toBuffer()) === 0;
+  validate(input2) {
+    if (typeof input2 === "number") {
+      return input2 === __classPrivateFieldGet2(this, _CRC32C_crc32c, "f");
+    } else if (typeof input2 === "string") {
+      return input2 === this.toString();
+    } else if (Buffer.isBuffer(input2)) {
+      return Buffer.compare(input2, this.toBuffer()) === 0;
     } else {
-      return input.toString() === this.toString();
+      return input2.toString() === this.toString();
     }
   }
   /**
@@ -73375,7 +74035,7 @@ var File = class _File extends ServiceObject {
    * const file = myBucket.file('my-file');
    * ```
    */
-  constructor(bucket, name, options = {}) {
+  constructor(bucket2, name, options = {}) {
     var _a, _b;
     const requestQueryObject = {};
     let generation;
@@ -73390,7 +74050,7 @@ var File = class _File extends ServiceObject {
       }
     }
     Object.assign(requestQueryObject, options.preconditionOpts);
-    const userProject = options.userProject || bucket.userProject;
+    const userProject = options.userProject || bucket2.userProject;
     if (typeof userProject === "string") {
       requestQueryObject.userProject = userProject;
     }
@@ -73682,14 +74342,14 @@ var File = class _File extends ServiceObject {
       }
     };
     super({
-      parent: bucket,
+      parent: bucket2,
       baseUrl: "/o",
       id: encodeURIComponent(name),
       methods
     });
     _File_instances.add(this);
-    this.bucket = bucket;
-    this.storage = bucket.parent;
+    this.bucket = bucket2;
+    this.storage = bucket2.parent;
     if (options.generation !== null) {
       let generation2;
       if (typeof options.generation === "string") {
@@ -76289,9 +76949,9 @@ var IAMExceptionMessages;
   IAMExceptionMessages2["PERMISSIONS_REQUIRED"] = "Permissions are required.";
 })(IAMExceptionMessages || (IAMExceptionMessages = {}));
 var Iam = class {
-  constructor(bucket) {
-    this.request_ = bucket.request.bind(bucket);
-    this.resourceId_ = "buckets/" + bucket.getId();
+  constructor(bucket2) {
+    this.request_ = bucket2.request.bind(bucket2);
+    this.resourceId_ = "buckets/" + bucket2.getId();
   }
   /**
    * @typedef {object} GetPolicyOptions Requested options for IAM#getPolicy().
@@ -76546,7 +77206,7 @@ var Iam = class {
 // node_modules/@google-cloud/storage/build/esm/src/notification.js
 var import_promisify5 = __toESM(require_src10(), 1);
 var Notification = class extends ServiceObject {
-  constructor(bucket, id2) {
+  constructor(bucket2, id2) {
     const requestQueryObject = {};
     const methods = {
       /**
@@ -76746,10 +77406,10 @@ var Notification = class extends ServiceObject {
       exists: true
     };
     super({
-      parent: bucket,
+      parent: bucket2,
       baseUrl: "/notificationConfigs",
       id: id2.toString(),
-      createMethod: bucket.createNotification.bind(bucket),
+      createMethod: bucket2.createNotification.bind(bucket2),
       methods
     });
   }
@@ -80704,9 +81364,9 @@ var Storage = class _Storage extends Service {
         callback(err, null, resp);
         return;
       }
-      const bucket = this.bucket(name);
-      bucket.metadata = resp;
-      callback(null, bucket, resp);
+      const bucket2 = this.bucket(name);
+      bucket2.metadata = resp;
+      callback(null, bucket2, resp);
     });
   }
   /**
@@ -80906,9 +81566,9 @@ var Storage = class _Storage extends Service {
         return;
       }
       const itemsArray = resp.items ? resp.items : [];
-      const buckets = itemsArray.map((bucket) => {
-        const bucketInstance = this.bucket(bucket.id);
-        bucketInstance.metadata = bucket;
+      const buckets = itemsArray.map((bucket2) => {
+        const bucketInstance = this.bucket(bucket2.id);
+        bucketInstance.metadata = bucket2;
         return bucketInstance;
       });
       const nextQuery = resp.nextPageToken ? Object.assign({}, options, { pageToken: resp.nextPageToken }) : null;
@@ -81097,259 +81757,34 @@ _XMLMultiPartUploadHelper_instances = /* @__PURE__ */ new WeakSet(), _XMLMultiPa
   }
 };
 
-// actions/dataflow-template/src/release.ts
-var import_node_crypto = require("node:crypto");
-var import_node_fs = require("node:fs");
-var import_node_path = require("node:path");
-
-// tools/udf/src/apps.ts
-var UDF_SPECS = [
-  {
-    app: "ingestion",
-    entry: "apps/ingestion/src/transform.ts",
-    exportName: "toRawDocument",
-    template: "Cloud_PubSub_to_MongoDB"
-  },
-  {
-    app: "analytics",
-    entry: "apps/analytics/src/transform.ts",
-    exportName: "toWarehouseRow",
-    template: "PubSub_to_BigQuery_Flex"
-  }
-];
-function udfSpec(app) {
-  const spec = UDF_SPECS.find((s) => s.app === app);
-  if (!spec) throw new Error(`unknown UDF app "${app}" (known: ${UDF_SPECS.map((s) => s.app).join(", ")})`);
-  return spec;
+// actions/dataflow-template/src/context.ts
+function storageOf(read) {
+  const project = read("project").trim();
+  const endpoint2 = read("storage-endpoint").trim();
+  return new Storage({
+    ...project ? { projectId: project } : {},
+    ...endpoint2 ? { apiEndpoint: endpoint2 } : {},
+    retryOptions: { autoRetry: true, maxRetries: 5 }
+  });
 }
-
-// actions/dataflow-template/src/release.ts
-var RELEASE_SCHEMA_VERSION = 1;
-var DATED_TEMPLATE_VERSION = /^[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}_RC[0-9]{2}$/;
-var SHA256 = /^[0-9a-f]{64}$/;
-var IMAGE_BY_DIGEST = /^[a-z0-9-]+-docker\.pkg\.dev\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/[a-z0-9._-]+\/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$/;
-var COMMIT = /^[0-9a-f]{40}$/;
-function canonicalJson(value) {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-function releaseId(content) {
-  return (0, import_node_crypto.createHash)("sha256").update(canonicalJson(content), "utf8").digest("hex");
-}
-var shortId = (id2) => id2.slice(0, 12);
-function hashTree(root, dir) {
-  const files = {};
-  const walk = (d) => {
-    for (const name of (0, import_node_fs.readdirSync)(d).sort()) {
-      const full = (0, import_node_path.join)(d, name);
-      if ((0, import_node_fs.statSync)(full).isDirectory()) walk(full);
-      else
-        files[(0, import_node_path.relative)(root, full).split(import_node_path.sep).join("/")] = (0, import_node_crypto.createHash)("sha256").update((0, import_node_fs.readFileSync)(full)).digest("hex");
-    }
-  };
-  walk((0, import_node_path.join)(root, dir));
-  if (!Object.keys(files).length) throw new Error(`${dir} holds no files: nothing to pin in the release`);
-  return { sha256: (0, import_node_crypto.createHash)("sha256").update(canonicalJson(files)).digest("hex"), files };
-}
-var SQL_DIR = "apps/analytics/sql";
-var CONTRACT_DIR = "packages/events/generated";
-function buildRelease(parts) {
-  const content = {
-    schema: RELEASE_SCHEMA_VERSION,
-    google_templates: {
-      version: parts.templateVersion,
-      templates: Object.fromEntries(UDF_SPECS.map((s) => [s.app, s.template]))
-    },
-    udfs: parts.udfs,
-    sql: hashTree(parts.root, SQL_DIR),
-    contract: hashTree(parts.root, CONTRACT_DIR),
-    jobs_image: parts.jobsImage
-  };
-  return validateRelease({ id: releaseId(content), content, provenance: parts.provenance }, "new release");
-}
-var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-function checkHashes(problems, where, value) {
-  if (!isObject(value) || !isObject(value.files) || typeof value.sha256 !== "string") {
-    problems.push(`${where}: must be {sha256, files: {path: sha256}}`);
-    return void 0;
-  }
-  for (const [path2, sha] of Object.entries(value.files)) {
-    if (typeof sha !== "string" || !SHA256.test(sha))
-      problems.push(`${where}.files["${path2}"]: not a SHA-256`);
-  }
-  const aggregate = (0, import_node_crypto.createHash)("sha256").update(canonicalJson(value.files)).digest("hex");
-  if (value.sha256 !== aggregate)
-    problems.push(`${where}.sha256: ${value.sha256} is not the hash of its files (${aggregate})`);
+function required(name, why) {
+  const value = getInput(name).trim();
+  if (!value) throw new Error(`${name}: required ${why}`);
   return value;
 }
-function validateRelease(value, source) {
-  const problems = [];
-  if (!isObject(value) || !isObject(value.content) || !isObject(value.provenance)) {
-    throw new Error(`${source}: not a release manifest ({id, content, provenance} expected)`);
-  }
-  const c = value.content;
-  if (c.schema !== RELEASE_SCHEMA_VERSION)
-    problems.push(
-      `content.schema: ${String(c.schema)} is not ${RELEASE_SCHEMA_VERSION} (built by another version of this action?)`
-    );
-  const templates = c.google_templates;
-  if (!isObject(templates) || typeof templates.version !== "string" || !isObject(templates.templates)) {
-    problems.push("content.google_templates: must be {version, templates: {app: template}}");
-  } else {
-    if (!DATED_TEMPLATE_VERSION.test(templates.version))
-      problems.push(
-        `content.google_templates.version: "${templates.version}" is not a dated release folder like 2026-08-18-00_RC00 ("latest" moves under a running environment)`
-      );
-    for (const spec of UDF_SPECS) {
-      if (templates.templates[spec.app] !== spec.template)
-        problems.push(`content.google_templates.templates.${spec.app}: must be ${spec.template}`);
-    }
-  }
-  if (!isObject(c.udfs)) problems.push("content.udfs: must be {app: {sha256, function_name}}");
-  else
-    for (const spec of UDF_SPECS) {
-      const u = c.udfs[spec.app];
-      if (!isObject(u) || typeof u.sha256 !== "string" || !SHA256.test(u.sha256) || typeof u.function_name !== "string" || !u.function_name)
-        problems.push(`content.udfs.${spec.app}: must be {sha256 (64 hex), function_name}`);
-    }
-  checkHashes(problems, "content.sql", c.sql);
-  checkHashes(problems, "content.contract", c.contract);
-  if (typeof c.jobs_image !== "string" || !IMAGE_BY_DIGEST.test(c.jobs_image))
-    problems.push(
-      `content.jobs_image: "${String(c.jobs_image)}" must be REGION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE@sha256:<64 hex> (pinned by digest)`
-    );
-  const p = value.provenance;
-  if (typeof p.commit !== "string" || !COMMIT.test(p.commit))
-    problems.push("provenance.commit: must be a 40-hex commit");
-  for (const k of ["repository", "run_id", "built_at"])
-    if (typeof p[k] !== "string" || !p[k]) problems.push(`provenance.${k}: required`);
-  if (problems.length)
-    throw new Error(`${source}: invalid release manifest:
-${problems.map((x) => `  - ${x}`).join("\n")}`);
-  const id2 = releaseId(c);
-  if (value.id !== id2)
-    throw new Error(
-      `${source}: release ID ${String(value.id)} is not the hash of its content (${id2}): the manifest was changed after it was built. Do not promote it; rebuild the release from its commit`
-    );
-  return value;
-}
-var releaseObject = (id2) => `releases/${id2}/release.json`;
-var commitPointerObject = (commit) => `commits/${commit}.json`;
-function checkTreeMatches(release, root) {
-  const problems = treeDifferences(release, root);
-  if (problems.length)
-    throw new Error(
-      `the checkout is not release ${shortId(release.id)} (commit ${release.provenance.commit}):
-${problems.map((x) => `  - ${x}`).join("\n")}
-Check out the release's commit before planning it`
-    );
-}
-function treeDifferences(release, root) {
-  const problems = [];
-  for (const [key, dir] of [
-    ["sql", SQL_DIR],
-    ["contract", CONTRACT_DIR]
-  ]) {
-    const here = hashTree(root, dir);
-    if (here.sha256 !== release.content[key].sha256) {
-      const changed = [
-        .../* @__PURE__ */ new Set([...Object.keys(here.files), ...Object.keys(release.content[key].files)])
-      ].filter((f) => here.files[f] !== release.content[key].files[f]);
-      problems.push(`${dir} differs from release ${shortId(release.id)}: ${changed.join(", ")}`);
-    }
-  }
-  return problems;
-}
-function releaseTfvars(release) {
-  return {
-    dataflow_template_version: release.content.google_templates.version,
-    reconciler_image: release.content.jobs_image,
-    release_id: release.id
-  };
-}
-
-// actions/dataflow-template/src/deployments.ts
-var RELEASE_TASK = "deploy:release";
-var ID = /^[0-9a-f]{64}$/;
-function releaseToPromote(args) {
-  const { source, target, requested, sourceRelease, ofMain } = args;
-  if (requested && !ID.test(requested))
-    throw new Error(
-      `release: "${requested}" is not a release ID (64 hex characters, the SHA-256 of its manifest)`
-    );
-  if (source === target) {
-    const id2 = requested || ofMain;
-    if (!id2)
-      throw new Error(
-        `no release of this commit yet: the release workflow (.github/workflows/release.yml) builds one when a commit reaches main; wait for it to finish, then run the promotion again`
-      );
-    return id2;
-  }
-  if (!sourceRelease) {
-    throw new Error(
-      `nothing recorded as running in ${source}: promote a release to ${source} first (promote.yml, source ${source === "dev" ? "dev, target dev" : `\u2026, target ${source}`}); ${target} only receives what ran in ${source}`
-    );
-  }
-  if (requested && requested !== sourceRelease.releaseId) {
-    throw new Error(
-      `release-mismatch: release ${shortId(requested)} is not what runs in ${source} (release ${shortId(sourceRelease.releaseId)} of commit ${sourceRelease.commit.slice(0, 12)}, deployed ${sourceRelease.deployedAt} by ${sourceRelease.runUrl}). Promote ${shortId(sourceRelease.releaseId)} to ${target}, or deploy ${shortId(requested)} to ${source} first and let its SLO gate judge it there`
-    );
-  }
-  if (!sourceRelease.verifiedAt) {
-    throw new Error(
-      `release ${shortId(sourceRelease.releaseId)} runs in ${source} but its post-deploy integration test never passed there (no verified mark; applied by ${sourceRelease.runUrl}). Fix it and promote a release that passes to ${source}, or run the ${source} promotion again; ${target} only receives verified releases`
-    );
-  }
-  return sourceRelease.releaseId;
-}
-async function recordRelease(octokit, repo2, args) {
-  try {
-    return await createRecord(octokit, repo2, args);
-  } catch (error2) {
-    throw new Error(
-      `could not record release ${shortId(args.releaseId)} as running in ${args.environment} (POST /repos/${repo2.owner}/${repo2.repo}/deployments and its status; the job needs permissions deployments: write). The apply itself succeeded and is recorded in the state bucket; this record is for display only: run the promotion again (its plan is empty) to show it. ${error2.message}`
-    );
-  }
-}
-async function createRecord(octokit, repo2, args) {
-  const { data } = await octokit.rest.repos.createDeployment({
-    ...repo2,
-    ref: args.commit,
-    task: RELEASE_TASK,
-    environment: args.environment,
-    payload: { release_id: args.releaseId, commit: args.commit },
-    description: `release ${shortId(args.releaseId)}`,
-    // No merge of the default branch into the ref, no commit-status checks: the record follows an apply
-    // that already happened ("Create a deployment": auto_merge defaults to true, required_contexts to all).
-    auto_merge: false,
-    required_contexts: [],
-    transient_environment: false,
-    production_environment: args.environment === "prod"
-  });
-  if (!("id" in data))
-    throw new Error(
-      `GitHub did not create the deployment record of ${args.environment}: ${JSON.stringify(data)}`
-    );
-  await octokit.rest.repos.createDeploymentStatus({
-    ...repo2,
-    deployment_id: Number(data.id),
-    state: "success",
-    log_url: args.logUrl,
-    description: `release ${shortId(args.releaseId)} applied`,
-    auto_inactive: true
-  });
-  return Number(data.id);
-}
+var isDryRun = () => getInput("dry-run").trim().toLowerCase() === "true";
+var repo = () => context2.repo;
+var runUrl = () => `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
+var tfvarsPath = () => (0, import_node_path3.resolve)(
+  getInput("tfvars-file").trim() || (0, import_node_path3.join)(process.env.RUNNER_TEMP || process.cwd(), "dataflow-udfs.tfvars.json")
+);
+var recordBucket = (environment) => storageOf(getInput).bucket(stateBucketOf(environment, process.cwd(), getInput("state-bucket")));
 
 // actions/dataflow-template/src/publish.ts
 var import_node_child_process = require("node:child_process");
 var import_node_crypto2 = require("node:crypto");
-var import_node_fs2 = require("node:fs");
-var import_node_path2 = require("node:path");
+var import_node_fs3 = require("node:fs");
+var import_node_path4 = require("node:path");
 
 // packages/events/src/codes.ts
 function toLookup(codes) {
@@ -81577,14 +82012,14 @@ function exampleWithOptionalNulls(type, variant) {
 
 // packages/events/src/money.ts
 var EXPONENT_PATTERN = /^(-)?(\d+)(?:\.(\d+))?e([+-]?\d+)$/i;
-function splitDecimal(text2) {
-  const length = text2.length;
-  const negative = text2.charCodeAt(0) === 45;
+function splitDecimal(text3) {
+  const length = text3.length;
+  const negative = text3.charCodeAt(0) === 45;
   const start = negative ? 1 : 0;
   let at2 = start;
   let point = -1;
   for (; at2 < length; at2++) {
-    const code = text2.charCodeAt(at2);
+    const code = text3.charCodeAt(at2);
     if (code === 46 && point < 0) point = at2;
     else if (code < 48 || code > 57) return null;
   }
@@ -81592,25 +82027,25 @@ function splitDecimal(text2) {
   if (integerEnd === start || point === length - 1) return null;
   return {
     negative,
-    integer: text2.substring(start, integerEnd),
-    fraction: point < 0 ? "" : text2.substring(point + 1)
+    integer: text3.substring(start, integerEnd),
+    fraction: point < 0 ? "" : text3.substring(point + 1)
   };
 }
-function parseMoney(input) {
-  let text2;
-  if (typeof input === "number") {
-    if (!isFinite(input)) return { ok: false, reason: "is not a finite number" };
-    text2 = String(input);
-  } else if (typeof input === "string") {
-    text2 = input;
-    if (text2.length > 64) return { ok: false, reason: "is too long for an amount" };
+function parseMoney(input2) {
+  let text3;
+  if (typeof input2 === "number") {
+    if (!isFinite(input2)) return { ok: false, reason: "is not a finite number" };
+    text3 = String(input2);
+  } else if (typeof input2 === "string") {
+    text3 = input2;
+    if (text3.length > 64) return { ok: false, reason: "is too long for an amount" };
   } else {
     return { ok: false, reason: "must be a JSON number or a decimal string" };
   }
-  const expanded = text2.indexOf("e") < 0 && text2.indexOf("E") < 0 ? text2 : expandExponent(text2);
-  if (expanded === null) return { ok: false, reason: `is not a decimal amount: ${JSON.stringify(text2)}` };
+  const expanded = text3.indexOf("e") < 0 && text3.indexOf("E") < 0 ? text3 : expandExponent(text3);
+  if (expanded === null) return { ok: false, reason: `is not a decimal amount: ${JSON.stringify(text3)}` };
   const decimal = splitDecimal(expanded);
-  if (!decimal) return { ok: false, reason: `is not a decimal amount: ${JSON.stringify(text2)}` };
+  if (!decimal) return { ok: false, reason: `is not a decimal amount: ${JSON.stringify(text3)}` };
   const sign = decimal.negative ? "-" : "";
   const fraction = stripTrailingZeros(decimal.fraction);
   if (fraction.length > LIMITS.moneyScale) {
@@ -81623,9 +82058,9 @@ function parseMoney(input) {
   }
   return { ok: true, value };
 }
-function expandExponent(text2) {
-  const match = EXPONENT_PATTERN.exec(text2);
-  if (!match) return text2;
+function expandExponent(text3) {
+  const match = EXPONENT_PATTERN.exec(text3);
+  if (!match) return text3;
   const exponent = parseInt(match[4] || "0", 10);
   if (Math.abs(exponent) > 40) return null;
   let digits = (match[2] || "") + (match[3] || "");
@@ -81740,36 +82175,36 @@ function pad2(value) {
   return THREE_DIGITS[value].substring(1);
 }
 function pad(value, width) {
-  let text2 = String(value);
-  while (text2.length < width) text2 = `0${text2}`;
-  return text2;
+  let text3 = String(value);
+  while (text3.length < width) text3 = `0${text3}`;
+  return text3;
 }
-function twoDigits(text2, at2) {
-  const tens = text2.charCodeAt(at2) - 48;
-  const units = text2.charCodeAt(at2 + 1) - 48;
+function twoDigits(text3, at2) {
+  const tens = text3.charCodeAt(at2) - 48;
+  const units = text3.charCodeAt(at2 + 1) - 48;
   return tens >= 0 && tens <= 9 && units >= 0 && units <= 9 ? tens * 10 + units : -1;
 }
-function parseRfc3339(text2) {
-  const length = text2.length;
+function parseRfc3339(text3) {
+  const length = text3.length;
   if (length < 20) return null;
-  const century = twoDigits(text2, 0);
-  const yearOfCentury = twoDigits(text2, 2);
-  const month = twoDigits(text2, 5);
-  const day = twoDigits(text2, 8);
-  const hour = twoDigits(text2, 11);
-  const minute = twoDigits(text2, 14);
-  const second = twoDigits(text2, 17);
-  const t = text2.charCodeAt(10);
-  if (century < 0 || yearOfCentury < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || text2.charCodeAt(4) !== 45 || text2.charCodeAt(7) !== 45 || t !== 84 && t !== 116 || text2.charCodeAt(13) !== 58 || text2.charCodeAt(16) !== 58) {
+  const century = twoDigits(text3, 0);
+  const yearOfCentury = twoDigits(text3, 2);
+  const month = twoDigits(text3, 5);
+  const day = twoDigits(text3, 8);
+  const hour = twoDigits(text3, 11);
+  const minute = twoDigits(text3, 14);
+  const second = twoDigits(text3, 17);
+  const t = text3.charCodeAt(10);
+  if (century < 0 || yearOfCentury < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || text3.charCodeAt(4) !== 45 || text3.charCodeAt(7) !== 45 || t !== 84 && t !== 116 || text3.charCodeAt(13) !== 58 || text3.charCodeAt(16) !== 58) {
     return null;
   }
   let at2 = 19;
   let millis = 0;
   let extraMicros = 0;
-  if (text2.charCodeAt(at2) === 46) {
+  if (text3.charCodeAt(at2) === 46) {
     const first = ++at2;
     for (; ; ) {
-      const digit = text2.charCodeAt(at2) - 48;
+      const digit = text3.charCodeAt(at2) - 48;
       if (!(digit >= 0 && digit <= 9)) break;
       const place = at2 - first;
       if (place < 3) millis = millis * 10 + digit;
@@ -81781,15 +82216,15 @@ function parseRfc3339(text2) {
     for (let place = digits; place < 3; place++) millis *= 10;
     for (let place = Math.max(digits, 3); place < 6; place++) extraMicros *= 10;
   }
-  const zone = text2.charCodeAt(at2);
+  const zone = text3.charCodeAt(at2);
   const utcDesignator = zone === 90 || zone === 122;
   let offsetMinutes = 0;
   if (utcDesignator) {
     if (length !== at2 + 1) return null;
   } else {
-    if (zone !== 43 && zone !== 45 || length !== at2 + 6 || text2.charCodeAt(at2 + 3) !== 58) return null;
-    const offHours = twoDigits(text2, at2 + 1);
-    const offMinutes = twoDigits(text2, at2 + 4);
+    if (zone !== 43 && zone !== 45 || length !== at2 + 6 || text3.charCodeAt(at2 + 3) !== 58) return null;
+    const offHours = twoDigits(text3, at2 + 1);
+    const offMinutes = twoDigits(text3, at2 + 4);
     if (offHours < 0 || offMinutes < 0) return null;
     if (offHours > 23 || offMinutes > 59) return null;
     offsetMinutes = (zone === 45 ? -1 : 1) * (offHours * 60 + offMinutes);
@@ -81799,7 +82234,7 @@ function parseRfc3339(text2) {
   if (hour > 23 || minute > 59 || second > 59) return null;
   const epochMs = daysFromCivil(year, month, day) * MS_PER_DAY + hour * 36e5 + minute * 6e4 + second * 1e3 + millis - offsetMinutes * 6e4;
   if (year < 1e3) return null;
-  const utc = utcDesignator ? `${text2.substring(0, 10)}T${text2.substring(11, 19)}.${THREE_DIGITS[millis]}${THREE_DIGITS[extraMicros]}Z` : formatUtc(epochMs, extraMicros);
+  const utc = utcDesignator ? `${text3.substring(0, 10)}T${text3.substring(11, 19)}.${THREE_DIGITS[millis]}${THREE_DIGITS[extraMicros]}Z` : formatUtc(epochMs, extraMicros);
   return { epochMs, extraMicros, utc };
 }
 function formatUtc(epochMs, extraMicros) {
@@ -81834,10 +82269,10 @@ function formatWholeMs(epochMs, extraMicros) {
 }
 
 // packages/events/src/validate.ts
-function isUuid(text2) {
-  if (text2.length !== 36) return false;
+function isUuid(text3) {
+  if (text3.length !== 36) return false;
   for (let i = 0; i < 36; i++) {
-    const code = text2.charCodeAt(i);
+    const code = text3.charCodeAt(i);
     if (i === 8 || i === 13 || i === 18 || i === 23) {
       if (code !== 45) return false;
     } else if (!(code >= 48 && code <= 57 || code >= 97 && code <= 102 || code >= 65 && code <= 70)) {
@@ -81850,14 +82285,14 @@ var FORBIDDEN_CHARS = (
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\uFFFD]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/
 );
-function isPlainText(text2) {
+function isPlainText(text3) {
   let openings = 0;
-  const length = text2.length;
+  const length = text3.length;
   for (let i = 0; i < length; i++) {
-    const code = text2.charCodeAt(i);
+    const code = text3.charCodeAt(i);
     if (code > 126 || code === 92 || code === 36) return false;
     if (code === 123 || code === 91) openings++;
-    else if (code === 95 && text2.charCodeAt(i + 1) === 95 && text2.substring(i, i + 9) === "__proto__")
+    else if (code === 95 && text3.charCodeAt(i + 1) === 95 && text3.substring(i, i + 9) === "__proto__")
       return false;
   }
   return openings <= MAX_DEPTH;
@@ -81944,11 +82379,11 @@ function checkString(spec, value, path2, errors) {
   }
 }
 var lastTime;
-function parseTime(text2) {
+function parseTime(text3) {
   const cached = lastTime;
-  if (cached && cached.text === text2) return cached.parsed;
-  const parsed = parseRfc3339(text2);
-  lastTime = { text: text2, parsed };
+  if (cached && cached.text === text3) return cached.parsed;
+  const parsed = parseRfc3339(text3);
+  lastTime = { text: text3, parsed };
   return parsed;
 }
 function compileSpec(spec, path2) {
@@ -81958,13 +82393,13 @@ function compileSpec(spec, path2) {
     items: spec.kind === "array" ? compileSpec(spec.items, null) : null
   };
 }
-function compileFields(fields, prefix) {
+function compileFields(fields, prefix2) {
   const out = [];
   for (const name in fields) {
     if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
     const def = fields[name];
     if (!def) continue;
-    const path2 = prefix === null ? null : prefix ? prefix + "." + name : name;
+    const path2 = prefix2 === null ? null : prefix2 ? prefix2 + "." + name : name;
     out.push({
       name,
       required: def.required,
@@ -82043,10 +82478,10 @@ function checkFields(fields, target, path2, errors, owned) {
     target[name] = checkField(field.check, value, fieldPath, errors, owned);
   }
 }
-function utf8Length(text2) {
+function utf8Length(text3) {
   let bytes = 0;
-  for (let i = 0; i < text2.length; i++) {
-    const code = text2.charCodeAt(i);
+  for (let i = 0; i < text3.length; i++) {
+    const code = text3.charCodeAt(i);
     bytes += code < 128 ? 1 : code < 2048 ? 2 : code >= 55296 && code <= 56319 ? 2 : 3;
   }
   return bytes;
@@ -82056,14 +82491,14 @@ function fail(errors) {
   const more = errors.length > shown.length ? ` (+${errors.length - shown.length} more)` : "";
   return { ok: false, reason: shown.join("; ") + more, errors };
 }
-function validate4(input, nowMs, owned) {
-  if (!isPlainObject3(input)) return fail([`event: must be a JSON object, got ${describe(input)}`]);
+function validate4(input2, nowMs, owned) {
+  if (!isPlainObject3(input2)) return fail([`event: must be a JSON object, got ${describe(input2)}`]);
   const errors = [];
   let event;
   if (owned) {
-    event = input;
+    event = input2;
   } else {
-    event = copyJson(input, 0, "", errors);
+    event = copyJson(input2, 0, "", errors);
     if (errors.length) return fail(errors);
   }
   checkFields(COMPILED_ENVELOPE, event, "", errors, owned);
@@ -82353,8 +82788,8 @@ function goldenCases() {
   for (const [name, payload] of edges)
     add(name.startsWith("(accepted)") ? name.slice(11) : `refused: ${name}`, payload);
   const withHead = (head) => {
-    const text2 = JSON.stringify(EXAMPLE_EVENTS.purchase);
-    return `{${head}${text2.substring(1)}`;
+    const text3 = JSON.stringify(EXAMPLE_EVENTS.purchase);
+    return `{${head}${text3.substring(1)}`;
   };
   add(
     "document: an _id field (replaced by event_id)",
@@ -82377,7 +82812,7 @@ function goldenCases() {
 }
 
 // apps/analytics/src/transform.ts
-function text(value) {
+function text2(value) {
   return typeof value === "string" ? value : null;
 }
 function lineItems2(props) {
@@ -82429,7 +82864,7 @@ function toWarehouseRow(payload, nowMs) {
       break;
   }
   const userId = typeof event.user_id === "string" ? event.user_id : null;
-  const anonymousId = text(event.anonymous_id);
+  const anonymousId = text2(event.anonymous_id);
   const published = typeof event.published_at === "string" ? parseRfc3339(event.published_at) : null;
   const row = {
     event_id: event.event_id,
@@ -82440,17 +82875,17 @@ function toWarehouseRow(payload, nowMs) {
     user_id: userId,
     anonymous_id: anonymousId,
     user_key: userId || anonymousId,
-    country: text(context4.country),
-    device: text(context4.device),
-    page_url: text(context4.page_url),
-    currency: text(props.currency),
+    country: text2(context4.country),
+    device: text2(context4.device),
+    page_url: text2(context4.page_url),
+    currency: text2(props.currency),
     value,
     units,
-    product_id: text(props.product_id),
-    category: text(props.category),
-    order_id: text(props.order_id),
-    cart_id: text(props.cart_id),
-    search_query: text(props.query),
+    product_id: text2(props.product_id),
+    category: text2(props.category),
+    order_id: text2(props.order_id),
+    cart_id: text2(props.cart_id),
+    search_query: text2(props.query),
     results_count: typeof props.results_count === "number" ? props.results_count : null,
     items,
     payload: JSON.stringify(event),
@@ -82468,10 +82903,10 @@ function toRawDocument(payload, nowMs) {
   const eventTs = '{"$date":"' + result.eventTimeUtc.substring(0, 23) + 'Z"}';
   const processedAt = '{"$date":"' + formatUtc(nowMs).substring(0, 23) + 'Z"}';
   if (event._id === void 0 && event.event_ts === void 0 && event.processed_at === void 0) {
-    const text2 = JSON.stringify(event);
-    const first = text2.charCodeAt(2);
-    if (text2.charCodeAt(1) === 34 && (first < 48 || first > 57)) {
-      return '{"_id":"' + event.event_id + '",' + text2.substring(1, text2.length - 1) + ',"event_ts":' + eventTs + ',"processed_at":' + processedAt + "}";
+    const text3 = JSON.stringify(event);
+    const first = text3.charCodeAt(2);
+    if (text3.charCodeAt(1) === 34 && (first < 48 || first > 57)) {
+      return '{"_id":"' + event.event_id + '",' + text3.substring(1, text3.length - 1) + ',"event_ts":' + eventTs + ',"processed_at":' + processedAt + "}";
     }
   }
   const document2 = { _id: event.event_id };
@@ -82505,12 +82940,12 @@ function loadUdfInVm(code, fileName = "udf.js") {
   new import_node_vm.Script(code, { filename: fileName }).runInContext(context4, { timeout: 1e4 });
   const globals = context4;
   return {
-    call(functionName, input, nowMs) {
+    call(functionName, input2, nowMs) {
       const fn = globals[functionName];
       if (typeof fn !== "function") throw new Error(`${fileName} has no global function ${functionName}`);
       let result;
       try {
-        result = nowMs === void 0 ? fn(input) : fn(input, nowMs);
+        result = nowMs === void 0 ? fn(input2) : fn(input2, nowMs);
       } catch (error2) {
         const message = error2 !== null && typeof error2 === "object" && "message" in error2 ? String(error2.message) : String(error2);
         return { kind: "error", message };
@@ -82522,129 +82957,27 @@ function loadUdfInVm(code, fileName = "udf.js") {
   };
 }
 
-// actions/dataflow-template/src/inputs.ts
-var InputError = class extends Error {
-  constructor(problems) {
-    super(`invalid inputs:
-${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.problems = problems;
-    this.name = "InputError";
-  }
-  problems;
-};
-var BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
-var PREFIX_SEGMENT = /^[A-Za-z0-9._=-]+$/;
-var REGION = /^[a-z]+-[a-z]+[0-9]+$/;
-var TEMPLATE_VERSION = /^(latest|[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}_RC[0-9]{2})$/;
-function readInputs(read) {
-  const problems = [];
-  const get = (name) => read(name).trim();
-  let bucket = get("bucket");
-  if (!bucket)
-    problems.push("bucket: required, the UDF bucket name (bootstrap output udf_bucket_names[env])");
-  else {
-    if (bucket.startsWith("gs://")) {
-      problems.push(
-        `bucket: give the bucket name without gs:// (got "${bucket}", use "${bucket.slice(5).split("/")[0]}")`
-      );
-    } else if (!BUCKET.test(bucket) || bucket.includes("..")) {
-      problems.push(
-        `bucket: "${bucket}" is not a valid bucket name (3-222 lower-case letters, digits, . _ -)`
-      );
-    }
-    bucket = bucket.replace(/^gs:\/\//, "");
-  }
-  const prefix = get("prefix").replace(/^\/+|\/+$/g, "");
-  if (prefix && !prefix.split("/").every((s) => PREFIX_SEGMENT.test(s))) {
-    problems.push(`prefix: "${prefix}" must be path segments of letters, digits, . _ = - separated by /`);
-  }
-  const region = get("region");
-  if (!region) problems.push("region: required, the Dataflow region of the jobs (e.g. europe-west1)");
-  else if (!REGION.test(region))
-    problems.push(`region: "${region}" is not a Google Cloud region like europe-west1`);
-  const templateVersion = get("template-version") || "latest";
-  if (!TEMPLATE_VERSION.test(templateVersion)) {
-    problems.push(
-      `template-version: "${templateVersion}" must be "latest" or a dated release folder like 2024-06-04-00_RC00 (see gs://dataflow-templates-REGION/)`
-    );
-  }
-  const known = UDF_SPECS.map((s) => s.app);
-  const appsText = get("apps");
-  const apps = appsText ? appsText.split(/[\s,]+/).filter(Boolean) : known;
-  for (const app of apps) {
-    if (!known.includes(app)) problems.push(`apps: unknown app "${app}" (known: ${known.join(", ")})`);
-  }
-  const dryRunText = (get("dry-run") || "false").toLowerCase();
-  if (!["true", "false"].includes(dryRunText))
-    problems.push(`dry-run: must be true or false, got "${dryRunText}"`);
-  const appParameters = {};
-  const parametersText = get("app-parameters");
-  if (parametersText) {
-    try {
-      const parsed = JSON.parse(parametersText);
-      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
-      for (const [app, params] of Object.entries(parsed)) {
-        if (!known.includes(app)) problems.push(`app-parameters: unknown app "${app}"`);
-        if (!params || typeof params !== "object" || Array.isArray(params)) {
-          problems.push(`app-parameters.${app}: must be an object of string parameters`);
-          continue;
-        }
-        appParameters[app] = {};
-        for (const [key, value] of Object.entries(params)) {
-          if (typeof value !== "string") {
-            problems.push(
-              `app-parameters.${app}.${key}: template parameters are strings, got ${typeof value}`
-            );
-          } else appParameters[app][key] = value;
-        }
-      }
-    } catch (error2) {
-      problems.push(
-        `app-parameters: must be a JSON object like {"analytics": {"numStorageWriteApiStreams": "2"}} (${error2.message})`
-      );
-    }
-  }
-  const storageEndpoint = get("storage-endpoint") || void 0;
-  if (storageEndpoint && !/^https?:\/\/[^/\s]+$/.test(storageEndpoint)) {
-    problems.push(`storage-endpoint: "${storageEndpoint}" must be an origin like http://127.0.0.1:4443`);
-  }
-  if (problems.length) throw new InputError(problems);
-  return {
-    bucket,
-    prefix,
-    region,
-    templateVersion,
-    apps,
-    udfDir: get("udf-dir") || "tools/udf/dist",
-    buildCommand: get("build-command"),
-    dryRun: dryRunText === "true",
-    project: get("project") || void 0,
-    appParameters,
-    storageEndpoint
-  };
-}
-
 // actions/dataflow-template/src/publish.ts
-function tfvarsOf(results, dryRun) {
+function tfvarsOf(results, dryRun2) {
   return {
     udfs: Object.fromEntries(
       results.map((r) => [r.app, { gcs_path: r.gcs_path, function_name: r.function_name }])
     ),
     dataflow_jobs_enabled: true,
-    verify_udf_objects: !dryRun
+    verify_udf_objects: !dryRun2
   };
 }
 function objectName(inputs, app, sha256) {
   return [inputs.prefix, app, sha256, "udf.js"].filter(Boolean).join("/");
 }
 function loadManifest(dir) {
-  const file = (0, import_node_path2.join)(dir, "manifest.json");
-  if (!(0, import_node_fs2.existsSync)(file)) {
+  const file = (0, import_node_path4.join)(dir, "manifest.json");
+  if (!(0, import_node_fs3.existsSync)(file)) {
     throw new Error(
       `${file} not found: build the bundles first (build-command, default "npx tsx tools/udf/src/cli.ts build") or point udf-dir at them`
     );
   }
-  return JSON.parse((0, import_node_fs2.readFileSync)(file, "utf8"));
+  return JSON.parse((0, import_node_fs3.readFileSync)(file, "utf8"));
 }
 function testBundle(app, code, entry) {
   const sha256 = (0, import_node_crypto2.createHash)("sha256").update(code, "utf8").digest("hex");
@@ -82664,7 +82997,7 @@ function testBundle(app, code, entry) {
 async function publishUdfs(deps) {
   const { read, log } = deps;
   const cwd = deps.cwd ?? process.cwd();
-  const inputs = readInputs(read);
+  const inputs = readInputs2(read);
   if (inputs.buildCommand) {
     log(`building UDF bundles: ${inputs.buildCommand}`);
     const built = (0, import_node_child_process.spawnSync)("bash", ["-c", inputs.buildCommand], {
@@ -82680,25 +83013,25 @@ ${built.stderr}`
       );
     }
   }
-  const udfDir = (0, import_node_path2.isAbsolute)(inputs.udfDir) ? inputs.udfDir : (0, import_node_path2.join)(cwd, inputs.udfDir);
+  const udfDir = (0, import_node_path4.isAbsolute)(inputs.udfDir) ? inputs.udfDir : (0, import_node_path4.join)(cwd, inputs.udfDir);
   const manifest = loadManifest(udfDir);
   const storage = new Storage({
     ...inputs.project ? { projectId: inputs.project } : {},
     ...inputs.storageEndpoint ? { apiEndpoint: inputs.storageEndpoint } : {},
     retryOptions: { autoRetry: true, maxRetries: 5 }
   });
-  const bucket = storage.bucket(inputs.bucket);
+  const bucket2 = storage.bucket(inputs.bucket);
   const results = [];
   for (const app of inputs.apps) {
     const spec = udfSpec(app);
     const entry = manifest.find((m) => m.app === app);
     if (!entry) throw new Error(`${udfDir}/manifest.json has no bundle for ${app}`);
-    const code = (0, import_node_fs2.readFileSync)((0, import_node_path2.join)(udfDir, entry.file), "utf8");
+    const code = (0, import_node_fs3.readFileSync)((0, import_node_path4.join)(udfDir, entry.file), "utf8");
     const sha256 = testBundle(app, code, entry);
     log(`${app}: ${entry.file} passed ES5 and golden parity checks (sha256 ${sha256})`);
     const name = objectName(inputs, app, sha256);
     const gcsPath = `gs://${inputs.bucket}/${name}`;
-    const file = bucket.file(name);
+    const file = bucket2.file(name);
     const [exists2] = await file.exists();
     let status;
     if (exists2) {
@@ -82739,91 +83072,14 @@ ${built.stderr}`
   }
   return results;
 }
-
-// actions/dataflow-template/src/release-store.ts
-var import_node_fs3 = require("node:fs");
-var import_node_path3 = require("node:path");
-var RELEASE_UDF_PREFIX = "udfs";
-function isPreconditionFailed(error2) {
-  return error2.code === 412;
-}
-async function createOnce(bucket, name, text2) {
-  try {
-    await bucket.file(name).save(text2, {
-      resumable: false,
-      contentType: "application/json",
-      preconditionOpts: { ifGenerationMatch: 0 }
-    });
-    return true;
-  } catch (error2) {
-    if (isPreconditionFailed(error2)) return false;
-    throw error2;
-  }
-}
-async function readJson(bucket, name) {
-  const file = bucket.file(name);
-  const [exists2] = await file.exists();
-  if (!exists2) return void 0;
-  const [bytes] = await file.download();
-  try {
-    return JSON.parse(bytes.toString("utf8"));
-  } catch (error2) {
-    throw new Error(`gs://${bucket.name}/${name} is not JSON (${error2.message})`);
-  }
-}
-async function releaseOfCommit(bucket, commit) {
-  const pointer = await readJson(bucket, commitPointerObject(commit));
-  if (pointer === void 0) return void 0;
-  if (typeof pointer.release_id !== "string")
-    throw new Error(`gs://${bucket.name}/${commitPointerObject(commit)} has no release_id`);
-  return pointer.release_id;
-}
-async function readRelease(bucket, id2) {
-  const where = `gs://${bucket.name}/${releaseObject(id2)}`;
-  const value = await readJson(bucket, releaseObject(id2));
-  if (value === void 0)
-    throw new Error(
-      `${where} does not exist: no such release (was it built by .github/workflows/release.yml in this repository's releases bucket?)`
-    );
-  const release = validateRelease(value, where);
-  if (release.id !== id2)
-    throw new Error(`${where} holds release ${release.id}, not ${id2}: the bucket was tampered with`);
-  return release;
-}
-async function storeRelease(bucket, release, log) {
-  const existing = await releaseOfCommit(bucket, release.provenance.commit);
-  if (existing && existing !== release.id) {
-    log(
-      `commit ${release.provenance.commit} already has release ${shortId(existing)} (releases are built once); this build (${shortId(release.id)}) is not stored`
-    );
-    return { release: await readRelease(bucket, existing), created: false };
-  }
-  const created = await createOnce(
-    bucket,
-    releaseObject(release.id),
-    `${JSON.stringify(release, null, 2)}
-`
-  );
-  const stored = created ? release : await readRelease(bucket, release.id);
-  await createOnce(
-    bucket,
-    commitPointerObject(release.provenance.commit),
-    `${JSON.stringify({ release_id: release.id })}
-`
-  );
-  log(
-    `release ${shortId(release.id)}: gs://${bucket.name}/${releaseObject(release.id)} ${created ? "created" : "exists"}`
-  );
-  return { release: stored, created };
-}
-async function downloadReleaseUdfs(bucket, release, dir) {
+async function downloadReleaseUdfs(bucket2, release, dir) {
   (0, import_node_fs3.mkdirSync)(dir, { recursive: true });
   const entries = [];
   for (const [app, udf] of Object.entries(release.content.udfs)) {
     const name = `${RELEASE_UDF_PREFIX}/${app}/${udf.sha256}/udf.js`;
-    const [bytes] = await bucket.file(name).download();
+    const [bytes] = await bucket2.file(name).download();
     const file = `${app}.js`;
-    (0, import_node_fs3.writeFileSync)((0, import_node_path3.join)(dir, file), bytes);
+    (0, import_node_fs3.writeFileSync)((0, import_node_path4.join)(dir, file), bytes);
     entries.push({
       app,
       file,
@@ -82832,148 +83088,24 @@ async function downloadReleaseUdfs(bucket, release, dir) {
       template: udfSpec(app).template
     });
   }
-  (0, import_node_fs3.writeFileSync)((0, import_node_path3.join)(dir, "manifest.json"), `${JSON.stringify(entries, null, 2)}
+  (0, import_node_fs3.writeFileSync)((0, import_node_path4.join)(dir, "manifest.json"), `${JSON.stringify(entries, null, 2)}
 `);
   return dir;
 }
 
-// actions/dataflow-template/src/running-record.ts
+// actions/dataflow-template/src/report.ts
 var import_node_fs4 = require("node:fs");
-var import_node_path4 = require("node:path");
-var RELEASE_ID = /^[0-9a-f]{64}$/;
-var COMMIT2 = /^[0-9a-f]{40}$/;
-var recordObject = (environment) => `env/${environment}/release/running.json`;
-function stateBucketOf(environment, root, given = "") {
-  if (given.trim()) return given.trim();
-  const file = (0, import_node_path4.join)(root, "terraform", "environments", `${environment}.backend.hcl`);
-  let text2;
-  try {
-    text2 = (0, import_node_fs4.readFileSync)(file, "utf8");
-  } catch (error2) {
-    throw new Error(
-      `cannot find the state bucket of ${environment}: ${file} is unreadable (${error2.message}); give the action's state-bucket input`
-    );
-  }
-  const bucket = /^\s*bucket\s*=\s*"([^"]+)"/m.exec(text2)?.[1];
-  if (!bucket) throw new Error(`${file} has no bucket = "..." line; give the action's state-bucket input`);
-  return bucket;
-}
-function validateRecord(value, where) {
-  const r = value ?? {};
-  const problems = [];
-  if (typeof r.release_id !== "string" || !RELEASE_ID.test(r.release_id))
-    problems.push("release_id: must be 64 hex");
-  if (typeof r.commit !== "string" || !COMMIT2.test(r.commit))
-    problems.push(`commit: must be a 40-hex commit, got ${JSON.stringify(r.commit)}`);
-  for (const k of ["deployed_at", "run_url"])
-    if (typeof r[k] !== "string" || !r[k]) problems.push(`${k}: required`);
-  if (problems.length)
-    throw new Error(
-      `${where} is not a release record (${problems.join("; ")}): it was not written by dataflow-template mode record. Run a promotion to this environment to record what runs there`
-    );
-  return r;
-}
-async function readRecord(bucket, environment) {
-  const where = `gs://${bucket.name}/${recordObject(environment)}`;
-  const file = bucket.file(recordObject(environment));
-  let bytes;
-  try {
-    const [exists2] = await file.exists();
-    if (!exists2) return void 0;
-    [bytes] = await file.download();
-  } catch (error2) {
-    throw new Error(
-      `could not read ${where} (the ${environment}-plan or ${environment} identity reads objects under env/${environment}/ of the state bucket, terraform/bootstrap/iam.tf): ${error2.message}`
-    );
-  }
-  let parsed;
-  try {
-    parsed = JSON.parse(bytes.toString("utf8"));
-  } catch (error2) {
-    throw new Error(`${where} is not JSON (${error2.message})`);
-  }
-  return validateRecord(parsed, where);
-}
-async function writeRecord(bucket, environment, record) {
-  await bucket.file(recordObject(environment)).save(`${JSON.stringify(record, null, 2)}
-`, {
-    resumable: false,
-    contentType: "application/json"
-  });
-}
-async function recordRunning(bucket, environment, release, runUrl2, now = /* @__PURE__ */ new Date()) {
-  const record = {
-    release_id: release.id,
-    commit: release.provenance.commit,
-    deployed_at: now.toISOString(),
-    run_url: runUrl2
-  };
-  try {
-    await writeRecord(bucket, environment, record);
-  } catch (error2) {
-    throw new Error(
-      `could not record release ${shortId(release.id)} as running in ${environment} (gs://${bucket.name}/${recordObject(environment)}; only the ${environment} deploy identity may write under env/${environment}/). The apply itself succeeded: run the promotion again (its plan is empty) to record it. ${error2.message}`
-    );
-  }
-  return record;
-}
-async function markVerified(bucket, environment, releaseId2, runUrl2, now = /* @__PURE__ */ new Date()) {
-  const current = await readRecord(bucket, environment);
-  if (!current || current.release_id !== releaseId2)
-    throw new Error(
-      `cannot mark release ${shortId(releaseId2)} verified in ${environment}: the record there names ${current ? `release ${shortId(current.release_id)}` : "no release"} (another promotion recorded since?). Run the promotion again`
-    );
-  const record = { ...current, verified_at: now.toISOString(), verified_run_url: runUrl2 };
-  await writeRecord(bucket, environment, record);
-  return record;
-}
-async function isAncestorOfMain(octokit, repo2, commit) {
-  try {
-    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
-      ...repo2,
-      basehead: `${commit}...main`,
-      per_page: 1
-    });
-    return data.status === "ahead" || data.status === "identical";
-  } catch (error2) {
-    if (error2.status === 404) return false;
-    throw new Error(
-      `could not compare ${commit} with main (GET /repos/${repo2.owner}/${repo2.repo}/compare/${commit}...main; contents: read): ${error2.message}`
-    );
-  }
-}
-async function checkedRelease(args) {
-  const { environment, record, manifest } = args;
-  const where = `the record of ${environment} (${recordObject(environment)})`;
-  if (record.commit !== manifest.provenance.commit)
-    throw new Error(
-      `${where} names commit ${record.commit} for release ${shortId(record.release_id)}, whose manifest was built from ${manifest.provenance.commit}: refusing to check out or run either. Someone wrote the record by hand; promote the release to ${environment} again to rewrite it`
-    );
-  if (!await args.onMain(record.commit))
-    throw new Error(
-      `${where}: commit ${record.commit} of release ${shortId(record.release_id)} is not on main (GitHub compare): releases are built from main only. Refusing it; promote a release of main to ${environment} to rewrite the record`
-    );
-  return {
-    releaseId: record.release_id,
-    commit: record.commit,
-    deployedAt: record.deployed_at,
-    runUrl: record.run_url,
-    ...record.verified_at ? { verifiedAt: record.verified_at } : {}
-  };
-}
-
-// actions/dataflow-template/src/main.ts
-async function report(results, dryRun, tfvarsFile, release) {
+async function report(results, dryRun2, tfvarsFile, release) {
   const udfs = Object.fromEntries(results.map((r) => [r.app, r]));
-  const tfvars = { ...tfvarsOf(results, dryRun), ...release ? releaseTfvars(release) : {} };
-  (0, import_node_fs5.writeFileSync)(tfvarsFile, `${JSON.stringify(tfvars, null, 2)}
+  const tfvars = { ...tfvarsOf(results, dryRun2), ...release ? releaseTfvars(release) : {} };
+  (0, import_node_fs4.writeFileSync)(tfvarsFile, `${JSON.stringify(tfvars, null, 2)}
 `);
   setOutput("udfs", JSON.stringify(udfs));
   setOutput("terraform-udfs", JSON.stringify(tfvars.udfs));
   setOutput("tfvars-file", tfvarsFile);
   setOutput("changed", String(results.some((r) => r.status !== "exists")));
   if (release) releaseOutputs(release);
-  summary.addHeading(dryRun ? "Dataflow UDFs (dry run: nothing uploaded)" : "Dataflow UDFs", 3).addTable([
+  summary.addHeading(dryRun2 ? "Dataflow UDFs (dry run: nothing uploaded)" : "Dataflow UDFs", 3).addTable([
     [
       { data: "app", header: true },
       { data: "UDF object", header: true },
@@ -83011,145 +83143,20 @@ function summarizeRelease(release) {
     ["jobs image", c.jobs_image]
   ]);
 }
-function storageOf(read) {
-  const project = read("project").trim();
-  const endpoint2 = read("storage-endpoint").trim();
-  return new Storage({
-    ...project ? { projectId: project } : {},
-    ...endpoint2 ? { apiEndpoint: endpoint2 } : {},
-    retryOptions: { autoRetry: true, maxRetries: 5 }
-  });
-}
-function required(name, why) {
-  const value = getInput(name).trim();
-  if (!value) throw new Error(`${name}: required ${why}`);
-  return value;
-}
-var repo = () => context2.repo;
-var runUrl = () => `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
-var tfvarsPath = () => (0, import_node_path5.resolve)(
-  getInput("tfvars-file").trim() || (0, import_node_path5.join)(process.env.RUNNER_TEMP || process.cwd(), "dataflow-udfs.tfvars.json")
-);
-async function buildReleaseMode() {
-  const bucketName = required("releases-bucket", "in mode release (bootstrap output releases_bucket_name)");
-  const templateVersion = required("template-version", "in mode release: a dated Google template folder");
-  if (!DATED_TEMPLATE_VERSION.test(templateVersion))
-    throw new Error(
-      `template-version: "${templateVersion}" must be a dated release folder like 2026-08-18-00_RC00 (a release never pins latest)`
-    );
-  const jobsImage = required("jobs-image", "in mode release: the jobs image pinned by digest");
-  const overrides = {
-    bucket: bucketName,
-    prefix: RELEASE_UDF_PREFIX,
-    "dry-run": "false"
-  };
+
+// actions/dataflow-template/src/modes/publish.ts
+async function publishMode() {
+  const releaseId2 = getInput("release-id").trim();
+  if (releaseId2) return publishRelease(releaseId2);
   const results = await publishUdfs({
-    read: (name) => overrides[name] ?? getInput(name),
+    read: (name) => getInput(name),
     log: (line) => info(line)
   });
-  const release = buildRelease({
-    templateVersion,
-    udfs: Object.fromEntries(
-      results.map((r) => [r.app, { sha256: r.sha256, function_name: r.function_name }])
-    ),
-    root: process.cwd(),
-    jobsImage,
-    provenance: {
-      commit: process.env.GITHUB_SHA ?? "",
-      repository: process.env.GITHUB_REPOSITORY ?? "",
-      run_id: process.env.GITHUB_RUN_ID ?? "",
-      built_at: (/* @__PURE__ */ new Date()).toISOString()
-    }
-  });
-  const stored = await storeRelease(
-    storageOf(getInput).bucket(bucketName),
-    release,
-    (l) => info(l)
-  );
-  releaseOutputs(stored.release);
-  summarizeRelease(stored.release);
-  if (process.env.GITHUB_STEP_SUMMARY) await summary.write();
+  await report(results, isDryRun(), tfvarsPath());
 }
-var recordBucket = (environment) => storageOf(getInput).bucket(stateBucketOf(environment, process.cwd(), getInput("state-bucket")));
-async function runningRelease(environment) {
-  const releases = storageOf(getInput).bucket(required("releases-bucket", "in mode resolve"));
-  const token = required("github-token", "in mode resolve (contents: read, to check the commit is on main)");
-  const record = await readRecord(recordBucket(environment), environment);
-  if (!record) return void 0;
-  const octokit = getOctokit(token);
-  return checkedRelease({
-    environment,
-    record,
-    manifest: await readRelease(releases, record.release_id),
-    onMain: (commit) => isAncestorOfMain(octokit, repo(), commit)
-  });
-}
-var describeRunning = (r) => `release ${shortId(r.releaseId)} (commit ${r.commit.slice(0, 12)}, deployed ${r.deployedAt}${r.verifiedAt ? `, verified ${r.verifiedAt}` : ", integration test not passed"}; ${r.runUrl})`;
-async function resolveRunningMode(environment) {
-  const running = await runningRelease(environment);
-  const outputs = running ? {
-    "release-id": running.releaseId,
-    "release-commit": running.commit,
-    "release-summary": describeRunning(running),
-    "source-release-id": running.releaseId,
-    "source-deployed-at": running.deployedAt
-  } : {
-    "release-id": "",
-    "release-commit": "",
-    "release-summary": `no release recorded as running in ${environment} yet`,
-    "source-release-id": "",
-    "source-deployed-at": ""
-  };
-  for (const [name, value] of Object.entries(outputs)) setOutput(name, value);
-  if (running) info(`${environment} runs ${outputs["release-summary"]}`);
-  else
-    notice(
-      `no release recorded as running in ${environment} yet (no ${recordObject(environment)} in its state bucket): nothing was promoted there, so the plan uses environments/${environment}.tfvars as it is`
-    );
-}
-async function resolveMode() {
-  const environment = getInput("environment").trim();
-  const sourceInput = getInput("source-environment").trim();
-  const targetInput = getInput("target-environment").trim();
-  if (environment && !sourceInput && !targetInput) return resolveRunningMode(environment);
-  if (environment)
-    throw new Error(
-      `mode resolve: give either environment (the release running there, for drift and pull-request plans) or source-environment and target-environment (a promotion), not both`
-    );
-  const source = required("source-environment", "in mode resolve (or environment alone)");
-  const target = required("target-environment", "in mode resolve (or environment alone)");
-  const bucket = storageOf(getInput).bucket(required("releases-bucket", "in mode resolve"));
-  const sourceRelease = source === target ? void 0 : await runningRelease(source);
-  const ofMain = source === target ? await releaseOfCommit(bucket, process.env.GITHUB_SHA ?? "") : void 0;
-  const id2 = releaseToPromote({
-    source,
-    target,
-    requested: getInput("release-id").trim(),
-    sourceRelease,
-    ofMain
-  });
-  const release = await readRelease(bucket, id2);
-  releaseOutputs(release);
-  setOutput("source-release-id", sourceRelease?.releaseId ?? "");
-  setOutput(
-    "source-deployed-at",
-    (source === target ? await deployedAtForRedeploy(source) : sourceRelease?.deployedAt) ?? ""
-  );
-  info(`promoting ${releaseLine(release)} from ${source} to ${target}`);
-}
-async function deployedAtForRedeploy(environment) {
-  try {
-    return (await readRecord(recordBucket(environment), environment))?.deployed_at;
-  } catch (error2) {
-    warning(
-      `cannot read the release recorded as running in ${environment} (${error2.message}); the SLO gate gets no source-live-since, so an SLO never measured there is shown as not measured instead of failing`
-    );
-    return void 0;
-  }
-}
-async function publishReleaseMode(id2) {
-  const bucket = storageOf(getInput).bucket(required("releases-bucket", "with release-id"));
-  const release = await readRelease(bucket, id2);
+async function publishRelease(id2) {
+  const bucket2 = storageOf(getInput).bucket(required("releases-bucket", "with release-id"));
+  const release = await readRelease(bucket2, id2);
   if (getInput("require-release-checkout").trim().toLowerCase() === "false") {
     const differences = treeDifferences(release, process.cwd());
     if (differences.length)
@@ -83159,7 +83166,7 @@ ${differences.join("\n")}`
       );
   } else checkTreeMatches(release, process.cwd());
   const dir = await downloadReleaseUdfs(
-    bucket,
+    bucket2,
     release,
     (0, import_node_path5.join)(process.env.RUNNER_TEMP || process.cwd(), `release-${shortId(id2)}`)
   );
@@ -83170,8 +83177,10 @@ ${differences.join("\n")}`
   };
   const read = (name) => overrides[name] ?? getInput(name);
   const results = await publishUdfs({ read, log: (line) => info(line) });
-  await report(results, getInput("dry-run").trim().toLowerCase() === "true", tfvarsPath(), release);
+  await report(results, isDryRun(), tfvarsPath(), release);
 }
+
+// actions/dataflow-template/src/modes/record.ts
 async function recordMode() {
   const environment = required("environment", "in mode record");
   const id2 = required("release-id", "in mode record");
@@ -83198,32 +83207,152 @@ async function recordMode() {
     warning(error2.message);
   }
 }
+
+// actions/dataflow-template/src/modes/release.ts
+async function releaseMode() {
+  const bucketName = required("releases-bucket", "in mode release (bootstrap output releases_bucket_name)");
+  const templateVersion2 = required("template-version", "in mode release: a dated Google template folder");
+  if (!DATED_TEMPLATE_VERSION.test(templateVersion2))
+    throw new Error(
+      `template-version: "${templateVersion2}" must be a dated release folder like 2026-08-18-00_RC00 (a release never pins latest)`
+    );
+  const jobsImage = required("jobs-image", "in mode release: the jobs image pinned by digest");
+  const overrides = {
+    bucket: bucketName,
+    prefix: RELEASE_UDF_PREFIX,
+    "dry-run": "false"
+  };
+  const results = await publishUdfs({
+    read: (name) => overrides[name] ?? getInput(name),
+    log: (line) => info(line)
+  });
+  const release = buildRelease({
+    templateVersion: templateVersion2,
+    udfs: Object.fromEntries(
+      results.map((r) => [r.app, { sha256: r.sha256, function_name: r.function_name }])
+    ),
+    root: process.cwd(),
+    jobsImage,
+    provenance: {
+      commit: process.env.GITHUB_SHA ?? "",
+      repository: process.env.GITHUB_REPOSITORY ?? "",
+      run_id: process.env.GITHUB_RUN_ID ?? "",
+      built_at: (/* @__PURE__ */ new Date()).toISOString()
+    }
+  });
+  const stored = await storeRelease(
+    storageOf(getInput).bucket(bucketName),
+    release,
+    (l) => info(l)
+  );
+  releaseOutputs(stored.release);
+  summarizeRelease(stored.release);
+  if (process.env.GITHUB_STEP_SUMMARY) await summary.write();
+}
+
+// actions/dataflow-template/src/modes/resolve.ts
+async function resolveMode() {
+  const environment = getInput("environment").trim();
+  const sourceInput = getInput("source-environment").trim();
+  const targetInput = getInput("target-environment").trim();
+  if (environment && !sourceInput && !targetInput) return resolveRunning(environment);
+  if (environment)
+    throw new Error(
+      `mode resolve: give either environment (the release running there, for drift and pull-request plans) or source-environment and target-environment (a promotion), not both`
+    );
+  return resolvePromotion();
+}
+async function runningRelease(environment) {
+  const releases = storageOf(getInput).bucket(required("releases-bucket", "in mode resolve"));
+  const token = required("github-token", "in mode resolve (contents: read, to check the commit is on main)");
+  const record = await readRecord(recordBucket(environment), environment);
+  if (!record) return void 0;
+  const octokit = getOctokit(token);
+  return checkedRelease({
+    environment,
+    record,
+    manifest: await readRelease(releases, record.release_id),
+    onMain: (commit) => isAncestorOfMain(octokit, repo(), commit)
+  });
+}
+var describeRunning = (r) => `release ${shortId(r.releaseId)} (commit ${r.commit.slice(0, 12)}, deployed ${r.deployedAt}${r.verifiedAt ? `, verified ${r.verifiedAt}` : ", integration test not passed"}; ${r.runUrl})`;
+async function resolveRunning(environment) {
+  const running = await runningRelease(environment);
+  const outputs = running ? {
+    "release-id": running.releaseId,
+    "release-commit": running.commit,
+    "release-summary": describeRunning(running),
+    "source-release-id": running.releaseId,
+    "source-deployed-at": running.deployedAt
+  } : {
+    "release-id": "",
+    "release-commit": "",
+    "release-summary": `no release recorded as running in ${environment} yet`,
+    "source-release-id": "",
+    "source-deployed-at": ""
+  };
+  for (const [name, value] of Object.entries(outputs)) setOutput(name, value);
+  if (running) info(`${environment} runs ${outputs["release-summary"]}`);
+  else
+    notice(
+      `no release recorded as running in ${environment} yet (no ${recordObject(environment)} in its state bucket): nothing was promoted there, so the plan uses environments/${environment}.tfvars as it is`
+    );
+}
+async function resolvePromotion() {
+  const source = required("source-environment", "in mode resolve (or environment alone)");
+  const target = required("target-environment", "in mode resolve (or environment alone)");
+  const bucket2 = storageOf(getInput).bucket(required("releases-bucket", "in mode resolve"));
+  const sourceRelease = source === target ? void 0 : await runningRelease(source);
+  const ofMain = source === target ? await releaseOfCommit(bucket2, process.env.GITHUB_SHA ?? "") : void 0;
+  const id2 = releaseToPromote({
+    source,
+    target,
+    requested: getInput("release-id").trim(),
+    sourceRelease,
+    ofMain
+  });
+  const release = await readRelease(bucket2, id2);
+  releaseOutputs(release);
+  setOutput("source-release-id", sourceRelease?.releaseId ?? "");
+  setOutput(
+    "source-deployed-at",
+    (source === target ? await deployedAtForRedeploy(source) : sourceRelease?.deployedAt) ?? ""
+  );
+  info(`promoting ${releaseLine(release)} from ${source} to ${target}`);
+}
+async function deployedAtForRedeploy(environment) {
+  try {
+    return (await readRecord(recordBucket(environment), environment))?.deployed_at;
+  } catch (error2) {
+    warning(
+      `cannot read the release recorded as running in ${environment} (${error2.message}); the SLO gate gets no source-live-since, so an SLO never measured there is shown as not measured instead of failing`
+    );
+    return void 0;
+  }
+}
+
+// actions/dataflow-template/src/modes/verified.ts
 async function verifiedMode() {
   const environment = required("environment", "in mode verified");
   const id2 = required("release-id", "in mode verified");
   const record = await markVerified(recordBucket(environment), environment, id2, runUrl());
   info(`release ${shortId(id2)} verified in ${environment} at ${record.verified_at}`);
 }
-async function run() {
-  try {
-    const mode = getInput("mode").trim() || "publish";
-    if (mode === "release") return await buildReleaseMode();
-    if (mode === "resolve") return await resolveMode();
-    if (mode === "record") return await recordMode();
-    if (mode === "verified") return await verifiedMode();
-    if (mode !== "publish")
-      throw new Error(`mode: "${mode}" must be publish, release, resolve, record or verified`);
-    const releaseId2 = getInput("release-id").trim();
-    if (releaseId2) return await publishReleaseMode(releaseId2);
-    const results = await publishUdfs({
-      read: (name) => getInput(name),
-      log: (line) => info(line)
-    });
-    await report(results, getInput("dry-run").trim().toLowerCase() === "true", tfvarsPath());
-  } catch (error2) {
-    setFailed(explain(error2));
-  }
-}
+
+// actions/dataflow-template/src/main.ts
+var MODES = {
+  publish: publishMode,
+  release: releaseMode,
+  resolve: resolveMode,
+  record: recordMode,
+  verified: verifiedMode
+};
+var run = failureBoundary(async () => {
+  const { mode } = readInputs({ mode: INPUTS.mode });
+  const runMode = Object.hasOwn(MODES, mode) ? MODES[mode] : void 0;
+  if (!runMode) throw new Error(`mode: "${mode}" must be publish, release, resolve, record or verified`);
+  await runMode();
+});
 
 // actions/dataflow-template/src/index.ts
 runAction("dataflow-template", () => run());

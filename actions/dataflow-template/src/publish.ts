@@ -5,9 +5,10 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { Storage } from "@google-cloud/storage";
+import { type Bucket, Storage } from "@google-cloud/storage";
+import { RELEASE_UDF_PREFIX, type ReleaseManifest } from "@shopstream/release";
 import { udfSpec } from "../../../tools/udf/src/apps";
 import { goldenCases } from "../../../tools/udf/src/golden";
 import { referenceOutcome } from "../../../tools/udf/src/reference";
@@ -183,4 +184,33 @@ export async function publishUdfs(deps: RunDeps): Promise<UdfResult[]> {
     });
   }
   return results;
+}
+
+/**
+ * Downloads a release's bundles into `dir` with the manifest.json a publish expects (the same shape the
+ * UDF builder writes), so that publishing them into an environment's bucket re-checks each hash and the
+ * golden parity.
+ */
+export async function downloadReleaseUdfs(
+  bucket: Bucket,
+  release: ReleaseManifest,
+  dir: string,
+): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const entries: ManifestEntry[] = [];
+  for (const [app, udf] of Object.entries(release.content.udfs)) {
+    const name = `${RELEASE_UDF_PREFIX}/${app}/${udf.sha256}/udf.js`;
+    const [bytes] = await bucket.file(name).download();
+    const file = `${app}.js`;
+    writeFileSync(join(dir, file), bytes);
+    entries.push({
+      app,
+      file,
+      sha256: udf.sha256,
+      functionName: udf.function_name,
+      template: udfSpec(app).template,
+    });
+  }
+  writeFileSync(join(dir, "manifest.json"), `${JSON.stringify(entries, null, 2)}\n`);
+  return dir;
 }

@@ -6,10 +6,10 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tofuBinary } from "../../terraform-plan/test/tofu";
-import { report } from "../src/main";
+import { tofuBinary } from "@shopstream/action-kit/testing";
+import { buildRelease } from "@shopstream/release";
 import type { UdfResult } from "../src/publish";
-import { buildRelease } from "../src/release";
+import { report } from "../src/report";
 
 const repoRoot = join(__dirname, "../../..");
 const work = mkdtempSync(join(tmpdir(), "release-plan-"));

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Storage } from "@google-cloud/storage";
-import { FakeGitHub } from "../../../packages/testkit/src/github";
+import { FakeGitHub } from "@shopstream/testkit";
 import { buildAll } from "../../../tools/udf/src/cli";
 import { type FakeGcs, startFakeGcs } from "./fake-gcs";
 

@@ -1,5 +1,5 @@
 /**
- * The authoritative record of what runs where (src/running-record.ts) against fake-gcs-server (the real
+ * The authoritative record of what runs where (@shopstream/release, packages/release/src/running-record.ts) against fake-gcs-server (the real
  * @google-cloud/storage client; its own process on a free port, not the shared stack) and the GitHub fake's
  * "Compare two commits": a record is refused before anything is checked out or run from it unless its commit
  * is 40 hex, the manifest's provenance commit and on main.
@@ -9,18 +9,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getOctokit } from "@actions/github";
 import { Storage } from "@google-cloud/storage";
-import { FakeGitHub } from "../../../packages/testkit/src/github";
-import { releaseToPromote } from "../src/deployments";
-import { buildRelease } from "../src/release";
 import {
+  buildRelease,
   checkedRelease,
   isAncestorOfMain,
   markVerified,
   readRecord,
   recordObject,
   recordRunning,
+  releaseToPromote,
   stateBucketOf,
-} from "../src/running-record";
+} from "@shopstream/release";
+import { FakeGitHub } from "@shopstream/testkit";
 import { type FakeGcs, startFakeGcs } from "./fake-gcs";
 
 const STATE = "admin-shopstream-tfstate";

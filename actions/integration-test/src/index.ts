@@ -1,4 +1,4 @@
-import { runAction } from "../../../tools/build-actions/src/entry";
+import { runAction } from "@shopstream/action-kit";
 import { run } from "./main";
 
 runAction("integration-test", () => run());

@@ -1,9 +1,22 @@
-/** The action's inputs, read and validated once, with errors that say how to fix them. */
+/**
+ * The action's inputs: one table (names, parsers and action.yml defaults, read by @shopstream/action-kit),
+ * then what depends on several inputs or on the platform declaration, with every problem listed at once.
+ */
 import { isAbsolute, join } from "node:path";
+import {
+  type InputGetter,
+  InputProblem,
+  type InputValues,
+  input,
+  matching,
+  oneOf,
+  readInputs as readTable,
+  text,
+} from "@shopstream/action-kit";
 import { DECLARATION, type PlatformDeclaration, resolveEnvironment } from "@shopstream/platform";
 
 /** Reads one input (core.getInput in the action, a map in tests). */
-export type InputReader = (name: string) => string;
+export type InputReader = InputGetter;
 
 export interface Inputs {
   /** `local`: the runner reads the stores itself; `production`: the verify Cloud Run job does. */
@@ -33,23 +46,102 @@ export interface Inputs {
 }
 
 const NAME = /^[A-Za-z][A-Za-z0-9._~%+-]{2,254}$/;
+const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
-function seconds(
-  read: InputReader,
-  name: string,
-  fallback: number,
-  problems: string[],
-  min: number,
-  max: number,
-) {
-  const raw = read(name) || String(fallback);
+function projectId(raw: string): string {
+  if (PROJECT_ID.test(raw)) return raw;
+  throw new InputProblem(
+    `must be a Google Cloud project ID (6-30 lower-case letters, digits, hyphens), got "${raw}"; set it from a repository variable`,
+  );
+}
+
+function seconds(min: number, max: number): (raw: string) => number {
+  return (raw) => {
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max)
+      throw new InputProblem(`must be a number of seconds between ${min} and ${max}, got "${raw}"`);
+    return value;
+  };
+}
+
+function trueOrFalse(raw: string): boolean {
+  const value = raw.toLowerCase();
+  if (value !== "true" && value !== "false") throw new InputProblem(`must be true or false, got "${value}"`);
+  return value === "true";
+}
+
+function positiveMilliseconds(raw: string): number {
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    problems.push(`${name} must be a number of seconds between ${min} and ${max}, got "${raw}"`);
-    return fallback;
-  }
+  if (!Number.isInteger(value) || value <= 0)
+    throw new InputProblem(`must be a positive integer of milliseconds, got "${raw}"`);
   return value;
 }
+
+function share(raw: string): number {
+  const value = Number(raw);
+  if (!(value > 0 && value <= 1))
+    throw new InputProblem(`must be a share between 0 and 1 such as 0.95, got "${raw}"`);
+  return value;
+}
+
+const MONGODB_URI = /^mongodb(\+srv)?:\/\//;
+const MONGODB_URI_EXPECTED =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression shown to the user
+  "must be a MongoDB connection string (mongodb:// or mongodb+srv://); pass it from a secret: mongodb-uri: ${{ secrets.MONGODB_URI }}";
+
+/** A MongoDB connection string, or "" (local mode requires one, production mode refuses one: readInputs). */
+function mongodbUri(raw: string): string {
+  if (raw && !MONGODB_URI.test(raw)) throw new InputProblem(MONGODB_URI_EXPECTED);
+  return raw;
+}
+
+const url = (what: string) => matching(/^https?:\/\//, what);
+
+/**
+ * Every input of action.yml, with its default. Resource names (topic, database, dataset...) default to the
+ * platform declaration's names for `environment` (packages/platform): empty here, filled in by readInputs.
+ */
+export function inputTable(declaration: PlatformDeclaration = DECLARATION) {
+  return {
+    mode: input({ parse: oneOf("local", "production"), default: "local" }),
+    "project-id": input({ parse: projectId, required: true }),
+    environment: input({
+      parse: text,
+      required: `is required: one of ${Object.keys(declaration.environments).join(", ")} (packages/platform/platform.ts)`,
+    }),
+    topic: input({ parse: text, default: "" }),
+    "mongodb-uri": input({ parse: mongodbUri, default: "", secret: true }),
+    database: input({ parse: text, default: "" }),
+    collection: input({ parse: text, default: "" }),
+    "dead-letter-collection": input({ parse: text, default: "" }),
+    dataset: input({ parse: text, default: "" }),
+    location: input({ parse: text, default: "" }),
+    "timeout-seconds": input({ parse: seconds(10, 6 * 3600), default: "1800" }),
+    "poll-seconds": input({ parse: seconds(0.1, 300), default: "5" }),
+    "latency-threshold-ms": input({ parse: positiveMilliseconds, default: "10000" }),
+    "latency-objective": input({ parse: share, default: "0.95" }),
+    "sql-dir": input({ parse: text, default: "apps/analytics/sql" }),
+    cleanup: input({ parse: trueOrFalse, default: "true" }),
+    "pubsub-emulator-host": input({
+      parse: matching(/^[\w.-]+:\d+$/, "host:port like 127.0.0.1:8085", true),
+      default: "",
+    }),
+    "bigquery-emulator-host": input({
+      parse: matching(/^https?:\/\//, "a URL like http://127.0.0.1:9050", true),
+      default: "",
+    }),
+    region: input({ parse: text, default: "" }),
+    "verify-job": input({ parse: text, default: "" }),
+    "results-bucket": input({ parse: text, default: "" }),
+    "run-api-endpoint": input({ parse: url("a URL"), default: "https://run.googleapis.com" }),
+    "storage-api-endpoint": input({ parse: url("a URL"), default: "https://storage.googleapis.com" }),
+  };
+}
+
+/** The table of the repository's declaration (the one action.yml describes). */
+export const INPUTS = inputTable();
+
+type Values = InputValues<ReturnType<typeof inputTable>>;
 
 /**
  * Reads and validates every input; throws one error listing every problem. Resource names come from the
@@ -60,37 +152,40 @@ export function readInputs(
   workspace: string,
   declaration: PlatformDeclaration = DECLARATION,
 ): Inputs {
+  // derive is pure: once to list its problems with the table's, once more on the values that passed.
+  const values = readTable(inputTable(declaration), read, (v) => derive(v, workspace, declaration).problems);
+  return derive(values, workspace, declaration).derived;
+}
+
+/** What depends on several inputs or on the declaration: names, the mode's own rules, the verify job. */
+function derive(
+  v: Values,
+  workspace: string,
+  declaration: PlatformDeclaration,
+): { problems: string[]; derived: Inputs } {
   const problems: string[] = [];
-  const modeRaw = read("mode") || "local";
-  if (modeRaw !== "local" && modeRaw !== "production")
-    problems.push(`mode must be local or production, got "${modeRaw}"`);
-  const mode = modeRaw === "production" ? "production" : "local";
-  const projectId = read("project-id");
-  if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(projectId))
-    problems.push(
-      `project-id must be a Google Cloud project ID (6-30 lower-case letters, digits, hyphens), got "${projectId}"; set it from a repository variable`,
-    );
-  const environment = read("environment");
-  const { names, problem } = resolveEnvironment(environment, declaration);
+  const mode = v.mode ?? "local";
+  const environment = v.environment ?? "";
+  const { names, problem } = environment
+    ? resolveEnvironment(environment, declaration)
+    : { names: undefined, problem: undefined };
   if (problem) problems.push(problem);
-  const topic = read("topic") || names?.pubsub.topic || "";
+  const topic = v.topic || names?.pubsub.topic || "";
   if (!NAME.test(topic) || topic.startsWith("goog"))
     problems.push(
       `topic must be a Pub/Sub topic ID (3-255 characters, starting with a letter), got "${topic}"`,
     );
-  const mongodbUri = read("mongodb-uri");
+  const mongodbUri = v.mongodbUri ?? "";
   if (mode === "production" && mongodbUri)
     problems.push(
       "mongodb-uri is for mode: local only; in production the verify Cloud Run job reads MongoDB with its own read-only user",
     );
-  if (mode === "local" && !/^mongodb(\+srv)?:\/\//.test(mongodbUri))
-    problems.push(
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression shown to the user
-      "mongodb-uri must be a MongoDB connection string (mongodb:// or mongodb+srv://); pass it from a secret: mongodb-uri: ${{ secrets.MONGODB_URI }}",
-    );
-  const database = read("database") || names?.mongodb.database || "";
-  const collection = read("collection") || names?.mongodb.collection || "";
-  const deadLetterCollection = read("dead-letter-collection") || names?.mongodb.deadLetterCollection || "";
+  // A URI that is not one was refused by its parser (listed in input order); local mode needs one.
+  if (mode === "local" && !mongodbUri && v.mongodbUri !== undefined)
+    problems.push(`mongodb-uri ${MONGODB_URI_EXPECTED}`);
+  const database = v.database || names?.mongodb.database || "";
+  const collection = v.collection || names?.mongodb.collection || "";
+  const deadLetterCollection = v.deadLetterCollection || names?.mongodb.deadLetterCollection || "";
   for (const [name, value] of [
     ["database", database],
     ["collection", collection],
@@ -99,39 +194,14 @@ export function readInputs(
     if (!/^[A-Za-z0-9_-]{1,63}$/.test(value))
       problems.push(`${name} must be 1-63 letters, digits, underscores or hyphens, got "${value}"`);
   // The dataset holding `events` and the aggregates as the local analytics worker writes them.
-  const dataset = read("dataset") || names?.bigquery.analyticsDataset || "";
+  const dataset = v.dataset || names?.bigquery.analyticsDataset || "";
   if (!/^[A-Za-z0-9_]{1,1024}$/.test(dataset))
     problems.push(`dataset must be a BigQuery dataset ID (letters, digits, underscores), got "${dataset}"`);
-  const location = read("location") || names?.locations.bigquery || "";
-  const timeoutMs = seconds(read, "timeout-seconds", 1800, problems, 10, 6 * 3600) * 1000;
-  const pollMs = seconds(read, "poll-seconds", 5, problems, 0.1, 300) * 1000;
-  const thresholdRaw = read("latency-threshold-ms") || "10000";
-  const latencyThresholdMs = Number(thresholdRaw);
-  if (!Number.isInteger(latencyThresholdMs) || latencyThresholdMs <= 0)
-    problems.push(`latency-threshold-ms must be a positive integer of milliseconds, got "${thresholdRaw}"`);
-  const objectiveRaw = read("latency-objective") || "0.95";
-  const latencyObjective = Number(objectiveRaw);
-  if (!(latencyObjective > 0 && latencyObjective <= 1))
-    problems.push(`latency-objective must be a share between 0 and 1 such as 0.95, got "${objectiveRaw}"`);
-  const dir = read("sql-dir") || "apps/analytics/sql";
-  const sqlDir = isAbsolute(dir) ? dir : join(workspace, dir);
-  const cleanupRaw = (read("cleanup") || "true").toLowerCase();
-  if (cleanupRaw !== "true" && cleanupRaw !== "false")
-    problems.push(`cleanup must be true or false, got "${cleanupRaw}"`);
-  const pubsubEmulatorHost = read("pubsub-emulator-host") || undefined;
-  const bigqueryEmulatorHost = read("bigquery-emulator-host") || undefined;
-  if (pubsubEmulatorHost && !/^[\w.-]+:\d+$/.test(pubsubEmulatorHost))
-    problems.push(`pubsub-emulator-host must be host:port like 127.0.0.1:8085, got "${pubsubEmulatorHost}"`);
-  if (bigqueryEmulatorHost && !/^https?:\/\//.test(bigqueryEmulatorHost))
-    problems.push(
-      `bigquery-emulator-host must be a URL like http://127.0.0.1:9050, got "${bigqueryEmulatorHost}"`,
-    );
-  const region = read("region") || names?.locations.region || "";
-  const jobName = read("verify-job") || (names ? `${names.prefix}-itest-verify` : "");
+  const projectId = v.projectId ?? "";
+  const region = v.region || names?.locations.region || "";
+  const jobName = v.verifyJob || (names ? `${names.prefix}-itest-verify` : "");
   // The jobs module's default bucket name (terraform/modules/jobs/verify.tf).
-  const resultsBucket = read("results-bucket") || `${projectId}-itest-results`;
-  const runEndpoint = read("run-api-endpoint") || "https://run.googleapis.com";
-  const storageEndpoint = read("storage-api-endpoint") || "https://storage.googleapis.com";
+  const resultsBucket = v.resultsBucket || `${projectId}-itest-results`;
   if (mode === "production") {
     if (!/^[a-z]+-[a-z]+\d+$/.test(region))
       problems.push(`region must be a Cloud Run region such as europe-west1, got "${region}"`);
@@ -141,35 +211,33 @@ export function readInputs(
       problems.push(
         `results-bucket must be the bucket the verify job writes to (terraform output of modules/jobs \`verify.results_bucket\`), got "${resultsBucket}"`,
       );
-    for (const [name, url] of [
-      ["run-api-endpoint", runEndpoint],
-      ["storage-api-endpoint", storageEndpoint],
-    ] as const)
-      if (!/^https?:\/\//.test(url)) problems.push(`${name} must be a URL, got "${url}"`);
   }
-  if (problems.length > 0) throw new Error(`invalid inputs:\n  - ${problems.join("\n  - ")}`);
+  const sqlDir = v.sqlDir ?? "";
   return {
-    mode,
-    projectId,
-    environment,
-    topic,
-    mongodbUri,
-    database,
-    collection,
-    deadLetterCollection,
-    dataset,
-    location,
-    timeoutMs,
-    pollMs,
-    latencyThresholdMs,
-    latencyObjective,
-    sqlDir,
-    cleanup: cleanupRaw === "true",
-    ...(pubsubEmulatorHost ? { pubsubEmulatorHost } : {}),
-    ...(bigqueryEmulatorHost ? { bigqueryEmulatorHost } : {}),
-    verifyJob: `projects/${projectId}/locations/${region}/jobs/${jobName}`,
-    resultsBucket,
-    runEndpoint,
-    storageEndpoint,
+    problems,
+    derived: {
+      mode,
+      projectId,
+      environment,
+      topic,
+      mongodbUri,
+      database,
+      collection,
+      deadLetterCollection,
+      dataset,
+      location: v.location || names?.locations.bigquery || "",
+      timeoutMs: (v.timeoutSeconds ?? 0) * 1000,
+      pollMs: (v.pollSeconds ?? 0) * 1000,
+      latencyThresholdMs: v.latencyThresholdMs ?? 0,
+      latencyObjective: v.latencyObjective ?? 0,
+      sqlDir: isAbsolute(sqlDir) ? sqlDir : join(workspace, sqlDir),
+      cleanup: v.cleanup ?? true,
+      ...(v.pubsubEmulatorHost ? { pubsubEmulatorHost: v.pubsubEmulatorHost } : {}),
+      ...(v.bigqueryEmulatorHost ? { bigqueryEmulatorHost: v.bigqueryEmulatorHost } : {}),
+      verifyJob: `projects/${projectId}/locations/${region}/jobs/${jobName}`,
+      resultsBucket,
+      runEndpoint: v.runApiEndpoint ?? "",
+      storageEndpoint: v.storageApiEndpoint ?? "",
+    },
   };
 }

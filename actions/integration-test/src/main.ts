@@ -7,10 +7,10 @@
  */
 import * as core from "@actions/core";
 import { PubSub } from "@google-cloud/pubsub";
+import { failureBoundary } from "@shopstream/action-kit";
+import { createBigQuery } from "@shopstream/analytics";
 import { GoogleAuth } from "google-auth-library";
 import { MongoClient } from "mongodb";
-import { createBigQuery } from "../../../apps/analytics/src/bigquery";
-import { explain } from "../../../tools/build-actions/src/entry";
 import { type InputReader, type Inputs, readInputs } from "./inputs";
 import { runProductionTest } from "./production";
 import { type RunResult, renderSummary } from "./report";
@@ -92,56 +92,51 @@ async function runProduction(inputs: Inputs, deps: RunDeps) {
   }
 }
 
-export async function run(deps: RunDeps = {}): Promise<void> {
-  try {
-    const read = deps.read ?? ((name: string) => core.getInput(name));
-    const mongodbUri = read("mongodb-uri");
-    if (mongodbUri) core.setSecret(mongodbUri);
-    const inputs = readInputs(read, deps.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd());
-    if (inputs.mode === "production") {
-      await runProduction(inputs, deps);
-      return;
-    }
-    // The Pub/Sub client reads the emulator host from the environment only.
-    if (inputs.pubsubEmulatorHost) process.env.PUBSUB_EMULATOR_HOST = inputs.pubsubEmulatorHost;
-    const pubsub = new PubSub({ projectId: inputs.projectId });
-    const mongo = new MongoClient(inputs.mongodbUri, {
-      appName: "shopstream-integration-test",
-      serverSelectionTimeoutMS: 30000,
-    });
-    const bigquery = createBigQuery({
-      projectId: inputs.projectId,
-      location: inputs.location,
-      ...(inputs.bigqueryEmulatorHost ? { emulatorHost: inputs.bigqueryEmulatorHost } : {}),
-    });
-    try {
-      await mongo.connect().catch((error: unknown) => {
-        throw new Error(
-          `cannot reach MongoDB (${error instanceof Error ? error.message : String(error)}): check the mongodb-uri secret and that the runner's address is allowed by the cluster's network access list`,
-        );
-      });
-      const result = await runIntegrationTest(
-        { pubsub, mongo, bigquery, log: (line) => core.info(line) },
-        {
-          topic: inputs.topic,
-          database: inputs.database,
-          collection: inputs.collection,
-          deadLetterCollection: inputs.deadLetterCollection,
-          dataset: inputs.dataset,
-          timeoutMs: inputs.timeoutMs,
-          pollMs: inputs.pollMs,
-          latencyThresholdMs: inputs.latencyThresholdMs,
-          latencyObjective: inputs.latencyObjective,
-          sqlDir: inputs.sqlDir,
-          cleanup: inputs.cleanup,
-        },
-      );
-      await conclude(result, inputs);
-    } finally {
-      await mongo.close().catch(() => undefined);
-      await pubsub.close().catch(() => undefined);
-    }
-  } catch (error) {
-    core.setFailed(explain(error));
+/** The action: local or production mode, inside the kit's error boundary (one error line). */
+export const run = failureBoundary(async (deps: RunDeps = {}): Promise<void> => {
+  const read = deps.read ?? ((name: string) => core.getInput(name));
+  const inputs = readInputs(read, deps.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd());
+  if (inputs.mode === "production") {
+    await runProduction(inputs, deps);
+    return;
   }
-}
+  // The Pub/Sub client reads the emulator host from the environment only.
+  if (inputs.pubsubEmulatorHost) process.env.PUBSUB_EMULATOR_HOST = inputs.pubsubEmulatorHost;
+  const pubsub = new PubSub({ projectId: inputs.projectId });
+  const mongo = new MongoClient(inputs.mongodbUri, {
+    appName: "shopstream-integration-test",
+    serverSelectionTimeoutMS: 30000,
+  });
+  const bigquery = createBigQuery({
+    projectId: inputs.projectId,
+    location: inputs.location,
+    ...(inputs.bigqueryEmulatorHost ? { emulatorHost: inputs.bigqueryEmulatorHost } : {}),
+  });
+  try {
+    await mongo.connect().catch((error: unknown) => {
+      throw new Error(
+        `cannot reach MongoDB (${error instanceof Error ? error.message : String(error)}): check the mongodb-uri secret and that the runner's address is allowed by the cluster's network access list`,
+      );
+    });
+    const result = await runIntegrationTest(
+      { pubsub, mongo, bigquery, log: (line) => core.info(line) },
+      {
+        topic: inputs.topic,
+        database: inputs.database,
+        collection: inputs.collection,
+        deadLetterCollection: inputs.deadLetterCollection,
+        dataset: inputs.dataset,
+        timeoutMs: inputs.timeoutMs,
+        pollMs: inputs.pollMs,
+        latencyThresholdMs: inputs.latencyThresholdMs,
+        latencyObjective: inputs.latencyObjective,
+        sqlDir: inputs.sqlDir,
+        cleanup: inputs.cleanup,
+      },
+    );
+    await conclude(result, inputs);
+  } finally {
+    await mongo.close().catch(() => undefined);
+    await pubsub.close().catch(() => undefined);
+  }
+});

@@ -6,8 +6,7 @@
  */
 import type { PubSub } from "@google-cloud/pubsub";
 import { parseAndValidate } from "@shopstream/events";
-import type { VerifyExpectations, VerifyResult } from "../../../apps/reconciler/src/verify";
-import { verifyResultObject } from "../../../apps/reconciler/src/verify";
+import { type VerifyExpectations, type VerifyResult, verifyResultObject } from "@shopstream/reconciler";
 import { buildBatch, newRunId, RUN_FIELD, type SyntheticBatch, TEST_CURRENCY } from "./batch";
 import {
   GoogleApiError,

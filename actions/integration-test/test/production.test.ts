@@ -4,14 +4,14 @@
  * read the result the job wrote. Each failure path ends in one actionable error.
  */
 import type { PubSub } from "@google-cloud/pubsub";
-import { FakeCloudRunServer, type FakeRunOverrides } from "@shopstream/testkit";
 import {
   carriesReason,
   parseExpectations,
   type VerifyExpectations,
   type VerifyResult,
   writeVerifyResult,
-} from "../../../apps/reconciler/src/verify";
+} from "@shopstream/reconciler";
+import { FakeCloudRunServer, type FakeRunOverrides } from "@shopstream/testkit";
 import { readInputs } from "../src/inputs";
 import { type ProductionConfig, runProductionTest } from "../src/production";
 

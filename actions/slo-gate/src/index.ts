@@ -1,5 +1,6 @@
-import { failOnce, run } from "./main";
+import { runAction } from "@shopstream/action-kit";
+import { run } from "./main";
 
-// A rejection that escapes run() (a client library's background promise) still ends in one ::error:: line.
-process.on("unhandledRejection", (reason) => failOnce(reason));
-void run();
+// run() ends its own failures in one ::error:: line with score=error; the kit's boundary reports a
+// rejection that escapes it (a client library's background promise) and ends open gRPC handles.
+runAction("slo-gate", () => run());

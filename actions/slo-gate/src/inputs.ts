@@ -1,9 +1,22 @@
-/** The action's inputs, read and validated once, with errors that say how to fix them. */
+/**
+ * The action's inputs: one table (names, parsers and action.yml defaults, read by @shopstream/action-kit),
+ * then what depends on several inputs, the clock or the platform declaration, with every problem at once.
+ */
 import { isAbsolute, join } from "node:path";
+import {
+  bool,
+  type InputGetter,
+  InputProblem,
+  type InputValues,
+  input,
+  matching,
+  readInputs as readTable,
+  text,
+} from "@shopstream/action-kit";
 import { DECLARATION, type PlatformDeclaration, resolveEnvironment } from "@shopstream/platform";
 
 /** Reads one input (core.getInput in the action, a map in tests). */
-export type InputReader = (name: string) => string;
+export type InputReader = InputGetter;
 
 /** Validated inputs. */
 export interface Inputs {
@@ -29,6 +42,10 @@ export interface Inputs {
   overrideReason?: string;
   /** Audit: deploy markers of the environment, to attribute budget spend per release. */
   deployMarkers: { release: string; deployedAtMs: number }[];
+  /** Reads deploy markers and checks the override's approval; "" when not given (masked by the reader). */
+  githubToken: string;
+  /** The branch promotions deploy from (the override environment's branch policy must allow only it). */
+  deployBranch: string;
 }
 
 /** Clock skew between the runner and Cloud Monitoring tolerated for a time "now" (runners are NTP-synced). */
@@ -62,6 +79,78 @@ export function evaluationTimeProblem(mode: string, evaluationMs: number, nowMs:
 
 /** A resource-name prefix; it is substituted into Monitoring filters, so nothing else may pass. */
 const NAME_PREFIX = /^[a-z][a-z0-9-]*$/;
+const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const PROJECT_ID_TEXT = "a Google Cloud project ID (6-30 lower-case letters, digits, hyphens)";
+
+function choice<const C extends string>(...choices: C[]): (raw: string) => C {
+  return (raw) => {
+    if ((choices as string[]).includes(raw)) return raw as C;
+    throw new InputProblem(`must be ${choices.map((c) => `"${c}"`).join(" or ")}, got "${raw}"`);
+  };
+}
+
+/** Deploy markers, `[{"release": "...", "deployedAt": "RFC 3339"}]`. */
+function markers(raw: string): Inputs["deployMarkers"] {
+  if (raw === "") return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  const valid =
+    Array.isArray(parsed) &&
+    parsed.every(
+      (m) =>
+        typeof m === "object" &&
+        m !== null &&
+        typeof m.release === "string" &&
+        !Number.isNaN(Date.parse(m.deployedAt)),
+    );
+  if (!valid)
+    throw new InputProblem(
+      `must be a JSON list like [{"release":"abc1234","deployedAt":"2025-01-31T12:00:00Z"}], got ${raw.slice(0, 80)}`,
+    );
+  return (parsed as { release: string; deployedAt: string }[]).map((m) => ({
+    release: m.release,
+    deployedAtMs: Date.parse(m.deployedAt),
+  }));
+}
+
+/** Every input of action.yml, with its default. */
+export const INPUTS = {
+  mode: input({ parse: choice("gate", "audit"), default: "gate" }),
+  "project-id": input({ parse: matching(PROJECT_ID, PROJECT_ID_TEXT), required: true }),
+  environment: input({
+    parse: text,
+    required: `is required: one of ${Object.keys(DECLARATION.environments).join(", ")} (packages/platform/platform.ts)`,
+  }),
+  "name-prefix": input({ parse: text, default: "" }),
+  "slo-dir": input({ parse: text, default: "policies/slo" }),
+  "fail-on-warn": input({ parse: bool, default: "false" }),
+  "evaluation-time": input({ parse: text, default: "" }),
+  "deployed-at": input({ parse: text, default: "" }),
+  "target-project-id": input({ parse: text, default: "" }),
+  "target-environment": input({ parse: text, default: "" }),
+  "source-live-since": input({ parse: text, default: "" }),
+  "target-name-prefix": input({ parse: text, default: "" }),
+  "change-kind": input({ parse: choice("change", "fix"), default: "change" }),
+  "override-reason": input({
+    parse: (raw) => {
+      if (raw && raw.length < 10)
+        throw new InputProblem(
+          `must say why (at least 10 characters, e.g. "P0: checkout down, fix #123"), got "${raw}"`,
+        );
+      return raw;
+    },
+    default: "",
+  }),
+  "github-token": input({ parse: text, default: "", secret: true }),
+  "deploy-branch": input({ parse: text, default: "main" }),
+  "deploy-markers": input({ parse: markers, default: "" }),
+};
+
+type Values = InputValues<typeof INPUTS>;
 
 /** Reads and validates every input; throws one error listing every problem. */
 export function readInputs(
@@ -70,27 +159,29 @@ export function readInputs(
   nowMs: number,
   declaration: PlatformDeclaration = DECLARATION,
 ): Inputs {
+  // derive is pure: once to list its problems with the table's, once more on the values that passed.
+  const values = readTable(INPUTS, read, (v) => derive(v, workspace, nowMs, declaration).problems);
+  return derive(values, workspace, nowMs, declaration).derived;
+}
+
+/** The names, the times against the clock and each other, and the promotion's target. */
+function derive(
+  v: Values,
+  workspace: string,
+  nowMs: number,
+  declaration: PlatformDeclaration,
+): { problems: string[]; derived: Inputs } {
   const problems: string[] = [];
-  const mode = read("mode") || "gate";
-  if (mode !== "gate" && mode !== "audit") problems.push(`mode must be "gate" or "audit", got "${mode}"`);
-  const projectId = read("project-id");
-  if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(projectId))
-    problems.push(
-      `project-id must be a Google Cloud project ID (6-30 lower-case letters, digits, hyphens), got "${projectId}"; set it from a repository variable`,
-    );
+  const mode = v.mode ?? "gate";
   // Resource names come from the platform declaration (packages/platform), never from a default here.
-  const environment = read("environment");
+  const environment = v.environment ?? "";
   const resolved = resolveEnvironment(environment, declaration);
-  if (resolved.problem) problems.push(resolved.problem);
-  const namePrefix = read("name-prefix") || resolved.names?.prefix || "";
+  if (resolved.problem && environment) problems.push(resolved.problem);
+  const namePrefix = v.namePrefix || resolved.names?.prefix || "";
   if (!NAME_PREFIX.test(namePrefix))
     problems.push(`name-prefix must be lower-case letters, digits and hyphens, got "${namePrefix}"`);
-  const dir = read("slo-dir") || "policies/slo";
-  const sloDir = isAbsolute(dir) ? dir : join(workspace, dir);
-  const failOnWarnRaw = (read("fail-on-warn") || "false").toLowerCase();
-  if (failOnWarnRaw !== "true" && failOnWarnRaw !== "false")
-    problems.push(`fail-on-warn must be true or false, got "${failOnWarnRaw}"`);
-  const at = read("evaluation-time");
+  const dir = v.sloDir ?? "policies/slo";
+  const at = v.evaluationTime ?? "";
   const evaluationMs = at ? Date.parse(at) : nowMs;
   if (Number.isNaN(evaluationMs))
     problems.push(`evaluation-time must be an RFC 3339 time like 2025-01-31T12:00:00Z, got "${at}"`);
@@ -98,23 +189,23 @@ export function readInputs(
     const problem = evaluationTimeProblem(mode, evaluationMs, nowMs);
     if (problem) problems.push(`evaluation-time ${at}: ${problem}`);
   }
-  const deployedAt = read("deployed-at");
+  const deployedAt = v.deployedAt ?? "";
   const deployedAtMs = deployedAt ? Date.parse(deployedAt) : undefined;
   if (deployedAtMs !== undefined && (Number.isNaN(deployedAtMs) || deployedAtMs > evaluationMs))
     problems.push(
       `deployed-at must be the RFC 3339 time the candidate was deployed to ${environment} (before the evaluation time), got "${deployedAt}"`,
     );
-  const liveSince = read("source-live-since");
+  const liveSince = v.sourceLiveSince ?? "";
   const sourceLiveSinceMs = liveSince ? Date.parse(liveSince) : deployedAtMs;
   if (liveSince && (Number.isNaN(sourceLiveSinceMs) || (sourceLiveSinceMs ?? 0) > evaluationMs))
     problems.push(
       `source-live-since must be the RFC 3339 time the release running in ${environment} went live (before the evaluation time), got "${liveSince}"`,
     );
-  const targetProject = read("target-project-id");
-  const targetEnvironment = read("target-environment");
+  const targetProject = v.targetProjectId ?? "";
+  const targetEnvironment = v.targetEnvironment ?? "";
   let target: Inputs["target"];
   if (targetProject || targetEnvironment) {
-    if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(targetProject))
+    if (!PROJECT_ID.test(targetProject))
       problems.push(
         `target-project-id must be the target environment's Google Cloud project ID, got "${targetProject}"`,
       );
@@ -122,7 +213,7 @@ export function readInputs(
     const resolvedTarget = resolveEnvironment(targetEnvironment, declaration);
     if (resolvedTarget.problem)
       problems.push(`target-environment (set with target-project-id): ${resolvedTarget.problem}`);
-    const targetPrefix = read("target-name-prefix") || resolvedTarget.names?.prefix || "";
+    const targetPrefix = v.targetNamePrefix || resolvedTarget.names?.prefix || "";
     // The prefix goes into Monitoring filters: anything but a resource name could rewrite them.
     if (!NAME_PREFIX.test(targetPrefix))
       problems.push(
@@ -130,54 +221,25 @@ export function readInputs(
       );
     target = { projectId: targetProject, environment: targetEnvironment, namePrefix: targetPrefix };
   }
-  const changeKind = read("change-kind") || "change";
-  if (changeKind !== "change" && changeKind !== "fix")
-    problems.push(`change-kind must be "change" or "fix", got "${changeKind}"`);
-  const overrideReason = read("override-reason").trim();
-  if (overrideReason && overrideReason.length < 10)
-    problems.push(
-      `override-reason must say why (at least 10 characters, e.g. "P0: checkout down, fix #123"), got "${overrideReason}"`,
-    );
-  const deployMarkers: Inputs["deployMarkers"] = [];
-  const markersRaw = read("deploy-markers").trim();
-  if (markersRaw) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(markersRaw);
-    } catch {
-      parsed = undefined;
-    }
-    const valid =
-      Array.isArray(parsed) &&
-      parsed.every(
-        (m) =>
-          typeof m === "object" &&
-          m !== null &&
-          typeof m.release === "string" &&
-          !Number.isNaN(Date.parse(m.deployedAt)),
-      );
-    if (!valid)
-      problems.push(
-        `deploy-markers must be a JSON list like [{"release":"abc1234","deployedAt":"2025-01-31T12:00:00Z"}], got ${markersRaw.slice(0, 80)}`,
-      );
-    else
-      for (const m of parsed as { release: string; deployedAt: string }[])
-        deployMarkers.push({ release: m.release, deployedAtMs: Date.parse(m.deployedAt) });
-  }
-  if (problems.length > 0) throw new Error(`invalid inputs:\n  - ${problems.join("\n  - ")}`);
+  const overrideReason = v.overrideReason ?? "";
   return {
-    mode: mode as Inputs["mode"],
-    projectId,
-    environment,
-    namePrefix,
-    sloDir,
-    failOnWarn: failOnWarnRaw === "true",
-    evaluationMs,
-    ...(deployedAtMs === undefined ? {} : { deployedAtMs }),
-    ...(sourceLiveSinceMs === undefined ? {} : { sourceLiveSinceMs }),
-    ...(target ? { target } : {}),
-    changeKind: changeKind as Inputs["changeKind"],
-    ...(overrideReason ? { overrideReason } : {}),
-    deployMarkers,
+    problems,
+    derived: {
+      mode,
+      projectId: v.projectId ?? "",
+      environment,
+      namePrefix,
+      sloDir: isAbsolute(dir) ? dir : join(workspace, dir),
+      failOnWarn: v.failOnWarn ?? false,
+      evaluationMs,
+      ...(deployedAtMs === undefined ? {} : { deployedAtMs }),
+      ...(sourceLiveSinceMs === undefined ? {} : { sourceLiveSinceMs }),
+      ...(target ? { target } : {}),
+      changeKind: v.changeKind ?? "change",
+      ...(overrideReason ? { overrideReason } : {}),
+      deployMarkers: v.deployMarkers ?? [],
+      githubToken: v.githubToken ?? "",
+      deployBranch: v.deployBranch ?? "main",
+    },
   };
 }

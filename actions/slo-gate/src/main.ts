@@ -5,6 +5,8 @@
 import * as core from "@actions/core";
 import { context, getOctokit } from "@actions/github";
 import { MetricServiceClient } from "@google-cloud/monitoring";
+import { Refusal } from "@shopstream/action-kit";
+import { RELEASE_TASK, shortId, successfulReleases } from "@shopstream/release";
 import {
   attributeBudget,
   auditCatalog,
@@ -21,11 +23,8 @@ import {
   type SloReport,
   type TimeSeriesLister,
   worst,
-} from "../../../packages/slo/src";
-import { RELEASE_TASK, successfulReleases } from "../../dataflow-template/src/deployments";
-import { shortId } from "../../dataflow-template/src/release";
-import { Refusal } from "../../terraform-apply/src/verify";
-import { type InputReader, readInputs } from "./inputs";
+} from "@shopstream/slo";
+import { type InputReader, type Inputs, readInputs } from "./inputs";
 import { type OverrideContext, verifyOverride } from "./override";
 
 /** The Monitoring client as the action uses it; `auth` is checked before the first call. */
@@ -53,11 +52,11 @@ export interface RunDeps {
  */
 async function recordedMarkers(
   deps: RunDeps,
-  read: InputReader,
+  inputs: Inputs,
   environment: string,
 ): Promise<{ release: string; deployedAtMs: number }[]> {
-  if (!deps.github && !read("github-token")) return [];
-  const { octokit, repo } = deps.github ?? githubContext(read);
+  if (!deps.github && !inputs.githubToken) return [];
+  const { octokit, repo } = deps.github ?? githubContext(inputs);
   const markers: { release: string; deployedAtMs: number }[] = [];
   for await (const r of successfulReleases(octokit, repo, environment, (m) => core.warning(m)))
     markers.push({ release: shortId(r.releaseId), deployedAtMs: Date.parse(r.deployedAt) });
@@ -66,18 +65,17 @@ async function recordedMarkers(
 }
 
 /** The override check's context from the action's inputs and the workflow run. */
-function githubContext(read: InputReader): OverrideContext {
-  const token = read("github-token");
+function githubContext(inputs: Inputs): OverrideContext {
+  const token = inputs.githubToken;
   if (!token)
     throw new Error(
       "override-reason (or a fix to a target with no budget left, or reading deploy markers) needs github-token (with actions: read) to check the slo-override environment's protection and this run's approval",
     );
-  core.setSecret(token);
   return {
     octokit: getOctokit(token),
     repo: context.repo,
     runId: context.runId,
-    deployBranch: read("deploy-branch") || "main",
+    deployBranch: inputs.deployBranch,
   };
 }
 
@@ -106,7 +104,7 @@ export async function evaluate(
       const markers =
         inputs.deployMarkers.length > 0
           ? inputs.deployMarkers
-          : await recordedMarkers(deps, read, inputs.environment);
+          : await recordedMarkers(deps, inputs, inputs.environment);
       if (markers.length > 0)
         report.attribution = attributeBudget(catalog, data, inputs.evaluationMs, markers);
       return { report, failed: undefined };
@@ -143,7 +141,7 @@ export async function evaluate(
       if (verdict.score === "fail" && inputs.changeKind === "fix") {
         // a self-declared fix skips the target-budget rule only with an approval in slo-override
         try {
-          const approvedBy = await verifyOverride(deps.github ?? githubContext(read));
+          const approvedBy = await verifyOverride(deps.github ?? githubContext(inputs));
           verdict = evaluateTargetBudget(targetReport, inputs.target.environment, "fix", approvedBy);
         } catch (error) {
           if (!(error instanceof Refusal)) throw error;
@@ -161,7 +159,7 @@ export async function evaluate(
         // honoured only when slo-override really protects it and this run's approval is recorded
         let approvedBy: string[] | undefined;
         try {
-          approvedBy = await verifyOverride(deps.github ?? githubContext(read));
+          approvedBy = await verifyOverride(deps.github ?? githubContext(inputs));
         } catch (error) {
           if (!(error instanceof Refusal)) throw error;
           failed = `${failed} The override was refused: ${error.message}`;

@@ -1,10 +1,10 @@
 /**
  * The override's own protection, checked before it is honoured: the `slo-override` environment must really
  * gate it and this run must have an approval recorded for it, whose approvers the report names. The check is
- * the one terraform-apply makes for `<target>-destroy` (actions/terraform-apply/src/approval.ts).
+ * the one terraform-apply makes for `<target>-destroy` (@shopstream/action-kit `verifyProtectedApproval`).
  */
 
-import { type ApprovalContext, verifyProtectedApproval } from "../../terraform-apply/src/approval";
+import { type ApprovalContext, verifyProtectedApproval } from "@shopstream/action-kit";
 
 /** The environment whose approval an override needs (promote.yml's `override` job). */
 export const OVERRIDE_ENVIRONMENT = "slo-override";

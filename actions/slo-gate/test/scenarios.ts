@@ -1,12 +1,7 @@
 /** Fake Cloud Monitoring series for the declared SLOs: pass, warn (slow burn), fail (fast burn), missing. */
 import { join } from "node:path";
-import { EVENT_LATENCY_BOUNDS_SECONDS, loadSloCatalog, type MetricSelector } from "../../../packages/slo/src";
-import {
-  counterSeries,
-  distributionSeries,
-  gaugeSeries,
-} from "../../../packages/testkit/src/monitoring/scenarios";
-import type { FakeSeries } from "../../../packages/testkit/src/monitoring/server";
+import { EVENT_LATENCY_BOUNDS_SECONDS, loadSloCatalog, type MetricSelector } from "@shopstream/slo";
+import { counterSeries, distributionSeries, type FakeSeries, gaugeSeries } from "@shopstream/testkit";
 
 export const PREFIX = "shopstream-staging";
 export const END = Date.UTC(2025, 0, 31, 12, 0, 0);

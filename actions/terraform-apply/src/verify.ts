@@ -34,7 +34,3 @@ export function checkCommit(meta: PlanMeta, sha: string): void {
     );
   }
 }
-
-// TEMPORARY compatibility re-export for slo-gate (kit14b switches it to @shopstream/action-kit). Delete once
-// nothing imports Refusal from here.
-export { Refusal } from "@shopstream/action-kit";

@@ -4,9 +4,9 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readInputs as integrationTestInputs } from "@shopstream/action-integration-test/inputs";
+import { readInputs as sloGateInputs } from "@shopstream/action-slo-gate/inputs";
 import { readConfig, resourceVariables } from "@shopstream/config";
-import { readInputs as integrationTestInputs } from "../../../actions/integration-test/src/inputs";
-import { readInputs as sloGateInputs } from "../../../actions/slo-gate/src/inputs";
 import {
   DECLARATION,
   type PlatformDeclaration,

@@ -7,11 +7,7 @@
  * Every write uses `ifGenerationMatch: 0` (create only); the bucket's retention policy keeps objects from
  * being deleted or replaced for its period.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Bucket } from "@google-cloud/storage";
-import { udfSpec } from "../../../tools/udf/src/apps";
-import type { ManifestEntry } from "./publish";
 import {
   commitPointerObject,
   type ReleaseManifest,
@@ -111,33 +107,4 @@ export async function storeRelease(
     `release ${shortId(release.id)}: gs://${bucket.name}/${releaseObject(release.id)} ${created ? "created" : "exists"}`,
   );
   return { release: stored, created };
-}
-
-/**
- * Downloads a release's bundles into `dir` with the manifest.json a publish expects (the same shape the
- * UDF builder writes), so that publishing them into an environment's bucket re-checks each hash and the
- * golden parity.
- */
-export async function downloadReleaseUdfs(
-  bucket: Bucket,
-  release: ReleaseManifest,
-  dir: string,
-): Promise<string> {
-  mkdirSync(dir, { recursive: true });
-  const entries: ManifestEntry[] = [];
-  for (const [app, udf] of Object.entries(release.content.udfs)) {
-    const name = `${RELEASE_UDF_PREFIX}/${app}/${udf.sha256}/udf.js`;
-    const [bytes] = await bucket.file(name).download();
-    const file = `${app}.js`;
-    writeFileSync(join(dir, file), bytes);
-    entries.push({
-      app,
-      file,
-      sha256: udf.sha256,
-      functionName: udf.function_name,
-      template: udfSpec(app).template,
-    });
-  }
-  writeFileSync(join(dir, "manifest.json"), `${JSON.stringify(entries, null, 2)}\n`);
-  return dir;
 }

@@ -1,5 +1,5 @@
 import { getOctokit } from "@actions/github";
-import { FakeGitHub } from "../../../packages/testkit/src/github";
+import { FakeGitHub } from "@shopstream/testkit";
 import { RELEASE_TASK, recordRelease, releaseToPromote, successfulReleases } from "../src/deployments";
 import type { EnvironmentRelease } from "../src/running-record";
 
