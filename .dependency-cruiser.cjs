@@ -104,6 +104,13 @@ module.exports = {
       to: { path: "^apps/", pathNot: "^apps/$1/" },
     },
     {
+      name: "testkit-only-in-tests",
+      comment: "@shopstream/testkit holds fakes for tests and benchmarks; production code (src/) must not load them.",
+      severity: "error",
+      from: { path: "^(packages|apps|tools|actions)/[^/]+/src/", pathNot: "^packages/testkit/" },
+      to: { path: "^packages/testkit/" },
+    },
+    {
       name: "packages-only-import-packages",
       comment: "packages/ is the bottom floor: it may not import apps, tools, actions or bench.",
       severity: "error",

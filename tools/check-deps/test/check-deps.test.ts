@@ -16,6 +16,7 @@ const workspaces: Record<string, string> = {
   "@shopstream/web": "apps/web",
   "@shopstream/admin": "apps/admin",
   "@shopstream/cli": "tools/cli",
+  "@shopstream/testkit": "packages/testkit",
 };
 
 /** A copy of the fixture with node_modules/@shopstream/* linked to the workspaces, as `npm install` does. */
@@ -62,6 +63,7 @@ describe("npm run check:deps", () => {
         "packages-only-import-packages: packages/low/src/index.js → tools/cli/src/index.js",
         "public-entry-only: apps/web/src/deep-alias.js → packages/base/src/internal.js",
         "public-entry-only: apps/web/src/path-into.js → packages/base/src/internal.js",
+        "testkit-only-in-tests: apps/web/src/fake-in-src.js → packages/testkit/src/index.js",
       ].sort(),
     );
     expect(status).not.toBe(0);
@@ -72,6 +74,7 @@ describe("npm run check:deps", () => {
       "apps/admin/src/index.js",
       "apps/web/src/path-into.js",
       "apps/web/src/deep-alias.js",
+      "apps/web/src/fake-in-src.js",
       "packages/low/src/index.js",
       "tools/cli/src/index.js",
       "test/global-setup.js",
