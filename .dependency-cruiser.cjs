@@ -105,7 +105,8 @@ module.exports = {
     },
     {
       name: "testkit-only-in-tests",
-      comment: "@shopstream/testkit holds fakes for tests and benchmarks; production code (src/) must not load them.",
+      comment:
+        "@shopstream/testkit holds fakes for tests and benchmarks; production code (src/) must not load them.",
       severity: "error",
       from: { path: "^(packages|apps|tools|actions)/[^/]+/src/", pathNot: "^packages/testkit/" },
       to: { path: "^packages/testkit/" },
