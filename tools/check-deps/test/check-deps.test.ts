@@ -11,19 +11,23 @@ import { join } from "node:path";
 const runScript = join(__dirname, "..", "run.sh");
 const fixture = join(__dirname, "fixtures", "monorepo");
 const workspaces: Record<string, string> = {
-  "@shopstream/base": "packages/base",
-  "@shopstream/low": "packages/low",
-  "@shopstream/web": "apps/web",
-  "@shopstream/admin": "apps/admin",
-  "@shopstream/cli": "tools/cli",
-  "@shopstream/testkit": "packages/testkit",
+  "@fixture/base": "packages/base",
+  "@fixture/low": "packages/low",
+  "@fixture/web": "apps/web",
+  "@fixture/admin": "apps/admin",
+  "@fixture/cli": "tools/cli",
+  "@fixture/testkit": "packages/testkit",
 };
 
-/** A copy of the fixture with node_modules/@shopstream/* linked to the workspaces, as `npm install` does. */
+/**
+ * A copy of the fixture with node_modules/@fixture/* linked to the workspaces, as `npm install` does. The
+ * fixture's packages are scoped @fixture, not @shopstream: jest's module map reads every package.json in the
+ * repository and refuses a name that two of them share.
+ */
 function plantedRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), "check-deps-"));
   cpSync(fixture, dir, { recursive: true });
-  mkdirSync(join(dir, "node_modules", "@shopstream"), { recursive: true });
+  mkdirSync(join(dir, "node_modules", "@fixture"), { recursive: true });
   for (const [name, folder] of Object.entries(workspaces)) {
     symlinkSync(join(dir, folder), join(dir, "node_modules", name), "dir");
   }
