@@ -7,9 +7,15 @@
 # this machine) it runs on the Node 24 pinned in the root package.json `config.node24`, from the npm registry's
 # `node` package through npx (cached after the first run).
 #
-# Usage: run.sh [directory]   (default: the repository; the test runs it on planted fixtures)
+# Usage: run.sh [directory]        the check (default: the repository; the test runs it on planted fixtures)
+#        run.sh --shrink-baseline  drop the baseline entries that are fixed now (never adds one), then format it
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
+shrink=false
+if [ "${1:-}" = "--shrink-baseline" ]; then
+  shrink=true
+  shift
+fi
 cd "${1:-$repo}"
 
 node_for_cruiser=(node)
@@ -23,6 +29,12 @@ for dir in packages apps tools actions bench test terraform; do
   [ -d "$dir" ] && targets+=("$dir")
 done
 known=()
+if [ "$shrink" = true ]; then
+  "${node_for_cruiser[@]}" "$repo/node_modules/dependency-cruiser/bin/dependency-cruiser.mjs" \
+    --config "$repo/.dependency-cruiser.cjs" --baseline .dependency-cruiser-known-violations.json \
+    --baseline-mode shrink-only "${targets[@]}"
+  exec npx biome format --write .dependency-cruiser-known-violations.json
+fi
 if [ -f .dependency-cruiser-known-violations.json ]; then
   known=(--ignore-known .dependency-cruiser-known-violations.json)
 fi
