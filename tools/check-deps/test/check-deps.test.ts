@@ -4,32 +4,40 @@
  * files removed passes.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const runScript = join(__dirname, "..", "run.sh");
 const fixture = join(__dirname, "fixtures", "monorepo");
-const workspaces: Record<string, string> = {
-  "@fixture/base": "packages/base",
-  "@fixture/low": "packages/low",
-  "@fixture/web": "apps/web",
-  "@fixture/admin": "apps/admin",
-  "@fixture/cli": "tools/cli",
-  "@fixture/testkit": "packages/testkit",
+/**
+ * The fixture's package.json files, written into the copy by the test: committed, they would enter jest's
+ * module map, which refuses a package name that two package.json files in the repository share.
+ */
+const manifests: Record<string, object> = {
+  "": { name: "fixture", private: true, workspaces: ["packages/*", "apps/*", "tools/*"] },
+  "packages/base": { name: "@fixture/base", main: "src/index.js" },
+  "packages/low": { name: "@fixture/low", main: "src/index.js", dependencies: { "@fixture/cli": "*" } },
+  "packages/testkit": { name: "@fixture/testkit", main: "src/index.js" },
+  "apps/web": {
+    name: "@fixture/web",
+    main: "src/index.js",
+    dependencies: { "@fixture/base": "*" },
+    devDependencies: { "@fixture/testkit": "*" },
+  },
+  "apps/admin": { name: "@fixture/admin", main: "src/index.js", dependencies: { "@fixture/web": "*" } },
+  "tools/cli": { name: "@fixture/cli", main: "src/index.js" },
 };
 
-/**
- * A copy of the fixture with node_modules/@fixture/* linked to the workspaces, as `npm install` does. The
- * fixture's packages are scoped @fixture, not @shopstream: jest's module map reads every package.json in the
- * repository and refuses a name that two of them share.
- */
+/** A copy of the fixture with its manifests, and node_modules/@fixture/* linked to the workspaces as `npm install` does. */
 function plantedRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), "check-deps-"));
   cpSync(fixture, dir, { recursive: true });
   mkdirSync(join(dir, "node_modules", "@fixture"), { recursive: true });
-  for (const [name, folder] of Object.entries(workspaces)) {
-    symlinkSync(join(dir, folder), join(dir, "node_modules", name), "dir");
+  for (const [folder, manifest] of Object.entries(manifests)) {
+    writeFileSync(join(dir, folder, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    const { name } = manifest as { name: string };
+    if (folder !== "") symlinkSync(join(dir, folder), join(dir, "node_modules", name), "dir");
   }
   return dir;
 }
