@@ -3,7 +3,7 @@
  * and exports its environment to the test workers (jest workers inherit process.env set here).
  * Test files reach the running services with `attachStack({ profile: "test" })` from tools/stack.
  */
-import { type Stack, startStack } from "../../tools/stack/src/index";
+import { type Stack, startStack } from "@shopstream/stack";
 
 declare global {
   var __LOCAL_STACK__: Stack | undefined;

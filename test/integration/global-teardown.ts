@@ -1,5 +1,5 @@
 /** jest globalTeardown of the integration project: stops the `test` stack started by global-setup.ts. */
-import { stopProfile } from "../../tools/stack/src/index";
+import { stopProfile } from "@shopstream/stack";
 
 export default async function globalTeardown(): Promise<void> {
   const stack = globalThis.__LOCAL_STACK__;

@@ -1,6 +1,6 @@
 import { MetricServiceClient } from "@google-cloud/monitoring";
-import { counterSeries, distributionSeries, gaugeSeries } from "../../testkit/src/monitoring/scenarios";
-import { FakeMonitoringServer } from "../../testkit/src/monitoring/server";
+import { FakeMonitoringServer } from "@shopstream/testkit/monitoring";
+import { counterSeries, distributionSeries, gaugeSeries } from "@shopstream/testkit/monitoring/scenarios";
 import {
   distributionCut,
   EVENT_LATENCY_BOUNDS_SECONDS,

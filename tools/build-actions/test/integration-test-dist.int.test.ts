@@ -1,4 +1,4 @@
-import { DEFAULT_PORTS, mongoUri } from "../../stack/src";
+import { DEFAULT_PORTS, mongoUri } from "@shopstream/stack";
 import { expectOneError, runDist } from "./runner-env";
 
 /**
