@@ -35,8 +35,10 @@ export type {
   ShopEvent,
 } from "./types";
 export {
+  type CheckedPayload,
   type InvalidEvent,
   parseAndValidate,
+  parseAndValidateText,
   type ValidationResult,
   type ValidEvent,
   validateEvent,
