@@ -1,5 +1,5 @@
 /** Every input, read and validated up front; all problems are reported together with a fix for each. */
-import { UDF_SPECS } from "../../../tools/udf/src/apps";
+import { UDF_SPECS } from "@shopstream/transforms";
 
 export interface Inputs {
   bucket: string;

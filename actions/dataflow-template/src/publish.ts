@@ -8,19 +8,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { Storage } from "@google-cloud/storage";
-import { udfSpec } from "../../../tools/udf/src/apps";
-import { goldenCases } from "../../../tools/udf/src/golden";
-import { referenceOutcome } from "../../../tools/udf/src/reference";
-import { loadUdfInVm } from "../../../tools/udf/src/vm";
+import { goldenCases, type ManifestEntry, referenceOutcome, udfSpec } from "@shopstream/transforms";
+import { loadUdfInVm } from "@shopstream/udf";
 import { type InputReader, type Inputs, readInputs } from "./inputs";
-
-export interface ManifestEntry {
-  app: string;
-  file: string;
-  sha256: string;
-  functionName: string;
-  template: string;
-}
 
 export interface UdfResult {
   app: string;

@@ -10,8 +10,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Bucket } from "@google-cloud/storage";
-import { udfSpec } from "../../../tools/udf/src/apps";
-import type { ManifestEntry } from "./publish";
+import { type ManifestEntry, udfSpec } from "@shopstream/transforms";
 import {
   commitPointerObject,
   type ReleaseManifest,

@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Storage } from "@google-cloud/storage";
+import { buildAll } from "@shopstream/udf";
 import { FakeGitHub } from "../../../packages/testkit/src/github";
-import { buildAll } from "../../../tools/udf/src/cli";
 import { type FakeGcs, startFakeGcs } from "./fake-gcs";
 
 const repoRoot = join(__dirname, "../../..");
