@@ -45,6 +45,7 @@ export {
 } from "./validate";
 export {
   DEAD_LETTER_COLUMNS,
+  type DeadLetterRecord,
   WAREHOUSE_COLUMNS,
   type WarehouseColumn,
   type WarehouseItem,

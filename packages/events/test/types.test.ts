@@ -8,6 +8,8 @@
  */
 import {
   CONTEXT_FIELDS,
+  DEAD_LETTER_COLUMNS,
+  type DeadLetterRecord,
   ENVELOPE_FIELDS,
   EVENT_TYPES,
   type EventContext,
@@ -81,5 +83,23 @@ describe("types.ts matches the declaration in spec.ts", () => {
   it("line items", () => expect(sorted(lineItem)).toEqual(sorted(declared(LINE_ITEM_FIELDS))));
   it.each(EVENT_TYPES.map((t) => [t]))("properties of %s", (type) => {
     expect(sorted(properties[type])).toEqual(sorted(declared(PROPERTIES[type])));
+  });
+});
+
+describe("DeadLetterRecord matches DEAD_LETTER_COLUMNS", () => {
+  // Compiles only with exactly the record's fields; true where the field admits null.
+  const nullable: { [K in keyof DeadLetterRecord]-?: null extends DeadLetterRecord[K] ? true : false } = {
+    message_id: false,
+    subscription: false,
+    reason: false,
+    payload: false,
+    payload_encoding: false,
+    attributes: false,
+    publish_time: true,
+    dead_lettered_at: false,
+  };
+  it("same fields, nullable exactly where the column is", () => {
+    const columns = DEAD_LETTER_COLUMNS.map((c) => [c.name, c.mode === "NULLABLE"]);
+    expect(Object.entries(nullable)).toEqual(columns);
   });
 });
