@@ -11,7 +11,7 @@ import {
   readInputs as readTable,
   text,
 } from "@shopstream/action-kit";
-import { UDF_SPECS } from "../../../tools/udf/src/apps";
+import { UDF_SPECS } from "@shopstream/transforms";
 
 export interface Inputs {
   bucket: string;

@@ -9,19 +9,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { type Bucket, Storage } from "@google-cloud/storage";
 import { RELEASE_UDF_PREFIX, type ReleaseManifest } from "@shopstream/release";
-import { udfSpec } from "../../../tools/udf/src/apps";
-import { goldenCases } from "../../../tools/udf/src/golden";
-import { referenceOutcome } from "../../../tools/udf/src/reference";
-import { loadUdfInVm } from "../../../tools/udf/src/vm";
+import { goldenCases, type ManifestEntry, referenceOutcome, udfSpec } from "@shopstream/transforms";
+import { loadUdfInVm } from "@shopstream/udf";
 import { type InputReader, type Inputs, readInputs } from "./inputs";
-
-export interface ManifestEntry {
-  app: string;
-  file: string;
-  sha256: string;
-  functionName: string;
-  template: string;
-}
 
 export interface UdfResult {
   app: string;

@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Storage } from "@google-cloud/storage";
-import { buildAll } from "../../../tools/udf/src/cli";
+import { buildAll } from "@shopstream/udf";
 import { InputError } from "../src/inputs";
 import { publishUdfs as run } from "../src/publish";
 import { type FakeGcs, startFakeGcs } from "./fake-gcs";

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Storage } from "@google-cloud/storage";
 import { FakeGitHub } from "@shopstream/testkit";
-import { buildAll } from "../../../tools/udf/src/cli";
+import { buildAll } from "@shopstream/udf";
 import { type FakeGcs, startFakeGcs } from "./fake-gcs";
 
 const repoRoot = join(__dirname, "../../..");

@@ -1,6 +1,6 @@
 /** A small, seeded shop catalogue: categories, products with base prices, and per-market currencies. */
 import { multiplyMoney } from "@shopstream/events";
-import type { Random } from "./random";
+import type { Random } from "@shopstream/transforms";
 
 export interface Product {
   product_id: string;

@@ -1,8 +1,8 @@
 /** @shopstream/producer — the shop simulator and the publish library. */
+
+export { MALFORMED_LABELS, MALFORMED_MAKERS, makeMalformed, Random } from "@shopstream/transforms";
 export { buildCatalog, CATEGORIES, MARKETS, priceIn } from "./catalog";
-export { MALFORMED_LABELS, MALFORMED_MAKERS, makeMalformed } from "./malformed";
 export { ContractViolation, EventPublisher, type PublisherOptions, type PublishStats } from "./publisher";
-export { Random } from "./random";
 export { type RunOptions, runProducer } from "./run";
 export {
   DEFAULT_FAULTS,

@@ -4,9 +4,8 @@
  * out-of-order events, malformed payloads) at configurable rates.
  */
 import { EVENT_TYPES, type EventType, formatUtc, type LineItem, type ShopEvent } from "@shopstream/events";
+import { makeMalformed, Random } from "@shopstream/transforms";
 import { buildCatalog, MARKETS, type Market, type Product, priceIn } from "./catalog";
-import { makeMalformed } from "./malformed";
-import { Random } from "./random";
 
 export interface FaultRates {
   /** Share of events published twice (distinct Pub/Sub messages, same event_id). */

@@ -10,13 +10,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeCloudRunServer } from "@shopstream/testkit";
+import { UDF_SPECS } from "@shopstream/transforms";
+import { buildUdf, NashornRunner } from "@shopstream/udf";
 import { buildBatch, newRunId } from "../../../actions/integration-test/src/batch";
 import { expectationsOf } from "../../../actions/integration-test/src/production";
 import { publishBatch } from "../../../actions/integration-test/src/runner";
 import { createHarness, type Harness } from "../../../test/support/pipeline-harness";
-import { UDF_SPECS } from "../../../tools/udf/src/apps";
-import { buildUdf } from "../../../tools/udf/src/build";
-import { NashornRunner } from "../../../tools/udf/src/nashorn";
 import { main } from "../src/cli";
 import { type VerifyExpectations, type VerifyResult, verifyResultObject, verifyRun } from "../src/verify";
 

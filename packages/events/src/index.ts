@@ -35,14 +35,17 @@ export type {
   ShopEvent,
 } from "./types";
 export {
+  type CheckedPayload,
   type InvalidEvent,
   parseAndValidate,
+  parseAndValidateText,
   type ValidationResult,
   type ValidEvent,
   validateEvent,
 } from "./validate";
 export {
   DEAD_LETTER_COLUMNS,
+  type DeadLetterRecord,
   WAREHOUSE_COLUMNS,
   type WarehouseColumn,
   type WarehouseItem,

@@ -165,6 +165,11 @@ export function formatUtc(epochMs: number, extraMicros?: number): string {
   );
 }
 
+// The "2026-11-26T" of the last day formatted: the processing clock stamps every event with a time of the
+// same day, so the calendar arithmetic runs once a day. One immutable object replaced by a single
+// assignment, so concurrent callers can only miss the cache, never mix two days.
+let lastDay: { days: number; prefix: string } | undefined;
+
 /** formatUtc for a whole number of milliseconds, by H. Hinnant's civil_from_days instead of a Date. */
 function formatWholeMs(epochMs: number, extraMicros: number): string {
   const days = Math.floor(epochMs / MS_PER_DAY);
@@ -175,6 +180,24 @@ function formatWholeMs(epochMs: number, extraMicros: number): string {
   rest -= minute * 60000;
   const second = Math.floor(rest / 1000);
   const millis = rest - second * 1000;
+  const cached = lastDay;
+  const prefix = cached && cached.days === days ? cached.prefix : datePrefix(days);
+  return (
+    prefix +
+    pad2(hour) +
+    ":" +
+    pad2(minute) +
+    ":" +
+    pad2(second) +
+    "." +
+    THREE_DIGITS[millis] +
+    (THREE_DIGITS[extraMicros] as string) +
+    "Z"
+  );
+}
+
+/** "YYYY-MM-DDT" of a day number (days since 1970-01-01), remembered in lastDay. */
+function datePrefix(days: number): string {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const dayOfEra = z - era * 146097;
@@ -187,21 +210,13 @@ function formatWholeMs(epochMs: number, extraMicros: number): string {
   const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return (
+  const prefix =
     (year >= 1000 && year <= 9999 ? pad2(Math.floor(year / 100)) + pad2(year % 100) : pad(year, 4)) +
     "-" +
     pad2(month) +
     "-" +
     pad2(day) +
-    "T" +
-    pad2(hour) +
-    ":" +
-    pad2(minute) +
-    ":" +
-    pad2(second) +
-    "." +
-    THREE_DIGITS[millis] +
-    (THREE_DIGITS[extraMicros] as string) +
-    "Z"
-  );
+    "T";
+  lastDay = { days, prefix };
+  return prefix;
 }

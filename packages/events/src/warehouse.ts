@@ -115,6 +115,22 @@ export interface WarehouseRow {
   processed_at: string;
 }
 
+/**
+ * A refused message, kept whole: reason, payload, attributes. The same shape in MongoDB and BigQuery
+ * (DEAD_LETTER_COLUMNS below; a test keeps the two equal). Written by the workers' loop (@shopstream/worker).
+ */
+export interface DeadLetterRecord {
+  message_id: string;
+  subscription: string;
+  reason: string;
+  payload: string;
+  payload_encoding: "utf8" | "base64";
+  /** JSON object of the message attributes. */
+  attributes: string;
+  publish_time: string | null;
+  dead_lettered_at: string;
+}
+
 /** Dead-letter rows share one shape in MongoDB and BigQuery. */
 export const DEAD_LETTER_COLUMNS: WarehouseColumn[] = [
   col("message_id", "STRING", "REQUIRED", "Pub/Sub message ID"),

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { UDF_SPECS } from "../../../tools/udf/src/apps";
+import { UDF_SPECS } from "@shopstream/transforms";
 
 /** Version of the manifest format; bump on any incompatible change. */
 export const RELEASE_SCHEMA_VERSION = 1;

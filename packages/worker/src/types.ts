@@ -1,4 +1,5 @@
 /** What a worker plugs into the shared loop: a store for valid events and one for refused ones. */
+import type { DeadLetterRecord } from "@shopstream/events";
 
 /** Per-item result of a store write. */
 export type WriteOutcome =
@@ -16,18 +17,8 @@ export interface Sink<T> {
   write(items: T[]): Promise<WriteOutcome[]>;
 }
 
-/** A refused message, kept whole: reason, payload, attributes. The same shape in MongoDB and BigQuery. */
-export interface DeadLetterRecord {
-  message_id: string;
-  subscription: string;
-  reason: string;
-  payload: string;
-  payload_encoding: "utf8" | "base64";
-  /** JSON object of the message attributes. */
-  attributes: string;
-  publish_time: string | null;
-  dead_lettered_at: string;
-}
+/** A refused message, kept whole; the shape is the contract's (`@shopstream/events`, beside its columns). */
+export type { DeadLetterRecord };
 
 export interface DeadLetterSink {
   readonly description: string;

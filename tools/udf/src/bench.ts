@@ -14,9 +14,8 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UDF_SPECS } from "./apps";
+import { goldenCases, UDF_SPECS } from "@shopstream/transforms";
 import { buildUdf } from "./build";
-import { goldenCases } from "./golden";
 import { NashornRunner } from "./nashorn";
 import { loadUdfInVm } from "./vm";
 

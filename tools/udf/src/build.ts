@@ -15,9 +15,9 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { UDF_CLOCKED_FUNCTION_NAME, UDF_FUNCTION_NAME, type UdfSpec } from "@shopstream/transforms";
 import { build } from "esbuild";
 import ts from "typescript";
-import { UDF_CLOCKED_FUNCTION_NAME, UDF_FUNCTION_NAME, type UdfSpec } from "./apps";
 import { assertEs5 } from "./verify";
 
 /** Repository root (tools/udf/src -> ../../..). */

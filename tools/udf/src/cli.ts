@@ -6,22 +6,18 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { UDF_FUNCTION_NAME, UDF_SPECS } from "./apps";
+import {
+  goldenCases,
+  type ManifestEntry,
+  referenceOutcome,
+  UDF_FUNCTION_NAME,
+  UDF_SPECS,
+} from "@shopstream/transforms";
 import { buildUdf, REPO_ROOT } from "./build";
-import { goldenCases } from "./golden";
-import { referenceOutcome } from "./reference";
 
 export const DEFAULT_OUT_DIR = join(REPO_ROOT, "tools", "udf", "dist");
-export const GOLDEN_DIR = join(REPO_ROOT, "tools", "udf", "test", "fixtures");
-
-export interface ManifestEntry {
-  app: string;
-  file: string;
-  sha256: string;
-  bytes: number;
-  functionName: string;
-  template: string;
-}
+/** The golden expected outputs live beside the transforms and their corpus. */
+export const GOLDEN_DIR = join(REPO_ROOT, "packages", "transforms", "golden");
 
 export async function buildAll(outDir: string): Promise<ManifestEntry[]> {
   mkdirSync(outDir, { recursive: true });

@@ -1,8 +1,6 @@
-/** @shopstream/udf — Dataflow UDF bundles: build, verify, run in Node (vm) and Nashorn, golden corpus. */
-export { UDF_CLOCKED_FUNCTION_NAME, UDF_FUNCTION_NAME, UDF_SPECS, type UdfSpec, udfSpec } from "./apps";
+/** @shopstream/udf — Dataflow UDF bundles of @shopstream/transforms: build, verify, run in Node (vm) and Nashorn. */
 export { buildUdf, REPO_ROOT, type UdfBundle } from "./build";
-export { GOLDEN_NOW, type GoldenCase, goldenCases } from "./golden";
+export { buildAll, DEFAULT_OUT_DIR, GOLDEN_DIR, goldenFile, renderGolden } from "./cli";
 export { NASHORN_HOME, NashornRunner, nashornInstalled } from "./nashorn";
-export { referenceOutcome } from "./reference";
 export { assertEs5, type Es5Problem, verifyEs5 } from "./verify";
 export { type LoadedUdf, loadUdfInVm, type UdfOutcome } from "./vm";

@@ -4,12 +4,9 @@
  * null (dropped), or a thrown error's message (dead-lettered).
  */
 import { createContext, Script } from "node:vm";
+import type { UdfOutcome } from "@shopstream/transforms";
 
-export type UdfOutcome =
-  | { kind: "string"; value: string }
-  | { kind: "null" }
-  | { kind: "nonstring"; type: string }
-  | { kind: "error"; message: string };
+export type { UdfOutcome };
 
 export interface LoadedUdf {
   /** Calls a global function of the bundle with (input) or (input, nowMs). */

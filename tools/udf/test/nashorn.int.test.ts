@@ -6,10 +6,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UDF_SPECS } from "../src/apps";
+import { goldenCases, UDF_SPECS } from "@shopstream/transforms";
 import { buildUdf } from "../src/build";
 import { goldenFile } from "../src/cli";
-import { goldenCases } from "../src/golden";
 import { NashornRunner } from "../src/nashorn";
 import type { UdfOutcome } from "../src/vm";
 

@@ -1,10 +1,8 @@
 import { readFileSync } from "node:fs";
 import { parseAndValidate, validateEvent } from "@shopstream/events";
-import { UDF_SPECS } from "../src/apps";
+import { GOLDEN_NOW, goldenCases, referenceOutcome, UDF_SPECS } from "@shopstream/transforms";
 import { buildUdf } from "../src/build";
 import { goldenFile, renderGolden } from "../src/cli";
-import { GOLDEN_NOW, goldenCases } from "../src/golden";
-import { referenceOutcome } from "../src/reference";
 import { verifyEs5 } from "../src/verify";
 import { loadUdfInVm, type UdfOutcome } from "../src/vm";
 

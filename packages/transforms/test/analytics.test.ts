@@ -1,4 +1,10 @@
-import { EVENT_TYPES, EXAMPLE_EVENTS, WAREHOUSE_COLUMNS, type WarehouseRow } from "@shopstream/events";
+import {
+  EVENT_TYPES,
+  EXAMPLE_EVENTS,
+  parseAndValidateText,
+  WAREHOUSE_COLUMNS,
+  type WarehouseRow,
+} from "@shopstream/events";
 import { toWarehouseRow } from "../src";
 
 const NOW = Date.parse("2026-11-26T10:20:00Z");
@@ -53,5 +59,49 @@ describe("toWarehouseRow", () => {
     expect(out.processed_at).toBe("2026-11-26T10:20:00.001000Z");
     expect(out.published_at).toBe("2026-11-26T09:15:07.400000Z"); // sent as 10:15:07.400+01:00
     expect(row({ ...EXAMPLE_EVENTS.purchase, published_at: null }).published_at).toBeNull();
+  });
+
+  // The row is written by hand when the payload's text is plain, by JSON.stringify otherwise: the same
+  // event sent as plain text and with one escape (a "\u005f" for "_" in a name: same parsed event, not
+  // plain) must give the same bytes.
+  it("writes the same row text on the hand-written path as JSON.stringify does", () => {
+    const variants: unknown[] = [];
+    for (const type of EVENT_TYPES) {
+      const event = EXAMPLE_EVENTS[type] as Record<string, unknown>;
+      variants.push(event);
+      variants.push({ ...event, user_id: null, anonymous_id: "anon-1", context: null, published_at: null });
+      variants.push({
+        ...event,
+        context: { country: "DE", device: "tablet", page_url: null, extra: [1, 2.5] },
+      });
+      variants.push({
+        ...event,
+        event_time: "2026-11-26T11:15:00.5+01:00",
+        published_at: "2026-11-26T10:15:01Z",
+      });
+      // Unknown fields shaped like columns: kept in the payload, never taken as columns of another type.
+      const unknown: Record<string, unknown> = {
+        items: [{ quantity: 2 }],
+        product_id: 7,
+        query: ["x"],
+        results_count: 1.5,
+      };
+      const properties = { ...(event.properties as object) } as Record<string, unknown>;
+      for (const key in unknown) if (!(key in properties)) properties[key] = unknown[key];
+      variants.push({ ...event, ...unknown, properties });
+      variants.push({
+        ...event,
+        properties: { ...(event.properties as object), note: { deep: [{ a: null }] } },
+      });
+    }
+    for (const variant of variants) {
+      const plain = JSON.stringify(variant);
+      const escaped = plain.replace('"event_id"', '"event\\u005fid"');
+      const plainResult = parseAndValidateText(plain, NOW);
+      const escapedResult = parseAndValidateText(escaped, NOW);
+      expect(plainResult.result.ok && plainResult.plainText).toBe(true);
+      expect(escapedResult.result.ok && !escapedResult.plainText).toBe(true);
+      expect(toWarehouseRow(plain, NOW + 7)).toBe(toWarehouseRow(escaped, NOW + 7));
+    }
   });
 });

@@ -1,7 +1,7 @@
 /** The transforms themselves, called in Node: the reference every bundle must match byte for byte. */
-import { toWarehouseRow } from "@shopstream/analytics/src/transform";
-import { toRawDocument } from "@shopstream/ingestion/src/transform";
-import type { UdfOutcome } from "./vm";
+import { toWarehouseRow } from "./analytics";
+import { toRawDocument } from "./ingestion";
+import type { UdfOutcome } from "./outcome";
 
 export const REFERENCE_TRANSFORMS: Record<string, (payload: string, nowMs: number) => string> = {
   ingestion: toRawDocument,

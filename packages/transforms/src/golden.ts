@@ -4,8 +4,8 @@
  * malformed kind the producer injects, and the validator's refusals.
  */
 import { EVENT_TYPES, EXAMPLE_EVENTS, exampleWithOptionalNulls } from "@shopstream/events";
-import { MALFORMED_MAKERS } from "@shopstream/producer/src/malformed";
-import { Random } from "@shopstream/producer/src/random";
+import { MALFORMED_MAKERS } from "./malformed";
+import { Random } from "./random";
 
 export interface GoldenCase {
   name: string;
@@ -209,7 +209,7 @@ export function goldenCases(): GoldenCase[] {
   for (const [name, payload] of edges)
     add(name.startsWith("(accepted)") ? name.slice(11) : `refused: ${name}`, payload);
 
-  // Edges of the ingestion document's splicing fast path (apps/ingestion/src/transform.ts): fields the
+  // Edges of the ingestion document's splicing fast path (packages/transforms/src/ingestion.ts): fields the
   // document replaces, keys engines enumerate first, and escapes, each as the field-by-field copy gives.
   const withHead = (head: string) => {
     const text = JSON.stringify(EXAMPLE_EVENTS.purchase);
