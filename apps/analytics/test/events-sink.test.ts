@@ -13,7 +13,7 @@ interface Request {
  * listed rows into a PartialFailureError ({ errors: [{ row, errors }] }). A row is invalid here when its
  * event_type is "broken".
  */
-function fakeBigQuery() {
+function fakeBigQuery(gate?: () => Promise<void>) {
   const requests: Request[] = [];
   const stored: string[] = [];
   const bigquery = {
@@ -21,6 +21,7 @@ function fakeBigQuery() {
       table: () => ({
         insert: async (rows: Request["rows"], options: Request["options"]) => {
           requests.push({ rows, options });
+          await gate?.();
           const invalid = rows.filter((r) => r.json.event_type === "broken");
           if (invalid.length > 0 && !options.skipInvalidRows) {
             throw Object.assign(new Error("A failure occurred during this request."), {
@@ -91,5 +92,91 @@ describe("EventsTableSink", () => {
       }),
     } as unknown as BigQuery;
     await expect(new EventsTableSink(bigquery, "ds").write([row("a")])).rejects.toThrow("ECONNREFUSED");
+  });
+
+  it("sends the batches handed over while an insert is in flight as one request, each caller getting its own outcomes", async () => {
+    let release: () => void = () => {};
+    const first = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    const { bigquery, requests, stored } = fakeBigQuery(() => (calls++ === 0 ? first : Promise.resolve()));
+    const notified: string[] = [];
+    const sink = new EventsTableSink(bigquery, "ds", (rows) => notified.push(...rows.map((r) => r.event_id)));
+    const a = sink.write([row("a")]);
+    const b = sink.write([row("b"), row("b2", "broken")]);
+    const c = sink.write([row("c")]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(requests.map((r) => r.rows.map((x) => x.insertId))).toEqual([["a"]]);
+    release();
+    expect(await a).toEqual([{ status: "stored" }]);
+    expect(await b).toEqual([
+      { status: "stored" },
+      { status: "rejected", reason: "bigquery invalid: no such field: oops" },
+    ]);
+    expect(await c).toEqual([{ status: "stored" }]);
+    // a alone, then b and c together (refused for b2, resent with skipInvalidRows)
+    expect(requests.map((r) => r.rows.map((x) => x.insertId))).toEqual([
+      ["a"],
+      ["b", "b2", "c"],
+      ["b", "b2", "c"],
+    ]);
+    expect(stored).toEqual(["a", "b", "c"]);
+    expect(notified).toEqual(["a", "b", "c"]);
+  });
+
+  it("merges whole batches up to maxRowsPerInsert rows per request", async () => {
+    let release: () => void = () => {};
+    const first = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    const { bigquery, requests } = fakeBigQuery(() => (calls++ === 0 ? first : Promise.resolve()));
+    const sink = new EventsTableSink(bigquery, "ds", undefined, 3);
+    const writes = [
+      sink.write([row("a")]),
+      sink.write([row("b"), row("c")]),
+      sink.write([row("d")]),
+      sink.write([row("e"), row("f"), row("g"), row("h")]),
+    ];
+    release();
+    await Promise.all(writes);
+    expect(requests.map((r) => r.rows.map((x) => x.insertId))).toEqual([
+      ["a"],
+      ["b", "c", "d"],
+      ["e", "f", "g", "h"],
+    ]);
+  });
+
+  it("fails every batch of a merged request when the request fails, and keeps sending later ones", async () => {
+    let calls = 0;
+    let release: () => void = () => {};
+    const first = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const requests: string[][] = [];
+    const bigquery = {
+      dataset: () => ({
+        table: () => ({
+          insert: async (rows: Request["rows"]) => {
+            requests.push(rows.map((r) => r.insertId));
+            const call = calls++;
+            if (call === 0) await first;
+            if (call === 1) throw new Error("socket hang up");
+            return [{}];
+          },
+        }),
+      }),
+    } as unknown as BigQuery;
+    const sink = new EventsTableSink(bigquery, "ds");
+    const a = sink.write([row("a")]);
+    const b = sink.write([row("b")]);
+    const c = sink.write([row("c")]);
+    release();
+    await expect(a).resolves.toEqual([{ status: "stored" }]);
+    await expect(b).rejects.toThrow("socket hang up");
+    await expect(c).rejects.toThrow("socket hang up");
+    await expect(sink.write([row("d")])).resolves.toEqual([{ status: "stored" }]);
+    expect(requests).toEqual([["a"], ["b", "c"], ["d"]]);
   });
 });
