@@ -113,6 +113,7 @@ interface ProbeStep {
   /** CPU µs per row of the insertAll ceiling measured beside (client + bqemulator). */
   insertAllBesideCpuUs: number;
   cpu: PhaseResult["cpu"];
+  reconciliation: PhaseResult["reconciliation"];
 }
 
 function probeStep(phase: PhaseResult, beside: Ceiling): ProbeStep {
@@ -131,6 +132,7 @@ function probeStep(phase: PhaseResult, beside: Ceiling): ProbeStep {
     insertAllBesideCpuUs:
       (beside.cpuUsPerOperation?.client ?? Number.NaN) + (beside.cpuUsPerOperation?.standIn ?? Number.NaN),
     cpu: phase.cpu,
+    reconciliation: phase.reconciliation,
   };
 }
 
@@ -204,6 +206,9 @@ function markdown(
         `| ${p.rate} | ${p.durationS} | ${f(p.producer)} | ${f(p.ingestion)} | ${f(p.analytics)} | ${f(p.drainSeconds)} | ${p.exact ? "exact" : "NOT exact"} | ${f(p.insertAllBeside)} | ${f((p.analytics / p.insertAllBeside) * 100)}% | ${f(p.analyticsCpuUs)} | ${f(p.insertAllBesideCpuUs)} |`,
     ),
     "",
+    ...report.probe
+      .filter((p) => !p.exact)
+      .map((p) => `Not exact at ${p.rate}/s: ${reconciliationLine(p.reconciliation)}\n`),
     `Pipeline ceiling (best analytics sustained rate over the steps): ${f(report.pipelineCeiling)} events/s.`,
     "",
     ...phaseLines("Latency at half the sustained rate", report.latency),
