@@ -4,14 +4,15 @@ import { EventsTableSink } from "../src";
 
 interface Request {
   rows: { insertId: string; json: WarehouseRow }[];
-  options: { skipInvalidRows?: boolean; partialRetries?: number };
+  options: { skipInvalidRows?: boolean };
 }
 
 /**
- * tabledata.insertAll as documented: without skipInvalidRows one invalid row fails the whole request and
- * stores nothing; with it the valid rows are stored and the invalid ones listed. The Node client turns the
- * listed rows into a PartialFailureError ({ errors: [{ row, errors }] }). A row is invalid here when its
- * event_type is "broken".
+ * tabledata.insertAll on the wire, as documented: POST .../tables/{table}/insertAll with
+ * `{ rows: [{ insertId, json }], skipInvalidRows? }`; the answer lists refused rows by index in
+ * `insertErrors`. Without skipInvalidRows one invalid row fails the whole request and stores nothing (every
+ * row is listed, the valid ones as "stopped"); with it the valid rows are stored and the invalid ones
+ * listed. A row is invalid here when its event_type is "broken".
  */
 function fakeBigQuery(gate?: () => Promise<void>) {
   const requests: Request[] = [];
@@ -19,30 +20,41 @@ function fakeBigQuery(gate?: () => Promise<void>) {
   const bigquery = {
     dataset: () => ({
       table: () => ({
-        insert: async (rows: Request["rows"], options: Request["options"]) => {
-          requests.push({ rows, options });
+        request: async (options: {
+          method: string;
+          uri: string;
+          body: string;
+          headers: Record<string, string>;
+        }) => {
+          expect(options).toMatchObject({ method: "POST", uri: "/insertAll" });
+          expect(options.headers["Content-Type"]).toBe("application/json");
+          const body = JSON.parse(options.body) as { rows: Request["rows"]; skipInvalidRows?: boolean };
+          const { rows } = body;
+          requests.push({ rows, options: { skipInvalidRows: body.skipInvalidRows } });
           await gate?.();
-          const invalid = rows.filter((r) => r.json.event_type === "broken");
-          if (invalid.length > 0 && !options.skipInvalidRows) {
-            throw Object.assign(new Error("A failure occurred during this request."), {
-              name: "PartialFailureError",
-              errors: rows.map((row) => ({
-                row,
-                errors: [{ reason: invalid.includes(row) ? "invalid" : "stopped", message: "" }],
-              })),
-            });
+          const invalid = new Set(
+            rows.flatMap((r, index) => (r.json.event_type === "broken" ? [index] : [])),
+          );
+          if (invalid.size > 0 && !body.skipInvalidRows) {
+            return [
+              {
+                insertErrors: rows.map((_, index) => ({
+                  index,
+                  errors: [{ reason: invalid.has(index) ? "invalid" : "stopped", message: "" }],
+                })),
+              },
+            ];
           }
-          stored.push(...rows.filter((r) => !invalid.includes(r)).map((r) => r.insertId));
-          if (invalid.length > 0) {
-            throw Object.assign(new Error("A failure occurred during this request."), {
-              name: "PartialFailureError",
-              errors: invalid.map((row) => ({
-                row,
+          stored.push(...rows.filter((_, index) => !invalid.has(index)).map((r) => r.insertId));
+          return [
+            {
+              kind: "bigquery#tableDataInsertAllResponse",
+              insertErrors: [...invalid].map((index) => ({
+                index,
                 errors: [{ reason: "invalid", message: "no such field: oops" }],
               })),
-            });
-          }
-          return [{}];
+            },
+          ];
         },
       }),
     }),
@@ -61,7 +73,6 @@ describe("EventsTableSink", () => {
     expect(outcomes).toEqual([{ status: "stored" }, { status: "stored" }]);
     expect(requests).toHaveLength(1);
     expect(requests[0]?.options.skipInvalidRows).toBeFalsy();
-    expect(requests[0]?.options.partialRetries).toBe(0);
     expect(stored).toEqual(["a", "b"]);
     expect(notified).toEqual(["a", "b"]);
   });
@@ -85,7 +96,7 @@ describe("EventsTableSink", () => {
     const bigquery = {
       dataset: () => ({
         table: () => ({
-          insert: async () => {
+          request: async () => {
             throw new Error("connect ECONNREFUSED 127.0.0.1:9050");
           },
         }),
@@ -158,7 +169,8 @@ describe("EventsTableSink", () => {
     const bigquery = {
       dataset: () => ({
         table: () => ({
-          insert: async (rows: Request["rows"]) => {
+          request: async (options: { body: string }) => {
+            const { rows } = JSON.parse(options.body) as { rows: Request["rows"] };
             requests.push(rows.map((r) => r.insertId));
             const call = calls++;
             if (call === 0) await first;
@@ -178,5 +190,33 @@ describe("EventsTableSink", () => {
     await expect(c).rejects.toThrow("socket hang up");
     await expect(sink.write([row("d")])).resolves.toEqual([{ status: "stored" }]);
     expect(requests).toEqual([["a"], ["b", "c"], ["d"]]);
+  });
+
+  it("tells two copies of one event_id in a request apart when one batch's copy is refused", async () => {
+    const { bigquery } = fakeBigQuery();
+    const sink = new EventsTableSink(bigquery, "ds");
+    const outcomes = await sink.write([row("a"), row("a", "broken")]);
+    expect(outcomes).toEqual([
+      { status: "stored" },
+      { status: "rejected", reason: "bigquery invalid: no such field: oops" },
+    ]);
+  });
+
+  it("refuses to guess when the answer names a row the request did not have", async () => {
+    const bigquery = {
+      dataset: () => ({
+        table: () => ({
+          request: async (options: { body: string }) => {
+            const body = JSON.parse(options.body) as { skipInvalidRows?: boolean };
+            return [
+              { insertErrors: [{ index: body.skipInvalidRows ? 7 : 0, errors: [{ reason: "invalid" }] }] },
+            ];
+          },
+        }),
+      }),
+    } as unknown as BigQuery;
+    await expect(new EventsTableSink(bigquery, "ds").write([row("a")])).rejects.toThrow(
+      "named row 7 of 1: cannot tell which row was refused",
+    );
   });
 });
