@@ -3,12 +3,14 @@
  * what the pipeline's throughput is compared against.
  */
 import { PubSub } from "@google-cloud/pubsub";
-import { createBigQuery, ensureWarehouse, toWarehouseRow } from "@shopstream/analytics";
+import { createBigQuery, EventsTableSink, ensureWarehouse, toWarehouseRow } from "@shopstream/analytics";
 import { PLATFORM_NAMES } from "@shopstream/config";
+import type { WarehouseRow } from "@shopstream/events";
 import { toRawDocument } from "@shopstream/ingestion";
 import { NO_FAULTS, ShopSimulator } from "@shopstream/producer";
-import { BIGQUERY_GRPC_OFFSET, type StackEnv } from "@shopstream/stack";
+import { BIGQUERY_GRPC_OFFSET, type StackEnv, startStack } from "@shopstream/stack";
 import { BSON, MongoClient } from "mongodb";
+import { standInCpuSeconds } from "./cpu";
 import { measureStorageWrite, STORAGE_WRITE_NOTE } from "./storage-write";
 
 export interface Ceiling {
@@ -19,6 +21,8 @@ export interface Ceiling {
   /** Whether the pipeline goes through this path (the "slowest ceiling" is taken among those). */
   usedByPipeline: boolean;
   note?: string;
+  /** CPU microseconds per operation: the measuring client (this process) and the stand-in (NaN off Linux). */
+  cpuUsPerOperation?: { client: number; standIn: number };
 }
 
 function payloads(count: number): string[] {
@@ -26,11 +30,77 @@ function payloads(count: number): string[] {
   return simulator.take(count).map((e) => (e.kind === "event" ? JSON.stringify(e.event) : ""));
 }
 
-async function timed(stage: string, operations: number, work: () => Promise<void>): Promise<Ceiling> {
+async function timed(
+  stage: string,
+  operations: number,
+  standIn: "pubsub" | "mongodb" | "bigquery",
+  work: () => Promise<void>,
+  profile = "bench",
+): Promise<Ceiling> {
+  const standInBefore = standInCpuSeconds(profile)[standIn] ?? Number.NaN;
+  const clientBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   await work();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { stage, operations, seconds, perSecond: operations / seconds, usedByPipeline: true };
+  const client = process.cpuUsage(clientBefore);
+  const standInSeconds = (standInCpuSeconds(profile)[standIn] ?? Number.NaN) - standInBefore;
+  return {
+    stage,
+    operations,
+    seconds,
+    perSecond: operations / seconds,
+    usedByPipeline: true,
+    cpuUsPerOperation: {
+      client: (client.user + client.system) / operations,
+      standIn: (standInSeconds * 1e6) / operations,
+    },
+  };
+}
+
+/**
+ * bigquery insertAll (500 rows a request) of `rows` into `dataset`.events, one request at a time, through
+ * the analytics worker's own insert code (EventsTableSink: the body serialised once), so the ceiling is the
+ * stand-in's and not the Node client's row copying.
+ */
+export async function insertAllCeiling(
+  bigquery: ReturnType<typeof createBigQuery>,
+  dataset: string,
+  rows: WarehouseRow[],
+): Promise<Ceiling> {
+  const sink = new EventsTableSink(bigquery, dataset);
+  return timed("bigquery insertAll (500)", rows.length, "bigquery", async () => {
+    for (let i = 0; i < rows.length; i += 500) {
+      const outcomes = await sink.write(rows.slice(i, i + 500));
+      if (outcomes.some((o) => o.status !== "stored"))
+        throw new Error("the insertAll ceiling's rows were refused");
+    }
+  });
+}
+
+/**
+ * The insertAll ceiling alone, now: a fresh `bench` BigQuery stand-in, `count` rows, stopped again. The
+ * bench takes it right after each pipeline step, so the step's rate is compared with a ceiling measured
+ * under the same machine load (on a shared machine the start-of-run ceilings can be minutes and a load
+ * average of 10 away from a step).
+ */
+export async function measureInsertAllNow(count: number, log: (line: string) => void): Promise<Ceiling> {
+  const stack = await startStack({ profile: "bench", fresh: true, services: ["bigquery"], log: () => {} });
+  try {
+    const now = Date.now();
+    const bigquery = createBigQuery({
+      projectId: stack.env.GOOGLE_CLOUD_PROJECT,
+      emulatorHost: stack.env.BIGQUERY_EMULATOR_HOST,
+      location: PLATFORM_NAMES.locations.bigquery,
+    });
+    const dataset = `bench_ceiling_${now}`;
+    await ensureWarehouse(bigquery, dataset, []);
+    const rows = payloads(count).map((payload) => JSON.parse(toWarehouseRow(payload, now)) as WarehouseRow);
+    const ceiling = await insertAllCeiling(bigquery, dataset, rows);
+    log(`  bigquery insertAll now: ${Math.round(ceiling.perSecond)} rows/s`);
+    return ceiling;
+  } finally {
+    await stack.stop();
+  }
 }
 
 export async function measureCeilings(
@@ -47,7 +117,7 @@ export async function measureCeilings(
   const publisher = pubsub.topic(topicName, { batching: { maxMessages: 500, maxMilliseconds: 20 } });
 
   results.push(
-    await timed("pubsub publish", count, async () => {
+    await timed("pubsub publish", count, "pubsub", async () => {
       const pending: Promise<string>[] = [];
       for (const payload of data) {
         pending.push(publisher.publishMessage({ data: Buffer.from(payload) }));
@@ -59,7 +129,7 @@ export async function measureCeilings(
   log(`  publish: ${Math.round(results.at(-1)?.perSecond ?? 0)} msg/s`);
 
   results.push(
-    await timed("pubsub streaming pull + ack", count, async () => {
+    await timed("pubsub streaming pull + ack", count, "pubsub", async () => {
       const subscriber = pubsub.subscription(subscription.name, { flowControl: { maxMessages: 4000 } });
       let received = 0;
       await new Promise<void>((resolve) => {
@@ -82,7 +152,7 @@ export async function measureCeilings(
     (payload) => BSON.EJSON.parse(toRawDocument(payload, now)) as Record<string, unknown>,
   );
   results.push(
-    await timed("mongodb insertMany (500, unordered)", count, async () => {
+    await timed("mongodb insertMany (500, unordered)", count, "mongodb", async () => {
       for (let i = 0; i < documents.length; i += 500) {
         await collection.insertMany(documents.slice(i, i + 500), { ordered: false });
       }
@@ -98,19 +168,9 @@ export async function measureCeilings(
   });
   const dataset = `bench_ceiling_${now}`;
   await ensureWarehouse(bigquery, dataset, []);
-  const rows = data.map((payload) => JSON.parse(toWarehouseRow(payload, now)) as { event_id: string });
+  const rows = data.map((payload) => JSON.parse(toWarehouseRow(payload, now)) as WarehouseRow);
   const bqCount = Math.min(count, 10000);
-  results.push(
-    await timed("bigquery insertAll (500)", bqCount, async () => {
-      const table = bigquery.dataset(dataset).table("events");
-      for (let i = 0; i < bqCount; i += 500) {
-        await table.insert(
-          rows.slice(i, Math.min(i + 500, bqCount)).map((row) => ({ insertId: row.event_id, json: row })),
-          { raw: true },
-        );
-      }
-    }),
-  );
+  results.push(await insertAllCeiling(bigquery, dataset, rows.slice(0, bqCount)));
   log(`  bigquery insertAll: ${Math.round(results.at(-1)?.perSecond ?? 0)} rows/s`);
 
   const port = Number(new URL(env.BIGQUERY_API_ENDPOINT).port);

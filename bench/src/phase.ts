@@ -5,6 +5,7 @@
  */
 import { runPipeline, type Supervisor } from "@shopstream/local-pipeline";
 import { type HistogramSnapshot, LatencyHistogram } from "@shopstream/telemetry";
+import { processCpuSeconds, standInCpuSeconds } from "./cpu";
 import { median, reconciliationOf } from "./stats";
 
 function sliSummary(snapshot: HistogramSnapshot, unmeasured: number): PhaseResult["sliLatencyMs"] {
@@ -27,6 +28,17 @@ interface Sample {
   heapMb: Record<string, number>;
   stalenessMs: number;
   refreshes: number;
+  /** Cumulative CPU seconds (user + system) per process: the three workers and the three stand-ins. */
+  cpuS: Record<string, number>;
+}
+
+/** A process's CPU over the measured window (the middle 60% of the run). */
+export interface ProcessCpu {
+  process: string;
+  /** Share of one core. */
+  cores: number;
+  /** CPU microseconds per event of the stage it serves (published for the producer and Pub/Sub). */
+  usPerEvent: number;
 }
 
 export interface PhaseResult {
@@ -50,12 +62,23 @@ export interface PhaseResult {
   sliLatencyMs: { p50: number; p95: number; p99: number; shareBelow10s: number; unmeasured: number };
   aggregateStalenessMs: { median: number; max: number };
   aggregateRefreshes: number;
+  /** CPU per process over the measured window; NaN off Linux. */
+  cpu: ProcessCpu[];
   /** Seconds from the producer's last publish to both backlogs empty; NaN when it never drained. */
   drainSeconds: number;
   reconciliation: ReturnType<typeof reconciliationOf>;
 }
 
 const STAGES = ["producer", "ingestion", "analytics"] as const;
+/** Which stage's events each process's CPU is divided by. */
+const CPU_EVENTS: Record<string, (typeof STAGES)[number]> = {
+  producer: "producer",
+  pubsub: "producer",
+  ingestion: "ingestion",
+  mongodb: "ingestion",
+  analytics: "analytics",
+  bigquery: "analytics",
+};
 
 /** Medians of the middle and the last third of a series. */
 function thirds(values: number[]): { middle: number; last: number } {
@@ -99,6 +122,15 @@ export async function runPhase(options: {
         heapMb: Object.fromEntries(STAGES.map((s) => [s, heap(s)])),
         stalenessMs: analytics.aggregate_staleness_ms ?? Number.NaN,
         refreshes: analytics.aggregate_refreshes ?? 0,
+        cpuS: {
+          ...Object.fromEntries(
+            STAGES.map((s) => {
+              const pid = supervisor.snapshot(s)?.pid;
+              return [s, pid === undefined ? Number.NaN : processCpuSeconds(pid)];
+            }),
+          ),
+          ...standInCpuSeconds("bench"),
+        },
       });
     },
   });
@@ -128,6 +160,17 @@ export async function runPhase(options: {
     .slice(Math.floor(producing.length * 0.2))
     .map((s) => s.stalenessMs)
     .filter(Number.isFinite);
+  const cpu = Object.entries(CPU_EVENTS).map(([name, stage]) => {
+    const seconds = from && to ? (to.cpuS[name] ?? Number.NaN) - (from.cpuS[name] ?? Number.NaN) : Number.NaN;
+    const events = from && to ? (to.acked[stage] ?? 0) - (from.acked[stage] ?? 0) : 0;
+    // a restarted process starts its count again: no figure rather than a wrong one
+    if (seconds < 0) return { process: name, cores: Number.NaN, usPerEvent: Number.NaN };
+    return {
+      process: name,
+      cores: from && to ? seconds / (to.t - from.t) : Number.NaN,
+      usPerEvent: events > 0 ? (seconds / events) * 1e6 : Number.NaN,
+    };
+  });
   const final = samples[samples.length - 1];
   const lastPublish = samples.find((s) => s.acked.producer === final?.acked.producer);
   // The pipeline samples every second until both backlogs are empty, then stops the workers: the drain
@@ -151,6 +194,7 @@ export async function runPhase(options: {
     sliLatencyMs: sliSummary(summary.totals.sliLatency, summary.totals.latencyUnmeasured),
     aggregateStalenessMs: { median: median(staleness), max: Math.max(...staleness) },
     aggregateRefreshes: final?.refreshes ?? 0,
+    cpu,
     drainSeconds:
       summary.drained && drainedAt && lastPublish ? Math.max(0, drainedAt.t - lastPublish.t) : Number.NaN,
     reconciliation: reconciliationOf(summary),

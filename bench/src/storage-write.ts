@@ -48,10 +48,15 @@ export async function measureStorageWrite(
   });
   const connection = await client.createStreamConnection({ streamId });
   const writer = new managedwriter.JSONWriter({ connection, protoDescriptor });
-  const encoded = rows.map(({ items: _items, ...row }) => ({
-    ...row,
-    event_time: new Date(String(row.event_time)),
-  }));
+  // The JSONWriter encodes a TIMESTAMP from a Date (or epoch micros), not from the RFC 3339 text the row
+  // carries: a string there reaches Long.fromString and fails ("interior hyphen").
+  const timestamps = fields.filter((f) => f.type === "TIMESTAMP").map((f) => f.name as string);
+  const encoded = rows.map(({ items: _items, ...row }) => {
+    const out: Record<string, unknown> = { ...row };
+    for (const name of timestamps)
+      if (typeof out[name] === "string") out[name] = new Date(out[name] as string);
+    return out;
+  });
   const started = process.hrtime.bigint();
   try {
     for (let offset = 0; offset < encoded.length; offset += 500) {

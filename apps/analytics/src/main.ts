@@ -14,7 +14,12 @@ export const ANALYTICS_CONFIG = {
   ...GOOGLE_CLOUD,
   ...BIGQUERY,
   ANALYTICS_SUBSCRIPTION: PUBSUB.ANALYTICS_SUBSCRIPTION,
-  BATCH_SIZE: int("Rows per BigQuery insertAll request", 500, 1, 10000),
+  BATCH_SIZE: int(
+    "Messages per batch (transform, then insertAll); batches waiting for an insert go together, up to 2,000 rows a request",
+    500,
+    1,
+    10000,
+  ),
   AGGREGATE_REFRESH_MS: int("How often dirty aggregate windows are recomputed", 2000, 100, 3600000),
   MAX_OUTSTANDING_MESSAGES: int("Flow control: messages leased at once (bounds memory)", 4000, 1, 100000),
   ANALYTICS_STATE_DIR: str(

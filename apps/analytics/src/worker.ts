@@ -51,7 +51,9 @@ export async function startAnalyticsWorker(options: AnalyticsWorkerOptions): Pro
     deadLetters: new BigQueryDeadLetterSink(options.bigquery, options.dataset),
     metrics: options.metrics,
     logger: options.logger,
-    ...resolveTuning(options, { batchWaitMs: 100, maxConcurrentBatches: 2 }),
+    // Up to four batches in flight: while one insertAll is on the wire the next ones are transformed and
+    // wait in the sink, which sends them as one request (EventsTableSink).
+    ...resolveTuning(options, { batchWaitMs: 100, maxConcurrentBatches: 4 }),
   });
   refresher.start();
   return {
