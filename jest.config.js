@@ -59,6 +59,8 @@ module.exports = {
       testMatch: [
         "<rootDir>/{packages,apps,tools,actions}/*/test/**/*.test.ts",
         "<rootDir>/terraform/test/**/*.test.ts",
+        // cross-workspace contracts (e.g. the actions read the platform declaration); test/ is no workspace
+        "<rootDir>/test/contracts/**/*.test.ts",
       ],
       testPathIgnorePatterns: ["/node_modules/", "\\.int\\.test\\.ts$"],
     },

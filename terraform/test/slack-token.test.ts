@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { tofuBinary } from "../../actions/terraform-plan/test/tofu";
+import { tofuBinary } from "@shopstream/action-kit/testing";
 import { attr, blocks, type HclAttribute, loadHcl, parseHclFile } from "../../tools/terraform/hcl";
 import { terraformRoot } from "../../tools/terraform/readme";
 

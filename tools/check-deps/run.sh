@@ -1,21 +1,14 @@
 #!/usr/bin/env bash
 # npm run check:deps: the dependency rule (.dependency-cruiser.cjs) over every workspace and the repository's
-# own tests. Exits non-zero on a violation that is not in the baseline (.dependency-cruiser-known-violations.json,
-# the import lines still being moved to public entries; delete entries as they are fixed, never add).
+# own tests. Exits non-zero on any violation (there is no baseline: every import line goes through a public entry).
 #
 # dependency-cruiser 18 runs on Node ^22 || ^24 || >=26 (its package.json `engines`); on an older Node (20 on
 # this machine) it runs on the Node 24 pinned in the root package.json `config.node24`, from the npm registry's
 # `node` package through npx (cached after the first run).
 #
-# Usage: run.sh [directory]        the check (default: the repository; the test runs it on planted fixtures)
-#        run.sh --shrink-baseline  drop the baseline entries that are fixed now (never adds one), then format it
+# Usage: run.sh [directory]   the check (default: the repository; the test runs it on planted fixtures)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-shrink=false
-if [ "${1:-}" = "--shrink-baseline" ]; then
-  shrink=true
-  shift
-fi
 cd "${1:-$repo}"
 
 node_for_cruiser=(node)
@@ -28,15 +21,5 @@ targets=()
 for dir in packages apps tools actions bench test terraform; do
   [ -d "$dir" ] && targets+=("$dir")
 done
-known=()
-if [ "$shrink" = true ]; then
-  "${node_for_cruiser[@]}" "$repo/node_modules/dependency-cruiser/bin/dependency-cruiser.mjs" \
-    --config "$repo/.dependency-cruiser.cjs" --baseline .dependency-cruiser-known-violations.json \
-    --baseline-mode shrink-only "${targets[@]}"
-  exec npx biome format --write .dependency-cruiser-known-violations.json
-fi
-if [ -f .dependency-cruiser-known-violations.json ]; then
-  known=(--ignore-known .dependency-cruiser-known-violations.json)
-fi
 exec "${node_for_cruiser[@]}" "$repo/node_modules/dependency-cruiser/bin/dependency-cruiser.mjs" \
-  --config "$repo/.dependency-cruiser.cjs" --output-type err "${known[@]}" "${targets[@]}"
+  --config "$repo/.dependency-cruiser.cjs" --output-type err "${targets[@]}"

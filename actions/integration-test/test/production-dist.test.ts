@@ -1,5 +1,5 @@
 /** The production mode of the bundled dist, run as the runner runs it (runner-style environment, no credentials). */
-import { expectOneError, runDist } from "../../../tools/build-actions/test/runner-env";
+import { expectOneError, runDist } from "@shopstream/build-actions/testing";
 
 jest.setTimeout(120_000);
 

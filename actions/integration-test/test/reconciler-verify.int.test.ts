@@ -12,12 +12,12 @@ import { join } from "node:path";
 import { FakeCloudRunServer } from "@shopstream/testkit";
 import { UDF_SPECS } from "@shopstream/transforms";
 import { buildUdf, NashornRunner } from "@shopstream/udf";
-import { buildBatch, newRunId } from "../../../actions/integration-test/src/batch";
-import { expectationsOf } from "../../../actions/integration-test/src/production";
-import { publishBatch } from "../../../actions/integration-test/src/runner";
+import { buildBatch, newRunId } from "../src/batch";
+import { expectationsOf } from "../src/production";
+import { publishBatch } from "../src/runner";
 import { createHarness, type Harness } from "../../../test/support/pipeline-harness";
-import { main } from "../src/cli";
-import { type VerifyExpectations, type VerifyResult, verifyResultObject, verifyRun } from "../src/verify";
+import { main } from "@shopstream/reconciler/cli";
+import { type VerifyExpectations, type VerifyResult, verifyResultObject, verifyRun } from "@shopstream/reconciler";
 
 jest.setTimeout(300000);
 

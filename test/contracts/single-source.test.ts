@@ -13,9 +13,9 @@ import {
   platformNames,
   terraformPlatform,
   terraformPlatformJson,
-} from "../src";
+} from "@shopstream/platform";
 
-const REPO = join(__dirname, "..", "..", "..");
+const REPO = join(__dirname, "..", "..");
 const read = (p: string) => readFileSync(join(REPO, p), "utf8");
 const renamed: PlatformDeclaration = { ...DECLARATION, app: "acme-shop" };
 
