@@ -22,5 +22,5 @@ export {
 } from "./bigquery";
 export { DirtyJournal, defaultStateDir, journalPath } from "./journal";
 export { AggregateRefresher, buildRefreshStatements, columnsRead, groupRanges } from "./refresher";
-export { toWarehouseRow } from "./transform";
+export { toWarehouseRow } from "@shopstream/transforms";
 export { type AnalyticsWorkerOptions, type RunningAnalyticsWorker, startAnalyticsWorker } from "./worker";

@@ -8,7 +8,7 @@ import { loadAggregates } from "./aggregates";
 import { BigQueryDeadLetterSink, EventsTableSink, ensureWarehouse } from "./bigquery";
 import { DirtyJournal } from "./journal";
 import { AggregateRefresher } from "./refresher";
-import { toWarehouseRow } from "./transform";
+import { toWarehouseRow } from "@shopstream/transforms";
 
 export interface AnalyticsWorkerOptions extends Partial<WorkerTuning> {
   pubsub: PubSub;

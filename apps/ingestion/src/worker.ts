@@ -11,7 +11,7 @@ import {
   RawEventSink,
   type RawStoreNames,
 } from "./mongo";
-import { toRawDocument } from "./transform";
+import { toRawDocument } from "@shopstream/transforms";
 
 export interface IngestionWorkerOptions extends RawStoreNames, Partial<WorkerTuning> {
   pubsub: PubSub;
