@@ -9,15 +9,20 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  type VerifyExpectations,
+  type VerifyResult,
+  verifyResultObject,
+  verifyRun,
+} from "@shopstream/reconciler";
+import { main } from "@shopstream/reconciler/cli";
 import { FakeCloudRunServer } from "@shopstream/testkit";
 import { UDF_SPECS } from "@shopstream/transforms";
 import { buildUdf, NashornRunner } from "@shopstream/udf";
+import { createHarness, type Harness } from "../../../test/support/pipeline-harness";
 import { buildBatch, newRunId } from "../src/batch";
 import { expectationsOf } from "../src/production";
 import { publishBatch } from "../src/runner";
-import { createHarness, type Harness } from "../../../test/support/pipeline-harness";
-import { main } from "@shopstream/reconciler/cli";
-import { type VerifyExpectations, type VerifyResult, verifyResultObject, verifyRun } from "@shopstream/reconciler";
 
 jest.setTimeout(300000);
 

@@ -1,8 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tofuBinary } from "@shopstream/action-kit/testing";
 import { tfvarsOf, type UdfResult } from "@shopstream/action-dataflow-template/tfvars";
+import { tofuBinary } from "@shopstream/action-kit/testing";
 
 /**
  * Which UDF paths a promotion really plans, with the real `tofu` on a provider-free root that has the same

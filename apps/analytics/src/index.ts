@@ -1,4 +1,6 @@
 /** @shopstream/analytics — Pub/Sub -> BigQuery events and the SQL aggregates. */
+
+export { toWarehouseRow } from "@shopstream/transforms";
 export {
   type AggregateDefinition,
   alignWindow,
@@ -22,5 +24,4 @@ export {
 } from "./bigquery";
 export { DirtyJournal, defaultStateDir, journalPath } from "./journal";
 export { AggregateRefresher, buildRefreshStatements, columnsRead, groupRanges } from "./refresher";
-export { toWarehouseRow } from "@shopstream/transforms";
 export { type AnalyticsWorkerOptions, type RunningAnalyticsWorker, startAnalyticsWorker } from "./worker";

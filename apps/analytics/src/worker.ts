@@ -3,12 +3,12 @@ import type { BigQuery } from "@google-cloud/bigquery";
 import type { PubSub } from "@google-cloud/pubsub";
 import { parseRfc3339, type WarehouseRow } from "@shopstream/events";
 import type { Logger, StageMetrics } from "@shopstream/telemetry";
+import { toWarehouseRow } from "@shopstream/transforms";
 import { type RunningWorker, resolveTuning, startSubscriber, type WorkerTuning } from "@shopstream/worker";
 import { loadAggregates } from "./aggregates";
 import { BigQueryDeadLetterSink, EventsTableSink, ensureWarehouse } from "./bigquery";
 import { DirtyJournal } from "./journal";
 import { AggregateRefresher } from "./refresher";
-import { toWarehouseRow } from "@shopstream/transforms";
 
 export interface AnalyticsWorkerOptions extends Partial<WorkerTuning> {
   pubsub: PubSub;

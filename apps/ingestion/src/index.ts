@@ -1,4 +1,5 @@
 /** @shopstream/ingestion — Pub/Sub -> MongoDB raw events. */
-export { ensureRawStore, MongoDeadLetterSink, RawEventSink, type RawStoreNames } from "./mongo";
+
 export { toRawDocument } from "@shopstream/transforms";
+export { ensureRawStore, MongoDeadLetterSink, RawEventSink, type RawStoreNames } from "./mongo";
 export { type IngestionWorkerOptions, startIngestionWorker } from "./worker";

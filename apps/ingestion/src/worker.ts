@@ -2,6 +2,7 @@
 import type { PubSub } from "@google-cloud/pubsub";
 import { parseRfc3339 } from "@shopstream/events";
 import type { Logger, StageMetrics } from "@shopstream/telemetry";
+import { toRawDocument } from "@shopstream/transforms";
 import { type RunningWorker, resolveTuning, startSubscriber, type WorkerTuning } from "@shopstream/worker";
 import { BSON, type MongoClient } from "mongodb";
 import {
@@ -11,7 +12,6 @@ import {
   RawEventSink,
   type RawStoreNames,
 } from "./mongo";
-import { toRawDocument } from "@shopstream/transforms";
 
 export interface IngestionWorkerOptions extends RawStoreNames, Partial<WorkerTuning> {
   pubsub: PubSub;
