@@ -6,15 +6,11 @@
  * protection (github/branch-deploy#388). The authoritative record is running-record.ts. Shapes: "Create a
  * deployment" / deployment statuses, components.schemas.deployment of @octokit/openapi-types 28.0.0.
  */
-import type { getOctokit } from "@actions/github";
+import type { Octokit, Repo } from "./github";
 import { shortId } from "./release";
 import type { EnvironmentRelease } from "./running-record";
 
-export type Octokit = ReturnType<typeof getOctokit>;
-export interface Repo {
-  owner: string;
-  repo: string;
-}
+export type { Octokit, Repo } from "./github";
 
 /** Our deployments' task: GitHub also records a deployment (task `deploy`, empty payload) per environment job. */
 export const RELEASE_TASK = "deploy:release";

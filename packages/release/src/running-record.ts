@@ -15,7 +15,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Bucket } from "@google-cloud/storage";
-import type { Octokit, Repo } from "./deployments";
+import type { Octokit, Repo } from "./github";
 import { type ReleaseManifest, shortId } from "./release";
 
 const RELEASE_ID = /^[0-9a-f]{64}$/;
