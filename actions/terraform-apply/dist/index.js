@@ -25621,8 +25621,17 @@ function runCommand(binary, args, cwd, log, stdoutFile, extraEnv = {}) {
       stdio: ["ignore", "pipe", "pipe"]
     });
     let stderr = "";
-    if (stdoutFile) child.stdout.pipe((0, import_node_fs.createWriteStream)(stdoutFile));
-    else child.stdout.on("data", (d) => d.toString().split("\n").filter(Boolean).forEach(log));
+    let fileWritten = Promise.resolve();
+    if (stdoutFile) {
+      const file = (0, import_node_fs.createWriteStream)(stdoutFile);
+      fileWritten = new Promise((done, failed) => {
+        file.on("finish", done);
+        file.on("error", (error2) => failed(new Error(`cannot write ${stdoutFile}: ${error2.message}`)));
+      });
+      fileWritten.catch(() => {
+      });
+      child.stdout.pipe(file);
+    } else child.stdout.on("data", (d) => d.toString().split("\n").filter(Boolean).forEach(log));
     child.stderr.on("data", (d) => {
       const text2 = d.toString();
       text2.split("\n").filter(Boolean).forEach(log);
@@ -25637,7 +25646,7 @@ function runCommand(binary, args, cwd, log, stdoutFile, extraEnv = {}) {
       )
     );
     child.on("close", (code) => {
-      setImmediate(() => resolve2({ code: code ?? 1, stderr }));
+      fileWritten.then(() => resolve2({ code: code ?? 1, stderr }), reject);
     });
   });
 }

@@ -31,8 +31,20 @@ export function runCommand(
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
-    if (stdoutFile) child.stdout.pipe(createWriteStream(stdoutFile));
-    else child.stdout.on("data", (d: Buffer) => d.toString().split("\n").filter(Boolean).forEach(log));
+    // With stdout going to a file, the result is ready only when both the process has closed its pipes and
+    // the file stream has written everything to disk ('finish'); resolving on the child alone let a reader
+    // see a truncated plan JSON ("Unexpected end of JSON input") whenever the disk write lagged behind.
+    let fileWritten: Promise<void> = Promise.resolve();
+    if (stdoutFile) {
+      const file = createWriteStream(stdoutFile);
+      fileWritten = new Promise<void>((done, failed) => {
+        file.on("finish", done);
+        file.on("error", (error) => failed(new Error(`cannot write ${stdoutFile}: ${error.message}`)));
+      });
+      // handled when the child closes; until then a write error must not count as an unhandled rejection
+      fileWritten.catch(() => {});
+      child.stdout.pipe(file);
+    } else child.stdout.on("data", (d: Buffer) => d.toString().split("\n").filter(Boolean).forEach(log));
     child.stderr.on("data", (d: Buffer) => {
       const text = d.toString();
       text.split("\n").filter(Boolean).forEach(log);
@@ -46,8 +58,7 @@ export function runCommand(
       ),
     );
     child.on("close", (code) => {
-      // Let the stdout file stream flush before resolving.
-      setImmediate(() => resolve({ code: code ?? 1, stderr }));
+      fileWritten.then(() => resolve({ code: code ?? 1, stderr }), reject);
     });
   });
 }
