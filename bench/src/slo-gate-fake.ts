@@ -10,12 +10,14 @@ import { counterSeries, distributionSeries, FakeMonitoringServer, gaugeSeries } 
 export const END = Date.UTC(2026, 10, 30, 12, 0, 0);
 export const MINUTES = 30 * 1440;
 export const PREFIX = "shopstream-bench";
+/** The promotion's target environment (its budget is read beside the source's). */
+export const TARGET_PREFIX = "shopstream-bench-target";
 const catalog = loadSloCatalog();
 
-function fakeSeries() {
+function fakeSeries(prefix: string) {
   const resolve = (s: MetricSelector) => {
     const fill = (l: Record<string, string>) =>
-      Object.fromEntries(Object.entries(l).map(([k, v]) => [k, v.replace("{name_prefix}", PREFIX)]));
+      Object.fromEntries(Object.entries(l).map(([k, v]) => [k, v.replace("{name_prefix}", prefix)]));
     return { ...s, resourceLabels: fill(s.resourceLabels), metricLabels: fill(s.metricLabels) };
   };
   const sli = (name: string) => catalog.slos.find((s) => s.name === name)?.sli;
@@ -42,7 +44,7 @@ function fakeSeries() {
 async function serve(): Promise<void> {
   const fake = new FakeMonitoringServer();
   fake.pageSize = 100;
-  fake.series.push(...fakeSeries());
+  fake.series.push(...fakeSeries(PREFIX), ...fakeSeries(TARGET_PREFIX));
   const port = await fake.start();
   process.send?.({ port });
   process.on("message", (m) => {

@@ -92,8 +92,19 @@ export async function evaluate(
     // the real client authenticates with Application Default Credentials; test clients bring their own
     if (!deps.createClient) await checkCredentials(client, inputs.projectId);
     core.info(
-      `reading ${catalog.slos.length} SLOs of ${inputs.environment} (${inputs.projectId}) from Cloud Monitoring`,
+      `reading ${catalog.slos.length} SLOs of ${inputs.environment} (${inputs.projectId})${inputs.target ? ` and of the target ${inputs.target.environment} (${inputs.target.projectId})` : ""} from Cloud Monitoring`,
     );
+    // A promotion reads the target's budget too: both catalogs at once, so the API's latencies overlap.
+    // The target read is awaited below; it is marked handled now so that a source failure that ends the
+    // run first does not leave it as an unhandled rejection.
+    const targetRead = inputs.target
+      ? readCatalogMinutes(client, catalog, {
+          projectId: inputs.target.projectId,
+          namePrefix: inputs.target.namePrefix,
+          endMs: inputs.evaluationMs,
+        })
+      : undefined;
+    targetRead?.catch(() => {});
     const data = await readCatalogMinutes(client, catalog, {
       projectId: inputs.projectId,
       namePrefix: inputs.namePrefix,
@@ -129,13 +140,9 @@ export async function evaluate(
       report.release = { deployedAt: release.deployedAt, score: release.score, notes };
       if (blocking(release.score)) why.push(`release since ${release.deployedAt} (${notes.join("; ")})`);
     }
-    if (inputs.target) {
-      core.info(`reading the budget of the target ${inputs.target.environment} (${inputs.target.projectId})`);
-      const targetData = await readCatalogMinutes(client, catalog, {
-        projectId: inputs.target.projectId,
-        namePrefix: inputs.target.namePrefix,
-        endMs: inputs.evaluationMs,
-      });
+    if (inputs.target && targetRead) {
+      core.info(`scoring the budget of the target ${inputs.target.environment} (${inputs.target.projectId})`);
+      const targetData = await targetRead;
       const targetReport = evaluateCatalog(catalog, targetData, inputs.evaluationMs);
       let verdict = evaluateTargetBudget(targetReport, inputs.target.environment, inputs.changeKind);
       if (verdict.score === "fail" && inputs.changeKind === "fix") {
