@@ -6,12 +6,15 @@
  *
  * "Empty" is decided in three steps, because the workers' counters alone cannot tell: `acked` counts
  * Pub/Sub redeliveries too (a message whose lease expired is delivered and acked again), so published minus
- * acked reaches zero while messages still wait in a subscription.
- *  1. the counters' backlog (published - acked) reaches zero: the cheap signal, shown while draining;
+ * acked reaches zero while messages still wait in a subscription; and a SIGKILLed worker's last acks may
+ * never reach its counters, so published minus acked can also stay above zero for good.
+ *  1. the counters' backlog (published - acked) reaches zero, or stops moving: the cheap signal, shown while
+ *     draining, that says when to ask the stores;
  *  2. no worker holds a message (received, not yet acked or nacked): a worker is never stopped with work in
  *     hand;
  *  3. the ground truth confirms it: every message published is stored or dead-lettered, counted in the
- *     stores themselves (distinct events, distinct dead letters), which redeliveries cannot inflate.
+ *     stores themselves (distinct events, distinct dead letters), which redeliveries cannot inflate. This
+ *     decides: the counters only say when to ask.
  */
 
 export interface Backlog {
@@ -29,10 +32,13 @@ export interface DrainOptions {
   /** Messages each worker holds: received, not yet acked or nacked. Default: none. */
   held?: () => Backlog;
   /**
-   * The ground truth, asked once the counters and `held` are zero: messages published but not yet stored
-   * or dead-lettered, per worker, counted in the stores. Default: the counters are trusted.
+   * The ground truth, asked once `held` is zero and the counters' backlog is zero or has not moved for
+   * `confirmWhenStillMs`: messages published but not yet stored or dead-lettered, per worker, counted in
+   * the stores. Its answer decides. Default: the counters are trusted.
    */
   confirm?: () => Promise<Backlog>;
+  /** How long a non-zero counters' backlog must stay unchanged before the stores are asked. Default 2000. */
+  confirmWhenStillMs?: number;
   /** Aborted by the second Ctrl-C: stop at once. */
   force?: AbortSignal;
   /** Give up when nothing has shrunk for this long (a stuck stand-in), instead of waiting forever. */
@@ -84,9 +90,17 @@ export async function drainBacklogs(options: DrainOptions): Promise<DrainOutcome
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
   const pollMs = options.pollMs ?? 250;
+  const confirmWhenStillMs = options.confirmWhenStillMs ?? 2000;
+  let previous: Backlog | undefined;
+  let changedAt = now();
   const measure = async (): Promise<Remaining> => {
     const backlog = options.backlog();
-    if (total(backlog) > 0) return { kind: "backlog", left: backlog };
+    if (previous?.ingestion !== backlog.ingestion || previous?.analytics !== backlog.analytics) {
+      previous = backlog;
+      changedAt = now();
+    }
+    const still = now() - changedAt >= confirmWhenStillMs;
+    if (total(backlog) > 0 && !(options.confirm && still)) return { kind: "backlog", left: backlog };
     const held = options.held?.() ?? NONE;
     if (total(held) > 0) return { kind: "held", left: held };
     const unconfirmed = options.confirm ? await options.confirm() : NONE;

@@ -11,6 +11,7 @@ function script(
     forceAtPoll?: number;
     held?: Backlog[];
     unconfirmed?: Backlog[];
+    confirmWhenStillMs?: number;
   } = {},
 ) {
   let clock = 0;
@@ -31,6 +32,7 @@ function script(
         }
       : {}),
     ...(options.force ? { force: options.force.signal } : {}),
+    ...(options.confirmWhenStillMs ? { confirmWhenStillMs: options.confirmWhenStillMs } : {}),
     stallTimeoutMs: 1000,
     progressEveryMs: 500,
     pollMs: 250,
@@ -146,6 +148,16 @@ describe("drainBacklogs", () => {
         ],
       });
       await expect(run).resolves.toEqual({ drained: true });
+    });
+
+    it("asks the stores when the counters stop moving above zero (a killed worker's last acks never counted)", async () => {
+      const { run, confirmedAt } = script([b(100, 0), b(5, 0)], {
+        unconfirmed: [b(0, 0)],
+        confirmWhenStillMs: 500,
+      });
+      await expect(run).resolves.toEqual({ drained: true });
+      // unchanged since poll 1 (t = 250 ms): still for 500 ms at poll 3
+      expect(confirmedAt).toEqual([3]);
     });
   });
 });
