@@ -58,6 +58,8 @@ export interface PipelineSummary {
   aggregates: Record<string, Record<string, unknown>[]>;
   /** Every published message settled: confirmed in the stores unless `storesMayHoldThisSeed`. */
   drained: boolean;
+  /** Whether the stores confirmed the drain (false: the workers' counters alone said it). */
+  drainConfirmedInStores: boolean;
   /** Whether the analytics worker stopped cleanly, which refreshes every dirty aggregate window. */
   aggregatesRefreshed: boolean;
   elapsedMs: number;
@@ -154,7 +156,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
     print(progressLine(Date.now() - run.started, final));
     const aggregatesRefreshed = await stopWorkers(run);
     const summary = await summarize(stack, config, final, run.started);
-    return { ...summary, drained: outcome.drained, aggregatesRefreshed };
+    return {
+      ...summary,
+      drained: outcome.drained,
+      drainConfirmedInStores: outcome.drained && !options.storesMayHoldThisSeed,
+      aggregatesRefreshed,
+    };
   } finally {
     clearInterval(installTicker);
     await ledger?.close().catch(() => {});
@@ -416,7 +423,7 @@ async function summarize(
   config: { MONGODB_DATABASE: string; MONGODB_COLLECTION: string; BIGQUERY_DATASET: string },
   final: PipelineTotals,
   started: number,
-): Promise<Omit<PipelineSummary, "aggregatesRefreshed" | "drained">> {
+): Promise<Omit<PipelineSummary, "aggregatesRefreshed" | "drained" | "drainConfirmedInStores">> {
   const mongo = new MongoClient(stack.env.MONGODB_URI);
   const bigquery = createBigQuery({
     projectId: stack.env.GOOGLE_CLOUD_PROJECT,
