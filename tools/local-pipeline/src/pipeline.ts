@@ -152,6 +152,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
     ledger = new StoreLedger(stack.env, config);
     const workers = startWorkersAsStoresArrive(run, stack, env, ledger);
     const outcome = await produceAndDrain(run, env, workers, ledger);
+    // Its MongoDB connections would count in the summary's connection figure.
+    await ledger.close();
     const final = totals(supervisor);
     print(progressLine(Date.now() - run.started, final));
     const aggregatesRefreshed = await stopWorkers(run);
