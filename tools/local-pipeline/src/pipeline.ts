@@ -11,8 +11,9 @@ import { MongoClient } from "mongodb";
 import { type Backlog, type DrainOutcome, describeBacklog, drainBacklogs } from "./drain";
 import { type Installer, Installs } from "./installs";
 import { ENTRY, RUN_DIR } from "./paths";
-import { type PipelineTotals, progressLine, totals } from "./progress";
+import { heldBy, type PipelineTotals, progressLine, totals } from "./progress";
 import { ensurePubSubTopology } from "./provision";
+import { StoreLedger } from "./settled";
 import { Supervisor } from "./supervisor";
 
 export interface PipelineOptions {
@@ -41,6 +42,11 @@ export interface PipelineOptions {
   installer?: Installer;
   /** Called every second while producing and draining (benchmarks sample memory here). */
   onSample?: (supervisor: Supervisor, elapsedMs: number) => void;
+  /**
+   * The stores may already hold this seed's events (a seed given again on kept data): then the stores'
+   * counts cannot confirm the drain, which ends on the workers' counters alone. Default false.
+   */
+  storesMayHoldThisSeed?: boolean;
 }
 
 export interface PipelineSummary {
@@ -50,7 +56,10 @@ export interface PipelineSummary {
   rawDocuments: number;
   warehouseDistinctEvents: number;
   aggregates: Record<string, Record<string, unknown>[]>;
+  /** Every published message settled: confirmed in the stores unless `storesMayHoldThisSeed`. */
   drained: boolean;
+  /** Whether the stores confirmed the drain (false: the workers' counters alone said it). */
+  drainConfirmedInStores: boolean;
   /** Whether the analytics worker stopped cleanly, which refreshes every dirty aggregate window. */
   aggregatesRefreshed: boolean;
   elapsedMs: number;
@@ -136,18 +145,28 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
   };
   process.once("exit", killOnExit);
   let stack: Stack | undefined;
+  let ledger: StoreLedger | undefined;
   try {
     stack = await startPubSub(run);
     const { env, config } = await provisionPubSub(run, stack);
-    const workers = startWorkersAsStoresArrive(run, stack, env);
-    await produceAndDrain(run, env, workers);
+    ledger = new StoreLedger(stack.env, config);
+    const workers = startWorkersAsStoresArrive(run, stack, env, ledger);
+    const outcome = await produceAndDrain(run, env, workers, ledger);
+    // Its MongoDB connections would count in the summary's connection figure.
+    await ledger.close();
     const final = totals(supervisor);
     print(progressLine(Date.now() - run.started, final));
     const aggregatesRefreshed = await stopWorkers(run);
     const summary = await summarize(stack, config, final, run.started);
-    return { ...summary, aggregatesRefreshed };
+    return {
+      ...summary,
+      drained: outcome.drained,
+      drainConfirmedInStores: outcome.drained && !options.storesMayHoldThisSeed,
+      aggregatesRefreshed,
+    };
   } finally {
     clearInterval(installTicker);
+    await ledger?.close().catch(() => {});
     installs.cancel();
     supervisor.killAllNow();
     process.removeListener("exit", killOnExit);
@@ -203,10 +222,16 @@ interface Workers {
 }
 
 /**
- * Phase 3: each worker waits for its store's install, starts the store, then the worker (which creates
- * its collections or tables on start). A failure is kept and stops the run at the next check.
+ * Phase 3: each worker waits for its store's install, starts the store, counts what it holds already (the
+ * drain's baseline), then starts the worker (which creates its collections or tables on start). A failure
+ * is kept and stops the run at the next check.
  */
-function startWorkersAsStoresArrive(run: Run, stack: Stack, env: NodeJS.ProcessEnv): Workers {
+function startWorkersAsStoresArrive(
+  run: Run,
+  stack: Stack,
+  env: NodeJS.ProcessEnv,
+  ledger: StoreLedger,
+): Workers {
   const { options, print, installs, supervisor, runDir } = run;
   const elapsed = () => `+${Math.round((Date.now() - run.started) / 1000)} s`;
   let startFailure: Error | undefined;
@@ -220,6 +245,7 @@ function startWorkersAsStoresArrive(run: Run, stack: Stack, env: NodeJS.ProcessE
         if (startFailure || options.forceSignal?.aborted) return;
         print(`${store} installed (${elapsed()}): starting it, then the ${worker} worker`);
         await stack.add([store]);
+        await ledger.takeBaseline(worker);
         supervisor.start({
           name: worker,
           script: ENTRY[worker],
@@ -248,9 +274,16 @@ function startWorkersAsStoresArrive(run: Run, stack: Stack, env: NodeJS.ProcessE
 
 /**
  * Phases 4 and 5, with a progress line throughout: the producer runs to its end (or to a Ctrl-C), then,
- * once both workers run, the backlogs drain. A second Ctrl-C abandons the backlog (RunAbandoned).
+ * once both workers run, the backlogs drain until the workers hold nothing and the stores confirm every
+ * published message settled (src/drain.ts says why the counters alone cannot). A second Ctrl-C abandons
+ * the backlog (RunAbandoned).
  */
-async function produceAndDrain(run: Run, env: NodeJS.ProcessEnv, workers: Workers): Promise<DrainOutcome> {
+async function produceAndDrain(
+  run: Run,
+  env: NodeJS.ProcessEnv,
+  workers: Workers,
+  ledger: StoreLedger,
+): Promise<DrainOutcome> {
   const { options, print, supervisor } = run;
   print(
     `producing for ${options.durationS}s at ${options.rate} events/s (seed ${options.seed}, faults ${options.faults}); ` +
@@ -268,10 +301,24 @@ async function produceAndDrain(run: Run, env: NodeJS.ProcessEnv, workers: Worker
     // Let the producer's last metrics message arrive: the backlog is published minus acked.
     await sleep(200);
     clearInterval(ticker);
+    if (options.storesMayHoldThisSeed)
+      print(
+        "the stores may hold this seed's events already: the drain ends on the workers' counters, unconfirmed",
+      );
+    // Every message published must end stored or dead-lettered, except duplicate publishes of an event.
+    const unsettled = () => {
+      const t = totals(supervisor);
+      return ledger.unsettled(t.published - t.duplicates);
+    };
     outcome = options.forceSignal?.aborted
       ? { drained: false, reason: "forced", abandoned: backlogOf(totals(supervisor)) }
       : await drainBacklogs({
           backlog: () => backlogOf(totals(supervisor)),
+          held: () => ({
+            ingestion: heldBy(supervisor, "ingestion"),
+            analytics: heldBy(supervisor, "analytics"),
+          }),
+          ...(options.storesMayHoldThisSeed ? {} : { confirm: unsettled }),
           ...(options.forceSignal ? { force: options.forceSignal } : {}),
           stallTimeoutMs: options.drainTimeoutMs,
           progressEveryMs: options.progressEveryMs,
@@ -288,7 +335,7 @@ async function produceAndDrain(run: Run, env: NodeJS.ProcessEnv, workers: Worker
   }
   if (!outcome.drained) {
     print(
-      `! the backlog has not shrunk for ${Math.round(options.drainTimeoutMs / 1000)} s; giving up on ${describeBacklog(outcome.abandoned)}`,
+      `! the drain has not progressed for ${Math.round(options.drainTimeoutMs / 1000)} s; giving up on ${describeBacklog(outcome.abandoned)}`,
     );
   }
   return outcome;
@@ -378,7 +425,7 @@ async function summarize(
   config: { MONGODB_DATABASE: string; MONGODB_COLLECTION: string; BIGQUERY_DATASET: string },
   final: PipelineTotals,
   started: number,
-): Promise<Omit<PipelineSummary, "aggregatesRefreshed">> {
+): Promise<Omit<PipelineSummary, "aggregatesRefreshed" | "drained" | "drainConfirmedInStores">> {
   const mongo = new MongoClient(stack.env.MONGODB_URI);
   const bigquery = createBigQuery({
     projectId: stack.env.GOOGLE_CLOUD_PROJECT,
@@ -409,7 +456,6 @@ async function summarize(
       rawDocuments,
       warehouseDistinctEvents: Number((distinct as { n: number }).n),
       aggregates,
-      drained: final.backlogIngestion === 0 && final.backlogAnalytics === 0,
       elapsedMs: Date.now() - started,
     };
   } finally {

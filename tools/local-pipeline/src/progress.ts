@@ -77,3 +77,17 @@ export function progressLine(elapsedMs: number, t: PipelineTotals): string {
     ` | e2e p50 ${ms(t.p50)} p95 ${ms(t.p95)}`
   );
 }
+
+/**
+ * Messages a worker holds right now: received by its current process and not yet acked or nacked (the
+ * loop acks or nacks every message it receives). Earlier processes are left out: what a killed worker held
+ * went back to Pub/Sub. A worker that is not running (restarting) is not idle: its count is unknown, so 1.
+ */
+export function heldBy(
+  supervisor: Pick<Supervisor, "snapshot" | "isRunning">,
+  worker: "ingestion" | "analytics",
+): number {
+  if (!supervisor.isRunning(worker)) return 1;
+  const counters = supervisor.snapshot(worker)?.counters ?? {};
+  return Math.max(0, (counters.received ?? 0) - (counters.acked ?? 0) - (counters.nacked ?? 0));
+}

@@ -1,6 +1,6 @@
 /** The progress line and the totals the drain and the summary use, from the supervisor's counters. */
-import { LatencyHistogram } from "@shopstream/telemetry";
-import { progressLine, totals } from "../src/progress";
+import { LatencyHistogram, type StageSnapshot } from "@shopstream/telemetry";
+import { heldBy, progressLine, totals } from "../src/progress";
 
 const histogram = (...values: number[]) => {
   const h = new LatencyHistogram();
@@ -91,4 +91,23 @@ test("the progress line says what a person watching the run wants to see", () =>
     /^\[ {2}62s\] published 12,345 \(dup 40, late 7, malformed 3\) \| raw 11,900 \| warehouse 12,300 \| dead-lettered 3\/3 \| backlog 345\/0 \| e2e p50 \d+ ms p95 \d+ ms$/,
   );
   expect(progressLine(0, totals(fakeSupervisor({})))).toContain("e2e p50 - p95 -");
+});
+
+describe("heldBy", () => {
+  const supervisor = (running: boolean, counters?: Record<string, number>) => ({
+    isRunning: () => running,
+    snapshot: () =>
+      counters === undefined ? undefined : ({ counters } as Pick<StageSnapshot, "counters"> as StageSnapshot),
+  });
+
+  test("received and neither acked nor nacked by the running process: redeliveries do not hide it", () => {
+    // 4,000 received, of which 300 were redeliveries already acked once: acked alone would say nothing is held.
+    expect(heldBy(supervisor(true, { received: 4000, acked: 2500, nacked: 100 }), "analytics")).toBe(1400);
+    expect(heldBy(supervisor(true, { received: 10, acked: 10 }), "ingestion")).toBe(0);
+  });
+
+  test("a running worker that has not reported holds nothing yet; a worker not running is not idle", () => {
+    expect(heldBy(supervisor(true), "ingestion")).toBe(0);
+    expect(heldBy(supervisor(false, { received: 5, acked: 5 }), "ingestion")).toBe(1);
+  });
 });
