@@ -158,10 +158,14 @@ const distributionCutSli = mapping({
     .object(
       {
         latencyInRangeBuckets: z.literal(true, {
-          error: "must be { latencyInRangeBuckets: true } for a distribution-cut SLI (the key was latencyAtOrBelowSeconds before 2026-11-30)",
+          error:
+            "must be { latencyInRangeBuckets: true } for a distribution-cut SLI (the key was latencyAtOrBelowSeconds before 2026-11-30)",
         }),
       },
-      { error: "must be { latencyInRangeBuckets: true } for a distribution-cut SLI (the key was latencyAtOrBelowSeconds before 2026-11-30)" },
+      {
+        error:
+          "must be { latencyInRangeBuckets: true } for a distribution-cut SLI (the key was latencyAtOrBelowSeconds before 2026-11-30)",
+      },
     )
     .optional(),
 }).superRefine((sli, ctx) => {
