@@ -111,6 +111,25 @@ module.exports = {
       from: { path: "^(packages|apps|tools|actions)/[^/]+/src/", pathNot: "^packages/testkit/" },
       to: { path: "^packages/testkit/" },
     },
+    ...[
+      ["apps", "tools|actions|bench"],
+      ["tools", "actions|bench"],
+      ["actions", "bench"],
+    ].map(([floor, above]) => ({
+      name: "floors-point-down",
+      comment: `The floors are packages <- apps <- tools <- actions <- bench: ${floor}/ may not import ${above.split("|").join(", ")}.`,
+      severity: "error",
+      from: { path: `^${floor}/` },
+      to: { path: `^(${above})/` },
+    })),
+    {
+      name: "no-circular",
+      comment:
+        "Files that import each other (even for types only) cannot be understood or moved one at a time.",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
     {
       name: "packages-only-import-packages",
       comment: "packages/ is the bottom floor: it may not import apps, tools, actions or bench.",
@@ -132,6 +151,9 @@ module.exports = {
     // The workspaces' package.json files have no `workspaces` field: dependency-cruiser recognises an
     // aliased-workspace import only with the root manifest merged in (src/extract/resolve/get-manifest.mjs).
     combinedDependencies: true,
+    // `import type` lines are dependencies too (dependency-cruiser 18 skips them by default:
+    // src/main/options/defaults.mjs tsPreCompilationDeps false; its doc/faq.md says to set this)
+    tsPreCompilationDeps: true,
     skipAnalysisNotInRules: true,
   },
 };

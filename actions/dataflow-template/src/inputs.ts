@@ -162,7 +162,7 @@ export const INPUTS = {
   "target-environment": input({ parse: text, default: "" }),
   environment: input({ parse: text, default: "" }),
   "require-release-checkout": input({ parse: text, default: "true" }),
-  "github-token": input({ parse: text, default: "" }),
+  "github-token": input({ parse: text, default: "", secret: true }),
   "state-bucket": input({ parse: text, default: "" }),
   ...PUBLISH_INPUTS,
   "tfvars-file": input({ parse: text, default: "" }),

@@ -70,6 +70,12 @@ describe("npm run check:deps", () => {
       [
         "apps-not-import-apps: apps/admin/src/index.js → apps/web/src/index.js",
         "declared-workspace-dependency: tools/cli/src/index.js → packages/base/src/index.js",
+        "declared-workspace-dependency: apps/web/src/upper-floor.js → tools/cli/src/index.js",
+        "floors-point-down: apps/web/src/upper-floor.js → tools/cli/src/index.js",
+        // a circle is reported once, its members on the lines that follow
+        "no-circular: apps/web/src/cycle-a.js →",
+        "no-path-into-workspace: apps/web/src/type-only.ts → packages/base/src/types.ts",
+        "public-entry-only: apps/web/src/type-only.ts → packages/base/src/types.ts",
         "no-path-into-workspace: apps/web/src/path-into.js → packages/base/src/internal.js",
         "no-path-into-workspace: test/global-setup.js → packages/base/src/index.js",
         "packages-only-import-packages: packages/low/src/index.js → tools/cli/src/index.js",
@@ -87,6 +93,9 @@ describe("npm run check:deps", () => {
       "apps/web/src/path-into.js",
       "apps/web/src/deep-alias.js",
       "apps/web/src/fake-in-src.js",
+      "apps/web/src/type-only.ts",
+      "apps/web/src/cycle-b.js",
+      "apps/web/src/upper-floor.js",
       "packages/low/src/index.js",
       "tools/cli/src/index.js",
       "test/global-setup.js",
