@@ -4,6 +4,7 @@
  * the inputs of one mode (releases-bucket, release-id, environment...) are required by that mode (src/modes).
  */
 import {
+  bool,
   type InputGetter,
   InputProblem,
   type InputValues,
@@ -161,7 +162,7 @@ export const INPUTS = {
   "source-environment": input({ parse: text, default: "" }),
   "target-environment": input({ parse: text, default: "" }),
   environment: input({ parse: text, default: "" }),
-  "require-release-checkout": input({ parse: text, default: "true" }),
+  "require-release-checkout": input({ parse: bool, default: "true" }),
   "github-token": input({ parse: text, default: "", secret: true }),
   "state-bucket": input({ parse: text, default: "" }),
   ...PUBLISH_INPUTS,

@@ -5,8 +5,10 @@
  */
 import { join } from "node:path";
 import * as core from "@actions/core";
+import { readInputs as readTable } from "@shopstream/action-kit";
 import { checkTreeMatches, readRelease, shortId, treeDifferences } from "@shopstream/release";
 import { isDryRun, required, storageOf, tfvarsPath } from "../context";
+import { INPUTS } from "../inputs";
 import { downloadReleaseUdfs, publishUdfs } from "../publish";
 import { releaseLine, report } from "../report";
 
@@ -24,7 +26,11 @@ export async function publishMode(): Promise<void> {
 async function publishRelease(id: string): Promise<void> {
   const bucket = storageOf(core.getInput).bucket(required("releases-bucket", "with release-id"));
   const release = await readRelease(bucket, id);
-  if (core.getInput("require-release-checkout").trim().toLowerCase() === "false") {
+  const { requireReleaseCheckout } = readTable(
+    { "require-release-checkout": INPUTS["require-release-checkout"] },
+    core.getInput,
+  );
+  if (!requireReleaseCheckout) {
     // A pull-request plan: its own Terraform, SQL and schemas against the release running in the environment.
     const differences = treeDifferences(release, process.cwd());
     if (differences.length)
