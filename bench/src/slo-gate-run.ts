@@ -7,7 +7,12 @@
  */
 import { MetricServiceClient } from "@google-cloud/monitoring";
 import * as grpc from "@grpc/grpc-js";
-import { evaluateCatalog, loadSloCatalog, readCatalogMinutes } from "@shopstream/slo";
+import {
+  evaluateCatalog,
+  installFastListTimeSeries,
+  loadSloCatalog,
+  readCatalogMinutes,
+} from "@shopstream/slo";
 import { END, PREFIX, TARGET_PREFIX } from "./slo-gate-fake";
 
 process.env.METADATA_SERVER_DETECTION = "none";
@@ -22,6 +27,8 @@ async function gate(port: number, promotion: boolean): Promise<void> {
     sslCreds: grpc.credentials.createInsecure(),
     projectId: "bench-project",
   });
+  // as actions/slo-gate does (SLO_GATE_STOCK_DECODE=true measures the client's own decoder)
+  const decoder = await installFastListTimeSeries(client);
   const read = (namePrefix: string) =>
     readCatalogMinutes(client, catalog, { projectId: "bench-project", namePrefix, endMs: END });
   const [source, target] = await Promise.all([read(PREFIX), promotion ? read(TARGET_PREFIX) : undefined]);
@@ -31,7 +38,9 @@ async function gate(port: number, promotion: boolean): Promise<void> {
   const wallMs = performance.now() - start;
   const used = process.cpuUsage(cpuBefore);
   await client.close();
-  process.stdout.write(`${JSON.stringify({ wallMs, readMs, cpuMs: (used.user + used.system) / 1000 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ wallMs, readMs, cpuMs: (used.user + used.system) / 1000, fastDecode: decoder.installed })}\n`,
+  );
 }
 
 const [port, shape] = process.argv.slice(2);

@@ -16,6 +16,7 @@ import {
   evaluateRelease,
   evaluateTargetBudget,
   gateReport,
+  installFastListTimeSeries,
   loadSloCatalog,
   readCatalogMinutes,
   reportMarkdown,
@@ -91,6 +92,13 @@ export async function evaluate(
   try {
     // the real client authenticates with Application Default Credentials; test clients bring their own
     if (!deps.createClient) await checkCredentials(client, inputs.projectId);
+    // ListTimeSeries answers decoded in one pass, int64 as numbers (packages/slo list-time-series-decode.ts)
+    const decoder = await installFastListTimeSeries(client);
+    core.info(
+      decoder.installed
+        ? "ListTimeSeries answers: the gate's one-pass decoder"
+        : `ListTimeSeries answers: the client's own decoder (${decoder.reason})`,
+    );
     core.info(
       `reading ${catalog.slos.length} SLOs of ${inputs.environment} (${inputs.projectId})${inputs.target ? ` and of the target ${inputs.target.environment} (${inputs.target.projectId})` : ""} from Cloud Monitoring`,
     );

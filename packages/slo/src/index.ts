@@ -10,6 +10,7 @@ export * from "./evaluate";
 export * from "./exporter";
 export * from "./filter";
 export * from "./gate-policy";
+export * from "./list-time-series-decode";
 export * from "./load";
 export * from "./local";
 export * from "./math";
