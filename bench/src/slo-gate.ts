@@ -6,8 +6,9 @@
  * (the source's catalog and the target's budget, read at once as actions/slo-gate does). Wall time, the
  * gate's CPU time and the fake's CPU time apart, with the load average of each run: on a shared machine the
  * CPU times are the figures that hold. Goal: the promotion gate under 2 s. It measures and asserts nothing
- * (tests assert behaviour, never time).
- *   npx tsx bench/src/slo-gate.ts [--runs 5]
+ * (tests assert behaviour, never time). The gate decodes ListTimeSeries answers as actions/slo-gate does
+ * (its one-pass decoder); SLO_GATE_STOCK_DECODE=true measures the client's own decoder instead.
+ *   flock /tmp/shopstream-cpu.lock npx tsx bench/src/slo-gate.ts [--runs 5]
  */
 
 import { execFile, fork } from "node:child_process";
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
       child.send("cpu");
     });
   const runGate = (shape: "one" | "promotion") =>
-    new Promise<{ wallMs: number; readMs: number; cpuMs: number }>((resolve, reject) => {
+    new Promise<{ wallMs: number; readMs: number; cpuMs: number; fastDecode: boolean }>((resolve, reject) => {
       execFile(
         process.execPath,
         [...process.execArgv, join(__dirname, "slo-gate-run.ts"), String(port), shape],
@@ -92,11 +93,13 @@ async function main(): Promise<void> {
     one: { wall: [], read: [], cpu: [], fake: [], load: [] },
     promotion: { wall: [], read: [], cpu: [], fake: [], load: [] },
   };
+  const decoders = new Set<boolean>();
   try {
     for (let i = 0; i < RUNS; i++) {
       for (const shape of ["one", "promotion"] as const) {
         const fakeBefore = await fakeCpuMs();
         const run = await runGate(shape);
+        decoders.add(run.fastDecode);
         const r = results[shape];
         r.wall.push(run.wallMs);
         r.read.push(run.readMs);
@@ -120,6 +123,9 @@ async function main(): Promise<void> {
     one: "one catalog (a gate without a target)",
     promotion: "promotion (source + target budget)",
   };
+  console.log(
+    `  ListTimeSeries answers decoded by: ${[...decoders].map((fast) => (fast ? "the gate's one-pass decoder (packages/slo list-time-series-decode.ts)" : "the client's own decoder (SLO_GATE_STOCK_DECODE=true)")).join(" and ")}`,
+  );
   for (const shape of ["one", "promotion"] as const) {
     const r = results[shape];
     console.log(`  ${label[shape]}, cold process, through gRPC (fake Monitoring):`);
