@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import * as protobuf from "protobufjs";
+import { encodeListTimeSeriesResponse } from "./encode";
 
 /** An explicit-bucket histogram (Cloud Monitoring Distribution with explicitBuckets). */
 export interface FakeDistribution {
@@ -80,12 +81,12 @@ function clientProtos(): protobuf.Root {
 }
 
 /**
- * ListTimeSeries answers are encoded straight from plain objects in protobufjs shape (enums as numbers,
- * int64 as numbers) by the client's own message type. proto-loader's serializer first copies every
- * message through `fromObject`, a second object per message of a 43,200-point answer (most of the fake's
- * time and garbage); the bytes are the same (test/monitoring-server.test.ts compares them).
+ * ListTimeSeries answers are built as plain objects in protobufjs shape (enums as numbers, int64 as
+ * numbers) and encoded by encode.ts into one buffer sized up front: proto-loader's serializer first copies
+ * every message through `fromObject`, and protobufjs's Writer allocates an operation per field, most of the
+ * fake's time and garbage on a 43,200-point answer; the bytes are the same (test/monitoring-server.test.ts
+ * compares them with proto-loader's).
  */
-const listTimeSeriesResponse = () => clientProtos().lookupType("google.monitoring.v3.ListTimeSeriesResponse");
 const enumValue = (name: string, key: string): number => {
   const value = clientProtos().lookupEnum(name).values[key];
   if (value === undefined) throw new Error(`${name} has no value ${key}`);
@@ -114,24 +115,27 @@ function metricService(): grpc.ServiceDefinition {
   };
   const service = loaded.google.monitoring.v3.MetricService.service;
   const list = service.ListTimeSeries as grpc.MethodDefinition<ProtoObject, ProtoObject>;
-  const response = listTimeSeriesResponse();
   cachedService = {
     ...service,
     ListTimeSeries: {
       ...list,
-      responseSerialize: (answer: ProtoObject) => response.encode(answer).finish() as Buffer,
+      responseSerialize: (answer: ProtoObject) => encodeListTimeSeriesResponse(answer),
     },
   };
   return cachedService;
 }
 
 /**
- * The two ways to encode a ListTimeSeries answer: the fake's (`direct`) and proto-loader's own
- * (`fromObject`, then encode), for the test that keeps their bytes identical.
+ * The ways to encode a ListTimeSeries answer: the fake's (`direct`, encode.ts), proto-loader's own
+ * (`fromObject`, then encode) and protobufjs's `encode` with the client's message type straight from the
+ * plain object (the fake's encoder before encode.ts; it differs from proto-loader's only for an int64 that
+ * is not a finite number, e.g. Math.round(Infinity): 0 here, Long's maximum after `fromObject`), for the
+ * tests that keep their bytes identical.
  */
 export function listTimeSeriesSerializers(): {
   direct: (answer: unknown) => Buffer;
   protoLoader: (answer: unknown) => Buffer;
+  protobufjs: (answer: unknown) => Buffer;
 } {
   const method = (service: grpc.ServiceDefinition) =>
     service.ListTimeSeries as grpc.MethodDefinition<unknown, unknown>;
@@ -141,6 +145,13 @@ export function listTimeSeriesSerializers(): {
   return {
     direct: method(metricService()).responseSerialize,
     protoLoader: method(plain).responseSerialize,
+    protobufjs: (answer) =>
+      Buffer.from(
+        clientProtos()
+          .lookupType("google.monitoring.v3.ListTimeSeriesResponse")
+          .encode(answer as protobuf.Message)
+          .finish(),
+      ),
   };
 }
 
