@@ -9,7 +9,11 @@ import {
   descriptorMismatches,
   EVENT_LATENCY_BOUNDS_SECONDS,
   installFastListTimeSeries,
+  readSloMinutes,
+  renderFilter,
+  type TimeSeriesLister,
 } from "../src";
+import { fixtureCatalog } from "./helpers";
 
 process.env.METADATA_SERVER_DETECTION = "none";
 
@@ -356,6 +360,48 @@ describe("the one-pass ListTimeSeries decoder", () => {
     expect(() =>
       decodeListTimeSeriesResponse(encode({ int64Value: 1 }, Long.fromString("9007199254740993"))),
     ).toThrow(/beyond 2\^53 seconds/);
+  });
+
+  test("the reader refuses a minute whose count is beyond 2^53 as invalid data, never scores a rounded count", async () => {
+    const Long = protobuf.util.Long as unknown as { fromString(s: string): unknown };
+    const slo = fixtureCatalog().slos.find((s) => s.sli.kind === "ratio");
+    if (!slo) throw new Error("the fixture catalog has no ratio SLO");
+    const endS = 1_790_000_040;
+    const answer = (newest: unknown) =>
+      decodeListTimeSeriesResponse(
+        Buffer.from(
+          Response.encode(
+            Response.fromObject({
+              timeSeries: [
+                {
+                  points: [
+                    { interval: { endTime: { seconds: endS } }, value: { int64Value: newest } },
+                    { interval: { endTime: { seconds: endS - 60 } }, value: { int64Value: 100 } },
+                  ],
+                },
+              ],
+            }),
+          ).finish(),
+        ),
+      );
+    // good's newest minute is 2^53 + 1 (read rounded, 2^53 good of 100 would be a valid count); total is 100
+    if (slo.sli.kind !== "ratio") throw new Error("unreachable");
+    const goodFilter = renderFilter(slo.sli.good, "x");
+    const lister: TimeSeriesLister = {
+      listTimeSeries: async (request) => [
+        request.filter === goodFilter
+          ? answer(Long.fromString("9007199254740993")).timeSeries
+          : answer(100).timeSeries,
+      ],
+    };
+    const minutes = await readSloMinutes(lister, slo, {
+      projectId: "p",
+      namePrefix: "x",
+      endMs: endS * 1000,
+      lookbackSeconds: 3600,
+    });
+    expect(minutes.get(endS * 1000)).toEqual({ good: Number.NaN, total: Number.NaN });
+    expect(minutes.get((endS - 60) * 1000)).toEqual({ good: 100, total: 100 });
   });
 
   test("a truncated or malformed answer fails with where, never a partial answer", () => {
