@@ -76,8 +76,17 @@ export interface PhaseResult {
   aggregateRefreshes: number;
   /** CPU per process over the measured window; NaN off Linux. */
   cpu: ProcessCpu[];
-  /** Seconds from the producer's last publish to both backlogs empty; NaN when it never drained. */
+  /**
+   * Seconds from the producer's last publish to the workers' counters showing everything acknowledged; NaN
+   * when it never drained. A lower bound: `acked` counts Pub/Sub redeliveries too.
+   */
   drainSeconds: number;
+  /**
+   * Seconds from the producer's last publish to the end of the pipeline's drain, which the stores confirm
+   * (every message published counted stored or dead-lettered, tools/local-pipeline/src/settled.ts); NaN
+   * when not confirmed. An upper bound: it includes the time the confirming count queries take.
+   */
+  drainConfirmedSeconds: number;
   reconciliation: ReturnType<typeof reconciliationOf>;
 }
 
@@ -223,6 +232,11 @@ export async function runPhase(options: {
     cpu,
     drainSeconds:
       summary.drained && drainedAt && lastPublish ? Math.max(0, drainedAt.t - lastPublish.t) : Number.NaN,
+    // the sampler runs every second until the drain ends, so the last sample is at most a second before it
+    drainConfirmedSeconds:
+      summary.drainConfirmedInStores && final && lastPublish
+        ? Math.max(0, final.t - lastPublish.t)
+        : Number.NaN,
     reconciliation: reconciliationOf(summary),
     samples,
   };
