@@ -24,8 +24,15 @@ interface Sample {
   emitted: number;
   acked: Record<string, number>;
   rssMb: Record<string, number>;
-  /** V8 heap in use: growing with RSS flat-lining or not tells a leak from the allocator's high water. */
+  /** V8 heap in use at the sample: live objects plus garbage not collected yet. */
   heapMb: Record<string, number>;
+  /** V8 heap committed: the part of the RSS V8's heap holds (it grows and shrinks with its GC heuristics). */
+  heapTotalMb: Record<string, number>;
+  /**
+   * V8 heap in use after the latest full collection: what is retained. Growing = a leak; flat while RSS and
+   * heapMb grow = V8 letting more garbage pile up between collections, not retained memory.
+   */
+  heapLiveMb: Record<string, number>;
   stalenessMs: number;
   refreshes: number;
   /** Cumulative CPU seconds (user + system) per process: the three workers and the three stand-ins. */
@@ -55,6 +62,11 @@ export interface PhaseResult {
     heapMbMiddle: number;
     heapMbEnd: number;
     heapGrowthPct: number;
+    heapTotalMbMiddle: number;
+    heapTotalMbEnd: number;
+    heapLiveMbMiddle: number;
+    heapLiveMbEnd: number;
+    heapLiveGrowthPct: number;
   }[];
   /** Pub/Sub publish time -> stored and acked (exact, both workers). */
   latencyMs: { p50: number; p95: number; p99: number };
@@ -64,8 +76,17 @@ export interface PhaseResult {
   aggregateRefreshes: number;
   /** CPU per process over the measured window; NaN off Linux. */
   cpu: ProcessCpu[];
-  /** Seconds from the producer's last publish to both backlogs empty; NaN when it never drained. */
+  /**
+   * Seconds from the producer's last publish to the workers' counters showing everything acknowledged; NaN
+   * when it never drained. A lower bound: `acked` counts Pub/Sub redeliveries too.
+   */
   drainSeconds: number;
+  /**
+   * Seconds from the producer's last publish to the end of the pipeline's drain, which the stores confirm
+   * (every message published counted stored or dead-lettered, tools/local-pipeline/src/settled.ts); NaN
+   * when not confirmed. An upper bound: it includes the time the confirming count queries take.
+   */
+  drainConfirmedSeconds: number;
   reconciliation: ReturnType<typeof reconciliationOf>;
 }
 
@@ -109,6 +130,9 @@ export async function runPhase(options: {
     onSample: (supervisor: Supervisor, elapsedMs: number) => {
       const rss = (name: string) => (supervisor.snapshot(name)?.rssBytes ?? 0) / 1048576;
       const heap = (name: string) => (supervisor.snapshot(name)?.heapUsedBytes ?? 0) / 1048576;
+      const heapTotal = (name: string) => (supervisor.snapshot(name)?.heapTotalBytes ?? 0) / 1048576;
+      // 0 (left out of the thirds) until the process's first full collection
+      const heapLive = (name: string) => (supervisor.snapshot(name)?.heapLiveBytes ?? 0) / 1048576;
       const analytics = supervisor.snapshot("analytics")?.counters ?? {};
       samples.push({
         t: elapsedMs / 1000,
@@ -120,6 +144,8 @@ export async function runPhase(options: {
         },
         rssMb: Object.fromEntries(STAGES.map((s) => [s, rss(s)])),
         heapMb: Object.fromEntries(STAGES.map((s) => [s, heap(s)])),
+        heapTotalMb: Object.fromEntries(STAGES.map((s) => [s, heapTotal(s)])),
+        heapLiveMb: Object.fromEntries(STAGES.map((s) => [s, heapLive(s)])),
         stalenessMs: analytics.aggregate_staleness_ms ?? Number.NaN,
         refreshes: analytics.aggregate_refreshes ?? 0,
         cpuS: {
@@ -142,8 +168,12 @@ export async function runPhase(options: {
   const slope = (value: (s: Sample) => number) =>
     from && to && to.t > from.t ? (value(to) - value(from)) / (to.t - from.t) : Number.NaN;
   const stages = STAGES.map((stage) => {
-    const rss = thirds(active.map((s) => s.rssMb[stage] ?? 0).filter((v) => v > 0));
-    const heap = thirds(active.map((s) => s.heapMb[stage] ?? 0).filter((v) => v > 0));
+    const of = (series: (s: Sample) => number | undefined) =>
+      thirds(active.map((s) => series(s) ?? 0).filter((v) => v > 0));
+    const rss = of((s) => s.rssMb[stage]);
+    const heap = of((s) => s.heapMb[stage]);
+    const heapTotal = of((s) => s.heapTotalMb[stage]);
+    const heapLive = of((s) => s.heapLiveMb[stage]);
     return {
       stage,
       eventsPerSecond: slope((s) => s.acked[stage] ?? 0),
@@ -153,6 +183,11 @@ export async function runPhase(options: {
       heapMbMiddle: heap.middle,
       heapMbEnd: heap.last,
       heapGrowthPct: ((heap.last - heap.middle) / heap.middle) * 100,
+      heapTotalMbMiddle: heapTotal.middle,
+      heapTotalMbEnd: heapTotal.last,
+      heapLiveMbMiddle: heapLive.middle,
+      heapLiveMbEnd: heapLive.last,
+      heapLiveGrowthPct: ((heapLive.last - heapLive.middle) / heapLive.middle) * 100,
     };
   });
   // Staleness while producing, after warm-up (the first refreshes include start-up).
@@ -197,6 +232,11 @@ export async function runPhase(options: {
     cpu,
     drainSeconds:
       summary.drained && drainedAt && lastPublish ? Math.max(0, drainedAt.t - lastPublish.t) : Number.NaN,
+    // the sampler runs every second until the drain ends, so the last sample is at most a second before it
+    drainConfirmedSeconds:
+      summary.drainConfirmedInStores && final && lastPublish
+        ? Math.max(0, final.t - lastPublish.t)
+        : Number.NaN,
     reconciliation: reconciliationOf(summary),
     samples,
   };

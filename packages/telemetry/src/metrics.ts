@@ -3,6 +3,7 @@
  * job, the benchmark, tests) over the Node IPC channel; in the cloud the same numbers come from Cloud
  * Monitoring metrics.
  */
+import { liveHeapBytes, trackLiveHeap } from "./heap";
 import { type HistogramSnapshot, LatencyHistogram } from "./histogram";
 
 export interface StageSnapshot {
@@ -18,7 +19,12 @@ export interface StageSnapshot {
    */
   sliLatency: HistogramSnapshot;
   rssBytes: number;
+  /** V8 heap in use at the snapshot: live objects plus garbage not collected yet. */
   heapUsedBytes: number;
+  /** V8 heap committed (what the heap holds of the RSS). */
+  heapTotalBytes: number;
+  /** V8 heap in use after the latest full collection (what is retained); null before the first one. */
+  heapLiveBytes: number | null;
 }
 
 export class StageMetrics {
@@ -26,7 +32,9 @@ export class StageMetrics {
   readonly latency = new LatencyHistogram();
   readonly sliLatency = new LatencyHistogram();
 
-  constructor(readonly stage: string) {}
+  constructor(readonly stage: string) {
+    trackLiveHeap();
+  }
 
   add(name: string, delta = 1): void {
     this.counters[name] = (this.counters[name] ?? 0) + delta;
@@ -38,6 +46,7 @@ export class StageMetrics {
 
   snapshot(): StageSnapshot {
     const memory = process.memoryUsage();
+    const live = liveHeapBytes();
     return {
       stage: this.stage,
       pid: process.pid,
@@ -47,6 +56,8 @@ export class StageMetrics {
       sliLatency: this.sliLatency.snapshot(),
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
+      heapTotalBytes: memory.heapTotal,
+      heapLiveBytes: Number.isFinite(live) ? live : null,
     };
   }
 }
