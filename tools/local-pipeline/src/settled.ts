@@ -12,7 +12,10 @@
  * (v1.24.2) internal/handler/msg_aggregate.go processStagesStats -> internal/backends/sqlite/sqlite.go
  * collectionsStats). A collection is one rowid table with one row per document (internal/backends/sqlite/
  * metadata/registry.go, CREATE TABLE ... STRICT), so that sum is the exact document count (overflow pages are
- * not leaf pages) — checked against countDocuments in test/settled.int.test.ts; 200,000 documents: 3.8 s vs
+ * not leaf pages; upstream's comment calls it an approximation, but the leaf filter is upstream's own fix for an
+ * inexact count, FerretDB/FerretDB#3355 / 8c9b681, whose integration test expects the exact count:
+ * integration/commands_administration_test.go TestCommandsAdministrationCollStatsCount) — checked against
+ * countDocuments in test/settled.int.test.ts; 200,000 documents: 3.8 s vs
  * 0.15 s. On a real MongoDB the same stage reads the collection's metadata count (fast; it can drift after an
  * unclean shutdown), which is why the local path may use it but nothing in production does.
  */
