@@ -7,6 +7,7 @@ import {
   DECODED_FIELDS,
   decodeListTimeSeriesResponse,
   descriptorMismatches,
+  distributionCut,
   EVENT_LATENCY_BOUNDS_SECONDS,
   installFastListTimeSeries,
   readSloMinutes,
@@ -275,11 +276,18 @@ describe("the one-pass ListTimeSeries decoder", () => {
         unit: "1",
       });
       const bytes = Buffer.from(Response.encode(message).finish());
-      const expected = Response.toObject(Response.decode(bytes), { longs: Number, enums: String });
-      for (const s of expected.timeSeries ?? []) {
+      // repeated fields and maps empty when absent, as the stock decoder (defaults: true) gives them
+      const expected = Response.toObject(Response.decode(bytes), {
+        longs: Number,
+        enums: String,
+        arrays: true,
+        objects: true,
+      });
+      delete expected.executionErrors;
+      for (const s of expected.timeSeries) {
         delete s.description;
         delete s.metadata;
-        for (const p of s.points ?? []) delete p.value?.distributionValue?.exemplars;
+        for (const p of s.points) delete p.value?.distributionValue?.exemplars;
       }
       expect(decodeListTimeSeriesResponse(bytes)).toEqual(expected);
     }
@@ -324,6 +332,51 @@ describe("the one-pass ListTimeSeries decoder", () => {
     expect(decodeListTimeSeriesResponse(answer).timeSeries[0].points[0].value).toEqual({
       distributionValue: { bucketCounts: [4, -1], bucketOptions: { explicitBuckets: { bounds: [0.5, 2] } } },
     });
+  });
+
+  test("repeated fields absent from the wire decode as empty arrays, as the stock decoder gives them", () => {
+    // what a proto3 server sends for an explicitBuckets with no bounds (one bucket), a point without
+    // bucket counts, a series without points and an answer without series: nothing for the empty fields
+    const encode = (answer: Plain) => Buffer.from(Response.encode(Response.fromObject(answer)).finish());
+    const stock = (bytes: Buffer) =>
+      Response.toObject(Response.decode(bytes), { longs: String, enums: String, defaults: true });
+    const oneBucket = encode({
+      timeSeries: [
+        {
+          points: [
+            {
+              interval: { endTime: { seconds: 60 } },
+              value: {
+                distributionValue: { count: 3, bucketOptions: { explicitBuckets: {} }, bucketCounts: [3] },
+              },
+            },
+            {
+              interval: { endTime: { seconds: 120 } },
+              value: { distributionValue: { bucketOptions: { explicitBuckets: { bounds: [1] } } } },
+            },
+          ],
+        },
+        { metric: { type: "t" } },
+      ],
+    });
+    const fast = decodeListTimeSeriesResponse(oneBucket);
+    const [withPoints, withoutPoints] = fast.timeSeries;
+    expect(withPoints.points[0].value.distributionValue.bucketOptions.explicitBuckets).toEqual({
+      bounds: [],
+    });
+    expect(withPoints.points[1].value.distributionValue.bucketCounts).toEqual([]);
+    expect(withoutPoints.points).toEqual([]);
+    expect(withoutPoints.metric.labels).toEqual({});
+    expect(decodeListTimeSeriesResponse(Buffer.alloc(0)).timeSeries).toEqual([]);
+    // the stock decoder's answers for the same bytes
+    const s = stock(oneBucket).timeSeries;
+    expect(s[0].points[0].value.distributionValue.bucketOptions.explicitBuckets).toEqual({ bounds: [] });
+    expect(s[0].points[1].value.distributionValue.bucketCounts).toEqual([]);
+    expect(s[1].points).toEqual([]);
+    expect(stock(Buffer.alloc(0)).timeSeries).toEqual([]);
+    // and the reader scores the one-bucket minute (3 events, none of them provably within a finite range)
+    expect(distributionCut(withPoints.points[0].value, { min: 0, max: 10 })).toEqual({ good: 0, total: 3 });
+    expect(distributionCut(s[0].points[0].value, { min: 0, max: 10 })).toEqual({ good: 0, total: 3 });
   });
 
   test("an int64 beyond 2^53 is never a rounded number: a value decodes as NaN (the reader refuses the minute), a timestamp fails", () => {
