@@ -2,6 +2,7 @@ import { dirname, join } from "node:path";
 import { MetricServiceClient } from "@google-cloud/monitoring";
 import type { FakeSeries } from "@shopstream/testkit/monitoring";
 import { FakeMonitoringServer } from "@shopstream/testkit/monitoring";
+import { counterSeries, distributionSeries, gaugeSeries } from "@shopstream/testkit/monitoring/scenarios";
 import * as protobuf from "protobufjs";
 import {
   DECODED_FIELDS,
@@ -10,6 +11,7 @@ import {
   distributionCut,
   EVENT_LATENCY_BOUNDS_SECONDS,
   installFastListTimeSeries,
+  type MetricSelector,
   readSloMinutes,
   renderFilter,
   type TimeSeriesLister,
@@ -455,6 +457,61 @@ describe("the one-pass ListTimeSeries decoder", () => {
     });
     expect(minutes.get(endS * 1000)).toEqual({ good: Number.NaN, total: Number.NaN });
     expect(minutes.get((endS - 60) * 1000)).toEqual({ good: 100, total: 100 });
+  });
+
+  test("answers with zeros left off the wire (as a proto3 server sends them) read to the same minutes through both decoders, for every SLO kind", async () => {
+    const PREFIX = "x";
+    const concrete = (m: MetricSelector) => {
+      const fill = (labels: Record<string, string>) =>
+        Object.fromEntries(
+          Object.entries(labels).map(([k, v]) => [k, v.replaceAll("{name_prefix}", PREFIX)]),
+        );
+      return { ...m, resourceLabels: fill(m.resourceLabels), metricLabels: fill(m.metricLabels) };
+    };
+    const bounds = [...EVENT_LATENCY_BOUNDS_SECONDS];
+    const kinds = new Set<string>();
+    const oneBucket = new Set<number>();
+    for (const slo of fixtureCatalog().slos) {
+      const sli = slo.sli;
+      fake.series.length = 0;
+      fake.pageSize = 1;
+      if (sli.kind === "ratio")
+        fake.series.push(
+          // zero acks and zero publishes in some minutes: no int64Value default is dropped (a oneof member)
+          counterSeries(concrete(sli.good), END, 60, (ago) => (ago % 3 === 0 ? 0 : 5)),
+          counterSeries(concrete(sli.total), END, 60, (ago) => (ago % 5 === 0 ? 0 : 5)),
+        );
+      else if (sli.kind === "windows-in-range")
+        fake.series.push(gaugeSeries(concrete(sli.metric), END, 60, (ago) => (ago % 2 ? 0 : 150)));
+      else if (sli.kind === "distribution-cut") {
+        const end = Math.floor(END / MINUTE) * MINUTE;
+        const series = distributionSeries(concrete(sli.metric), END, 60, bounds, (ago) =>
+          ago % 4 === 0
+            ? bounds.map(() => 0).concat([0])
+            : bounds.map((_, i) => (i === ago % 7 ? 3 : 0)).concat([1]),
+        );
+        // minutes recorded with one bucket (explicitBuckets without bounds: nothing on the wire for them)
+        for (const ago of [61, 62]) {
+          oneBucket.add(end - ago * MINUTE);
+          series.points.push({
+            endMs: end - ago * MINUTE,
+            startMs: end - (ago + 1) * MINUTE + 1,
+            value: 4,
+            distribution: { bounds: [], counts: [4] },
+          });
+        }
+        fake.series.push(series);
+      } else continue;
+      kinds.add(sli.kind);
+      const options = { projectId: "p", namePrefix: PREFIX, endMs: END, lookbackSeconds: 3 * 3600 };
+      const fromFast = await readSloMinutes(fast, slo, options);
+      const fromStock = await readSloMinutes(stock, slo, options);
+      expect(fromFast.size).toBeGreaterThanOrEqual(60);
+      expect([...fromFast.entries()].sort()).toEqual([...fromStock.entries()].sort());
+      if (sli.kind === "distribution-cut")
+        for (const at of oneBucket) expect(fromFast.get(at)).toEqual({ good: 0, total: 4 });
+    }
+    expect([...kinds].sort()).toEqual(["distribution-cut", "ratio", "windows-in-range"]);
   });
 
   test("a truncated or malformed answer fails with where, never a partial answer", () => {
