@@ -488,7 +488,7 @@ describe("the one-pass ListTimeSeries decoder", () => {
         const series = distributionSeries(concrete(sli.metric), END, 60, bounds, (ago) =>
           ago % 4 === 0
             ? bounds.map(() => 0).concat([0])
-            : bounds.map((_, i) => (i === ago % 7 ? 3 : 0)).concat([1]),
+            : bounds.map((_, i): number => (i === ago % 7 ? 3 : 0)).concat([1]),
         );
         // minutes recorded with one bucket (explicitBuckets without bounds: nothing on the wire for them)
         for (const ago of [61, 62]) {
