@@ -231,6 +231,9 @@ export function explain(error: unknown): string {
     return `Cloud Monitoring did not accept the credentials: ${message}. Check the google-github-actions/auth step (workload identity provider and service account).`;
   if (code === 4 || code === 14 || /DEADLINE_EXCEEDED|UNAVAILABLE/.test(message))
     return `Cloud Monitoring was unreachable: ${message}. Re-run the job; if it persists, check status.cloud.google.com.`;
+  // the gate's one-pass decoder refused an answer (packages/slo list-time-series-decode.ts); the stock one may not
+  if (/malformed ListTimeSeries answer|ListTimeSeries timestamp is beyond/.test(message))
+    return `The gate could not decode Cloud Monitoring's answer: ${message}. Set \`env: { SLO_GATE_STOCK_DECODE: "true" }\` on the slo-gate step to read with the client's own decoder, and report the message.`;
   return `slo-gate: ${error instanceof Error ? error.message : String(error)}`;
 }
 

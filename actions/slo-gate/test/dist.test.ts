@@ -65,4 +65,15 @@ test("API errors are explained with the fix", () => {
   );
   expect(explain(Object.assign(new Error("16 UNAUTHENTICATED: bad"), { code: 16 }))).toMatch(/auth step/);
   expect(explain(Object.assign(new Error("14 UNAVAILABLE: x"), { code: 14 }))).toMatch(/Re-run the job/);
+  // the one-pass decoder's refusal reaches the action as grpc-js INTERNAL (client-interceptors.js)
+  expect(
+    explain(
+      Object.assign(
+        new Error(
+          "13 INTERNAL: Response message parsing error: malformed ListTimeSeries answer at byte 72: truncated varint",
+        ),
+        { code: 13 },
+      ),
+    ),
+  ).toMatch(/SLO_GATE_STOCK_DECODE: "true"/);
 });

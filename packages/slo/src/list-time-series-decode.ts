@@ -8,8 +8,11 @@
  * (build/src/index.js `createDeserializer`): per point a decoded message, Long objects, then a second object
  * tree with every defaulted field and int64 as strings. For 30 days of one-minute points that is most of the
  * gate's CPU time (docs/slos.md "Speed"). This decoder reads the wire format once, straight into plain
- * objects shaped like `toObject(..., { longs: Number, enums: String, defaults: false })`: only the fields
- * present, int64 as numbers, enums as their names.
+ * objects shaped like `toObject(..., { longs: Number, enums: String, arrays: true, objects: true })`: the
+ * scalar fields present, int64 as numbers, enums as their names, and every repeated field and map, empty
+ * when absent. Empty, as the stock decoder (`defaults: true`) gives them: a proto3 server leaves an empty
+ * repeated field off the wire, and the reader takes a missing one as broken data (packages/slo/src/cloud.ts
+ * `distributionCut`: an explicitBuckets without `bounds` would be an invalid minute, not one bucket).
  *
  * Exactness: an int64 above 2^53 cannot be a JavaScript number. A value (int64Value, a distribution's count
  * or bucket count) beyond Number.MAX_SAFE_INTEGER decodes as NaN, so the reader refuses the minute as invalid
@@ -313,15 +316,13 @@ function labels(w: Wire, into: Plain): void {
 /** google.api.Metric (type 3) or MonitoredResource (type 1): a type and a labels map (2). */
 function typedLabels(typeField: number) {
   return (w: Wire): Plain => {
-    const m: Plain = {};
+    const m: Plain = { labels: {} };
     while (w.pos < w.end) {
       const tag = w.uint32();
       const field = tag >>> 3;
       if (field === typeField && (tag & 7) === 2) m.type = w.string();
-      else if (field === 2 && (tag & 7) === 2) {
-        if (!m.labels) m.labels = {};
-        w.message((x) => labels(x, m.labels));
-      } else w.skip(tag & 7);
+      else if (field === 2 && (tag & 7) === 2) w.message((x) => labels(x, m.labels));
+      else w.skip(tag & 7);
     }
     return m;
   };
@@ -365,7 +366,7 @@ function bucketOptions(w: Wire): Plain {
           if (t >>> 3 === 1) x.repeated(t & 7, 1, () => x.double(), bounds);
           else x.skip(t & 7);
         }
-        return bounds.length ? { bounds } : {};
+        return { bounds };
       });
     else w.skip(tag & 7);
   }
@@ -373,7 +374,7 @@ function bucketOptions(w: Wire): Plain {
 }
 
 function distribution(w: Wire): Plain {
-  const d: Plain = {};
+  const d: Plain = { bucketCounts: [] };
   while (w.pos < w.end) {
     const tag = w.uint32();
     const field = tag >>> 3;
@@ -383,10 +384,8 @@ function distribution(w: Wire): Plain {
     else if (field === 3 && type === 1) d.sumOfSquaredDeviation = w.double();
     else if (field === 4 && type === 2) d.range = w.message(range);
     else if (field === 6 && type === 2) d.bucketOptions = w.message(bucketOptions);
-    else if (field === 7) {
-      if (!d.bucketCounts) d.bucketCounts = [];
-      w.repeated(type, 0, () => w.int64(), d.bucketCounts);
-    } else w.skip(type);
+    else if (field === 7) w.repeated(type, 0, () => w.int64(), d.bucketCounts);
+    else w.skip(type);
   }
   return d;
 }
@@ -429,7 +428,7 @@ function point(w: Wire): Plain {
 }
 
 function timeSeries(w: Wire): Plain {
-  const s: Plain = {};
+  const s: Plain = { points: [] };
   const names = enums();
   while (w.pos < w.end) {
     const tag = w.uint32();
@@ -437,10 +436,8 @@ function timeSeries(w: Wire): Plain {
     else if (tag === 18) s.resource = w.message(resource);
     else if (tag === 24) s.metricKind = enumName(names.metricKind, w.int32());
     else if (tag === 32) s.valueType = enumName(names.valueType, w.int32());
-    else if (tag === 42) {
-      if (!s.points) s.points = [];
-      s.points.push(w.message(point));
-    } else if (tag === 66) s.unit = w.string();
+    else if (tag === 42) s.points.push(w.message(point));
+    else if (tag === 66) s.unit = w.string();
     else w.skip(tag & 7);
   }
   return s;
@@ -452,13 +449,11 @@ const enumName = (names: string[], n: number): string | number => names[n] ?? n;
 /** Decodes one ListTimeSeriesResponse (see the module comment for the shape). */
 export function decodeListTimeSeriesResponse(buf: Buffer): Plain {
   const w = new Wire(buf, 0, buf.length);
-  const answer: Plain = {};
+  const answer: Plain = { timeSeries: [] };
   while (w.pos < w.end) {
     const tag = w.uint32();
-    if (tag === 10) {
-      if (!answer.timeSeries) answer.timeSeries = [];
-      answer.timeSeries.push(w.message(timeSeries));
-    } else if (tag === 18) answer.nextPageToken = w.string();
+    if (tag === 10) answer.timeSeries.push(w.message(timeSeries));
+    else if (tag === 18) answer.nextPageToken = w.string();
     else if (tag === 42) answer.unit = w.string();
     else w.skip(tag & 7);
   }

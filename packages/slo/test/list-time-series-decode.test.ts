@@ -2,13 +2,16 @@ import { dirname, join } from "node:path";
 import { MetricServiceClient } from "@google-cloud/monitoring";
 import type { FakeSeries } from "@shopstream/testkit/monitoring";
 import { FakeMonitoringServer } from "@shopstream/testkit/monitoring";
+import { counterSeries, distributionSeries, gaugeSeries } from "@shopstream/testkit/monitoring/scenarios";
 import * as protobuf from "protobufjs";
 import {
   DECODED_FIELDS,
   decodeListTimeSeriesResponse,
   descriptorMismatches,
+  distributionCut,
   EVENT_LATENCY_BOUNDS_SECONDS,
   installFastListTimeSeries,
+  type MetricSelector,
   readSloMinutes,
   renderFilter,
   type TimeSeriesLister,
@@ -275,11 +278,18 @@ describe("the one-pass ListTimeSeries decoder", () => {
         unit: "1",
       });
       const bytes = Buffer.from(Response.encode(message).finish());
-      const expected = Response.toObject(Response.decode(bytes), { longs: Number, enums: String });
-      for (const s of expected.timeSeries ?? []) {
+      // repeated fields and maps empty when absent, as the stock decoder (defaults: true) gives them
+      const expected = Response.toObject(Response.decode(bytes), {
+        longs: Number,
+        enums: String,
+        arrays: true,
+        objects: true,
+      });
+      delete expected.executionErrors;
+      for (const s of expected.timeSeries) {
         delete s.description;
         delete s.metadata;
-        for (const p of s.points ?? []) delete p.value?.distributionValue?.exemplars;
+        for (const p of s.points) delete p.value?.distributionValue?.exemplars;
       }
       expect(decodeListTimeSeriesResponse(bytes)).toEqual(expected);
     }
@@ -324,6 +334,51 @@ describe("the one-pass ListTimeSeries decoder", () => {
     expect(decodeListTimeSeriesResponse(answer).timeSeries[0].points[0].value).toEqual({
       distributionValue: { bucketCounts: [4, -1], bucketOptions: { explicitBuckets: { bounds: [0.5, 2] } } },
     });
+  });
+
+  test("repeated fields absent from the wire decode as empty arrays, as the stock decoder gives them", () => {
+    // what a proto3 server sends for an explicitBuckets with no bounds (one bucket), a point without
+    // bucket counts, a series without points and an answer without series: nothing for the empty fields
+    const encode = (answer: Plain) => Buffer.from(Response.encode(Response.fromObject(answer)).finish());
+    const stock = (bytes: Buffer) =>
+      Response.toObject(Response.decode(bytes), { longs: String, enums: String, defaults: true });
+    const oneBucket = encode({
+      timeSeries: [
+        {
+          points: [
+            {
+              interval: { endTime: { seconds: 60 } },
+              value: {
+                distributionValue: { count: 3, bucketOptions: { explicitBuckets: {} }, bucketCounts: [3] },
+              },
+            },
+            {
+              interval: { endTime: { seconds: 120 } },
+              value: { distributionValue: { bucketOptions: { explicitBuckets: { bounds: [1] } } } },
+            },
+          ],
+        },
+        { metric: { type: "t" } },
+      ],
+    });
+    const fast = decodeListTimeSeriesResponse(oneBucket);
+    const [withPoints, withoutPoints] = fast.timeSeries;
+    expect(withPoints.points[0].value.distributionValue.bucketOptions.explicitBuckets).toEqual({
+      bounds: [],
+    });
+    expect(withPoints.points[1].value.distributionValue.bucketCounts).toEqual([]);
+    expect(withoutPoints.points).toEqual([]);
+    expect(withoutPoints.metric.labels).toEqual({});
+    expect(decodeListTimeSeriesResponse(Buffer.alloc(0)).timeSeries).toEqual([]);
+    // the stock decoder's answers for the same bytes
+    const s = stock(oneBucket).timeSeries;
+    expect(s[0].points[0].value.distributionValue.bucketOptions.explicitBuckets).toEqual({ bounds: [] });
+    expect(s[0].points[1].value.distributionValue.bucketCounts).toEqual([]);
+    expect(s[1].points).toEqual([]);
+    expect(stock(Buffer.alloc(0)).timeSeries).toEqual([]);
+    // and the reader scores the one-bucket minute (3 events, none of them provably within a finite range)
+    expect(distributionCut(withPoints.points[0].value, { min: 0, max: 10 })).toEqual({ good: 0, total: 3 });
+    expect(distributionCut(s[0].points[0].value, { min: 0, max: 10 })).toEqual({ good: 0, total: 3 });
   });
 
   test("an int64 beyond 2^53 is never a rounded number: a value decodes as NaN (the reader refuses the minute), a timestamp fails", () => {
@@ -402,6 +457,61 @@ describe("the one-pass ListTimeSeries decoder", () => {
     });
     expect(minutes.get(endS * 1000)).toEqual({ good: Number.NaN, total: Number.NaN });
     expect(minutes.get((endS - 60) * 1000)).toEqual({ good: 100, total: 100 });
+  });
+
+  test("answers with zeros left off the wire (as a proto3 server sends them) read to the same minutes through both decoders, for every SLO kind", async () => {
+    const PREFIX = "x";
+    const concrete = (m: MetricSelector) => {
+      const fill = (labels: Record<string, string>) =>
+        Object.fromEntries(
+          Object.entries(labels).map(([k, v]) => [k, v.replaceAll("{name_prefix}", PREFIX)]),
+        );
+      return { ...m, resourceLabels: fill(m.resourceLabels), metricLabels: fill(m.metricLabels) };
+    };
+    const bounds = [...EVENT_LATENCY_BOUNDS_SECONDS];
+    const kinds = new Set<string>();
+    const oneBucket = new Set<number>();
+    for (const slo of fixtureCatalog().slos) {
+      const sli = slo.sli;
+      fake.series.length = 0;
+      fake.pageSize = 1;
+      if (sli.kind === "ratio")
+        fake.series.push(
+          // zero acks and zero publishes in some minutes: no int64Value default is dropped (a oneof member)
+          counterSeries(concrete(sli.good), END, 60, (ago) => (ago % 3 === 0 ? 0 : 5)),
+          counterSeries(concrete(sli.total), END, 60, (ago) => (ago % 5 === 0 ? 0 : 5)),
+        );
+      else if (sli.kind === "windows-in-range")
+        fake.series.push(gaugeSeries(concrete(sli.metric), END, 60, (ago) => (ago % 2 ? 0 : 150)));
+      else if (sli.kind === "distribution-cut") {
+        const end = Math.floor(END / MINUTE) * MINUTE;
+        const series = distributionSeries(concrete(sli.metric), END, 60, bounds, (ago) =>
+          ago % 4 === 0
+            ? bounds.map(() => 0).concat([0])
+            : bounds.map((_, i): number => (i === ago % 7 ? 3 : 0)).concat([1]),
+        );
+        // minutes recorded with one bucket (explicitBuckets without bounds: nothing on the wire for them)
+        for (const ago of [61, 62]) {
+          oneBucket.add(end - ago * MINUTE);
+          series.points.push({
+            endMs: end - ago * MINUTE,
+            startMs: end - (ago + 1) * MINUTE + 1,
+            value: 4,
+            distribution: { bounds: [], counts: [4] },
+          });
+        }
+        fake.series.push(series);
+      } else continue;
+      kinds.add(sli.kind);
+      const options = { projectId: "p", namePrefix: PREFIX, endMs: END, lookbackSeconds: 3 * 3600 };
+      const fromFast = await readSloMinutes(fast, slo, options);
+      const fromStock = await readSloMinutes(stock, slo, options);
+      expect(fromFast.size).toBeGreaterThanOrEqual(60);
+      expect([...fromFast.entries()].sort()).toEqual([...fromStock.entries()].sort());
+      if (sli.kind === "distribution-cut")
+        for (const at of oneBucket) expect(fromFast.get(at)).toEqual({ good: 0, total: 4 });
+    }
+    expect([...kinds].sort()).toEqual(["distribution-cut", "ratio", "windows-in-range"]);
   });
 
   test("a truncated or malformed answer fails with where, never a partial answer", () => {

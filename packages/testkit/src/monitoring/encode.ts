@@ -1,10 +1,19 @@
 /**
- * The fake's ListTimeSeries answers, encoded into one buffer sized up front: the same bytes as protobufjs
- * `encode` with the client's descriptors (packages/testkit/test/monitoring-server.test.ts compares them,
- * fields in field-number order as protobufjs's encoder sorts them, present fields written even when zero),
- * without protobufjs Writer's operation object per field, which made garbage collection most of the fake's
- * CPU time on 30-day answers (docs/slos.md "Speed"). It encodes only the shape server.ts builds; anything
- * else in an answer is an error, never dropped.
+ * The fake's ListTimeSeries answers, encoded into one buffer sized up front, as a proto3 server writes them:
+ * a field without presence (a singular scalar, string or enum not in a oneof; a repeated field) is left off
+ * the wire when it holds its default (0, "", the 0 enumerator, empty), while a message field that is set and
+ * a oneof member are written even when zero or empty (protocolbuffers/protobuf
+ * @e712d276bcead35cad45e305463f5e542246351e:docs/field_presence.md, "Presence in *tag-value stream* (wire
+ * format) serialization": "fields with *no presence* are not serialized if they contain their default
+ * value"; the Monitoring protos are proto3 without `optional` on these fields). So a zero count, a zero
+ * `nanos`, an empty nextPageToken or unit reach the client as absent fields, as from Cloud Monitoring, and
+ * the readers' "absent" paths run. Map entries keep both key and value, even empty (protobuf's C++ encoder:
+ * "Map entry fields always need to be serialized", src/google/protobuf/wire_format.cc at the same commit).
+ * The bytes are protobufjs `encode`'s with the client's descriptors for the same answer with its
+ * default-valued no-presence fields deleted (packages/testkit/test/monitoring-server.test.ts compares them;
+ * protobufjs writes every own property, in field-number order), without protobufjs Writer's operation object
+ * per field, which made garbage collection most of the fake's CPU time on 30-day answers (docs/slos.md
+ * "Speed"). It encodes only the shape server.ts builds; anything else in an answer is an error, never dropped.
  */
 
 /** The answer server.ts builds (protobufjs shape: enums as numbers, int64 as numbers). */
@@ -83,7 +92,12 @@ const stringLength = (s: string): number => {
 /** A length-delimited field: tag, length, body. */
 const delimited = (body: number): number => 1 + uint32Length(body) + body;
 
-const stampSize = (t: Stamp): number => 1 + int64Length(t.seconds) + 1 + int32Length(t.nanos);
+/** A no-presence field's tag and value, or nothing when it holds its default (see the module comment). */
+const int64Field = (v: number): number => (v === 0 ? 0 : 1 + int64Length(v));
+const int32Field = (v: number): number => (v === 0 ? 0 : 1 + int32Length(v));
+const stringField = (s: string): number => (s === "" ? 0 : 1 + stringLength(s));
+
+const stampSize = (t: Stamp): number => int64Field(t.seconds) + int32Field(t.nanos);
 const labelsSize = (labels: Record<string, string>): number => {
   let size = 0;
   for (const key of Object.keys(labels))
@@ -92,7 +106,7 @@ const labelsSize = (labels: Record<string, string>): number => {
 };
 /** google.api.Metric or MonitoredResource: the type's tag and string, and the labels. */
 const typedLabelsSize = (m: { type: string; labels: Record<string, string> }): number =>
-  1 + stringLength(m.type) + labelsSize(m.labels);
+  stringField(m.type) + labelsSize(m.labels);
 const intervalSize = (i: { startTime: Stamp; endTime: Stamp }): number =>
   delimited(stampSize(i.startTime)) + delimited(stampSize(i.endTime));
 function distributionSize(d: {
@@ -100,7 +114,7 @@ function distributionSize(d: {
   bucketOptions: { explicitBuckets: { bounds: number[] } };
   bucketCounts: number[];
 }): number {
-  let size = 1 + int64Length(d.count);
+  let size = int64Field(d.count);
   const bounds = d.bucketOptions.explicitBuckets.bounds;
   const explicit = bounds.length ? delimited(bounds.length * 8) : 0;
   size += delimited(delimited(explicit));
@@ -155,6 +169,22 @@ class Out {
     if (v < 0) this.int64(v);
     else this.uint32(v);
   }
+  /** The no-presence fields: tag and value unless the value is the default (see the module comment). */
+  int64Field(tag: number, v: number): void {
+    if (v === 0) return;
+    this.uint32(tag);
+    this.int64(v);
+  }
+  int32Field(tag: number, v: number): void {
+    if (v === 0) return;
+    this.uint32(tag);
+    this.int32(v);
+  }
+  stringField(tag: number, s: string): void {
+    if (s === "") return;
+    this.uint32(tag);
+    this.string(s);
+  }
   double(v: number): void {
     this.buf.writeDoubleLE(v, this.pos);
     this.pos += 8;
@@ -168,10 +198,8 @@ class Out {
   stamp(tag: number, t: Stamp): void {
     this.uint32(tag);
     this.uint32(stampSize(t));
-    this.uint32(8);
-    this.int64(t.seconds);
-    this.uint32(16);
-    this.int32(t.nanos);
+    this.int64Field(8, t.seconds);
+    this.int32Field(16, t.nanos);
   }
   labels(tag: number, labels: Record<string, string>): void {
     for (const key of Object.keys(labels)) {
@@ -195,15 +223,13 @@ export function encodeListTimeSeriesResponse(answer: EncodableAnswer): Buffer {
     let body =
       delimited(typedLabelsSize(s.metric)) +
       delimited(typedLabelsSize(s.resource)) +
-      1 +
-      int32Length(s.metricKind) +
-      1 +
-      int32Length(s.valueType);
+      int32Field(s.metricKind) +
+      int32Field(s.valueType);
     for (const p of s.points) body += delimited(pointSize(p));
     seriesSizes.push(body);
     size += delimited(body);
   }
-  size += 1 + stringLength(answer.nextPageToken) + 1 + stringLength(answer.unit);
+  size += stringField(answer.nextPageToken) + stringField(answer.unit);
   const out = new Out(Buffer.allocUnsafe(size));
   answer.timeSeries.forEach((s, i) => {
     out.uint32(10);
@@ -212,17 +238,13 @@ export function encodeListTimeSeriesResponse(answer: EncodableAnswer): Buffer {
     out.uint32(10);
     out.uint32(typedLabelsSize(s.metric));
     out.labels(18, s.metric.labels);
-    out.uint32(26);
-    out.string(s.metric.type);
+    out.stringField(26, s.metric.type);
     out.uint32(18);
     out.uint32(typedLabelsSize(s.resource));
-    out.uint32(10);
-    out.string(s.resource.type);
+    out.stringField(10, s.resource.type);
     out.labels(18, s.resource.labels);
-    out.uint32(24);
-    out.int32(s.metricKind);
-    out.uint32(32);
-    out.int32(s.valueType);
+    out.int32Field(24, s.metricKind);
+    out.int32Field(32, s.valueType);
     for (const p of s.points) {
       out.uint32(42);
       out.uint32(pointSize(p));
@@ -233,6 +255,7 @@ export function encodeListTimeSeriesResponse(answer: EncodableAnswer): Buffer {
       out.uint32(18);
       const v = p.value;
       out.uint32(valueSize(v));
+      // TypedValue's members are a oneof: they have presence, so a 0 or false is written
       if ("doubleValue" in v) {
         out.uint32(25);
         out.double(v.doubleValue);
@@ -246,8 +269,7 @@ export function encodeListTimeSeriesResponse(answer: EncodableAnswer): Buffer {
         const d = v.distributionValue;
         out.uint32(42);
         out.uint32(distributionSize(d));
-        out.uint32(8);
-        out.int64(d.count);
+        out.int64Field(8, d.count);
         const bounds = d.bucketOptions.explicitBuckets.bounds;
         const explicit = bounds.length ? delimited(bounds.length * 8) : 0;
         out.uint32(50);
@@ -269,10 +291,8 @@ export function encodeListTimeSeriesResponse(answer: EncodableAnswer): Buffer {
       }
     }
   });
-  out.uint32(18);
-  out.string(answer.nextPageToken);
-  out.uint32(42);
-  out.string(answer.unit);
+  out.stringField(18, answer.nextPageToken);
+  out.stringField(42, answer.unit);
   if (out.pos !== size) throw new Error(`encoded ${out.pos} bytes, sized ${size}`);
   return out.buf;
 }
