@@ -10,8 +10,7 @@
  * UDF with the JSON parse-and-stringify UDF of the same run.
  * A/B: `--baseline DIR` also loads DIR/<app>-udf.js (the bundles `tsx tools/udf/src/cli.ts build --out DIR`
  * wrote from another tree) as "<app> UDF (baseline)", timed in the same JVM, interleaved round by round.
- * The bundles loaded first are favoured (see below): run it again with `--baseline-first` and compare
- * each bundle in the same position.
+ * The position in the JVM moves a bundle's figure (see below): run it again with `--baseline-first`.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -77,9 +76,9 @@ async function main(): Promise<void> {
       baseline.push([`${spec.app} UDF (baseline)`, readFileSync(file, "utf8")]);
     }
   }
-  // In one JVM the bundles loaded first run faster than the same code loaded later (an A/A run, the tree
-  // against its own build: analytics 18.0 vs 20.6 µs): the JIT's type profiles of the shared Nashorn runtime
-  // favour the first. --baseline-first loads the baseline first; an A/B takes both orders.
+  // A bundle's figure depends on its position in the JVM (an A/A run, the tree against its own build:
+  // analytics 18.0 vs 20.6 µs; in A/B runs either position came out ahead): --baseline-first loads the
+  // baseline first, and an A/B takes both orders.
   if (process.argv.includes("--baseline-first")) scripts.push(...baseline, ...tree);
   else scripts.push(...tree, ...baseline);
 
