@@ -141,6 +141,22 @@ describe("validateEvent", () => {
       mutate("search", (e) => (e.properties.query = "shoes\u0000")),
       /properties.query: contains control/,
     ],
+    // The regex is only tried on strings with a code unit outside printable ASCII: the edges of that look.
+    [
+      "a DEL character",
+      mutate("search", (e) => (e.properties.query = "shoes\u007f")),
+      /properties.query: contains control/,
+    ],
+    [
+      "a C1 control beside accepted non-ASCII text",
+      mutate("search", (e) => (e.properties.query = "Schuhe gr\u00fcn\u009f")),
+      /properties.query: contains control/,
+    ],
+    [
+      "a unit separator in a field name",
+      mutate("page_view", (e) => (e.context = { ...e.context, ["a\u001fb"]: 1 })),
+      /context: a field name contains control/,
+    ],
     [
       "a replacement char",
       mutate("search", (e) => (e.session_id = "s\uFFFD")),

@@ -123,77 +123,159 @@ export function toWarehouseRow(payload: string, nowMs: number): string {
 // or a non-ASCII character. Any value of another kind than expected (an undefined, which JSON.stringify
 // would drop, a non-finite number) returns null, and the caller stringifies.
 
-// Pieces are pushed to one array joined once: concatenating them ("\"" + value + "\"") makes Nashorn build
-// rope strings that it flattens again at the join.
+// The text is one array literal of pieces joined once: concatenating pieces ("\"" + value + "\"") makes
+// Nashorn build rope strings that it flattens again at the join. A function call and four pushed pieces per
+// column cost Nashorn more than the checks they made (Nashorn micro-benchmark, 28 columns: 2.6 -> 1.8-2.2
+// µs), so no call per column: the required string columns share one piece for the previous closing quote
+// and the next key; a nullable column is three pieces (key with `null` or an opening quote, value or "",
+// closing quote or ""), chosen by one comparison each.
 
-/** Appends a string column (key, then the value's JSON text); false for a value of another kind. */
-function putString(out: string[], key: string, value: string | null): boolean {
-  if (value === null) out.push(key, "null");
-  else if (typeof value === "string") out.push(key, '"', value, '"');
-  else return false;
-  return true;
+/**
+ * JSON.stringify(row) for a row from plain text, or null when a value is not of the expected kind.
+ * Exported for its tests only (the package's index does not export it).
+ */
+export function plainRowText(row: WarehouseRow): string | null {
+  const userId = row.user_id;
+  const anonymousId = row.anonymous_id;
+  const country = row.country;
+  const device = row.device;
+  const pageUrl = row.page_url;
+  const currency = row.currency;
+  const value = row.value;
+  const units = row.units;
+  const productId = row.product_id;
+  const category = row.category;
+  const orderId = row.order_id;
+  const cartId = row.cart_id;
+  const searchQuery = row.search_query;
+  const resultsCount = row.results_count;
+  const items = row.items;
+  const payload = row.payload;
+  const publishedAt = row.published_at;
+  // Anything JSON.stringify would write differently (an undefined it drops, a non-finite number) -> null.
+  if (
+    typeof row.event_id !== "string" ||
+    typeof row.event_type !== "string" ||
+    typeof row.event_time !== "string" ||
+    typeof row.schema_version !== "string" ||
+    typeof row.session_id !== "string" ||
+    typeof row.user_key !== "string" ||
+    typeof row.processed_at !== "string" ||
+    typeof payload !== "string" ||
+    (userId !== null && typeof userId !== "string") ||
+    (anonymousId !== null && typeof anonymousId !== "string") ||
+    (country !== null && typeof country !== "string") ||
+    (device !== null && typeof device !== "string") ||
+    (pageUrl !== null && typeof pageUrl !== "string") ||
+    (currency !== null && typeof currency !== "string") ||
+    (value !== null && typeof value !== "string") ||
+    (productId !== null && typeof productId !== "string") ||
+    (category !== null && typeof category !== "string") ||
+    (orderId !== null && typeof orderId !== "string") ||
+    (cartId !== null && typeof cartId !== "string") ||
+    (searchQuery !== null && typeof searchQuery !== "string") ||
+    (publishedAt !== null && typeof publishedAt !== "string") ||
+    (units !== null && !(typeof units === "number" && isFinite(units))) ||
+    (resultsCount !== null && !(typeof resultsCount === "number" && isFinite(resultsCount)))
+  ) {
+    return null;
+  }
+  const itemsText = plainItemsText(items);
+  if (itemsText === null) return null;
+  return [
+    '{"event_id":"',
+    row.event_id,
+    '","event_type":"',
+    row.event_type,
+    '","event_time":"',
+    row.event_time,
+    '","schema_version":"',
+    row.schema_version,
+    '","session_id":"',
+    row.session_id,
+    userId === null ? '","user_id":null' : '","user_id":"',
+    userId === null ? "" : userId,
+    userId === null ? "" : '"',
+    anonymousId === null ? ',"anonymous_id":null' : ',"anonymous_id":"',
+    anonymousId === null ? "" : anonymousId,
+    anonymousId === null ? ',"user_key":"' : '","user_key":"',
+    row.user_key,
+    country === null ? '","country":null' : '","country":"',
+    country === null ? "" : country,
+    country === null ? "" : '"',
+    device === null ? ',"device":null' : ',"device":"',
+    device === null ? "" : device,
+    device === null ? "" : '"',
+    pageUrl === null ? ',"page_url":null' : ',"page_url":"',
+    pageUrl === null ? "" : pageUrl,
+    pageUrl === null ? "" : '"',
+    currency === null ? ',"currency":null' : ',"currency":"',
+    currency === null ? "" : currency,
+    currency === null ? "" : '"',
+    value === null ? ',"value":null' : ',"value":"',
+    value === null ? "" : value,
+    value === null ? "" : '"',
+    ',"units":',
+    units === null ? "null" : String(units),
+    productId === null ? ',"product_id":null' : ',"product_id":"',
+    productId === null ? "" : productId,
+    productId === null ? "" : '"',
+    category === null ? ',"category":null' : ',"category":"',
+    category === null ? "" : category,
+    category === null ? "" : '"',
+    orderId === null ? ',"order_id":null' : ',"order_id":"',
+    orderId === null ? "" : orderId,
+    orderId === null ? "" : '"',
+    cartId === null ? ',"cart_id":null' : ',"cart_id":"',
+    cartId === null ? "" : cartId,
+    cartId === null ? "" : '"',
+    searchQuery === null ? ',"search_query":null' : ',"search_query":"',
+    searchQuery === null ? "" : searchQuery,
+    searchQuery === null ? "" : '"',
+    ',"results_count":',
+    resultsCount === null ? "null" : String(resultsCount),
+    ',"items":',
+    itemsText,
+    // The payload is JSON text inside a string: its quotes need escaping, done by the engine's own quoting
+    // (measured in Nashorn: cheaper than splitting at the quotes and joining with escaped ones).
+    ',"payload":',
+    JSON.stringify(payload),
+    publishedAt === null ? ',"published_at":null' : ',"published_at":"',
+    publishedAt === null ? "" : publishedAt,
+    publishedAt === null ? ',"processed_at":"' : '","processed_at":"',
+    row.processed_at,
+    '"}',
+  ].join("");
 }
 
-/** Appends a number column (an integer's String() is its JSON text); false for a non-finite or non-number. */
-function putNumber(out: string[], key: string, value: number | null): boolean {
-  if (value === null) out.push(key, "null");
-  else if (typeof value === "number" && isFinite(value)) out.push(key, String(value));
-  else return false;
-  return true;
-}
-
-function putItems(out: string[], items: WarehouseItem[]): boolean {
-  out.push(',"items":[');
+/** The `items` column's JSON text, or null when an item's value is not of the expected kind. */
+function plainItemsText(items: WarehouseItem[]): string | null {
+  if (items.length === 0) return "[]";
+  const out: string[] = [];
   for (let i = 0; i < items.length; i++) {
     const item = items[i] as WarehouseItem;
-    const written =
-      putString(out, i ? ',{"product_id":' : '{"product_id":', item.product_id) &&
-      putString(out, ',"category":', item.category) &&
-      putString(out, ',"price":', item.price) &&
-      putNumber(out, ',"quantity":', item.quantity);
-    if (!written) return false;
-    out.push("}");
+    const quantity = item.quantity;
+    if (
+      typeof item.product_id !== "string" ||
+      typeof item.category !== "string" ||
+      typeof item.price !== "string" ||
+      typeof quantity !== "number" ||
+      !isFinite(quantity)
+    ) {
+      return null;
+    }
+    out.push(
+      i ? ',{"product_id":"' : '[{"product_id":"',
+      item.product_id,
+      '","category":"',
+      item.category,
+      '","price":"',
+      item.price,
+      '","quantity":',
+      String(quantity),
+      "}",
+    );
   }
   out.push("]");
-  return true;
-}
-
-/** The payload is JSON text inside a string: its quotes need escaping, done by the engine's own quoting. */
-function putPayload(out: string[], payload: string): boolean {
-  if (typeof payload !== "string") return false;
-  out.push(',"payload":', JSON.stringify(payload));
-  return true;
-}
-
-/** JSON.stringify(row) for a row from plain text, or null when a value is not of the expected kind. */
-function plainRowText(row: WarehouseRow): string | null {
-  const out: string[] = [];
-  const written =
-    putString(out, '{"event_id":', row.event_id) &&
-    putString(out, ',"event_type":', row.event_type) &&
-    putString(out, ',"event_time":', row.event_time) &&
-    putString(out, ',"schema_version":', row.schema_version) &&
-    putString(out, ',"session_id":', row.session_id) &&
-    putString(out, ',"user_id":', row.user_id) &&
-    putString(out, ',"anonymous_id":', row.anonymous_id) &&
-    putString(out, ',"user_key":', row.user_key) &&
-    putString(out, ',"country":', row.country) &&
-    putString(out, ',"device":', row.device) &&
-    putString(out, ',"page_url":', row.page_url) &&
-    putString(out, ',"currency":', row.currency) &&
-    putString(out, ',"value":', row.value) &&
-    putNumber(out, ',"units":', row.units) &&
-    putString(out, ',"product_id":', row.product_id) &&
-    putString(out, ',"category":', row.category) &&
-    putString(out, ',"order_id":', row.order_id) &&
-    putString(out, ',"cart_id":', row.cart_id) &&
-    putString(out, ',"search_query":', row.search_query) &&
-    putNumber(out, ',"results_count":', row.results_count) &&
-    putItems(out, row.items) &&
-    putPayload(out, row.payload) &&
-    putString(out, ',"published_at":', row.published_at) &&
-    putString(out, ',"processed_at":', row.processed_at);
-  if (!written) return null;
-  out.push("}");
   return out.join("");
 }

@@ -6,6 +6,7 @@ import {
   type WarehouseRow,
 } from "@shopstream/events";
 import { toWarehouseRow } from "../src";
+import { plainRowText } from "../src/analytics";
 
 const NOW = Date.parse("2026-11-26T10:20:00Z");
 const row = (event: unknown): WarehouseRow => JSON.parse(toWarehouseRow(JSON.stringify(event), NOW));
@@ -103,5 +104,47 @@ describe("toWarehouseRow", () => {
       expect(escapedResult.result.ok && !escapedResult.plainText).toBe(true);
       expect(toWarehouseRow(plain, NOW + 7)).toBe(toWarehouseRow(escaped, NOW + 7));
     }
+  });
+});
+
+describe("plainRowText (the hand-written row writer)", () => {
+  const base = (): WarehouseRow => {
+    const written = row(EXAMPLE_EVENTS.purchase);
+    return { ...written, items: written.items.map((item) => ({ ...item })) };
+  };
+
+  it("writes JSON.stringify's bytes for every column null or set", () => {
+    const full = base();
+    const empty: WarehouseRow = { ...full, items: [] };
+    for (const key of Object.keys(empty) as (keyof WarehouseRow)[]) {
+      if (key !== "items" && key !== "payload" && !/^(event_|schema|session|user_key|processed)/.test(key)) {
+        (empty as unknown as Record<string, unknown>)[key] = null;
+      }
+    }
+    for (const value of [full, empty, { ...full, units: 0, results_count: 7, anonymous_id: "a-1" }]) {
+      expect(plainRowText(value)).toBe(JSON.stringify(value));
+    }
+  });
+
+  // Values JSON.stringify writes differently (drops an undefined, writes NaN as null) must send the row
+  // to the JSON.stringify fallback, never into hand-written text.
+  it.each([
+    ["an undefined optional column", { country: undefined }],
+    ["a number in a string column", { currency: 5 }],
+    ["a non-finite units", { units: Number.NaN }],
+    ["an infinite results_count", { results_count: Number.POSITIVE_INFINITY }],
+    ["a missing required column", { session_id: undefined }],
+    ["a string in a number column", { units: "3" }],
+  ])("refuses %s", (_label, change) => {
+    expect(plainRowText({ ...base(), ...change } as unknown as WarehouseRow)).toBeNull();
+  });
+
+  it("refuses an item of another kind", () => {
+    const bad = base();
+    (bad.items[1] as unknown as Record<string, unknown>).quantity = Number.NaN;
+    expect(plainRowText(bad)).toBeNull();
+    (bad.items[1] as unknown as Record<string, unknown>).quantity = 3;
+    (bad.items[0] as unknown as Record<string, unknown>).price = undefined;
+    expect(plainRowText(bad)).toBeNull();
   });
 });
