@@ -19,7 +19,8 @@ const SOAK_SHARE = 0.8;
 const STAGE_NAMES = ["producer", "ingestion", "analytics"] as const;
 
 function chooseRate(values: { rate?: string; max?: string }): { rate: number; max: number; source: string } {
-  if (values.rate) return { rate: Number(values.rate), max: Number.NaN, source: "--rate" };
+  if (values.rate)
+    return { rate: Number(values.rate), max: Number.NaN, source: "the rate given with --rate" };
   if (values.max)
     return { rate: Math.floor(Number(values.max) * SOAK_SHARE), max: Number(values.max), source: "--max" };
   const latest = join(REPORTS, "latest.json");
@@ -49,7 +50,9 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   const loadBefore = loadavg();
   log(
-    `soak: ${minutes} min at ${rate} events/s (80% of the measured maximum ${max} events/s, from ${source})`,
+    Number.isFinite(max)
+      ? `soak: ${minutes} min at ${rate} events/s (80% of the measured maximum ${max} events/s, from ${source})`
+      : `soak: ${minutes} min at ${rate} events/s (${source})`,
   );
 
   // Ctrl-C / SIGTERM: stop producing, drain, report what was measured (without a handler of our own the
@@ -125,7 +128,7 @@ async function main(): Promise<void> {
   const md = [
     `# Soak ${report.at}`,
     "",
-    `${report.machine.cpus} cores, Node ${report.machine.node}; load average before ${loadBefore.map(f).join(" / ")}, after ${report.machine.loadAfter.map(f).join(" / ")}; ${minutes} min at ${rate} events/s (80% of ${f(max)}, ${source}); default faults.`,
+    `${report.machine.cpus} cores, Node ${report.machine.node}; load average before ${loadBefore.map(f).join(" / ")}, after ${report.machine.loadAfter.map(f).join(" / ")}; ${minutes} min at ${rate} events/s (${Number.isFinite(max) ? `80% of ${f(max)}, ${source}` : source}); default faults.`,
     "",
     "| minute | published/s | ingestion acked/s | analytics acked/s | backlog max | aggregates behind, max (ms) | RSS producer / ingestion / analytics (MiB) | live heap producer / ingestion / analytics (MiB) |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
@@ -148,7 +151,7 @@ async function main(): Promise<void> {
     ...result.cpu.map((c) => `| ${c.process} | ${c.cores.toFixed(2)} | ${f(c.usPerEvent)} |`),
     "",
     `Backlog max ${backlogMax} messages. End-to-end latency p50 ${f(result.latencyMs.p50)} ms, p95 ${f(result.latencyMs.p95)} ms, p99 ${f(result.latencyMs.p99)} ms.`,
-    `Drained ${Number.isFinite(result.drainSeconds) ? `${f(result.drainSeconds)} s` : "NOT"} after the producer stopped by the workers' counters (target <= 30 s; a lower bound, acks count redeliveries too); confirmed by the stores ${Number.isFinite(result.drainConfirmedSeconds) ? `${f(result.drainConfirmedSeconds)} s` : "NOT"} after it (an upper bound: includes the confirming count queries, whose time grows with the stores).`,
+    `Drained ${Number.isFinite(result.drainSeconds) ? `${f(result.drainSeconds)} s` : "NOT"} after the producer stopped by the workers' counters (a lower bound, acks count redeliveries too); confirmed by the stores ${Number.isFinite(result.drainConfirmedSeconds) ? `${f(result.drainConfirmedSeconds)} s` : "NOT"} after it (target <= 30 s; an upper bound: includes the confirming count queries).`,
     "",
     reconciliationLine(result.reconciliation),
     "",

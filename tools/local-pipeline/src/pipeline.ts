@@ -13,7 +13,7 @@ import { type Installer, Installs } from "./installs";
 import { ENTRY, RUN_DIR } from "./paths";
 import { heldBy, type PipelineTotals, progressLine, totals } from "./progress";
 import { ensurePubSubTopology } from "./provision";
-import { StoreLedger } from "./settled";
+import { collectionCount, StoreLedger } from "./settled";
 import { Supervisor } from "./supervisor";
 
 export interface PipelineOptions {
@@ -439,10 +439,11 @@ async function summarize(
       .command({ serverStatus: 1 })
       .catch(() => undefined);
     const current = (status as { connections?: { current?: unknown } } | undefined)?.connections?.current;
-    const rawDocuments = await mongo
-      .db(config.MONGODB_DATABASE)
-      .collection(config.MONGODB_COLLECTION)
-      .countDocuments();
+    // The same exact $collStats count as the drain's (settled.ts): countDocuments scans every document on
+    // FerretDB (about a minute at 650,000), which kept a long run's summary waiting without a word.
+    const rawDocuments = await collectionCount(
+      mongo.db(config.MONGODB_DATABASE).collection(config.MONGODB_COLLECTION),
+    );
     const dataset = config.BIGQUERY_DATASET;
     const [[distinct]] = await bigquery.query({
       query: `SELECT COUNT(DISTINCT event_id) AS n FROM \`${dataset}.events\``,
