@@ -105,6 +105,26 @@ describe("toWarehouseRow", () => {
       expect(toWarehouseRow(plain, NOW + 7)).toBe(toWarehouseRow(escaped, NOW + 7));
     }
   });
+
+  // The hand-written writer escapes nothing: only the plain-text guard keeps a quote, a backslash or a
+  // control character of a valid event from breaking the row's JSON or adding columns to it.
+  it.each([
+    ["a quote and a would-be column", 'a","results_count":999,"x":"'],
+    ["a backslash", "C:\\shoes\\"],
+    ["a tab", "shoes\tred"],
+    ["a line separator", "shoes\u2028red"],
+    ["non-ASCII text", "gr\u00fcn \ud83d\udc5f"],
+  ])("writes a search query with %s as JSON.stringify does", (_label, query) => {
+    const search = EXAMPLE_EVENTS.search;
+    const text = toWarehouseRow(
+      JSON.stringify({ ...search, properties: { ...search.properties, query } }),
+      NOW,
+    );
+    const written = JSON.parse(text) as WarehouseRow;
+    expect(text).toBe(JSON.stringify(written));
+    expect(written.search_query).toBe(query);
+    expect(written.results_count).toBe(search.properties.results_count);
+  });
 });
 
 describe("plainRowText (the hand-written row writer)", () => {
