@@ -29,7 +29,8 @@ interface Sample {
   /** V8 heap committed: the part of the RSS V8's heap holds (it grows and shrinks with its GC heuristics). */
   heapTotalMb: Record<string, number>;
   /**
-   * V8 heap in use after the latest full collection: what is retained. Growing = a leak; flat while RSS and
+   * V8 heap in use when the latest full collection was reported (an upper bound of what is retained;
+   * packages/telemetry/src/heap.ts). Growing = a leak; flat while RSS and
    * heapMb grow = V8 letting more garbage pile up between collections, not retained memory.
    */
   heapLiveMb: Record<string, number>;

@@ -23,7 +23,10 @@ export interface StageSnapshot {
   heapUsedBytes: number;
   /** V8 heap committed (what the heap holds of the RSS). */
   heapTotalBytes: number;
-  /** V8 heap in use after the latest full collection (what is retained); null before the first one. */
+  /**
+   * V8 heap in use when the latest full collection was reported: an upper bound of what it retained
+   * (src/heap.ts says why); null before the first one.
+   */
   heapLiveBytes: number | null;
 }
 
