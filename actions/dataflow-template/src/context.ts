@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import * as core from "@actions/core";
 import { context } from "@actions/github";
 import { Storage } from "@google-cloud/storage";
+import { runUrl } from "@shopstream/action-kit";
 import { stateBucketOf } from "@shopstream/release";
 
 export function storageOf(read: (name: string) => string): Storage {
@@ -25,8 +26,8 @@ export function required(name: string, why: string): string {
 export const isDryRun = () => core.getInput("dry-run").trim().toLowerCase() === "true";
 
 export const repo = () => context.repo;
-export const runUrl = () =>
-  `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
+/** This workflow run's web link (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID through `context`). */
+export const thisRunUrl = () => runUrl(context);
 export const tfvarsPath = () =>
   resolve(
     core.getInput("tfvars-file").trim() ||

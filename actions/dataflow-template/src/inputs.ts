@@ -28,8 +28,6 @@ export interface Inputs {
   storageEndpoint: string | undefined;
 }
 
-export type InputReader = InputGetter;
-
 /** The bundle inputs' problems, listed together (`message` is the kit's list). */
 export class InputError extends Error {
   constructor(message: string) {
@@ -172,7 +170,7 @@ export const INPUTS = {
 type PublishValues = InputValues<typeof PUBLISH_INPUTS>;
 
 /** Reads and validates the bundle inputs; all problems are reported together with a fix for each. */
-export function readInputs(read: InputReader): Inputs {
+export function readInputs(read: InputGetter): Inputs {
   let values: PublishValues;
   try {
     values = readTable(PUBLISH_INPUTS, read);

@@ -8,10 +8,11 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { type Bucket, Storage } from "@google-cloud/storage";
+import type { InputGetter } from "@shopstream/action-kit";
 import { RELEASE_UDF_PREFIX, type ReleaseManifest } from "@shopstream/release";
 import { goldenCases, type ManifestEntry, referenceOutcome, udfSpec } from "@shopstream/transforms";
 import { loadUdfInVm } from "@shopstream/udf";
-import { type InputReader, type Inputs, readInputs } from "./inputs";
+import { type Inputs, readInputs } from "./inputs";
 
 export interface UdfResult {
   app: string;
@@ -26,7 +27,7 @@ export interface UdfResult {
 
 export interface RunDeps {
   /** Reads one input by name ("" when unset). */
-  read: InputReader;
+  read: InputGetter;
   /** Working directory of the build command and of a relative udf-dir. */
   cwd?: string;
   log: (line: string) => void;

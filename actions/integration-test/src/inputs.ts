@@ -15,9 +15,6 @@ import {
 } from "@shopstream/action-kit";
 import { DECLARATION, type PlatformDeclaration, resolveEnvironment } from "@shopstream/platform";
 
-/** Reads one input (core.getInput in the action, a map in tests). */
-export type InputReader = InputGetter;
-
 export interface Inputs {
   /** `local`: the runner reads the stores itself; `production`: the verify Cloud Run job does. */
   mode: "local" | "production";
@@ -148,7 +145,7 @@ type Values = InputValues<ReturnType<typeof inputTable>>;
  * platform declaration for `environment` (packages/platform); the name inputs only override them.
  */
 export function readInputs(
-  read: InputReader,
+  read: InputGetter,
   workspace: string,
   declaration: PlatformDeclaration = DECLARATION,
 ): Inputs {

@@ -7,17 +7,17 @@
  */
 import * as core from "@actions/core";
 import { PubSub } from "@google-cloud/pubsub";
-import { failureBoundary } from "@shopstream/action-kit";
+import { failureBoundary, type InputGetter } from "@shopstream/action-kit";
 import { createBigQuery } from "@shopstream/analytics";
 import { GoogleAuth } from "google-auth-library";
 import { MongoClient } from "mongodb";
-import { type InputReader, type Inputs, readInputs } from "./inputs";
+import { type Inputs, readInputs } from "./inputs";
 import { runProductionTest } from "./production";
 import { type RunResult, renderSummary } from "./report";
 import { runIntegrationTest } from "./runner";
 
 export interface RunDeps {
-  read?: InputReader;
+  read?: InputGetter;
   workspace?: string;
   /** Tests: an access-token source instead of Application Default Credentials. */
   token?: () => Promise<string>;

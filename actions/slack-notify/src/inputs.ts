@@ -16,9 +16,6 @@ import {
 import type { SloReport } from "@shopstream/slo";
 import type { MessageInput } from "./blocks";
 
-/** Reads one input (core.getInput in the action, a map in tests). */
-export type InputReader = InputGetter;
-
 /** Validated inputs: the message itself (see blocks.ts) plus where and how to send it. */
 export interface Inputs extends Omit<MessageInput, "runUrl" | "context"> {
   token: string;
@@ -76,7 +73,7 @@ export const INPUTS = {
 };
 
 /** Reads and validates every input; throws one error listing every problem (never the token). */
-export function readInputs(read?: InputReader): Inputs {
+export function readInputs(read?: InputGetter): Inputs {
   // `report` is absent from the values when it did not parse (that problem is already listed).
   const v = readTable(INPUTS, read, (v) =>
     "report" in v && !v.report && (v.kind === "gate" || v.kind === "audit")

@@ -3,14 +3,14 @@
  * Web API client's retries and rate-limit handling. The token is masked before anything is logged.
  */
 import * as core from "@actions/core";
-import { failureBoundary } from "@shopstream/action-kit";
+import { failureBoundary, type InputGetter } from "@shopstream/action-kit";
 import { ErrorCode, LogLevel, WebClient } from "@slack/web-api";
 import { buildMessage } from "./blocks";
-import { type InputReader, type Inputs, readInputs } from "./inputs";
+import { type Inputs, readInputs } from "./inputs";
 
 /** What run() can be given instead of the real world (tests). */
 export interface RunDeps {
-  read?: InputReader;
+  read?: InputGetter;
   /** Environment for the run link and context (default process.env). */
   env?: NodeJS.ProcessEnv;
 }

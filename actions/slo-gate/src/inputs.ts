@@ -15,9 +15,6 @@ import {
 } from "@shopstream/action-kit";
 import { DECLARATION, type PlatformDeclaration, resolveEnvironment } from "@shopstream/platform";
 
-/** Reads one input (core.getInput in the action, a map in tests). */
-export type InputReader = InputGetter;
-
 /** Validated inputs. */
 export interface Inputs {
   mode: "gate" | "audit";
@@ -154,7 +151,7 @@ type Values = InputValues<typeof INPUTS>;
 
 /** Reads and validates every input; throws one error listing every problem. */
 export function readInputs(
-  read: InputReader,
+  read: InputGetter,
   workspace: string,
   nowMs: number,
   declaration: PlatformDeclaration = DECLARATION,

@@ -5,7 +5,7 @@
 import * as core from "@actions/core";
 import { context, getOctokit } from "@actions/github";
 import { MetricServiceClient } from "@google-cloud/monitoring";
-import { Refusal } from "@shopstream/action-kit";
+import { type InputGetter, Refusal } from "@shopstream/action-kit";
 import { RELEASE_TASK, shortId, successfulReleases } from "@shopstream/release";
 import {
   attributeBudget,
@@ -25,7 +25,7 @@ import {
   type TimeSeriesLister,
   worst,
 } from "@shopstream/slo";
-import { type InputReader, type Inputs, readInputs } from "./inputs";
+import { type Inputs, readInputs } from "./inputs";
 import { type OverrideContext, verifyOverride } from "./override";
 
 /** The Monitoring client as the action uses it; `auth` is checked before the first call. */
@@ -36,7 +36,7 @@ export type GateClient = TimeSeriesLister & {
 
 /** What run() can be given instead of the real world (tests). */
 export interface RunDeps {
-  read?: InputReader;
+  read?: InputGetter;
   /** Creates the Monitoring client; default `new MetricServiceClient()` (Application Default Credentials). */
   createClient?: () => GateClient;
   now?: () => number;

@@ -5,7 +5,7 @@
 import * as core from "@actions/core";
 import { getOctokit } from "@actions/github";
 import { readRelease, recordObject, recordRelease, recordRunning } from "@shopstream/release";
-import { recordBucket, repo, required, runUrl, storageOf } from "../context";
+import { recordBucket, repo, required, storageOf, thisRunUrl } from "../context";
 import { releaseLine, releaseOutputs } from "../report";
 
 export async function recordMode(): Promise<void> {
@@ -15,7 +15,7 @@ export async function recordMode(): Promise<void> {
     storageOf(core.getInput).bucket(required("releases-bucket", "in mode record")),
     id,
   );
-  const record = await recordRunning(recordBucket(environment), environment, release, runUrl());
+  const record = await recordRunning(recordBucket(environment), environment, release, thisRunUrl());
   core.info(
     `recorded ${releaseLine(release)} as running in ${environment} (${recordObject(environment)}, ${record.deployed_at})`,
   );
@@ -28,7 +28,7 @@ export async function recordMode(): Promise<void> {
       environment,
       releaseId: id,
       commit: release.provenance.commit,
-      logUrl: runUrl(),
+      logUrl: thisRunUrl(),
     });
     core.info(`shown on GitHub as deployment #${deployment}`);
   } catch (error) {
