@@ -9,7 +9,7 @@ import { ATTRIBUTES, type ShopEvent, validateEvent } from "@shopstream/events";
 import { Supervisor } from "@shopstream/local-pipeline";
 import { type Emission, ShopSimulator } from "@shopstream/producer";
 import type { Harness } from "./pipeline-harness";
-import { expectedAggregates, normaliseRows, type Row } from "./truth";
+import { expectedAggregates, normaliseRows, type Row, sameAggregates } from "./truth";
 
 const REPO = join(__dirname, "..", "..");
 export const WORKER_ENTRY = {
@@ -171,7 +171,7 @@ export async function waitForExactAggregates(
 ): Promise<{ expected: Record<string, Row[]>; actual: Record<string, Row[]> }> {
   const expected = expectedAggregates(truth);
   let actual: Record<string, Row[]> = {};
-  const same = () => JSON.stringify(actual) === JSON.stringify(expected);
+  const same = () => sameAggregates(actual, expected);
   await waitUntil(
     async () => {
       actual = await readAggregates(harness);

@@ -3,6 +3,7 @@
  * money and Date.parse time: none of the pipeline's parsing, money or SQL code is used, so an
  * agreement between the two is evidence, not an echo.
  */
+import { isDeepStrictEqual } from "node:util";
 import type { ShopEvent } from "@shopstream/events";
 
 const SCALE = 10n ** 9n;
@@ -36,6 +37,15 @@ function group<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 export type Row = Record<string, string | number>;
 
 const sortRows = (rows: Row[]) => rows.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+/**
+ * Whether two sets of aggregate tables hold the same rows, whatever order the tables are listed in:
+ * readAggregates() lists them in loadAggregates() order, expectedAggregates() in its own, so one
+ * JSON.stringify of each whole set never matched (every wait ran to its timeout).
+ */
+export function sameAggregates(actual: Record<string, Row[]>, expected: Record<string, Row[]>): boolean {
+  return isDeepStrictEqual(actual, expected);
+}
 
 export function expectedAggregates(events: ShopEvent[]): Record<string, Row[]> {
   const byTypeMinute = [...group(events, (e) => `${minuteOf(e)}|${e.event_type}`)].map(([key, list]) => {
