@@ -64,7 +64,7 @@ export const WAREHOUSE_COLUMNS: WarehouseColumn[] = [
     "payload",
     "STRING",
     "REQUIRED",
-    "The event as received (canonical money), unknown fields kept, as JSON",
+    "The validated event as JSON (event_id lower-cased, money canonical), unknown fields kept",
   ),
   col(
     "published_at",
