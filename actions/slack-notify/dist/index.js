@@ -23869,6 +23869,11 @@ var require_dist4 = __commonJS({
   }
 });
 
+// packages/action-kit/src/github/client.ts
+function runUrl({ serverUrl, repo, runId }) {
+  return `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}`;
+}
+
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require("os"), 1);
 
@@ -24652,9 +24657,18 @@ function describeError(error2) {
   return e.message ?? String(error2);
 }
 async function notify(inputs, env = process.env) {
-  const runUrl = env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : void 0;
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
+  const runLink = owner && repo && env.GITHUB_RUN_ID ? runUrl({
+    serverUrl: env.GITHUB_SERVER_URL ?? "https://github.com",
+    repo: { owner, repo },
+    runId: Number(env.GITHUB_RUN_ID)
+  }) : void 0;
   const context = env.GITHUB_REPOSITORY ? `${env.GITHUB_REPOSITORY}@${(env.GITHUB_SHA ?? "").slice(0, 7)}${env.GITHUB_ACTOR ? ` by ${env.GITHUB_ACTOR}` : ""}` : void 0;
-  const message = buildMessage({ ...inputs, ...runUrl ? { runUrl } : {}, ...context ? { context } : {} });
+  const message = buildMessage({
+    ...inputs,
+    ...runLink ? { runUrl: runLink } : {},
+    ...context ? { context } : {}
+  });
   const client = new import_web_api.WebClient(inputs.token, {
     slackApiUrl: inputs.apiUrl,
     retryConfig: { retries: inputs.retries, factor: 2, minTimeout: 200, maxTimeout: 5e3 },

@@ -3,7 +3,7 @@
  * Web API client's retries and rate-limit handling. The token is masked before anything is logged.
  */
 import * as core from "@actions/core";
-import { failureBoundary, type InputGetter } from "@shopstream/action-kit";
+import { failureBoundary, type InputGetter, runUrl } from "@shopstream/action-kit";
 import { ErrorCode, LogLevel, WebClient } from "@slack/web-api";
 import { buildMessage } from "./blocks";
 import { type Inputs, readInputs } from "./inputs";
@@ -46,14 +46,23 @@ export function describeError(error: unknown): string {
 
 /** Sends the message described by the inputs. */
 export async function notify(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): Promise<Notified> {
-  const runUrl =
-    env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
-      ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
+  const runLink =
+    owner && repo && env.GITHUB_RUN_ID
+      ? runUrl({
+          serverUrl: env.GITHUB_SERVER_URL ?? "https://github.com",
+          repo: { owner, repo },
+          runId: Number(env.GITHUB_RUN_ID),
+        })
       : undefined;
   const context = env.GITHUB_REPOSITORY
     ? `${env.GITHUB_REPOSITORY}@${(env.GITHUB_SHA ?? "").slice(0, 7)}${env.GITHUB_ACTOR ? ` by ${env.GITHUB_ACTOR}` : ""}`
     : undefined;
-  const message = buildMessage({ ...inputs, ...(runUrl ? { runUrl } : {}), ...(context ? { context } : {}) });
+  const message = buildMessage({
+    ...inputs,
+    ...(runLink ? { runUrl: runLink } : {}),
+    ...(context ? { context } : {}),
+  });
   const client = new WebClient(inputs.token, {
     slackApiUrl: inputs.apiUrl,
     retryConfig: { retries: inputs.retries, factor: 2, minTimeout: 200, maxTimeout: 5000 },
